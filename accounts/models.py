@@ -1,0 +1,129 @@
+"""Portal accounts: the legacy DVCQG login (CMND/CCCD + password) and their audit trail."""
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from idnumbers.names import initials
+from idnumbers.numbers import mask_number
+
+
+class Gender(models.TextChoices):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, username, password=None, **fields):
+        if not username:
+            raise ValueError("An account needs a username (its CMND or CCCD number).")
+        user = self.model(username=username, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(username, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A portal account. Its username is the CMND or CCCD it was registered with."""
+
+    username = models.CharField("tên đăng nhập", max_length=12, unique=True)
+    cmnd_number = models.CharField("số CMND", max_length=12, blank=True, default="")
+    cccd_number = models.CharField("số CCCD", max_length=12, blank=True, default="")
+    full_name = models.CharField("họ tên", max_length=150, blank=True, default="")
+    birth_date = models.DateField("ngày sinh", null=True, blank=True)
+    gender = models.CharField("giới tính", max_length=6, choices=Gender.choices, blank=True)
+    place_of_birth = models.CharField("nơi sinh", max_length=255, blank=True, default="")
+    place_of_origin = models.CharField("quê quán", max_length=255, blank=True, default="")
+    phone = models.CharField("số điện thoại", max_length=15, blank=True, default="")
+    email = models.EmailField("email", blank=True, default="")
+    identity_refreshed_at = models.DateTimeField(
+        "cập nhật từ CSDL dân cư lúc", null=True, blank=True
+    )
+    is_staff = models.BooleanField("cán bộ", default=False)
+    is_active = models.BooleanField("đang hoạt động", default=True)
+    date_joined = models.DateTimeField("ngày đăng ký", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = "tài khoản"
+        verbose_name_plural = "tài khoản"
+        constraints = [
+            # One CCCD, one account: the portal explains it, the database guarantees it.
+            models.UniqueConstraint(
+                fields=["cccd_number"],
+                condition=~Q(cccd_number=""),
+                name="accounts_user_unique_cccd",
+            ),
+        ]
+        indexes = [models.Index(fields=["cmnd_number"], name="accounts_user_cmnd_idx")]
+
+    def __str__(self):
+        return f"{self.full_name or 'Tài khoản'} ({mask_number(self.username)})"
+
+    @property
+    def has_cccd(self):
+        return bool(self.cccd_number)
+
+    @property
+    def initials(self):
+        return initials(self.full_name)
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split()[-1] if self.full_name else self.username
+
+
+class AuditEntry(models.Model):
+    """An append-only record of one change to an account, with who made it and why."""
+
+    class Action(models.TextChoices):
+        CCCD_LINKED = "cccd_linked", "Liên kết số CCCD"
+        CCCD_LINK_REFUSED = "cccd_link_refused", "Từ chối liên kết số CCCD"
+        IDENTITY_REFRESHED = "identity_refreshed", "Cập nhật từ CSDL Quốc gia về Dân cư"
+        CONTACT_CHANGED = "contact_changed", "Sửa thông tin liên hệ"
+
+    class ActorKind(models.TextChoices):
+        CITIZEN = "citizen", "Công dân"
+        OFFICIAL = "official", "Cán bộ"
+        SYSTEM = "system", "Hệ thống"
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    # {"field": [before, after], ...}; CCCD/CMND values are stored masked.
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "nhật ký thay đổi"
+        verbose_name_plural = "nhật ký thay đổi"
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.account} — {self.created_at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,10 @@
+"""Settings for `make run`: a developer's machine, SQLite by default, the sandbox console on."""
+
+from .base import *  # noqa: F403
+from .base import env, env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-not-for-production")
+REGISTRY_API_KEY = env("REGISTRY_API_KEY", "dvcr_local_portal_key_for_the_sandbox_only")
+SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", True)
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

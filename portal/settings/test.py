@@ -1,0 +1,21 @@
+"""Settings for pytest: fast hashing, captcha in test mode, the sandbox console on."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+SECRET_KEY = "test-only-secret-key"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CAPTCHA_TEST_MODE = True
+REGISTRY_BASE_URL = env("REGISTRY_BASE_URL", "http://registry.test/registry/api/v1/")
+REGISTRY_API_KEY = "dvcr_test_portal_key"
+REGISTRY_TIMEOUT_SECONDS = 2
+SANDBOX_ENABLED = True
+ALLOWED_HOSTS = ["*"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # In-memory test database; the WAL pragmas of base do not apply to it.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}

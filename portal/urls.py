@@ -1,0 +1,13 @@
+"""The only URL configuration that includes every app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("portal.public_urls")),
+    path("", include("accounts.urls")),
+    path("registry/", include("citizen_registry.urls")),
+    path("sandbox/", include("sandbox.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("admin/", admin.site.urls),
+]
