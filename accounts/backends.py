@@ -1,5 +1,57 @@
+"""Authentication of legacy portal accounts by CMND or linked CCCD and password."""
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from idnumbers.numbers import normalize_number
+
+UserModel = get_user_model()
 
 
 class CmndOrCccdBackend(ModelBackend):
-    pass
+    """Log in with the username (CMND or CCCD) or the CCCD linked to the account.
+
+    Inactive accounts are returned, like AllowAllUsersModelBackend does, so that the login form
+    can say that the account is locked instead of "wrong password"; `get_user` still refuses them,
+    so locking an account ends its sessions.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(UserModel.USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        number = normalize_number(username)
+        # The account registered under the number comes first; an account that linked the
+        # number as its CCCD is the fallback (a 12-digit CMND can equal a later CCCD).
+        candidates = (
+            UserModel._default_manager.filter(Q(username=number) | Q(cccd_number=number))
+            .annotate(
+                by_username=Case(
+                    When(username=number, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("by_username", "pk")[:2]
+        )
+        candidates = list(candidates)
+        if not candidates:
+            # Hash anyway so that an unknown number takes as long as a wrong password.
+            UserModel().set_password(password)
+            return None
+        for user in candidates:
+            if user.check_password(password) and self.user_can_authenticate(user):
+                return user
+        return None
+
+    def user_can_authenticate(self, user):
+        """Let inactive accounts through: the login form refuses them with its own message."""
+        return True
+
+    def get_user(self, user_id):
+        user = super().get_user(user_id)
+        if user is not None and not user.is_active:
+            return None
+        return user

@@ -79,6 +79,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return bool(self.cccd_number)
 
     @property
+    def legacy_cmnd(self):
+        """Return the CMND the account was registered with: its CMND field, else its username."""
+        if self.cmnd_number:
+            return self.cmnd_number
+        if self.username != self.cccd_number:
+            return self.username
+        return ""
+
+    @property
     def initials(self):
         return initials(self.full_name)
 
@@ -97,6 +106,7 @@ class AuditEntry(models.Model):
         CCCD_LINK_REFUSED = "cccd_link_refused", "Từ chối liên kết số CCCD"
         IDENTITY_REFRESHED = "identity_refreshed", "Cập nhật từ CSDL Quốc gia về Dân cư"
         CONTACT_CHANGED = "contact_changed", "Sửa thông tin liên hệ"
+        PASSWORD_RESET = "password_reset", "Đặt lại mật khẩu"
 
     class ActorKind(models.TextChoices):
         CITIZEN = "citizen", "Công dân"

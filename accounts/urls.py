@@ -1,14 +1,40 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "accounts"
-_stub = TemplateView.as_view(template_name="base.html")
+
 urlpatterns = [
-    path("dang-nhap/", _stub, name="login"),
-    path("dang-xuat/", _stub, name="logout"),
-    path("quen-mat-khau/", _stub, name="password_reset"),
-    path("tai-khoan/", _stub, name="account"),
-    path("tai-khoan/cap-nhat-cccd/", _stub, name="update_cccd"),
-    path("tai-khoan/thong-tin-dinh-danh/", _stub, name="identity"),
-    path("tai-khoan/thong-tin-mo-rong/", _stub, name="extended"),
+    path("dang-nhap/", views.PortalLoginView.as_view(), name="login"),
+    path("dang-xuat/", views.PortalLogoutView.as_view(), name="logout"),
+    path("quen-mat-khau/", views.PortalPasswordResetView.as_view(), name="password_reset"),
+    path(
+        "quen-mat-khau/da-gui/",
+        views.PortalPasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "quen-mat-khau/hoan-tat/",
+        views.PortalPasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "quen-mat-khau/<uidb64>/<token>/",
+        views.PortalPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("tai-khoan/", views.AccountHomeView.as_view(), name="account"),
+    path("tai-khoan/cap-nhat-cccd/", views.CccdUpdateView.as_view(), name="update_cccd"),
+    path("tai-khoan/thong-tin-dinh-danh/", views.IdentityView.as_view(), name="identity"),
+    path(
+        "tai-khoan/thong-tin-dinh-danh/cap-nhat-tu-csdl/",
+        views.IdentityRefreshView.as_view(),
+        name="identity_refresh",
+    ),
+    path(
+        "tai-khoan/thong-tin-dinh-danh/sua/",
+        views.ContactUpdateView.as_view(),
+        name="contact_edit",
+    ),
+    path("tai-khoan/thong-tin-mo-rong/", views.ExtendedInfoView.as_view(), name="extended"),
 ]

@@ -1,5 +1,298 @@
-from django.http import HttpResponse
+"""Pages of the legacy login, the CCCD screen and the account area; thin, state in services."""
+
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, RedirectView, TemplateView
+
+from . import services
+from .forms import CccdForm, ContactForm, LoginForm, PortalPasswordResetForm, PortalSetPasswordForm
+from .middleware import CCCD_PROMPT_SKIPPED, cccd_not_required, cccd_prompt_url
+from .mixins import AccountAreaMixin
+from .registry_client import RegistryError, RegistryNotFound
+
+logger = logging.getLogger(__name__)
+
+REGISTRY_UNREACHABLE_MESSAGE = (
+    "Hiện chưa kết nối được tới Cơ sở dữ liệu Quốc gia về Dân cư. Thông tin của bạn chưa được "
+    "cập nhật; vui lòng thử lại sau ít phút."
+)
+PASSWORD_RESET_CONTEXT = {"crumbs": ["Quên mật khẩu"]}
+EMPTY_VALUE = "Chưa có thông tin"
 
 
-def lockout(request, credentials, *args, **kwargs):
-    return HttpResponse(status=429)
+def lockout(request, original_response=None, credentials=None):
+    """Answer a login refused by django-axes: the login page, the reason, HTTP 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = (
+        f"Bạn đã đăng nhập sai quá {settings.AXES_FAILURE_LIMIT} lần. Để bảo vệ tài khoản, việc "
+        f"đăng nhập tạm thời bị khoá trong {minutes} phút. Vui lòng thử lại sau, hoặc chọn "
+        "“Quên mật khẩu?” để đặt lại mật khẩu."
+    )
+    context = {
+        "form": LoginForm(request),
+        "next": _safe_next(request),
+        "lockout_message": message,
+    }
+    return render(request, "accounts/login.html", context, status=429)
+
+
+@method_decorator(cccd_not_required, name="dispatch")
+class PortalLoginView(auth_views.LoginView):
+    """Log in with CMND/CCCD and password; accounts without a CCCD go to the CCCD screen."""
+
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        # A next pointing back at the login page would make Django raise on a logged-in visit.
+        if url and urlsplit(url).path == self.request.path:
+            return ""
+        return url
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        user = self.request.user
+        if (
+            user.is_authenticated
+            and not user.cccd_number
+            and not self.request.session.get(CCCD_PROMPT_SKIPPED)
+        ):
+            return cccd_prompt_url(url)
+        return url
+
+
+@method_decorator(cccd_not_required, name="dispatch")
+class PortalLogoutView(auth_views.LogoutView):
+    """Log out on POST; on GET show a page with the button that does it."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "accounts/logout.html"
+    extra_context = {"crumbs": ["Đăng xuất"]}
+
+    def post(self, request, *args, **kwargs):
+        was_authenticated = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_authenticated:
+            messages.info(request, "Bạn đã đăng xuất khỏi Cổng Dịch vụ công Quốc gia.")
+        return response
+
+
+@method_decorator(cccd_not_required, name="dispatch")
+class PortalPasswordResetView(auth_views.PasswordResetView):
+    """ "Quên mật khẩu?": mail a reset link to the e-mail on file of the named account."""
+
+    extra_context = PASSWORD_RESET_CONTEXT
+    form_class = PortalPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+@method_decorator(cccd_not_required, name="dispatch")
+class PortalPasswordResetDoneView(auth_views.PasswordResetDoneView):
+    """Say the link is on its way, without telling whether the account exists."""
+
+    extra_context = PASSWORD_RESET_CONTEXT
+    template_name = "accounts/password_reset_done.html"
+
+
+@method_decorator(cccd_not_required, name="dispatch")
+class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose the new password from the mailed link."""
+
+    extra_context = PASSWORD_RESET_CONTEXT
+    form_class = PortalSetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@method_decorator(cccd_not_required, name="dispatch")
+class PortalPasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    """Confirm the new password and point to the login page."""
+
+    extra_context = PASSWORD_RESET_CONTEXT
+    template_name = "accounts/password_reset_complete.html"
+
+
+@method_decorator([cccd_not_required, never_cache], name="dispatch")
+class CccdUpdateView(LoginRequiredMixin, FormView):
+    """The CCCD screen of guide steps 2–3: "Bỏ qua" or "Cập nhật", then continue to next."""
+
+    form_class = CccdForm
+    template_name = "accounts/update_cccd.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.cccd_number:
+            return HttpResponseRedirect(self.next_url())
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "skip":
+            request.session[CCCD_PROMPT_SKIPPED] = True
+            return HttpResponseRedirect(self.next_url())
+        if request.user.cccd_number:
+            # A second click after the first one already linked the number.
+            return HttpResponseRedirect(self.next_url())
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=self.next_url(), crumbs=["Cập nhật số CCCD"], **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.link_cccd(
+                account=self.request.user,
+                cccd_number=form.cleaned_data["cccd_number"],
+                actor=self.request.user,
+            )
+        except services.AccountServiceError as error:
+            form.add_error(None, ValidationError(error.message, code=error.code))
+            return self.form_invalid(form)
+        except RegistryError as error:
+            logger.warning(
+                "CCCD link for account %s: registry error %r", self.request.user.pk, error
+            )
+            form.add_error(None, REGISTRY_UNREACHABLE_MESSAGE)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            "Cập nhật số CCCD thành công. Thông tin định danh của tài khoản đã được cập nhật từ "
+            "Cơ sở dữ liệu Quốc gia về Dân cư.",
+        )
+        return HttpResponseRedirect(self.next_url())
+
+    def next_url(self):
+        """Return the validated next URL, never this screen itself."""
+        url = _safe_next(self.request)
+        if not url or urlsplit(url).path == self.request.path:
+            return reverse(settings.LOGIN_REDIRECT_URL)
+        return url
+
+
+class AccountHomeView(LoginRequiredMixin, RedirectView):
+    """ "/tai-khoan/" opens the identity page."""
+
+    pattern_name = "accounts:identity"
+
+
+class IdentityView(AccountAreaMixin, TemplateView):
+    """ "Thông tin định danh": the identity data and where each part comes from."""
+
+    template_name = "accounts/identity.html"
+    account_menu = "identity"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        account = self.request.user
+        cmnd = account.legacy_cmnd
+        context.update(
+            cmnd_9=cmnd if len(cmnd) == 9 else "",
+            number_12=account.cccd_number or (cmnd if len(cmnd) == 12 else ""),
+            empty=EMPTY_VALUE,
+        )
+        return context
+
+
+class IdentityRefreshView(LoginRequiredMixin, View):
+    """ "Cập nhật từ CSDL Quốc gia về Dân cư": refresh from the registry, or link a CCCD first."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        identity_url = reverse("accounts:identity")
+        if not request.user.cccd_number:
+            return redirect(cccd_prompt_url(identity_url))
+        try:
+            result = services.refresh_identity(account=request.user, actor=request.user)
+        except RegistryNotFound:
+            messages.error(
+                request,
+                "Cơ sở dữ liệu Quốc gia về Dân cư không có thông tin của số CCCD đã liên kết với "
+                "tài khoản. Vui lòng liên hệ bộ phận Hỗ trợ của Cổng.",
+            )
+        except services.AccountServiceError as error:
+            messages.error(request, error.message)
+        except RegistryError as error:
+            logger.warning(
+                "identity refresh for account %s: registry error %r", request.user.pk, error
+            )
+            messages.error(request, REGISTRY_UNREACHABLE_MESSAGE)
+        else:
+            if result.changes:
+                messages.success(
+                    request,
+                    "Đã cập nhật thông tin định danh từ Cơ sở dữ liệu Quốc gia về Dân cư.",
+                )
+            else:
+                messages.info(
+                    request,
+                    "Thông tin định danh của bạn đã trùng khớp với Cơ sở dữ liệu Quốc gia về Dân "
+                    "cư; không có thay đổi.",
+                )
+        return redirect(identity_url)
+
+
+class ContactUpdateView(AccountAreaMixin, FormView):
+    """ "Sửa": change phone and e-mail; the registry's data is not editable here."""
+
+    form_class = ContactForm
+    template_name = "accounts/contact_form.html"
+    account_menu = "identity"
+    crumbs = ("Thông tin tài khoản", "Sửa thông tin liên hệ")
+
+    def get_initial(self):
+        return {"phone": self.request.user.phone, "email": self.request.user.email}
+
+    def form_valid(self, form):
+        changes = services.change_contact(
+            account=self.request.user,
+            phone=form.cleaned_data["phone"],
+            email=form.cleaned_data["email"],
+            actor=self.request.user,
+        )
+        if changes:
+            messages.success(self.request, "Đã cập nhật thông tin liên hệ.")
+        else:
+            messages.info(self.request, "Thông tin liên hệ không thay đổi.")
+        return redirect("accounts:identity")
+
+
+class ExtendedInfoView(AccountAreaMixin, TemplateView):
+    """ "Thông tin mở rộng": account history, CCCD link state and the ways to log in."""
+
+    template_name = "accounts/extended.html"
+    account_menu = "extended"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["audit_entries"] = self.request.user.audit_entries.all()[:10]
+        return context
+
+
+def _safe_next(request):
+    """Return the request's next URL if it stays on this site, else an empty string."""
+    url = request.POST.get("next", request.GET.get("next", ""))
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""

@@ -1,0 +1,240 @@
+"""Forms of the legacy login, the CCCD screen, contact data and password reset."""
+
+import re
+
+from captcha.fields import CaptchaField, CaptchaTextInput
+from django import forms
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.db.models import Q
+
+from idnumbers.numbers import cccd_problems, normalize_number
+
+from . import services
+
+UserModel = get_user_model()
+
+USERNAME_FORMAT_MESSAGE = (
+    "Tên đăng nhập là số CMT (9 hoặc 12 chữ số) hoặc số CCCD (12 chữ số) của bạn."
+)
+
+
+class PortalCaptchaInput(CaptchaTextInput):
+    """The captcha as the guide shows it: answer box, image and a refresh button."""
+
+    template_name = "accounts/widgets/captcha.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widgets[1].attrs["placeholder"] = "Mã xác thực"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["refresh_url"] = self.refresh_url()
+        return context
+
+
+class PortalCaptchaField(CaptchaField):
+    """A captcha field whose wrong answer carries the error code "invalid"."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError as error:
+            if getattr(error, "code", None):
+                raise
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def portal_captcha_field():
+    """Return the "Nhập mã xác thực" field shared by the login and password reset forms."""
+    return PortalCaptchaField(
+        label="Nhập mã xác thực",
+        widget=PortalCaptchaInput(),
+        error_messages={
+            "required": "Vui lòng nhập mã xác thực.",
+            "invalid": "Mã xác thực không đúng hoặc đã hết hạn. Vui lòng nhập mã mới.",
+        },
+    )
+
+
+def clean_username_number(raw):
+    """Return a typed CMND/CCCD as digits, or raise the format error."""
+    number = normalize_number(raw)
+    if not (number.isascii() and number.isdigit() and len(number) in (9, 12)):
+        raise forms.ValidationError(USERNAME_FORMAT_MESSAGE, code="username_format")
+    return number
+
+
+class LoginForm(AuthenticationForm):
+    """Log in with CMND/CCCD, password and captcha (guide step 1, tab "CMT/CCCD")."""
+
+    username = forms.CharField(
+        label="Tên đăng nhập",
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "Nhập CMT/CCCD",
+                "autofocus": True,
+                "autocomplete": "username",
+                "inputmode": "numeric",
+            }
+        ),
+        error_messages={"required": "Vui lòng nhập tên đăng nhập (số CMT/CCCD)."},
+    )
+    password = forms.CharField(
+        label="Mật khẩu",
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"placeholder": "Nhập mật khẩu", "autocomplete": "current-password"}
+        ),
+        error_messages={"required": "Vui lòng nhập mật khẩu."},
+    )
+    captcha = portal_captcha_field()
+
+    error_messages = {
+        "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra lại.",
+        "inactive": (
+            "Tài khoản của bạn đã bị khoá. Vui lòng liên hệ bộ phận Hỗ trợ của Cổng Dịch vụ "
+            "công Quốc gia để được mở khoá."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Room for spaces and dots between digit groups, removed by normalisation.
+        self.fields["username"].max_length = 24
+        self.fields["username"].widget.attrs["maxlength"] = 24
+
+    def clean_username(self):
+        return clean_username_number(self.cleaned_data["username"])
+
+    def clean(self):
+        # Without a solved captcha the password is not even tried: no oracle, no axes count.
+        if self.has_error("captcha") or self.has_error("username"):
+            return self.cleaned_data
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username and password:
+            self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class CccdForm(forms.Form):
+    """The "Số CCCD *" field of the CCCD screen, checked part by part against the account."""
+
+    cccd_number = forms.CharField(
+        label="Số CCCD *",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"placeholder": "Nhập số cccd", "inputmode": "numeric", "autocomplete": "off"}
+        ),
+        error_messages={
+            "required": "Vui lòng nhập số CCCD.",
+            "max_length": "Số CCCD phải gồm đúng 12 chữ số.",
+        },
+    )
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def clean_cccd_number(self):
+        number = normalize_number(self.cleaned_data["cccd_number"])
+        problems = cccd_problems(
+            number, birth_date=self.account.birth_date, gender=self.account.gender
+        )
+        if problems:
+            raise forms.ValidationError(
+                [forms.ValidationError(problem.message, code=problem.code) for problem in problems]
+            )
+        return number
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+_PHONE = re.compile(r"0\d{9,10}")
+
+
+class ContactForm(forms.Form):
+    """The contact data a citizen may change: phone and e-mail."""
+
+    phone = forms.CharField(
+        label="Số điện thoại",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text="Ví dụ: 0912345678 hoặc +84912345678.",
+    )
+    email = forms.EmailField(
+        label="Email",
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": "Địa chỉ email không hợp lệ."},
+    )
+
+    def clean_phone(self):
+        phone = _PHONE_SEPARATORS.sub("", normalize_number(self.cleaned_data["phone"]))
+        if phone.startswith("+84"):
+            phone = "0" + phone[3:]
+        if phone and not (phone.isascii() and _PHONE.fullmatch(phone)):
+            raise forms.ValidationError(
+                "Số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0 (hoặc +84).",
+                code="phone_format",
+            )
+        return phone
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    """Ask for a reset link with the username and the e-mail address on file."""
+
+    username = forms.CharField(
+        label="Tên đăng nhập",
+        max_length=24,
+        widget=forms.TextInput(attrs={"placeholder": "Nhập CMT/CCCD", "inputmode": "numeric"}),
+        error_messages={"required": "Vui lòng nhập tên đăng nhập (số CMT/CCCD)."},
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"placeholder": "Email đã đăng ký", "autocomplete": "email"}),
+        error_messages={
+            "required": "Vui lòng nhập email đã đăng ký.",
+            "invalid": "Địa chỉ email không hợp lệ.",
+        },
+    )
+    captcha = portal_captcha_field()
+
+    field_order = ["username", "email", "captcha"]
+
+    def clean_username(self):
+        return clean_username_number(self.cleaned_data["username"])
+
+    def get_users(self, email):
+        """Return the active account with this username (or linked CCCD) and this e-mail."""
+        number = self.cleaned_data["username"]
+        accounts = UserModel._default_manager.filter(
+            Q(username=number) | Q(cccd_number=number), email__iexact=email, is_active=True
+        )
+        return (account for account in accounts if account.has_usable_password())
+
+
+class PortalSetPasswordForm(SetPasswordForm):
+    """Choose a new password from the e-mailed link; the change is audited."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = "Mật khẩu mới"
+        self.fields["new_password2"].label = "Nhập lại mật khẩu mới"
+
+    def save(self, commit=True):
+        password = self.cleaned_data["new_password1"]
+        if not commit:
+            self.user.set_password(password)
+            return self.user
+        return services.reset_password(account=self.user, new_password=password)

@@ -1,0 +1,213 @@
+"""The portal's one way to reach the population database: its HTTP API (docs/registry-api.md)."""
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urljoin
+
+import requests
+from django.conf import settings
+
+from idnumbers.numbers import mask_number
+
+logger = logging.getLogger(__name__)
+
+
+class RegistryError(Exception):
+    """The population database did not give a usable answer."""
+
+    def __init__(self, message, *, status=None, error_code=""):
+        super().__init__(message)
+        self.status = status
+        self.error_code = error_code
+
+
+class RegistryTimeout(RegistryError):
+    """The population database did not answer within the timeout."""
+
+
+class RegistryUnavailable(RegistryError):
+    """The population database could not be reached or answered with a server error."""
+
+
+class RegistryBadResponse(RegistryError):
+    """The population database refused the request or answered something off the contract."""
+
+
+class RegistryNotFound(RegistryError):
+    """The population database has no citizen with the requested number."""
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The answer of the verify endpoint: overall match and a verdict per compared field."""
+
+    match: bool
+    citizen_status: str | None
+    fields: dict
+
+    def reason(self):
+        """Return the precise refusal reason: the fields that did not match, no values."""
+        parts = [
+            f"{name}: {verdict}" for name, verdict in self.fields.items() if verdict != "match"
+        ]
+        if self.citizen_status not in (None, "alive"):
+            parts.append(f"citizen_status: {self.citizen_status}")
+        return ", ".join(parts) or "match: false"
+
+
+@dataclass(frozen=True)
+class CitizenRecord:
+    """A citizen's record as the lookup endpoint returns it."""
+
+    cccd_number: str
+    cmnd_number: str
+    full_name: str
+    birth_date: date
+    gender: str
+    place_of_birth: str
+    place_of_origin: str
+    permanent_address: str
+    ethnicity: str
+    nationality: str
+    card_issue_date: date | None
+    status: str
+
+
+class RegistryClient:
+    """Call the population database's v1 API with the portal's key, a timeout and typed errors.
+
+    Every call carries the purpose and the account it is made for (`requested_by`), which the
+    registry logs; numbers travel only in request bodies.
+    """
+
+    def __init__(self, *, base_url=None, api_key=None, timeout=None, session=None):
+        self.base_url = base_url or settings.REGISTRY_BASE_URL
+        if not self.base_url.endswith("/"):
+            self.base_url += "/"
+        self.timeout = timeout if timeout is not None else settings.REGISTRY_TIMEOUT_SECONDS
+        self.session = session or requests.Session()
+        self.session.headers.update(
+            {
+                "Authorization": f"Bearer {api_key or settings.REGISTRY_API_KEY}",
+                "Accept": "application/json",
+            }
+        )
+
+    def close(self):
+        """Release the pooled connections."""
+        self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def verify(
+        self,
+        *,
+        cccd_number,
+        purpose,
+        requested_by,
+        cmnd_number=None,
+        full_name=None,
+        birth_date=None,
+    ):
+        """Compare an account's attributes with the registry record of a CCCD."""
+        payload = {"cccd_number": cccd_number, "purpose": purpose, "requested_by": requested_by}
+        if cmnd_number:
+            payload["cmnd_number"] = cmnd_number
+        if full_name:
+            payload["full_name"] = full_name
+        if birth_date:
+            payload["birth_date"] = birth_date.isoformat()
+        body = self._post("citizens/verify", payload)
+        try:
+            return Verification(
+                match=body["match"] is True,
+                citizen_status=body.get("citizen_status"),
+                fields=dict(body["fields"]),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise RegistryBadResponse("verify answer is off the contract") from error
+
+    def lookup(self, *, cccd_number, purpose, requested_by):
+        """Return the registry record of a CCCD."""
+        payload = {"cccd_number": cccd_number, "purpose": purpose, "requested_by": requested_by}
+        body = self._post("citizens/lookup", payload)
+        try:
+            citizen = body["citizen"]
+            issued = citizen.get("card_issue_date")
+            return CitizenRecord(
+                cccd_number=citizen["cccd_number"],
+                cmnd_number=citizen.get("cmnd_number") or "",
+                full_name=citizen["full_name"],
+                birth_date=date.fromisoformat(citizen["birth_date"]),
+                gender=citizen.get("gender") or "",
+                place_of_birth=citizen.get("place_of_birth") or "",
+                place_of_origin=citizen.get("place_of_origin") or "",
+                permanent_address=citizen.get("permanent_address") or "",
+                ethnicity=citizen.get("ethnicity") or "",
+                nationality=citizen.get("nationality") or "",
+                card_issue_date=date.fromisoformat(issued) if issued else None,
+                status=citizen.get("status") or "",
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise RegistryBadResponse("lookup answer is off the contract") from error
+
+    def _post(self, endpoint, payload):
+        url = urljoin(self.base_url, endpoint)
+        started = time.monotonic()
+        outcome = "error"
+        status = None
+        try:
+            try:
+                response = self.session.post(url, json=payload, timeout=self.timeout)
+            except requests.Timeout as error:
+                outcome = "timeout"
+                raise RegistryTimeout(f"no answer from {endpoint} in {self.timeout}s") from error
+            except requests.RequestException as error:
+                outcome = "unreachable"
+                message = f"cannot reach {endpoint}: {type(error).__name__}"
+                raise RegistryUnavailable(message) from error
+            status = response.status_code
+            body = self._json(response)
+            if status == 200 and isinstance(body, dict):
+                outcome = "ok"
+                return body
+            error_code = body.get("error", "") if isinstance(body, dict) else ""
+            outcome = error_code or f"http_{status}"
+            if status >= 500:
+                raise RegistryUnavailable(
+                    f"{endpoint} answered {status}", status=status, error_code=error_code
+                )
+            if status == 404 and error_code == "not_found":
+                raise RegistryNotFound(
+                    f"{endpoint}: no such citizen", status=status, error_code=error_code
+                )
+            raise RegistryBadResponse(
+                f"{endpoint} answered {status} {error_code}".strip(),
+                status=status,
+                error_code=error_code,
+            )
+        finally:
+            # The registry logs the call too; this line is the portal's side of the trail.
+            logger.info(
+                "registry %s for %s (%s): cccd %s -> %s, status %s, %d ms",
+                endpoint,
+                payload.get("requested_by", ""),
+                payload.get("purpose", ""),
+                mask_number(payload.get("cccd_number", "")),
+                outcome,
+                status,
+                (time.monotonic() - started) * 1000,
+            )
+
+    @staticmethod
+    def _json(response):
+        try:
+            return response.json()
+        except ValueError:
+            return None

@@ -1,0 +1,321 @@
+"""State changes of portal accounts, each with its audit row in the same transaction.
+
+Calls to the population database happen before the transaction opens, so no row stays locked
+while the portal waits on the network.
+"""
+
+import logging
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from idnumbers.names import display_name
+from idnumbers.numbers import cccd_problems, mask_number, normalize_number
+
+from .models import AuditEntry, Gender
+from .registry_client import RegistryBadResponse, RegistryClient, RegistryNotFound
+
+logger = logging.getLogger(__name__)
+
+User = get_user_model()
+
+PURPOSE_LINK = "Liên kết số CCCD với tài khoản Cổng DVCQG"
+PURPOSE_REFRESH = "Cập nhật thông tin định danh của tài khoản Cổng DVCQG"
+
+NUMBER_FIELDS = frozenset({"cccd_number", "cmnd_number"})
+
+
+class AccountServiceError(Exception):
+    """A refused account change, with a stable code and the sentence shown to the person."""
+
+    code = "refused"
+    message = "Không thực hiện được thao tác."
+
+    def __init__(self, message=None):
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+
+
+class InvalidCccd(AccountServiceError):
+    code = "invalid_cccd"
+    message = "Số CCCD không hợp lệ."
+
+    def __init__(self, problems):
+        super().__init__(" ".join(problem.message for problem in problems))
+        self.problems = problems
+
+
+class CccdAlreadyLinked(AccountServiceError):
+    code = "already_linked"
+    message = (
+        "Số CCCD này đã được liên kết với một tài khoản khác trên Cổng Dịch vụ công Quốc gia. "
+        "Mỗi số CCCD chỉ liên kết được với một tài khoản. Nếu bạn không tạo tài khoản đó, "
+        "vui lòng liên hệ bộ phận Hỗ trợ của Cổng."
+    )
+
+
+class AccountAlreadyHasCccd(AccountServiceError):
+    code = "account_has_cccd"
+    message = "Tài khoản của bạn đã được cập nhật số CCCD trước đó."
+
+
+class IdentityMismatch(AccountServiceError):
+    code = "mismatch"
+    message = (
+        "Thông tin không khớp với Cơ sở dữ liệu Quốc gia về Dân cư. Vui lòng kiểm tra lại số "
+        "CCCD đã nhập. Nếu số CCCD đúng, họ tên, ngày sinh hoặc số CMND của tài khoản có thể khác "
+        "với thông tin trong Cơ sở dữ liệu: hãy liên hệ bộ phận Hỗ trợ của Cổng hoặc cơ quan "
+        "Công an nơi cư trú để được kiểm tra, điều chỉnh."
+    )
+
+
+class CccdNotLinked(AccountServiceError):
+    code = "no_cccd"
+    message = "Tài khoản chưa cập nhật số CCCD."
+
+
+@dataclass(frozen=True)
+class IdentityRefresh:
+    """The outcome of a refresh: the saved account and the {field: [before, after]} changes."""
+
+    account: object
+    changes: dict
+
+
+def link_cccd(*, account, cccd_number, actor=None, client=None):
+    """Link a CCCD to an account after the registry confirms it; return the saved account.
+
+    Local rules first, then "one CCCD, one account", then the registry (verify, then lookup);
+    on a match the CCCD is saved with the identity data of the record. A repeated submit of the
+    number already linked is a no-op.
+    """
+    number = normalize_number(cccd_number)
+    problems = cccd_problems(number, birth_date=account.birth_date, gender=account.gender)
+    if problems:
+        raise InvalidCccd(problems)
+    if account.cccd_number:
+        if account.cccd_number == number:
+            return account
+        raise AccountAlreadyHasCccd()
+    if _number_taken(number, account=account):
+        _record_refusal(account=account, actor=actor, number=number, reason="already_linked")
+        raise CccdAlreadyLinked()
+
+    requested_by = _requested_by(account)
+    with _registry(client) as registry:
+        verification = registry.verify(
+            cccd_number=number,
+            cmnd_number=account.legacy_cmnd,
+            full_name=account.full_name,
+            birth_date=account.birth_date,
+            purpose=PURPOSE_LINK,
+            requested_by=requested_by,
+        )
+        if not verification.match or verification.citizen_status != "alive":
+            reason = verification.reason()
+            _record_refusal(account=account, actor=actor, number=number, reason=reason)
+            raise IdentityMismatch()
+        try:
+            record = registry.lookup(
+                cccd_number=number, purpose=PURPOSE_LINK, requested_by=requested_by
+            )
+        except RegistryNotFound:
+            reason = "lookup: not_found"
+            _record_refusal(account=account, actor=actor, number=number, reason=reason)
+            raise IdentityMismatch() from None
+    if record.cccd_number != number:
+        raise RegistryBadResponse("lookup returned another citizen's record")
+
+    try:
+        return _save_link(account=account, number=number, record=record, actor=actor)
+    except IntegrityError:
+        # Another account linked the same number between our check and our write.
+        _record_refusal(
+            account=account, actor=actor, number=number, reason="already_linked (constraint)"
+        )
+        raise CccdAlreadyLinked() from None
+
+
+def refresh_identity(*, account, actor=None, client=None):
+    """Copy the registry record of the account's linked CCCD into the account."""
+    if not account.cccd_number:
+        raise CccdNotLinked()
+    with _registry(client) as registry:
+        record = registry.lookup(
+            cccd_number=account.cccd_number,
+            purpose=PURPOSE_REFRESH,
+            requested_by=_requested_by(account),
+        )
+    if record.cccd_number != account.cccd_number:
+        raise RegistryBadResponse("lookup returned another citizen's record")
+    return _save_refresh(account=account, record=record, actor=actor)
+
+
+@transaction.atomic
+def change_contact(*, account, phone, email, actor=None):
+    """Save the account's phone and email; return the {field: [before, after]} changes."""
+    locked = User.objects.select_for_update().get(pk=account.pk)
+    changes = {}
+    for field, value in (("phone", phone), ("email", email)):
+        before = getattr(locked, field)
+        if before != value:
+            changes[field] = [before, value]
+            setattr(locked, field, value)
+    if changes:
+        locked.save(update_fields=list(changes))
+        AuditEntry.objects.create(
+            account=locked,
+            actor=actor,
+            actor_kind=_actor_kind(account=locked, actor=actor),
+            action=AuditEntry.Action.CONTACT_CHANGED,
+            changes=changes,
+        )
+    return changes
+
+
+@transaction.atomic
+def reset_password(*, account, new_password):
+    """Set a new password through the e-mailed reset link and audit it."""
+    account.set_password(new_password)
+    account.save(update_fields=["password"])
+    AuditEntry.objects.create(
+        account=account,
+        actor=account,
+        actor_kind=AuditEntry.ActorKind.CITIZEN,
+        action=AuditEntry.Action.PASSWORD_RESET,
+        reason="Đặt lại mật khẩu bằng liên kết gửi tới email của tài khoản.",
+    )
+    return account
+
+
+@transaction.atomic
+def _save_link(*, account, number, record, actor):
+    locked = User.objects.select_for_update().get(pk=account.pk)
+    if locked.cccd_number == number:
+        # A double submit: the first request already linked this number.
+        return locked
+    if locked.cccd_number:
+        raise AccountAlreadyHasCccd()
+    locked.cccd_number = number
+    identity_changes = _apply_record(locked, record)
+    locked.identity_refreshed_at = timezone.now()
+    locked.save()
+    link_changes = {"cccd_number": ["", mask_number(number)]}
+    if "cmnd_number" in identity_changes:
+        link_changes["cmnd_number"] = identity_changes.pop("cmnd_number")
+    kind = _actor_kind(account=locked, actor=actor)
+    AuditEntry.objects.create(
+        account=locked,
+        actor=actor,
+        actor_kind=kind,
+        action=AuditEntry.Action.CCCD_LINKED,
+        changes=link_changes,
+        reason=PURPOSE_LINK,
+    )
+    AuditEntry.objects.create(
+        account=locked,
+        actor=actor,
+        actor_kind=kind,
+        action=AuditEntry.Action.IDENTITY_REFRESHED,
+        changes=identity_changes,
+        reason=PURPOSE_LINK,
+    )
+    logger.info("CCCD %s linked to account %s", mask_number(number), locked.pk)
+    return locked
+
+
+@transaction.atomic
+def _save_refresh(*, account, record, actor):
+    locked = User.objects.select_for_update().get(pk=account.pk)
+    if locked.cccd_number != record.cccd_number:
+        raise CccdNotLinked("Số CCCD của tài khoản vừa thay đổi; vui lòng thử lại.")
+    changes = _apply_record(locked, record)
+    locked.identity_refreshed_at = timezone.now()
+    locked.save()
+    AuditEntry.objects.create(
+        account=locked,
+        actor=actor,
+        actor_kind=_actor_kind(account=locked, actor=actor),
+        action=AuditEntry.Action.IDENTITY_REFRESHED,
+        changes=changes,
+        reason=PURPOSE_REFRESH,
+    )
+    return IdentityRefresh(account=locked, changes=changes)
+
+
+def _apply_record(account, record):
+    """Copy a registry record's identity data onto the account; return what changed."""
+    values = {
+        "full_name": display_name(record.full_name),
+        "birth_date": record.birth_date,
+        "gender": record.gender if record.gender in Gender.values else "",
+        "place_of_birth": record.place_of_birth,
+        "place_of_origin": record.place_of_origin,
+    }
+    # The old CMND is kept as registered; the registry only fills it in when it is missing.
+    if not account.cmnd_number:
+        values["cmnd_number"] = record.cmnd_number
+    changes = {}
+    for field, value in values.items():
+        before = getattr(account, field)
+        # An empty registry value never erases what the account has.
+        if value in ("", None) or before == value:
+            continue
+        changes[field] = [_audit_value(field, before), _audit_value(field, value)]
+        setattr(account, field, value)
+    return changes
+
+
+def _audit_value(field, value):
+    if field in NUMBER_FIELDS:
+        return mask_number(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _number_taken(number, *, account):
+    """Return whether another account uses the number as its CCCD or its username."""
+    return (
+        User.objects.filter(Q(cccd_number=number) | Q(username=number))
+        .exclude(pk=account.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def _record_refusal(*, account, actor, number, reason):
+    # The person sees one generic sentence; the precise reason stays in the log and audit.
+    logger.info(
+        "CCCD link refused for account %s, cccd %s: %s", account.pk, mask_number(number), reason
+    )
+    AuditEntry.objects.create(
+        account=account,
+        actor=actor,
+        actor_kind=_actor_kind(account=account, actor=actor),
+        action=AuditEntry.Action.CCCD_LINK_REFUSED,
+        reason=f"CCCD {mask_number(number)}: {reason}",
+    )
+
+
+def _registry(client):
+    """Use the given client as is, or a new one that is closed after use."""
+    return nullcontext(client) if client is not None else RegistryClient()
+
+
+def _requested_by(account):
+    return f"portal-account:{account.pk}"
+
+
+def _actor_kind(*, account, actor):
+    if actor is None:
+        return AuditEntry.ActorKind.SYSTEM
+    if actor.pk == account.pk:
+        return AuditEntry.ActorKind.CITIZEN
+    return AuditEntry.ActorKind.OFFICIAL
