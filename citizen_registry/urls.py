@@ -1,4 +1,10 @@
 from django.urls import path
 
+from . import views
+
 app_name = "citizen_registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("api/v1/citizens/verify", views.verify, name="api_verify"),
+    path("api/v1/citizens/lookup", views.lookup, name="api_lookup"),
+    path("api/v1/openapi.json", views.openapi, name="api_openapi"),
+]

@@ -1,0 +1,29 @@
+"""Register a consuming system of the registry API and print its key once."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from citizen_registry.models import ApiClient
+from citizen_registry.services import create_api_client
+
+
+class Command(BaseCommand):
+    help = "Tạo khoá API cho một hệ thống kết nối; khoá chỉ được in ra một lần (JSON)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--name", required=True, help="tên hệ thống kết nối")
+        parser.add_argument(
+            "--can-read-records",
+            action="store_true",
+            help="cho phép tra cứu toàn bộ hồ sơ công dân (lookup)",
+        )
+
+    def handle(self, *args, name, can_read_records, **options):
+        name = name.strip()
+        if not name:
+            raise CommandError("--name không được để trống.")
+        if ApiClient.objects.filter(name=name).exists():
+            raise CommandError(f"Đã có hệ thống kết nối tên “{name}”.")
+        client, raw_key = create_api_client(name=name, can_read_records=can_read_records)
+        self.stdout.write(json.dumps({"name": client.name, "api_key": raw_key}, ensure_ascii=False))

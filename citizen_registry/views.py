@@ -1,0 +1,345 @@
+"""The population database's JSON API, as docs/registry-api.md describes it."""
+
+import hmac
+import json
+import logging
+import re
+from datetime import date
+from functools import wraps
+
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
+
+from idnumbers.names import names_match
+from idnumbers.numbers import cccd_problems, cmnd_problems, mask_number, normalize_number
+
+from . import faults
+from .models import ApiClient, Citizen, LookupLog
+from .openapi import openapi_document
+from .services import hash_api_key
+
+logger = logging.getLogger("citizen_registry.api")
+
+PURPOSE_MAX_LENGTH = LookupLog._meta.get_field("purpose").max_length
+REQUESTED_BY_MAX_LENGTH = LookupLog._meta.get_field("requested_by").max_length
+FULL_NAME_MAX_LENGTH = Citizen._meta.get_field("full_name").max_length
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The short names that a mismatch result in the log lists, so the precise reason is kept.
+_MISMATCH_LOG_NAMES = {"cmnd_number": "cmnd", "full_name": "name", "birth_date": "birth"}
+
+
+class ApiError(Exception):
+    """A refusal with its HTTP status, stable error code and Vietnamese message."""
+
+    def __init__(self, status, error, message, *, fields=None, headers=None):
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+        self.fields = fields
+        self.headers = headers or {}
+
+    def body(self):
+        body = {"error": self.error, "message": self.message}
+        if self.fields is not None:
+            body["fields"] = self.fields
+        return body
+
+
+def _invalid(fields, message="Yêu cầu không hợp lệ: vui lòng kiểm tra các trường được nêu."):
+    return ApiError(400, "invalid_request", message, fields=fields)
+
+
+def _bearer_digest(request):
+    scheme, _, key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    key = key.strip()
+    if scheme.lower() != "bearer" or not key:
+        return None
+    return hash_api_key(key)
+
+
+def _client_and_fault(digest):
+    """Return (client or None, fault mode, latency) in one query on the hot path."""
+    if digest is not None:
+        # Looked up by the key's hash, never the key: an index probe on a hash of a
+        # 256-bit random value leaks nothing usable about other valid keys.
+        client = faults.annotate_fault(ApiClient.objects.filter(key_hash=digest)).first()
+        if client is not None and hmac.compare_digest(client.key_hash, digest):
+            return client, client.fault_mode or faults.Mode.NONE, client.fault_latency_ms or 0
+    fault = faults.current_fault()
+    return None, fault.mode, fault.latency_ms
+
+
+def _read_body(request):
+    """Return (the JSON object sent, or None; the ApiError to answer if it is unusable)."""
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None, _invalid({}, "Nội dung yêu cầu phải là JSON hợp lệ, mã hoá UTF-8.")
+    if not isinstance(data, dict):
+        return None, _invalid({}, "Nội dung yêu cầu phải là một đối tượng JSON.")
+    return data, None
+
+
+def _log_text(data, name, max_length):
+    value = data.get(name) if data else None
+    return value[:max_length] if isinstance(value, str) else ""
+
+
+def _log_masked_number(data):
+    value = data.get("cccd_number") if data else None
+    if not isinstance(value, str):
+        return ""
+    # Capped at the column's width; whatever was sent, only a masked form is ever stored.
+    return mask_number(normalize_number(value)[:12])
+
+
+def _present(data, name):
+    value = data.get(name)
+    return not (value is None or (isinstance(value, str) and not value.strip()))
+
+
+def _cccd_field(data, errors):
+    value = data.get("cccd_number")
+    if value is not None and not isinstance(value, str):
+        errors["cccd_number"] = [
+            "Số CCCD phải được gửi dưới dạng chuỗi (trong dấu ngoặc kép) để giữ các số 0 ở đầu."
+        ]
+        return ""
+    number = normalize_number(value)
+    problems = cccd_problems(number)
+    if problems:
+        errors["cccd_number"] = [problem.message for problem in problems]
+    return number
+
+
+def _context_fields(data, errors):
+    purpose = data.get("purpose")
+    if not isinstance(purpose, str) or not purpose.strip():
+        errors["purpose"] = ["Vui lòng nêu mục đích tra cứu (trường purpose)."]
+    elif len(purpose) > PURPOSE_MAX_LENGTH:
+        errors["purpose"] = [f"Mục đích tra cứu dài tối đa {PURPOSE_MAX_LENGTH} ký tự."]
+    requested_by = data.get("requested_by")
+    if requested_by is not None and (
+        not isinstance(requested_by, str) or len(requested_by) > REQUESTED_BY_MAX_LENGTH
+    ):
+        errors["requested_by"] = [
+            f"Người yêu cầu phải là chuỗi ký tự dài tối đa {REQUESTED_BY_MAX_LENGTH} ký tự."
+        ]
+
+
+def _optional_cmnd(data, errors):
+    if not _present(data, "cmnd_number"):
+        return None
+    value = data["cmnd_number"]
+    if not isinstance(value, str):
+        errors["cmnd_number"] = ["Số CMND phải được gửi dưới dạng chuỗi (trong dấu ngoặc kép)."]
+        return None
+    number = normalize_number(value)
+    problems = cmnd_problems(number)
+    if problems:
+        errors["cmnd_number"] = [problem.message for problem in problems]
+    return number
+
+
+def _optional_full_name(data, errors):
+    if not _present(data, "full_name"):
+        return None
+    value = data["full_name"]
+    if not isinstance(value, str):
+        errors["full_name"] = ["Họ tên phải là chuỗi ký tự."]
+    elif len(value) > FULL_NAME_MAX_LENGTH:
+        errors["full_name"] = [f"Họ tên dài tối đa {FULL_NAME_MAX_LENGTH} ký tự."]
+    return value
+
+
+def _optional_birth_date(data, errors):
+    if not _present(data, "birth_date"):
+        return None
+    value = data["birth_date"]
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        errors["birth_date"] = ["Ngày sinh phải có dạng YYYY-MM-DD, ví dụ 1990-05-01."]
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors["birth_date"] = [f"Ngày sinh {value} không phải là một ngày có thật."]
+        return None
+
+
+def _find_citizen(number):
+    try:
+        return Citizen.objects.get(cccd_number=number)
+    except Citizen.DoesNotExist:
+        return None
+
+
+def _refuse_for_fault(mode, latency_ms):
+    if mode == faults.Mode.LATENCY:
+        faults.wait_for_latency(latency_ms)
+    elif mode == faults.Mode.ERROR:
+        raise ApiError(
+            500,
+            "internal_error",
+            "CSDL Quốc gia về Dân cư gặp lỗi khi xử lý yêu cầu, vui lòng thử lại sau.",
+        )
+    elif mode == faults.Mode.OUTAGE:
+        raise ApiError(
+            503, "unavailable", "CSDL Quốc gia về Dân cư tạm ngừng hoạt động, vui lòng thử lại sau."
+        )
+
+
+def _json(body, status, headers=None):
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    # Answers carry personal data: no shared or browser cache may keep them.
+    response["Cache-Control"] = "no-store"
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def api_endpoint(endpoint, *, needs_read_records=False):
+    """Wrap an answer function with the API's method, fault, auth, body checks and logging."""
+
+    def decorator(answer):
+        @csrf_exempt
+        @wraps(answer)
+        def view(request):
+            client, fault_mode, latency_ms = _client_and_fault(_bearer_digest(request))
+            data, body_error = _read_body(request) if request.method == "POST" else (None, None)
+            citizen = None
+            headers = {}
+            try:
+                if request.method != "POST":
+                    raise ApiError(
+                        405,
+                        "method_not_allowed",
+                        "Phương thức không được hỗ trợ; hãy gửi yêu cầu POST.",
+                        headers={"Allow": "POST"},
+                    )
+                _refuse_for_fault(fault_mode, latency_ms)
+                if client is None or not client.is_active:
+                    raise ApiError(
+                        401,
+                        "unauthorized",
+                        "Thiếu khoá API, khoá không đúng hoặc đã bị vô hiệu hoá.",
+                        headers={"WWW-Authenticate": 'Bearer realm="registry"'},
+                    )
+                if needs_read_records and not client.can_read_records:
+                    raise ApiError(
+                        403,
+                        "forbidden",
+                        "Hệ thống của bạn không được cấp quyền tra cứu hồ sơ công dân.",
+                    )
+                if body_error is not None:
+                    raise body_error
+                body, result, citizen = answer(data)
+                status = 200
+            except ApiError as refusal:
+                body, result, status = refusal.body(), refusal.error, refusal.status
+                headers = refusal.headers
+
+            masked = _log_masked_number(data)
+            purpose = _log_text(data, "purpose", PURPOSE_MAX_LENGTH)
+            requested_by = _log_text(data, "requested_by", REQUESTED_BY_MAX_LENGTH)
+            LookupLog.objects.create(
+                client=client,
+                citizen=citizen,
+                endpoint=endpoint,
+                masked_number=masked,
+                purpose=purpose,
+                requested_by=requested_by,
+                result=result,
+                status_code=status,
+            )
+            logger.log(
+                logging.INFO if status in (200, 404) else logging.WARNING,
+                "%s status=%s result=%s client=%s number=%s purpose=%r requested_by=%r",
+                endpoint,
+                status,
+                result,
+                client.name if client else "-",
+                masked or "-",
+                purpose,
+                requested_by,
+            )
+            return _json(body, status, headers)
+
+        return view
+
+    return decorator
+
+
+@api_endpoint("verify")
+def verify(data):
+    """Compare the attributes sent with the citizen's record; return (body, result, citizen)."""
+    errors = {}
+    number = _cccd_field(data, errors)
+    cmnd_number = _optional_cmnd(data, errors)
+    full_name = _optional_full_name(data, errors)
+    birth_date = _optional_birth_date(data, errors)
+    _context_fields(data, errors)
+    if errors:
+        raise _invalid(errors)
+
+    citizen = _find_citizen(number)
+    if citizen is None:
+        body = {"match": False, "citizen_status": None, "fields": {"cccd_number": "not_found"}}
+        return body, "not_found", None
+
+    compared = {"cccd_number": True}
+    if cmnd_number is not None:
+        compared["cmnd_number"] = cmnd_number == citizen.cmnd_number
+    if full_name is not None:
+        compared["full_name"] = names_match(full_name, citizen.full_name)
+    if birth_date is not None:
+        compared["birth_date"] = birth_date == citizen.birth_date
+    mismatched = [_MISMATCH_LOG_NAMES[name] for name, same in compared.items() if not same]
+    body = {
+        "match": not mismatched,
+        "citizen_status": citizen.status,
+        "fields": {name: "match" if same else "mismatch" for name, same in compared.items()},
+    }
+    result = "mismatch:" + ",".join(mismatched) if mismatched else "match"
+    return body, result, citizen
+
+
+def citizen_record(citizen):
+    """Return the JSON record of a citizen as the lookup endpoint sends it."""
+    return {
+        "cccd_number": citizen.cccd_number,
+        "cmnd_number": citizen.cmnd_number,
+        "full_name": citizen.full_name,
+        "birth_date": citizen.birth_date.isoformat(),
+        "gender": citizen.gender,
+        "place_of_birth": citizen.place_of_birth,
+        "place_of_origin": citizen.place_of_origin,
+        "permanent_address": citizen.permanent_address,
+        "ethnicity": citizen.ethnicity,
+        "nationality": citizen.nationality,
+        "card_issue_date": (
+            citizen.card_issue_date.isoformat() if citizen.card_issue_date else None
+        ),
+        "status": citizen.status,
+    }
+
+
+@api_endpoint("lookup", needs_read_records=True)
+def lookup(data):
+    """Return the citizen's full record as (body, result, citizen)."""
+    errors = {}
+    number = _cccd_field(data, errors)
+    _context_fields(data, errors)
+    if errors:
+        raise _invalid(errors)
+    citizen = _find_citizen(number)
+    if citizen is None:
+        raise ApiError(404, "not_found", "Không tìm thấy công dân có số định danh này.")
+    return {"citizen": citizen_record(citizen)}, "found", citizen
+
+
+@require_safe
+def openapi(request):
+    """Serve the OpenAPI document of this API; no key needed."""
+    return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,139 @@
+"""Verify answers field by field whether what a system knows matches the registry."""
+
+import unicodedata
+from datetime import date
+
+import pytest
+
+from citizen_registry.models import Citizen
+
+from .conftest import PURPOSE, VERIFY_URL
+from .factories import CitizenFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def verify(call_api, verifier):
+    def post(**fields):
+        response = call_api(VERIFY_URL, {"purpose": PURPOSE, **fields}, key=verifier.raw_key)
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    return post
+
+
+def test_all_fields_matching_is_a_match(verify, nga):
+    answer = verify(
+        cccd_number=nga.cccd_number,
+        cmnd_number="164438056",
+        full_name="Tô Thị Nga",
+        birth_date="1990-05-01",
+        requested_by="portal-account:42",
+    )
+    assert answer == {
+        "match": True,
+        "citizen_status": "alive",
+        "fields": {
+            "cccd_number": "match",
+            "cmnd_number": "match",
+            "full_name": "match",
+            "birth_date": "match",
+        },
+    }
+
+
+def test_only_the_fields_sent_are_compared(verify, nga):
+    answer = verify(cccd_number=nga.cccd_number)
+    assert answer == {"match": True, "citizen_status": "alive", "fields": {"cccd_number": "match"}}
+
+
+@pytest.mark.parametrize("empty", [None, "", "  "])
+def test_null_or_blank_optional_fields_are_not_compared(verify, nga, empty):
+    answer = verify(
+        cccd_number=nga.cccd_number, cmnd_number=empty, full_name=empty, birth_date=empty
+    )
+    assert answer["fields"] == {"cccd_number": "match"}
+    assert answer["match"] is True
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        unicodedata.normalize("NFD", "Tô Thị Nga"),
+        "  Tô   Thị\tNga ",
+        "TÔ THỊ NGA",
+        "tô thị nga",
+    ],
+    ids=["nfd", "extra-spaces", "upper-case", "lower-case"],
+)
+def test_names_match_under_nfc_whitespace_collapse_and_casefold(verify, nga, typed):
+    answer = verify(cccd_number=nga.cccd_number, full_name=typed)
+    assert answer["fields"]["full_name"] == "match"
+    assert answer["match"] is True
+
+
+def test_a_missing_diacritic_is_a_name_mismatch(verify):
+    nga_with_grave = CitizenFactory(full_name="Tô Thị Ngà")
+    answer = verify(cccd_number=nga_with_grave.cccd_number, full_name="Tô Thị Nga")
+    assert answer["fields"]["full_name"] == "mismatch"
+    assert answer["match"] is False
+
+
+def test_a_different_old_cmnd_is_a_cmnd_mismatch(verify, nga):
+    answer = verify(cccd_number=nga.cccd_number, cmnd_number="164438057", full_name="Tô Thị Nga")
+    assert answer["match"] is False
+    assert answer["fields"] == {
+        "cccd_number": "match",
+        "cmnd_number": "mismatch",
+        "full_name": "match",
+    }
+
+
+def test_a_cmnd_sent_for_a_citizen_who_never_had_one_is_a_mismatch(verify):
+    young = CitizenFactory(cmnd_number="", birth_date=date(2004, 3, 9), full_name="Lê Minh Anh")
+    answer = verify(cccd_number=young.cccd_number, cmnd_number="164438056")
+    assert answer["fields"]["cmnd_number"] == "mismatch"
+
+
+def test_a_different_birth_date_is_a_birth_date_mismatch(verify, nga):
+    answer = verify(cccd_number=nga.cccd_number, birth_date="1990-05-02")
+    assert answer["match"] is False
+    assert answer["fields"] == {"cccd_number": "match", "birth_date": "mismatch"}
+
+
+def test_an_unknown_cccd_is_not_found_with_no_other_fields_and_no_status(verify, nga):
+    answer = verify(cccd_number="036190099999", full_name="Tô Thị Nga", birth_date="1990-05-01")
+    assert answer == {
+        "match": False,
+        "citizen_status": None,
+        "fields": {"cccd_number": "not_found"},
+    }
+
+
+def test_the_citizen_status_is_reported_alongside_a_match(verify):
+    deceased = CitizenFactory(status=Citizen.Status.DECEASED)
+    answer = verify(cccd_number=deceased.cccd_number, full_name=deceased.full_name)
+    assert answer["match"] is True
+    assert answer["citizen_status"] == "deceased"
+
+
+def test_unknown_request_fields_are_ignored(verify, nga):
+    answer = verify(cccd_number=nga.cccd_number, nickname="Nga")
+    assert answer["fields"] == {"cccd_number": "match"}
+
+
+def test_a_verify_costs_three_queries_key_citizen_and_log(
+    call_api, verifier, nga, django_assert_num_queries
+):
+    body = {"cccd_number": nga.cccd_number, "full_name": "Tô Thị Nga", "purpose": PURPOSE}
+    with django_assert_num_queries(3):
+        response = call_api(VERIFY_URL, body, key=verifier.raw_key)
+    assert response.status_code == 200
+
+
+def test_answers_are_not_cacheable(call_api, verifier, nga):
+    body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE}
+    response = call_api(VERIFY_URL, body, key=verifier.raw_key)
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Type"] == "application/json"
