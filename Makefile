@@ -27,7 +27,6 @@ run: seed
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: setup

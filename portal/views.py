@@ -1,13 +1,123 @@
-from django.http import HttpResponse
+"""Public pages of the portal, its e-service and the citizen's dossiers."""
 
-def _stub(request, **kwargs):
-    return HttpResponse("")
+import uuid
 
-home = healthz = info_page = services = _stub
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import DatabaseError, connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, ListView
 
-class _StubView:
-    @classmethod
-    def as_view(cls):
-        return _stub
+from accounts.middleware import cccd_not_required
+from accounts.mixins import AccountAreaMixin
 
-DossierListView = CriminalRecordServiceView = _StubView
+from .forms import CriminalRecordRequestForm
+from .models import Dossier
+from .services import CRIMINAL_RECORD_PROCEDURE, DuplicateSubmission, file_dossier
+
+INFO_PAGES = {
+    "about": "portal/about.html",
+    "payment": "portal/payment.html",
+    "feedback": "portal/feedback.html",
+    "help": "portal/help.html",
+}
+
+PUBLIC_SERVICES = [
+    {
+        "code": CRIMINAL_RECORD_PROCEDURE[0],
+        "name": CRIMINAL_RECORD_PROCEDURE[1],
+        "agency": "Bộ Tư pháp",
+        "level": "Dịch vụ công trực tuyến toàn trình",
+        "url_name": "portal:criminal_record_service",
+    },
+]
+
+
+def home(request):
+    return render(request, "portal/home.html", {"services": PUBLIC_SERVICES})
+
+
+def info_page(request, page):
+    if page not in INFO_PAGES:
+        raise Http404
+    return render(request, INFO_PAGES[page])
+
+
+def services(request):
+    return render(request, "portal/services.html", {"services": PUBLIC_SERVICES})
+
+
+@cccd_not_required
+@never_cache
+def healthz(request):
+    """Answer 200 when the app and its database answer, 503 otherwise (for scripts that wait)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class DossierListView(AccountAreaMixin, ListView):
+    """'Hồ sơ của tôi': the dossiers of the logged-in account, newest first."""
+
+    template_name = "portal/dossier_list.html"
+    context_object_name = "dossiers"
+    paginate_by = 20
+    account_menu = "dossiers"
+    crumbs = ("Quản lý dịch vụ công", "Hồ sơ của tôi")
+
+    def get_queryset(self):
+        return Dossier.objects.filter(owner=self.request.user)
+
+
+class CriminalRecordServiceView(LoginRequiredMixin, FormView):
+    """The 'màn hình nghiệp vụ' of the guide: an e-service that files a dossier."""
+
+    template_name = "portal/criminal_record_service.html"
+    form_class = CriminalRecordRequestForm
+
+    def get_initial(self):
+        return {**super().get_initial(), "submission_token": uuid.uuid4()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            procedure_code=CRIMINAL_RECORD_PROCEDURE[0],
+            procedure_name=CRIMINAL_RECORD_PROCEDURE[1],
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        details = {
+            "certificate_type": data["certificate_type"],
+            "purpose": data["purpose"],
+            "copies": data["copies"],
+            "delivery": data["delivery"],
+            "delivery_address": data["delivery_address"],
+        }
+        try:
+            dossier = file_dossier(
+                owner=self.request.user,
+                procedure=CRIMINAL_RECORD_PROCEDURE,
+                details=details,
+                submission_token=data["submission_token"],
+            )
+        except DuplicateSubmission as duplicate:
+            messages.info(
+                self.request,
+                f"Hồ sơ {duplicate.dossier.code} đã được nộp trước đó; hệ thống không tạo "
+                "hồ sơ trùng lặp.",
+            )
+            return redirect(reverse("portal:dossiers"))
+        messages.success(
+            self.request,
+            f"Nộp hồ sơ thành công. Mã hồ sơ của bạn là {dossier.code}. "
+            "Bạn có thể theo dõi tại mục Hồ sơ của tôi.",
+        )
+        return redirect(reverse("portal:dossiers"))

@@ -1,5 +1,11 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "sandbox"
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="console")]
+
+urlpatterns = [
+    path("", views.console, name="console"),
+    path("personas/<slug:key>/reset/", views.reset, name="reset_persona"),
+    path("registry-fault/", views.registry_fault, name="registry_fault"),
+]

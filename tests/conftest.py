@@ -1,8 +1,7 @@
 """Fixtures shared by every test package."""
 
-import pytest
+import os
 
-
-@pytest.fixture(autouse=True)
-def _media_and_cache_isolated(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that
+# thread (fixtures, assertions) are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -162,6 +162,7 @@ REGISTRY_API_KEY = env("REGISTRY_API_KEY", "")
 REGISTRY_TIMEOUT_SECONDS = float(env("REGISTRY_TIMEOUT_SECONDS", "3"))
 
 SANDBOX_ENABLED = False
+DEFAULT_FROM_EMAIL = "Cổng Dịch vụ công Quốc gia <no-reply@dichvucong.example>"
 
 LOGGING = {
     "version": 1,

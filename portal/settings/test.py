@@ -19,3 +19,8 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # In-memory test database; the WAL pragmas of base do not apply to it.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+# Mail lands in the sandbox outbox (/sandbox/) instead of leaving the machine.
+EMAIL_BACKEND = "sandbox.mail.OutboxEmailBackend"
+# Serve static files from the finders: tests run without collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,322 @@
+"""Run the benchmarks: `python -m bench [--quick] [--count N]`; prints one table."""
+
+import argparse
+import os
+import platform
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from .servers import Gunicorn, django_env, manage
+
+SEED_TARGET_SECONDS = 120
+VERIFY_TARGET_MEDIAN_MS = 3.0
+MIDDLEWARE_TARGET_PERCENT = 3.0
+WARM_UP = 20
+IDENTITY_PAGE = "/tai-khoan/thong-tin-dinh-danh/"
+BASELINE_PATH = "/healthz"
+VERIFY_PATH = "/registry/api/v1/citizens/verify"
+PURPOSE = "Đo hiệu năng (bench)"
+TIMEOUT_SECONDS = 10
+
+
+@dataclass
+class Fixtures:
+    """What the HTTP measurements need, prepared directly in the benchmark database."""
+
+    api_key: str
+    verify_bodies: list
+    session_cookie: dict
+    account_name: str
+
+
+def _parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="100,000 rows and fewer calls")
+    parser.add_argument("--count", type=int, help="citizens to seed (default 1,000,000)")
+    parser.add_argument("--calls", type=int, help="verify calls (default 1,000)")
+    parser.add_argument("--page-requests", type=int, help="page requests per server")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds for the middleware")
+    parser.add_argument("--page", default=IDENTITY_PAGE, help="page for the middleware cost")
+    args = parser.parse_args(argv)
+    defaults = (100_000, 200, 400, 4) if args.quick else (1_000_000, 1_000, 2_000, 5)
+    args.count = args.count or defaults[0]
+    args.calls = args.calls or defaults[1]
+    args.page_requests = args.page_requests or defaults[2]
+    args.rounds = args.rounds or defaults[3]
+    return args
+
+
+def _seed(database, count):
+    started = time.perf_counter()
+    output = manage(database, "seed_registry", "--count", str(count))
+    wall = time.perf_counter() - started
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT COUNT(*) FROM citizen_registry_citizen").fetchone()[0]
+    own = re.search(r"trong ([\d.]+) s", output)
+    return {"rows": rows, "wall": wall, "load": float(own.group(1)) if own else wall}
+
+
+def _prepare(database, calls):
+    """Register an API key, pick citizens to verify, and log an account in (in this process)."""
+    os.environ.update(django_env(database))
+    import django
+
+    django.setup()
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.db import connections
+    from django.db.models import Max
+
+    from citizen_registry.models import Citizen
+    from citizen_registry.services import create_api_client
+
+    _, api_key = create_api_client(name="Đo hiệu năng", can_read_records=False)
+    rng = random.Random(7)  # noqa: S311 - picks test data, nothing secret
+    highest = Citizen.objects.aggregate(Max("id"))["id__max"]
+    wanted = min(calls + WARM_UP, highest)
+    citizens = list(Citizen.objects.filter(pk__in=rng.sample(range(1, highest + 1), wanted)))
+    rng.shuffle(citizens)
+    bodies = [
+        {
+            "cccd_number": c.cccd_number,
+            "cmnd_number": c.cmnd_number or None,
+            "full_name": c.full_name,
+            "birth_date": c.birth_date.isoformat(),
+            "purpose": PURPOSE,
+            "requested_by": "bench",
+        }
+        for c in citizens
+    ]
+
+    holder = Citizen.objects.exclude(cmnd_number="").order_by("id").first()
+    account = get_user_model().objects.create_user(
+        holder.cmnd_number,
+        None,
+        cmnd_number=holder.cmnd_number,
+        cccd_number=holder.cccd_number,
+        full_name=holder.full_name,
+        birth_date=holder.birth_date,
+        gender=holder.gender,
+    )
+    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if not b.startswith("axes."))
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(account.pk)
+    session[BACKEND_SESSION_KEY] = backend
+    session[HASH_SESSION_KEY] = account.get_session_auth_hash()
+    session.save()
+    connections.close_all()
+    return Fixtures(
+        api_key=api_key,
+        verify_bodies=bodies,
+        session_cookie={settings.SESSION_COOKIE_NAME: session.session_key},
+        account_name=holder.full_name,
+    )
+
+
+def _timed(call):
+    started = time.perf_counter()
+    response = call()
+    return (time.perf_counter() - started) * 1000, response
+
+
+def _verify_calls(base_url, fixtures):
+    """Time verify calls one after another, each followed by a baseline call."""
+    http = requests.Session()
+    headers = {"Authorization": f"Bearer {fixtures.api_key}"}
+    bodies = fixtures.verify_bodies
+
+    def verify(body):
+        return http.post(
+            base_url + VERIFY_PATH, json=body, headers=headers, timeout=TIMEOUT_SECONDS
+        )
+
+    def baseline():
+        return http.get(base_url + BASELINE_PATH, timeout=TIMEOUT_SECONDS)
+
+    for body in bodies[:WARM_UP]:
+        verify(body)
+        baseline()
+    verify_ms, baseline_ms, matches = [], [], 0
+    for body in bodies[WARM_UP:]:
+        elapsed, response = _timed(lambda body=body: verify(body))
+        if response.status_code != 200:
+            raise RuntimeError(f"verify answered {response.status_code}: {response.text[:300]}")
+        matches += response.json()["match"]
+        verify_ms.append(elapsed)
+        elapsed, response = _timed(baseline)
+        if response.status_code != 200:
+            raise RuntimeError(f"{BASELINE_PATH} answered {response.status_code}")
+        baseline_ms.append(elapsed)
+    return verify_ms, baseline_ms, matches
+
+
+def _page_session(base_url, fixtures, page):
+    http = requests.Session()
+    http.cookies.update(fixtures.session_cookie)
+    response = http.get(base_url + page, allow_redirects=False, timeout=TIMEOUT_SECONDS)
+    if response.status_code != 200 or fixtures.account_name not in response.text:
+        raise RuntimeError(
+            f"GET {page} answered {response.status_code} "
+            f"{response.headers.get('Location', '')} without the logged-in account's page; "
+            "pass another page with --page."
+        )
+    return http
+
+
+def _page_seconds(http, url, count):
+    started = time.perf_counter()
+    for _ in range(count):
+        response = http.get(url, allow_redirects=False, timeout=TIMEOUT_SECONDS)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code} during the run")
+    return time.perf_counter() - started
+
+
+def _middleware_cost(with_url, without_url, fixtures, args):
+    """Compare page throughput with and without the CCCD middleware, in alternating rounds."""
+    servers = {
+        "with": (_page_session(with_url, fixtures, args.page), with_url + args.page),
+        "without": (_page_session(without_url, fixtures, args.page), without_url + args.page),
+    }
+    for http, url in servers.values():
+        _page_seconds(http, url, 3)
+    per_round = max(1, args.page_requests // args.rounds)
+    seconds = {"with": 0.0, "without": 0.0}
+    round_ratios = []
+    for round_number in range(args.rounds):
+        order = ("with", "without") if round_number % 2 == 0 else ("without", "with")
+        spent = {}
+        for name in order:
+            http, url = servers[name]
+            spent[name] = _page_seconds(http, url, per_round)
+            seconds[name] += spent[name]
+        round_ratios.append(spent["with"] / spent["without"])
+    total = per_round * args.rounds
+    return {
+        "with_rps": total / seconds["with"],
+        "without_rps": total / seconds["without"],
+        "cost_percent": (seconds["with"] / seconds["without"] - 1) * 100,
+        "median_round_percent": (statistics.median(round_ratios) - 1) * 100,
+        "requests": total,
+    }
+
+
+def _p95(values):
+    return statistics.quantiles(values, n=100)[94]
+
+
+def _verdict(ok):
+    return "OK" if ok else "MISSED"
+
+
+def _print_table(args, seed, api, page):
+    verify_ms, baseline_ms, matches = api
+    median_verify = statistics.median(verify_ms)
+    rows = [
+        (
+            f"seed_registry, {seed['rows']:,} rows (SQLite file)",
+            f"{seed['wall']:.1f} s wall, {seed['rows'] / seed['load']:,.0f} rows/s",
+            f"≤ {SEED_TARGET_SECONDS} s",
+            _verdict(seed["wall"] <= SEED_TARGET_SECONDS),
+        ),
+        (
+            f"POST verify, {len(verify_ms)} sequential calls",
+            f"median {median_verify:.2f} ms, p95 {_p95(verify_ms):.2f} ms",
+            f"median ≤ {VERIFY_TARGET_MEDIAN_MS:g} ms",
+            _verdict(median_verify <= VERIFY_TARGET_MEDIAN_MS),
+        ),
+        (
+            f"  baseline GET {BASELINE_PATH}, same run",
+            f"median {statistics.median(baseline_ms):.2f} ms, p95 {_p95(baseline_ms):.2f} ms",
+            "",
+            "",
+        ),
+        (
+            "  verify answers with match=true",
+            f"{matches} of {len(verify_ms)}",
+            "all",
+            _verdict(matches == len(verify_ms)),
+        ),
+        (
+            f"GET {args.page}, with CCCD middleware",
+            f"{page['with_rps']:.1f} req/s",
+            "",
+            "",
+        ),
+        (
+            "  same page, without the middleware",
+            f"{page['without_rps']:.1f} req/s",
+            "",
+            "",
+        ),
+        (
+            f"  middleware cost ({page['requests']} req each, {args.rounds} rounds)",
+            f"{page['cost_percent']:+.1f} % (median round {page['median_round_percent']:+.1f} %)",
+            f"≤ {MIDDLEWARE_TARGET_PERCENT:g} %",
+            _verdict(page["cost_percent"] <= MIDDLEWARE_TARGET_PERCENT),
+        ),
+    ]
+    headers = ("measure", "result", "target", "verdict")
+    widths = [max(len(str(row[i])) for row in (headers, *rows)) for i in range(4)]
+    line = "  ".join("-" * width for width in widths)
+    print()
+    print(
+        f"DVC Sandbox benchmarks — Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs, gunicorn -w 2 on 127.0.0.1"
+    )
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print(line)
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    print()
+
+
+def main(argv=None):
+    """Seed a temporary database, start gunicorn twice, measure, print, clean up."""
+    args = _parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="dvc-bench-"))
+    database = workdir / "db.sqlite3"
+    try:
+        print(f"Migrating a fresh SQLite database in {workdir} …", flush=True)
+        manage(database, "migrate", "--noinput", "-v", "0")
+        print(f"Seeding {args.count:,} citizens …", flush=True)
+        seed = _seed(database, args.count)
+        fixtures = _prepare(database, args.calls)
+        print("Starting gunicorn with and without the CCCD middleware …", flush=True)
+        with (
+            Gunicorn(database, workdir / "with.log") as with_middleware,
+            Gunicorn(
+                database, workdir / "without.log", "bench.settings_without_cccd_middleware"
+            ) as without_middleware,
+        ):
+            print(f"Timing {args.calls} verify calls …", flush=True)
+            api = _verify_calls(with_middleware.base_url, fixtures)
+            print(f"Timing {args.page} with and without the middleware …", flush=True)
+            page = _middleware_cost(
+                with_middleware.base_url, without_middleware.base_url, fixtures, args
+            )
+        _print_table(args, seed, api, page)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Print the shipped personas and their current state, for scripts and testers."""
+
+import json
+
+from django.core.management import BaseCommand
+
+from sandbox.personas import PERSONAS, persona_state
+
+
+class Command(BaseCommand):
+    help = "List the sandbox personas (credentials, numbers, state)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="Print JSON for scripts."
+        )
+
+    def handle(self, *args, as_json, **options):
+        states = [persona_state(persona) for persona in PERSONAS]
+        if as_json:
+            self.stdout.write(json.dumps(states, ensure_ascii=False, indent=2))
+            return
+        for state in states:
+            self.stdout.write(
+                f"{state['key']:<6} {state['full_name']:<16} "
+                f"{state['username'] or '-':<13} linked={state['linked']} {state['role']}"
+            )

@@ -1,0 +1,324 @@
+"""The shipped personas: fictional citizens with a fixed registry record, account and dossiers.
+
+Personas are data; `ensure_persona` makes the database agree with it (idempotent) and
+`reset_persona` puts a persona back to its starting state after a tester changed it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from axes.models import AccessAttempt
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from citizen_registry.models import Citizen
+from portal.models import Dossier
+
+PASSWORD = "DvcSandbox@2026"
+
+
+@dataclass(frozen=True)
+class PersonaDossier:
+    code: str
+    procedure_code: str
+    procedure_name: str
+    status: str
+    submitted_on: date
+
+
+@dataclass(frozen=True)
+class Persona:
+    key: str
+    role: str
+    citizen: dict
+    # None: the citizen has no legacy portal account.
+    account: dict | None = None
+    dossiers: tuple = field(default=())
+
+    @property
+    def full_name(self):
+        return self.citizen["full_name"]
+
+
+_LLTP = ("1.001233", "Cấp phiếu lý lịch tư pháp cho công dân Việt Nam")
+_BIRTH_REG = ("1.004884", "Đăng ký khai sinh")
+_RESIDENCE = ("1.004194", "Đăng ký thường trú")
+
+PERSONAS = (
+    Persona(
+        key="nga",
+        role="Công dân trong tài liệu hướng dẫn: tài khoản cũ chưa cập nhật CCCD, có hồ sơ cũ",
+        citizen={
+            "cccd_number": "037190612345",
+            "cmnd_number": "164438056",
+            "full_name": "Tô Thị Nga",
+            "birth_date": date(1990, 3, 15),
+            "gender": "female",
+            "place_of_birth": "Xã Ninh Hải, Huyện Hoa Lư, Tỉnh Ninh Bình",
+            "place_of_origin": "Xã Ninh Hải, Huyện Hoa Lư, Tỉnh Ninh Bình",
+            "permanent_address": "Số 12 Đường Lê Hồng Phong, Phường Đông Thành, TP. Ninh Bình",
+            "card_issue_date": date(2021, 5, 20),
+        },
+        account={
+            "username": "164438056",
+            "cmnd_number": "164438056",
+            "cccd_number": "",
+            "full_name": "Tô Thị Nga",
+            "birth_date": date(1990, 3, 15),
+            "gender": "female",
+            "place_of_birth": "Ninh Bình",
+            "place_of_origin": "Ninh Bình",
+            "phone": "0912345678",
+            "email": "to.thi.nga@example.vn",
+            "is_active": True,
+        },
+        dossiers=(
+            PersonaDossier("G22.230410.000101", *_LLTP, "completed", date(2023, 4, 10)),
+            PersonaDossier("G22.231102.000102", *_BIRTH_REG, "completed", date(2023, 11, 2)),
+            PersonaDossier("G22.240520.000103", *_RESIDENCE, "processing", date(2024, 5, 20)),
+        ),
+    ),
+    Persona(
+        key="an",
+        role="Công dân đã liên kết số CCCD với tài khoản cũ",
+        citizen={
+            "cccd_number": "001085004321",
+            "cmnd_number": "012345678",
+            "full_name": "Nguyễn Văn An",
+            "birth_date": date(1985, 7, 2),
+            "gender": "male",
+            "place_of_birth": "Phường Hàng Bạc, Quận Hoàn Kiếm, Hà Nội",
+            "place_of_origin": "Xã Phù Đổng, Huyện Gia Lâm, Hà Nội",
+            "permanent_address": "Số 8 Phố Hàng Bạc, Phường Hàng Bạc, Quận Hoàn Kiếm, Hà Nội",
+            "card_issue_date": date(2021, 3, 1),
+        },
+        account={
+            "username": "012345678",
+            "cmnd_number": "012345678",
+            "cccd_number": "001085004321",
+            "full_name": "Nguyễn Văn An",
+            "birth_date": date(1985, 7, 2),
+            "gender": "male",
+            "place_of_birth": "Phường Hàng Bạc, Quận Hoàn Kiếm, Hà Nội",
+            "place_of_origin": "Xã Phù Đổng, Huyện Gia Lâm, Hà Nội",
+            "phone": "0987654321",
+            "email": "nguyen.van.an@example.vn",
+            "is_active": True,
+        },
+        dossiers=(PersonaDossier("G22.220915.000201", *_LLTP, "completed", date(2022, 9, 15)),),
+    ),
+    Persona(
+        key="binh",
+        role="Công dân có dữ liệu tài khoản không khớp CSDL dân cư (họ tên gõ không dấu)",
+        citizen={
+            "cccd_number": "079078088012",
+            "cmnd_number": "023456789",
+            "full_name": "Trần Văn Bình",
+            "birth_date": date(1978, 11, 20),
+            "gender": "male",
+            "place_of_birth": "Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh",
+            "place_of_origin": "Xã Tân Phú, Huyện Châu Thành, Tỉnh Tiền Giang",
+            "permanent_address": "45 Đường Nguyễn Huệ, Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh",
+            "card_issue_date": date(2022, 1, 12),
+        },
+        account={
+            "username": "023456789",
+            "cmnd_number": "023456789",
+            "cccd_number": "",
+            "full_name": "Tran Van Binh",
+            "birth_date": date(1978, 11, 20),
+            "gender": "male",
+            "place_of_birth": "TP. Hồ Chí Minh",
+            "place_of_origin": "Tiền Giang",
+            "phone": "0903111222",
+            "email": "tran.van.binh@example.vn",
+            "is_active": True,
+        },
+        dossiers=(PersonaDossier("G22.210305.000301", *_RESIDENCE, "completed", date(2021, 3, 5)),),
+    ),
+    Persona(
+        key="hoa",
+        role="Công dân chỉ có trong CSDL dân cư, chưa có tài khoản Cổng DVCQG",
+        citizen={
+            "cccd_number": "048195020233",
+            "cmnd_number": "201234567",
+            "full_name": "Lê Thị Hoa",
+            "birth_date": date(1995, 1, 9),
+            "gender": "female",
+            "place_of_birth": "Phường Hải Châu I, Quận Hải Châu, TP. Đà Nẵng",
+            "place_of_origin": "Xã Hòa Tiến, Huyện Hòa Vang, TP. Đà Nẵng",
+            "permanent_address": "22 Đường Bạch Đằng, Phường Hải Châu I, Quận Hải Châu, Đà Nẵng",
+            "card_issue_date": date(2021, 8, 30),
+        },
+    ),
+    Persona(
+        key="khoa",
+        role="Công dân trẻ đăng ký tài khoản bằng số CCCD (không có CMND)",
+        citizen={
+            "cccd_number": "040201051888",
+            "cmnd_number": "",
+            "full_name": "Phạm Minh Khoa",
+            "birth_date": date(2001, 6, 30),
+            "gender": "male",
+            "place_of_birth": "Phường Hưng Bình, TP. Vinh, Tỉnh Nghệ An",
+            "place_of_origin": "Xã Nam Giang, Huyện Nam Đàn, Tỉnh Nghệ An",
+            "permanent_address": "15 Đường Trường Thi, Phường Trường Thi, TP. Vinh, Nghệ An",
+            "card_issue_date": date(2019, 7, 1),
+        },
+        account={
+            "username": "040201051888",
+            "cmnd_number": "",
+            "cccd_number": "040201051888",
+            "full_name": "Phạm Minh Khoa",
+            "birth_date": date(2001, 6, 30),
+            "gender": "male",
+            "place_of_birth": "Phường Hưng Bình, TP. Vinh, Tỉnh Nghệ An",
+            "place_of_origin": "Xã Nam Giang, Huyện Nam Đàn, Tỉnh Nghệ An",
+            "phone": "0976000111",
+            "email": "pham.minh.khoa@example.vn",
+            "is_active": True,
+        },
+    ),
+    Persona(
+        key="dung",
+        role="Tài khoản đã bị khoá",
+        citizen={
+            "cccd_number": "031069077001",
+            "cmnd_number": "031234567",
+            "full_name": "Hoàng Văn Dũng",
+            "birth_date": date(1969, 9, 9),
+            "gender": "male",
+            "place_of_birth": "Phường Máy Chai, Quận Ngô Quyền, TP. Hải Phòng",
+            "place_of_origin": "Xã An Hưng, Huyện An Dương, TP. Hải Phòng",
+            "permanent_address": "3 Đường Lạch Tray, Phường Lạch Tray, Quận Ngô Quyền, Hải Phòng",
+            "card_issue_date": date(2021, 11, 11),
+        },
+        account={
+            "username": "031234567",
+            "cmnd_number": "031234567",
+            "cccd_number": "",
+            "full_name": "Hoàng Văn Dũng",
+            "birth_date": date(1969, 9, 9),
+            "gender": "male",
+            "place_of_birth": "Hải Phòng",
+            "place_of_origin": "Hải Phòng",
+            "phone": "0934555666",
+            "email": "",
+            "is_active": False,
+        },
+    ),
+    Persona(
+        key="lan",
+        role="Cán bộ (tài khoản quản trị)",
+        citizen={
+            "cccd_number": "026182030517",
+            "cmnd_number": "135791357",
+            "full_name": "Đỗ Thị Lan",
+            "birth_date": date(1982, 4, 4),
+            "gender": "female",
+            "place_of_birth": "Phường Liên Bảo, TP. Vĩnh Yên, Tỉnh Vĩnh Phúc",
+            "place_of_origin": "Xã Tam Hợp, Huyện Bình Xuyên, Tỉnh Vĩnh Phúc",
+            "permanent_address": "10 Đường Kim Ngọc, Phường Ngô Quyền, TP. Vĩnh Yên, Vĩnh Phúc",
+            "card_issue_date": date(2021, 2, 2),
+        },
+        account={
+            "username": "026182030517",
+            "cmnd_number": "135791357",
+            "cccd_number": "026182030517",
+            "full_name": "Đỗ Thị Lan",
+            "birth_date": date(1982, 4, 4),
+            "gender": "female",
+            "place_of_birth": "Phường Liên Bảo, TP. Vĩnh Yên, Tỉnh Vĩnh Phúc",
+            "place_of_origin": "Xã Tam Hợp, Huyện Bình Xuyên, Tỉnh Vĩnh Phúc",
+            "phone": "0211388888",
+            "email": "do.thi.lan@example.vn",
+            "is_active": True,
+            "is_staff": True,
+            "is_superuser": True,
+        },
+    ),
+)
+
+PERSONAS_BY_KEY = {persona.key: persona for persona in PERSONAS}
+
+
+def _restore_dossiers(persona, account):
+    Dossier.objects.filter(owner=account).delete()
+    for dossier in persona.dossiers:
+        submitted = timezone.make_aware(datetime.combine(dossier.submitted_on, datetime.min.time()))
+        Dossier.objects.create(
+            code=dossier.code,
+            procedure_code=dossier.procedure_code,
+            procedure_name=dossier.procedure_name,
+            status=dossier.status,
+            owner=account,
+            submitted_at=submitted,
+            completed_at=submitted if dossier.status == Dossier.Status.COMPLETED else None,
+        )
+
+
+def _restore_account(persona):
+    data = dict(persona.account)
+    username = data.pop("username")
+    account, _ = get_user_model().objects.update_or_create(
+        username=username, defaults={**data, "identity_refreshed_at": None}
+    )
+    account.set_password(PASSWORD)
+    account.save(update_fields=["password"])
+    AccessAttempt.objects.filter(username=username).delete()
+    _restore_dossiers(persona, account)
+    return account
+
+
+@transaction.atomic
+def reset_persona(key):
+    """Put one persona's registry record, account and dossiers back to their starting state."""
+    persona = PERSONAS_BY_KEY[key]
+    Citizen.objects.update_or_create(
+        cccd_number=persona.citizen["cccd_number"],
+        defaults={**persona.citizen, "status": Citizen.Status.ALIVE},
+    )
+    if persona.account is not None:
+        _restore_account(persona)
+    return persona
+
+
+@transaction.atomic
+def ensure_personas():
+    """Create every persona that is missing; leave the ones that exist as testers left them."""
+    created = []
+    user_model = get_user_model()
+    for persona in PERSONAS:
+        citizen_exists = Citizen.objects.filter(cccd_number=persona.citizen["cccd_number"]).exists()
+        account_missing = (
+            persona.account is not None
+            and not user_model.objects.filter(username=persona.account["username"]).exists()
+        )
+        if not citizen_exists or account_missing:
+            reset_persona(persona.key)
+            created.append(persona.key)
+    return created
+
+
+def persona_state(persona):
+    """Describe where a persona stands now, for the console and `personas --json`."""
+    account = None
+    if persona.account is not None:
+        account = get_user_model().objects.filter(username=persona.account["username"]).first()
+    return {
+        "key": persona.key,
+        "role": persona.role,
+        "full_name": persona.full_name,
+        "password": PASSWORD if persona.account else None,
+        "username": persona.account["username"] if persona.account else None,
+        "cmnd_number": persona.citizen["cmnd_number"] or None,
+        "cccd_number": persona.citizen["cccd_number"],
+        "birth_date": persona.citizen["birth_date"].isoformat(),
+        "has_portal_account": account is not None,
+        "linked": bool(account and account.cccd_number),
+        "active": bool(account and account.is_active),
+        "is_official": bool(account and account.is_staff),
+        "dossiers": account.dossiers.count() if account else 0,
+        "vneid": None,
+    }
