@@ -1,5 +1,6 @@
 """The officials' view of the population database; numbers stay masked in every list."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
@@ -7,6 +8,30 @@ from idnumbers.numbers import mask_number, normalize_number
 
 from . import services
 from .models import ApiClient, Citizen, FaultInjection, LookupLog
+
+
+def _column(name, description):
+    """Return a list/detail column showing field name under a Vietnamese heading."""
+
+    @admin.display(description=description, ordering=name)
+    def show(obj):
+        # Choice fields read as their Vietnamese label, not the stored code.
+        label = getattr(obj, f"get_{name}_display", None)
+        return label() if label else getattr(obj, name)
+
+    show.__name__ = name
+    return show
+
+
+def _titled(filter_class, title):
+    """Return filter_class with a Vietnamese title instead of the field's own name."""
+
+    class Titled(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
 
 
 @admin.register(Citizen)
@@ -50,18 +75,21 @@ class CitizenAdmin(admin.ModelAdmin):
         return queryset.filter(full_name__icontains=term), False
 
 
+_created_at = _column("created_at", "thời điểm tạo")
+
+
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ("name", "key_prefix", "can_read_records", "is_active", "created_at")
+    list_display = ("name", "key_prefix", "can_read_records", "is_active", _created_at)
     list_filter = ("is_active", "can_read_records")
     search_fields = ("name",)
-    readonly_fields = ("key_prefix", "created_at")
+    readonly_fields = ("key_prefix", _created_at)
     actions = ("issue_new_keys",)
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("name", "can_read_records")
-        return ("name", "key_prefix", "can_read_records", "is_active", "created_at")
+        return ("name", "key_prefix", "can_read_records", "is_active", _created_at)
 
     def save_model(self, request, obj, form, change):
         raw_key = None if change else services.set_key(obj)
@@ -90,22 +118,26 @@ class ApiClientAdmin(admin.ModelAdmin):
 @admin.register(LookupLog)
 class LookupLogAdmin(admin.ModelAdmin):
     list_display = (
-        "created_at",
-        "client",
-        "endpoint",
-        "masked_number",
-        "purpose",
-        "requested_by",
-        "result",
-        "status_code",
+        _column("created_at", "thời điểm"),
+        _column("client", "hệ thống gọi"),
+        _column("endpoint", "chức năng"),
+        _column("masked_number", "số định danh (đã che)"),
+        _column("purpose", "mục đích"),
+        _column("requested_by", "người yêu cầu"),
+        _column("result", "kết quả"),
+        _column("status_code", "mã HTTP"),
     )
-    list_filter = ("endpoint", "status_code", "client")
+    list_filter = (
+        ("endpoint", _titled(admin.AllValuesFieldListFilter, "chức năng")),
+        ("status_code", _titled(admin.AllValuesFieldListFilter, "mã HTTP")),
+        ("client", _titled(admin.RelatedFieldListFilter, "hệ thống gọi")),
+    )
     list_select_related = ("client",)
     search_fields = ("requested_by", "purpose")
     date_hierarchy = "created_at"
     show_full_result_count = False
     # The citizen appears by name only (its __str__): the log never shows a full number.
-    fields = (*list_display, "citizen")
+    fields = (*list_display, _column("citizen", "công dân"))
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -118,10 +150,22 @@ class LookupLogAdmin(admin.ModelAdmin):
         return False
 
 
+class FaultInjectionForm(forms.ModelForm):
+    class Meta:
+        model = FaultInjection
+        fields = ("mode", "latency_ms")
+        labels = {"mode": "tình trạng giả lập", "latency_ms": "độ trễ thêm (ms)"}
+        help_texts = {"latency_ms": "Chỉ dùng khi tình trạng là “Chậm (thêm độ trễ)”."}
+
+
 @admin.register(FaultInjection)
 class FaultInjectionAdmin(admin.ModelAdmin):
-    list_display = ("mode", "latency_ms", "updated_at")
-    fields = ("mode", "latency_ms")
+    form = FaultInjectionForm
+    list_display = (
+        _column("mode", "tình trạng giả lập"),
+        _column("latency_ms", "độ trễ thêm (ms)"),
+        _column("updated_at", "cập nhật lúc"),
+    )
 
     def has_add_permission(self, request):
         # One row is the switch; a second one would be ignored.

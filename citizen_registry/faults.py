@@ -2,8 +2,6 @@
 
 import time
 
-from django.db.models import Subquery
-
 from .models import FaultInjection
 
 Mode = FaultInjection.Mode
@@ -25,15 +23,6 @@ def set_fault(mode, latency_ms=0):
     fault.latency_ms = latency_ms if mode == Mode.LATENCY else 0
     fault.save()
     return fault
-
-
-def annotate_fault(queryset):
-    """Add fault_mode and fault_latency_ms to each row, so the API needs no query of its own."""
-    row = FaultInjection.objects.order_by("pk")
-    return queryset.annotate(
-        fault_mode=Subquery(row.values("mode")[:1]),
-        fault_latency_ms=Subquery(row.values("latency_ms")[:1]),
-    )
 
 
 def wait_for_latency(latency_ms):

@@ -185,7 +185,7 @@ class CitizenGenerator:
         self.provinces, self.province_cum = _weighted(
             {code: PROVINCE_WEIGHTS.get(code, 1.0) for code in codes}
         )
-        self.province_names = {code: name for code, name in codes.items()}
+        self.province_names = dict(codes)
         self.current_province_names = _current_province_names()
         self.years, self.year_cum = _weighted(_birth_year_weights())
         self.year_start = {y: date(y, 1, 1).toordinal() for y in self.years}
@@ -367,7 +367,7 @@ class _SqliteBulkLoad:
                 cursor.execute(f"PRAGMA {name} = {value}")
 
 
-def seed_citizens(count, *, seed=DEFAULT_SEED, batch_size=BATCH_SIZE, progress=None):
+def seed_citizens(count, *, seed=DEFAULT_SEED, batch_size=BATCH_SIZE):
     """Insert count generated citizens, skipping numbers already present; return a SeedReport."""
     started = time.perf_counter()
     sql = _insert_sql()
@@ -389,7 +389,5 @@ def seed_citizens(count, *, seed=DEFAULT_SEED, batch_size=BATCH_SIZE, progress=N
             if rows:
                 cursor.executemany(sql, rows)
             done += size
-            if progress is not None:
-                progress(done)
         inserted = Citizen.objects.count() - before
     return SeedReport(generated=count, inserted=inserted, seconds=time.perf_counter() - started)

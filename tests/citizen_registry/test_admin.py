@@ -122,6 +122,26 @@ def test_lookup_logs_are_listed_but_cannot_be_added_changed_or_deleted(
     assert LookupLog.objects.get().result == "match"
 
 
+def test_a_lookup_log_page_reads_in_vietnamese_and_shows_no_full_number(
+    admin_client, call_api, verifier, nga
+):
+    call_api(VERIFY_URL, {"cccd_number": nga.cccd_number, "purpose": PURPOSE}, key=verifier.raw_key)
+    log = LookupLog.objects.get()
+    page = admin_client.get(
+        reverse("admin:citizen_registry_lookuplog_change", args=[log.pk])
+    ).content.decode()
+    for label in ("Hệ thống gọi", "Số định danh (đã che)", "Mục đích", "Công dân"):
+        assert label in page
+    assert "Tô Thị Nga" in page
+    assert nga.cccd_number not in page
+
+
+def test_the_fault_switch_list_shows_the_mode_label(admin_client):
+    FaultInjection.objects.create(mode="outage")
+    page = admin_client.get(reverse("admin:citizen_registry_faultinjection_changelist"))
+    assert "Ngừng hoạt động (503)" in page.content.decode()
+
+
 def test_only_one_fault_switch_can_be_added(admin_client):
     add_url = reverse("admin:citizen_registry_faultinjection_add")
     response = admin_client.post(add_url, {"mode": "outage", "latency_ms": 0})

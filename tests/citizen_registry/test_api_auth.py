@@ -43,7 +43,7 @@ def test_a_key_sent_under_another_scheme_is_refused(client, nga, verifier):
     _assert_unauthorized(response)
 
 
-def test_the_bearer_scheme_name_is_case_insensitive(call_api, nga, verifier, client):
+def test_the_bearer_scheme_name_is_case_insensitive(nga, verifier, client):
     response = client.post(
         VERIFY_URL,
         data=BODY,
