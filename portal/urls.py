@@ -6,7 +6,9 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("portal.public_urls")),
     path("", include("accounts.urls")),
+    path("", include("identity.relying_party.urls")),
     path("registry/", include("citizen_registry.urls")),
+    path("vneid/", include("identity.provider.urls")),
     path("sandbox/", include("sandbox.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

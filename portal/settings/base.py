@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "citizen_registry",
+    "identity.provider",
     # Spans the three organisations on purpose: personas, resets and fault injection.
     "sandbox",
 ]
@@ -161,6 +162,15 @@ AXES_VERBOSE = False
 REGISTRY_BASE_URL = env("REGISTRY_BASE_URL", "http://127.0.0.1:8000/registry/api/v1/")
 REGISTRY_API_KEY = env("REGISTRY_API_KEY", "")
 REGISTRY_TIMEOUT_SECONDS = float(env("REGISTRY_TIMEOUT_SECONDS", "3"))
+
+# VNeID, reached over HTTP as an OpenID Connect provider (our simulation or another one).
+VNEID_ISSUER = env("VNEID_ISSUER", "http://127.0.0.1:8000/vneid")
+VNEID_CLIENT_ID = env("VNEID_CLIENT_ID", "")
+VNEID_CLIENT_SECRET = env("VNEID_CLIENT_SECRET", "")
+VNEID_SCOPES = env("VNEID_SCOPES", "openid profile vneid_identity")
+# The assurance level the portal accepts: 2 (verified in person) unless set otherwise.
+VNEID_REQUIRED_LEVEL = int(env("VNEID_REQUIRED_LEVEL", "2"))
+VNEID_TIMEOUT_SECONDS = float(env("VNEID_TIMEOUT_SECONDS", "3"))
 
 SANDBOX_ENABLED = False
 DEFAULT_FROM_EMAIL = "Cổng Dịch vụ công Quốc gia <no-reply@dichvucong.example>"

@@ -1,0 +1,173 @@
+"""The officials' view of VNeID: clients (secret shown once), accounts, keys, audit trail."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.template.response import TemplateResponse
+
+from idnumbers.numbers import mask_number
+
+from . import keys, services
+from .claims import SCOPES_SUPPORTED
+from .models import AuditEvent, OidcClient, SigningKey, VneidAccount
+
+
+def _validate_uri_lines(text):
+    uris = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    check = URLValidator(schemes=["http", "https"])
+    for uri in uris:
+        try:
+            check(uri)
+        except ValidationError:
+            raise ValidationError(f"Địa chỉ không hợp lệ: {uri}", code="invalid_uri") from None
+    return "\n".join(uris)
+
+
+class OidcClientForm(forms.ModelForm):
+    allowed_scopes = forms.MultipleChoiceField(
+        label="phạm vi được phép",
+        choices=[(scope, scope) for scope in SCOPES_SUPPORTED],
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(SCOPES_SUPPORTED),
+    )
+
+    class Meta:
+        model = OidcClient
+        fields = (
+            "name",
+            "redirect_uris",
+            "post_logout_redirect_uris",
+            "allowed_scopes",
+            "is_active",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["allowed_scopes"] = self.instance.allowed_scopes.split()
+
+    def clean_redirect_uris(self):
+        uris = _validate_uri_lines(self.cleaned_data["redirect_uris"])
+        if not uris:
+            raise ValidationError("Cần ít nhất một địa chỉ chuyển hướng.", code="required")
+        return uris
+
+    def clean_post_logout_redirect_uris(self):
+        return _validate_uri_lines(self.cleaned_data["post_logout_redirect_uris"])
+
+    def clean_allowed_scopes(self):
+        scopes = set(self.cleaned_data["allowed_scopes"])
+        if "openid" not in scopes:
+            raise ValidationError("Phạm vi openid là bắt buộc.", code="openid_required")
+        return " ".join(scope for scope in SCOPES_SUPPORTED if scope in scopes)
+
+
+def _show_credentials(request, client, raw_secret, admin_site):
+    # Rendered directly, never through the messages framework: that would keep it in a cookie.
+    context = {
+        **admin_site.each_context(request),
+        "title": "Thông tin kết nối VNeID",
+        "client": client,
+        "client_secret": raw_secret,
+    }
+    return TemplateResponse(request, "vneid/admin/client_credentials.html", context)
+
+
+@admin.register(OidcClient)
+class OidcClientAdmin(admin.ModelAdmin):
+    form = OidcClientForm
+    list_display = ("name", "client_id", "allowed_scopes", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "client_id")
+    readonly_fields = ("client_id", "created_at")
+    actions = ("issue_new_secret",)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            obj.raw_secret = services.register_client(obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return _show_credentials(request, obj, obj.raw_secret, self.admin_site)
+
+    @admin.action(description="Cấp lại client secret (secret cũ hết hiệu lực)")
+    def issue_new_secret(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Chọn đúng một hệ thống kết nối.", messages.WARNING)
+            return None
+        client = queryset.get()
+        raw_secret = services.issue_new_client_secret(client=client)
+        return _show_credentials(request, client, raw_secret, self.admin_site)
+
+
+@admin.register(VneidAccount)
+class VneidAccountAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "masked_number", "assurance_level", "status", "last_login_at")
+    list_filter = ("assurance_level", "status")
+    search_fields = ("citizen__full_name",)
+    fields = ("citizen", "sub", "assurance_level", "status", "created_at", "last_login_at")
+    readonly_fields = ("citizen", "sub", "created_at", "last_login_at")
+    actions = ("lock", "unlock")
+
+    def has_add_permission(self, request):
+        # Accounts come with a password, which only the seeding (ensure_vneid_account) sets.
+        return False
+
+    @admin.display(description="họ tên", ordering="citizen__full_name")
+    def full_name(self, account):
+        return account.citizen.full_name
+
+    @admin.display(description="số định danh cá nhân")
+    def masked_number(self, account):
+        return mask_number(account.personal_id_number)
+
+    @admin.action(description="Khoá tài khoản đã chọn")
+    def lock(self, request, queryset):
+        for account in queryset:
+            services.set_account_status(account=account, status=VneidAccount.Status.LOCKED)
+
+    @admin.action(description="Mở khoá tài khoản đã chọn")
+    def unlock(self, request, queryset):
+        for account in queryset:
+            services.set_account_status(account=account, status=VneidAccount.Status.ACTIVE)
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(admin.ModelAdmin):
+    list_display = ("kid", "is_active", "is_published", "created_at")
+    fields = ("kid", "is_active", "is_published", "created_at")
+    readonly_fields = fields
+    actions = ("rotate", "unpublish")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Tạo khoá ký mới (khoá đang dùng vẫn được công bố)")
+    def rotate(self, request, queryset):
+        key = keys.rotate_signing_key()
+        self.message_user(request, f"Khoá ký mới: {key.kid}", messages.SUCCESS)
+
+    @admin.action(description="Ngừng công bố khoá đã chọn (chỉ khoá không còn dùng để ký)")
+    def unpublish(self, request, queryset):
+        for key in queryset.filter(is_active=False):
+            keys.unpublish_signing_key(kid=key.kid)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "account", "client", "detail")
+    list_filter = ("kind",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,110 @@
+"""The simulated VNeID phone app: log in, scan (open or paste) a QR link, approve or refuse."""
+
+from urllib.parse import urlsplit
+
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from idnumbers.numbers import mask_number
+
+from . import login_state, qr, throttling
+from .forms import LoginForm
+from .login_state import APP_COOKIE_NAME
+from .services import LoginAttempt, LoginRefused, authenticate_password
+
+TEMPLATE = "vneid/app.html"
+
+
+def _token_from_link(link):
+    """Return the QR token a pasted link names, or None when it is no QR link of ours."""
+    try:
+        match = resolve(urlsplit((link or "").strip()).path)
+    except Resolver404:
+        return None
+    if match.view_name != "vneid:app_scan":
+        return None
+    return match.kwargs["qr_token"]
+
+
+def _app_login(request, *, qr_token=None):
+    """Show or check the app's own login; continue to the scanned QR afterwards."""
+    form = LoginForm(request.POST if request.method == "POST" else None)
+    refusal = None
+    if form.is_bound and form.is_valid():
+        attempt = LoginAttempt(
+            personal_id_number=form.cleaned_data["personal_id_number"],
+            password=form.cleaned_data["password"],
+            ip_address=throttling.client_ip(request),
+        )
+        try:
+            account = authenticate_password(attempt)
+        except LoginRefused as error:
+            refusal = error
+        else:
+            login = login_state.start_login(request, account=account, cookie=APP_COOKIE_NAME)
+            target = qr.scan_path(qr_token) if qr_token else reverse("vneid:app_home")
+            response = redirect(target)
+            login_state.set_cookie(response, request, login)
+            return response
+    status = 429 if refusal is not None and refusal.code == "throttled" else 200
+    context = {"mode": "login", "form": form, "refusal": refusal, "scanned": bool(qr_token)}
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _account_context(login):
+    account = login.account
+    return {
+        "account_name": account.citizen.full_name,
+        "account_number": mask_number(account.personal_id_number),
+        "account_level": account.get_assurance_level_display(),
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def app_home(request):
+    """Show the app's scan screen: open the QR link, or paste it here."""
+    login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
+    if login is None:
+        return _app_login(request)
+    problem = None
+    if request.method == "POST":
+        qr_token = _token_from_link(request.POST.get("qr_link"))
+        if qr_token:
+            return redirect(qr.scan_path(qr_token))
+        problem = qr.MESSAGES["invalid"]
+    context = {"mode": "scan", "problem": problem, **_account_context(login)}
+    return render(request, TEMPLATE, context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def app_scan(request, qr_token):
+    """Show which service asks to log in with this QR, and take the citizen's decision."""
+    login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
+    if login is None:
+        return _app_login(request, qr_token=qr_token)
+    context = _account_context(login)
+    try:
+        if request.method == "POST":
+            approve = request.POST.get("decision") == "approve"
+            qr.decide(qr_token=qr_token, account=login.account, approve=approve)
+            context.update(mode="done", approved=approve)
+            return render(request, TEMPLATE, context)
+        qr_login = qr.for_scan(qr_token)
+    except qr.QrProblem as problem:
+        context.update(mode="problem", problem=problem.message, code=problem.code)
+        return render(request, TEMPLATE, context)
+    context.update(mode="confirm", client=qr_login.client, expires_at=qr_login.expires_at)
+    return render(request, TEMPLATE, context)
+
+
+@never_cache
+@require_POST
+def app_logout(request):
+    """Log out of the app (not of VNeID in the browser)."""
+    response = redirect("vneid:app_home")
+    login_state.end_login(response, request, cookie=APP_COOKIE_NAME)
+    return response

@@ -1,0 +1,94 @@
+"""VNeID's own login state: a server-side row found through a cookie of VNeID's own.
+
+It is deliberately not Django's session: the portal's session (`dvc_sessionid`) and VNeID's
+login live and end independently, as two organisations' logins do. The simulated phone app
+(`/vneid/app/`) is another device, so its login has a cookie of its own, limited to its path.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from .digests import secret_digest
+from .models import LoginSession, VneidAccount
+
+COOKIE_NAME = "vneid_session"
+APP_COOKIE_NAME = "vneid_app_session"
+DEFAULT_LIFETIME = timedelta(hours=8)
+
+
+def lifetime():
+    """Return how long a VNeID login lasts (setting VNEID_SESSION_LIFETIME, a timedelta)."""
+    return getattr(settings, "VNEID_SESSION_LIFETIME", DEFAULT_LIFETIME)
+
+
+def cookie_path(cookie=COOKIE_NAME):
+    """Return the cookie's path: only VNeID's own URLs (or the app's) ever receive it."""
+    if cookie == APP_COOKIE_NAME:
+        return reverse("vneid:app_home")
+    return reverse("vneid:discovery").split(".well-known/")[0]
+
+
+def current_login(request, cookie=COOKIE_NAME):
+    """Return the live LoginSession behind this browser's cookie, or None."""
+    raw = request.COOKIES.get(cookie)
+    if not raw:
+        return None
+    return (
+        LoginSession.objects.select_related("account__citizen")
+        .filter(
+            key_hash=secret_digest(raw),
+            ended_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            account__status=VneidAccount.Status.ACTIVE,
+        )
+        .first()
+    )
+
+
+def _end(request, cookie):
+    raw = request.COOKIES.get(cookie)
+    if raw:
+        LoginSession.objects.filter(key_hash=secret_digest(raw), ended_at__isnull=True).update(
+            ended_at=timezone.now()
+        )
+
+
+def start_login(request, *, account, amr="pwd", cookie=COOKIE_NAME):
+    """Record a fresh authentication of account in this browser; return it, cookie unset."""
+    _end(request, cookie)
+    raw = secrets.token_urlsafe(32)
+    now = timezone.now()
+    login = LoginSession.objects.create(
+        key_hash=secret_digest(raw),
+        account=account,
+        auth_time=now.replace(microsecond=0),
+        amr=amr,
+        expires_at=now + lifetime(),
+    )
+    # Only in memory: the database keeps the hash, the browser the value.
+    login.cookie_value = raw
+    login.cookie_name = cookie
+    return login
+
+
+def set_cookie(response, request, login):
+    """Hand the browser the cookie of a login just started."""
+    response.set_cookie(
+        login.cookie_name,
+        login.cookie_value,
+        max_age=int(lifetime().total_seconds()),
+        path=cookie_path(login.cookie_name),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def end_login(response, request, cookie=COOKIE_NAME):
+    """End this browser's login behind cookie, if any, and clear the cookie."""
+    _end(request, cookie)
+    response.delete_cookie(cookie, path=cookie_path(cookie), samesite="Lax")

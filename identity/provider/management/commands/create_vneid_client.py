@@ -1,0 +1,53 @@
+"""Register a relying party with VNeID and print its credentials once, as JSON."""
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import URLValidator
+
+from identity.provider.services import create_client
+
+
+def _checked_uri(value):
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise CommandError(f"Địa chỉ không hợp lệ: {value}") from None
+    return value
+
+
+class Command(BaseCommand):
+    help = (
+        "Đăng ký một hệ thống kết nối VNeID (OpenID Connect); in client_id và client_secret "
+        "dưới dạng JSON. client_secret chỉ được in ra một lần."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--name", required=True, help="tên hệ thống kết nối")
+        parser.add_argument(
+            "--redirect-uri",
+            action="append",
+            required=True,
+            dest="redirect_uris",
+            help="địa chỉ nhận mã uỷ quyền (lặp lại tham số để khai nhiều địa chỉ)",
+        )
+        parser.add_argument(
+            "--post-logout-uri",
+            action="append",
+            default=[],
+            dest="post_logout_uris",
+            help="địa chỉ quay lại sau khi đăng xuất (có thể lặp lại)",
+        )
+
+    def handle(self, *args, name, redirect_uris, post_logout_uris, **options):
+        name = name.strip()
+        if not name:
+            raise CommandError("--name không được để trống.")
+        client, raw_secret = create_client(
+            name=name,
+            redirect_uris=[_checked_uri(uri) for uri in redirect_uris],
+            post_logout_redirect_uris=[_checked_uri(uri) for uri in post_logout_uris],
+        )
+        credentials = {"client_id": client.client_id, "client_secret": raw_secret}
+        self.stdout.write(json.dumps(credentials))

@@ -1,0 +1,338 @@
+"""VNeID accounts, registered clients, codes, tokens, signing keys and login state."""
+
+import hmac
+import json
+import uuid
+
+from authlib.oauth2.rfc6749 import ClientMixin, scope_to_list
+from authlib.oidc.core import AuthorizationCodeMixin
+from django.contrib.auth.hashers import check_password
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from citizen_registry.models import Citizen
+from idnumbers.numbers import mask_number
+
+from .digests import secret_digest
+
+# Sent as `acr`: the level of the electronic identity account (mức 1 / mức 2).
+ACR_BY_LEVEL = {1: "vneid:level1", 2: "vneid:level2"}
+TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
+
+
+def new_sub():
+    """Return a fresh opaque subject identifier."""
+    return uuid.uuid4().hex
+
+
+class VneidAccount(models.Model):
+    """An electronic identity account (tài khoản định danh điện tử) of a registry citizen."""
+
+    class Level(models.IntegerChoices):
+        LEVEL_1 = 1, "Mức 1"
+        LEVEL_2 = 2, "Mức 2"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Đang hoạt động"
+        LOCKED = "locked", "Bị khoá"
+
+    citizen = models.OneToOneField(
+        Citizen, on_delete=models.PROTECT, related_name="vneid_account", verbose_name="công dân"
+    )
+    sub = models.CharField("mã định danh (sub)", max_length=32, unique=True, default=new_sub)
+    password = models.CharField("mật khẩu", max_length=255)
+    assurance_level = models.PositiveSmallIntegerField(
+        "mức định danh", choices=Level.choices, default=Level.LEVEL_2
+    )
+    status = models.CharField(
+        "trạng thái", max_length=6, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_login_at = models.DateTimeField("đăng nhập gần nhất", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tài khoản VNeID"
+        verbose_name_plural = "tài khoản VNeID"
+
+    def __str__(self):
+        return f"{self.citizen.full_name} ({mask_number(self.personal_id_number)})"
+
+    @property
+    def personal_id_number(self):
+        return self.citizen.cccd_number
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def acr(self):
+        return ACR_BY_LEVEL[self.assurance_level]
+
+    def check_password(self, raw_password):
+        return check_password(raw_password, self.password)
+
+
+class OidcClient(models.Model, ClientMixin):
+    """A relying party registered with VNeID; only a hash of its secret is kept."""
+
+    client_id = models.CharField(max_length=48, unique=True, editable=False)
+    client_secret_hash = models.CharField(max_length=255, editable=False)
+    name = models.CharField("tên hệ thống", max_length=150)
+    redirect_uris = models.TextField("địa chỉ chuyển hướng (mỗi dòng một địa chỉ)")
+    post_logout_redirect_uris = models.TextField(
+        "địa chỉ chuyển hướng sau đăng xuất (mỗi dòng một địa chỉ)", blank=True, default=""
+    )
+    allowed_scopes = models.CharField(
+        "phạm vi được phép", max_length=255, default="openid profile vneid_identity"
+    )
+    is_active = models.BooleanField("đang hoạt động", default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "hệ thống kết nối VNeID"
+        verbose_name_plural = "hệ thống kết nối VNeID"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def redirect_uri_list(self):
+        return [line.strip() for line in self.redirect_uris.splitlines() if line.strip()]
+
+    @property
+    def post_logout_redirect_uri_list(self):
+        return [
+            line.strip() for line in self.post_logout_redirect_uris.splitlines() if line.strip()
+        ]
+
+    def get_client_id(self):
+        return self.client_id
+
+    def get_default_redirect_uri(self):
+        # OpenID Connect requires redirect_uri in every request: no default to fall back on.
+        return None
+
+    def get_allowed_scope(self, scope):
+        allowed = set(scope_to_list(self.allowed_scopes))
+        return " ".join(item for item in scope_to_list(scope or "") if item in allowed)
+
+    def check_redirect_uri(self, redirect_uri):
+        return redirect_uri in self.redirect_uri_list
+
+    def check_client_secret(self, client_secret):
+        # Client secrets are 256-bit random values, so a SHA-256 digest resists guessing as
+        # well as a password hash would, without Argon2's ~100 ms on every token request.
+        return hmac.compare_digest(secret_digest(client_secret or ""), self.client_secret_hash)
+
+    def check_endpoint_auth_method(self, method, endpoint):
+        return endpoint == "token" and method in TOKEN_ENDPOINT_AUTH_METHODS
+
+    def check_response_type(self, response_type):
+        return response_type == "code"
+
+    def check_grant_type(self, grant_type):
+        return grant_type == "authorization_code"
+
+
+class AuthorizationCode(models.Model, AuthorizationCodeMixin):
+    """A single-use code bound to its client, redirect URI, PKCE challenge and login."""
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    client = models.ForeignKey(OidcClient, on_delete=models.CASCADE)
+    account = models.ForeignKey(VneidAccount, on_delete=models.CASCADE)
+    redirect_uri = models.CharField(max_length=2000)
+    scope = models.CharField(max_length=255)
+    nonce = models.CharField(max_length=255, blank=True, default="")
+    code_challenge = models.CharField(max_length=128)
+    code_challenge_method = models.CharField(max_length=8)
+    auth_time = models.DateTimeField()
+    acr = models.CharField(max_length=32)
+    amr = models.CharField(max_length=64, default="pwd")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "mã uỷ quyền"
+        verbose_name_plural = "mã uỷ quyền"
+
+    def __str__(self):
+        return f"{self.client} → {self.account_id}"
+
+    def is_expired(self):
+        return timezone.now() >= self.expires_at
+
+    def get_redirect_uri(self):
+        return self.redirect_uri
+
+    def get_scope(self):
+        return self.scope
+
+    def get_nonce(self):
+        return self.nonce or None
+
+    def get_auth_time(self):
+        return int(self.auth_time.timestamp())
+
+    def get_acr(self):
+        return self.acr
+
+    def get_amr(self):
+        return self.amr.split()
+
+
+class AccessToken(models.Model):
+    """A bearer token for userinfo; only its hash is kept."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    client = models.ForeignKey(OidcClient, on_delete=models.CASCADE)
+    account = models.ForeignKey(VneidAccount, on_delete=models.CASCADE)
+    authorization_code = models.ForeignKey(
+        AuthorizationCode, on_delete=models.SET_NULL, null=True, blank=True, related_name="tokens"
+    )
+    scope = models.CharField(max_length=255)
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "access token"
+        verbose_name_plural = "access token"
+
+    def __str__(self):
+        return f"{self.client} → {self.account_id}"
+
+    def is_usable(self):
+        return self.revoked_at is None and timezone.now() < self.expires_at
+
+
+class SigningKey(models.Model):
+    """An RSA key pair for ID tokens; exactly one is active, published ones appear in JWKS."""
+
+    kid = models.CharField(max_length=64, unique=True)
+    private_jwk = models.TextField(editable=False)
+    is_active = models.BooleanField("đang dùng để ký", default=False)
+    is_published = models.BooleanField("công bố trong JWKS", default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "khoá ký"
+        verbose_name_plural = "khoá ký"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(is_active=True),
+                name="vneid_provider_one_active_signing_key",
+            ),
+            # A key that signs must be verifiable by relying parties.
+            models.CheckConstraint(
+                condition=Q(is_active=False) | Q(is_published=True),
+                name="vneid_provider_active_key_published",
+            ),
+        ]
+
+    def __str__(self):
+        return self.kid
+
+    @property
+    def private_key_dict(self):
+        return json.loads(self.private_jwk)
+
+
+class LoginSession(models.Model):
+    """VNeID's own login state in a browser, found by the hash of its cookie value."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    account = models.ForeignKey(VneidAccount, on_delete=models.CASCADE)
+    auth_time = models.DateTimeField()
+    amr = models.CharField(max_length=64, default="pwd")
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "phiên đăng nhập VNeID"
+        verbose_name_plural = "phiên đăng nhập VNeID"
+
+    def __str__(self):
+        return f"{self.account_id} @ {self.auth_time:%Y-%m-%d %H:%M}"
+
+
+class LoginFailure(models.Model):
+    """One failed password login, counted for throttling by number and by address."""
+
+    personal_id_number = models.CharField(max_length=32, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "đăng nhập sai"
+        verbose_name_plural = "đăng nhập sai"
+
+    def __str__(self):
+        return f"{mask_number(self.personal_id_number)} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event of the provider."""
+
+    class Kind(models.TextChoices):
+        LOGIN_SUCCEEDED = "login_succeeded", "Đăng nhập thành công"
+        LOGIN_FAILED = "login_failed", "Đăng nhập sai"
+        LOGIN_THROTTLED = "login_throttled", "Đăng nhập bị tạm khoá"
+        LOGIN_LOCKED_ACCOUNT = "login_locked_account", "Đăng nhập vào tài khoản bị khoá"
+        CODE_REUSED = "code_reused", "Mã uỷ quyền bị dùng lại"
+        QR_APPROVED = "qr_approved", "Xác nhận đăng nhập bằng mã QR"
+        QR_REFUSED = "qr_refused", "Từ chối đăng nhập bằng mã QR"
+        CLIENT_CREATED = "client_created", "Đăng ký hệ thống kết nối"
+        ACCOUNT_SAVED = "account_saved", "Tạo / cập nhật tài khoản VNeID"
+        KEY_ROTATED = "key_rotated", "Xoay vòng khoá ký"
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    account = models.ForeignKey(VneidAccount, on_delete=models.SET_NULL, null=True, blank=True)
+    client = models.ForeignKey(OidcClient, on_delete=models.SET_NULL, null=True, blank=True)
+    detail = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "nhật ký VNeID"
+        verbose_name_plural = "nhật ký VNeID"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class QrLogin(models.Model):
+    """A QR login: shown by a waiting browser, approved or refused in the VNeID app."""
+
+    # The QR carries one secret (for the app); the waiting browser holds another (its ticket),
+    # so whoever sees the QR cannot collect the login it leads to.
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Đang chờ xác nhận"
+        APPROVED = "approved", "Đã xác nhận"
+        REFUSED = "refused", "Đã từ chối"
+        USED = "used", "Đã sử dụng"
+
+    qr_token_hash = models.CharField(max_length=64, unique=True)
+    ticket_hash = models.CharField(max_length=64, unique=True)
+    client = models.ForeignKey(OidcClient, on_delete=models.CASCADE)
+    account = models.ForeignKey(VneidAccount, on_delete=models.CASCADE, null=True, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "đăng nhập bằng mã QR"
+        verbose_name_plural = "đăng nhập bằng mã QR"
+
+    def __str__(self):
+        return f"{self.client} {self.get_status_display()}"
+
+    def is_expired(self):
+        return timezone.now() >= self.expires_at

@@ -1,0 +1,141 @@
+"""QR login: the browser shows a short-lived QR, the VNeID app approves it, the browser collects.
+
+| state    | app (scan link)                  | waiting browser (ticket)          |
+|----------|----------------------------------|-----------------------------------|
+| pending  | shows who asks; approve / refuse | keeps waiting                     |
+| approved | "already used"                   | continues to the service, once    |
+| refused  | "already used"                   | "you refused"                     |
+| used     | "already used"                   | "already used"                    |
+| expired  | "expired"                        | "expired", reload for a new QR    |
+"""
+
+import secrets
+from datetime import timedelta
+
+import segno
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .digests import secret_digest
+from .models import AuditEvent, QrLogin
+
+LIFETIME = timedelta(minutes=2)
+
+MESSAGES = {
+    "invalid": "Mã QR không hợp lệ. Vui lòng quét lại mã đang hiển thị trên trang đăng nhập.",
+    "expired": "Mã QR đã hết hạn. Vui lòng tải lại trang đăng nhập để lấy mã mới.",
+    "refused": "Yêu cầu đăng nhập đã bị từ chối trên ứng dụng VNeID.",
+    "used": "Mã QR này đã được sử dụng. Vui lòng tải lại trang đăng nhập để lấy mã mới.",
+    "other_service": "Mã QR này được tạo cho một dịch vụ khác.",
+}
+
+
+class QrProblem(Exception):
+    """A QR login that cannot go on; `code` is a key of MESSAGES."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+        self.message = MESSAGES[code]
+
+
+def start(*, client):
+    """Create a pending QR login for client; return (qr_login, qr_token, ticket)."""
+    qr_token = secrets.token_urlsafe(24)
+    ticket = secrets.token_urlsafe(32)
+    now = timezone.now()
+    qr_login = QrLogin.objects.create(
+        qr_token_hash=secret_digest(qr_token),
+        ticket_hash=secret_digest(ticket),
+        client=client,
+        created_at=now,
+        expires_at=now + LIFETIME,
+    )
+    return qr_login, qr_token, ticket
+
+
+def scan_path(qr_token):
+    """Return the path the QR encodes: the app's page for this QR."""
+    return reverse("vneid:app_scan", args=[qr_token])
+
+
+def svg(link):
+    """Return the QR of link as inline SVG."""
+    return segno.make(link, error="m").svg_inline(scale=4, title="Mã QR đăng nhập VNeID")
+
+
+def _problem_of(qr_login):
+    if qr_login.status == QrLogin.Status.REFUSED:
+        return "refused"
+    if qr_login.status == QrLogin.Status.USED:
+        return "used"
+    if qr_login.is_expired():
+        return "expired"
+    return None
+
+
+def for_scan(qr_token):
+    """Return the pending QR login a scanned token names, or raise QrProblem."""
+    qr_login = (
+        QrLogin.objects.select_related("client")
+        .filter(qr_token_hash=secret_digest(qr_token or ""))
+        .first()
+    )
+    if qr_login is None:
+        raise QrProblem("invalid")
+    if qr_login.is_expired() and qr_login.status == QrLogin.Status.PENDING:
+        raise QrProblem("expired")
+    if qr_login.status != QrLogin.Status.PENDING:
+        raise QrProblem("used")
+    return qr_login
+
+
+@transaction.atomic
+def decide(*, qr_token, account, approve):
+    """Approve or refuse a pending QR login as account; raise QrProblem if too late."""
+    qr_login = for_scan(qr_token)
+    status = QrLogin.Status.APPROVED if approve else QrLogin.Status.REFUSED
+    # Conditional: of two devices deciding at once, only the first one counts.
+    updated = QrLogin.objects.filter(
+        pk=qr_login.pk, status=QrLogin.Status.PENDING, expires_at__gt=timezone.now()
+    ).update(status=status, account=account, decided_at=timezone.now())
+    if not updated:
+        raise QrProblem("used")
+    kind = AuditEvent.Kind.QR_APPROVED if approve else AuditEvent.Kind.QR_REFUSED
+    AuditEvent.objects.create(kind=kind, account=account, client=qr_login.client)
+    return qr_login
+
+
+def status(ticket):
+    """Return what the waiting browser should do: pending, approved, or a QrProblem code."""
+    qr_login = QrLogin.objects.filter(ticket_hash=secret_digest(ticket or "")).first()
+    if qr_login is None:
+        return "invalid"
+    return _problem_of(qr_login) or qr_login.status
+
+
+@transaction.atomic
+def redeem(*, ticket, client):
+    """Collect an approved QR login for client, once; return its account or raise QrProblem."""
+    qr_login = (
+        QrLogin.objects.select_for_update()
+        .select_related("account__citizen")
+        .filter(ticket_hash=secret_digest(ticket or ""))
+        .first()
+    )
+    if qr_login is None:
+        raise QrProblem("invalid")
+    problem = _problem_of(qr_login)
+    if problem:
+        raise QrProblem(problem)
+    if qr_login.status != QrLogin.Status.APPROVED:
+        raise QrProblem("invalid")
+    if qr_login.client_id != client.pk:
+        raise QrProblem("other_service")
+    if not qr_login.account.is_active:
+        raise QrProblem("invalid")
+    qr_login.status = QrLogin.Status.USED
+    qr_login.used_at = timezone.now()
+    qr_login.save(update_fields=["status", "used_at"])
+    return qr_login.account

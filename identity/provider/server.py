@@ -1,0 +1,200 @@
+"""The OpenID Connect protocol, on Authlib's Django authorization server.
+
+Authlib's stock pieces are tightened where they are too lenient for VNeID: PKCE with S256 is
+required of every client (`plain` refused), ID tokens are signed by exactly the one active key,
+and a code presented twice revokes the tokens issued from it.
+"""
+
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from authlib.integrations.django_oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc7636.challenge import compare_s256_code_challenge
+from authlib.oidc.core import OpenIDCode, UserInfo
+from authlib.oidc.core.grants.util import is_openid_scope
+from authlib.oidc.core.util import create_half_hash
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from joserfc import jwt
+
+from . import keys
+from .claims import SCOPES_SUPPORTED, claims_for
+from .digests import secret_digest
+from .models import AccessToken, AuthorizationCode, OidcClient
+from .services import revoke_tokens_of_reused_code
+
+CODE_LIFETIME = timedelta(seconds=60)
+ACCESS_TOKEN_SECONDS = 3600
+ID_TOKEN_SECONDS = 3600
+PKCE_METHOD = "S256"
+
+
+def issuer_path():
+    """Return the path of the issuer: the discovery URL without its well-known suffix."""
+    return reverse("vneid:discovery").removesuffix("/.well-known/openid-configuration")
+
+
+def issuer_from_uri(absolute_uri):
+    """Return the issuer for a request to absolute_uri; setting VNEID_PROVIDER_ISSUER wins."""
+    configured = getattr(settings, "VNEID_PROVIDER_ISSUER", "")
+    if configured:
+        return configured.rstrip("/")
+    parts = urlsplit(absolute_uri)
+    return f"{parts.scheme}://{parts.netloc}{issuer_path()}"
+
+
+def issuer_for(request):
+    """Return the issuer URL as seen by a Django request."""
+    return issuer_from_uri(request.build_absolute_uri("/"))
+
+
+class S256CodeChallenge(CodeChallenge):
+    """PKCE for every client, S256 only: Authlib's default lets confidential clients skip it."""
+
+    DEFAULT_CODE_CHALLENGE_METHOD = PKCE_METHOD
+    SUPPORTED_CODE_CHALLENGE_METHOD = [PKCE_METHOD]
+    CODE_CHALLENGE_METHODS = {PKCE_METHOD: compare_s256_code_challenge}
+
+    def validate_code_challenge(self, grant, redirect_uri):
+        data = grant.request.payload.data
+        if not data.get("code_challenge"):
+            raise InvalidRequestError("PKCE is required: missing 'code_challenge'.")
+        # Absent means `plain` under RFC 7636, so the method must be stated explicitly.
+        if data.get("code_challenge_method") != PKCE_METHOD:
+            raise InvalidRequestError("'code_challenge_method' must be S256.")
+        super().validate_code_challenge(grant, redirect_uri)
+
+    def validate_code_verifier(self, grant, result):
+        if not grant.request.form.get("code_verifier"):
+            raise InvalidRequestError("PKCE is required: missing 'code_verifier'.")
+        super().validate_code_verifier(grant, result)
+
+
+class VneidOpenIDCode(OpenIDCode):
+    """ID tokens for the code flow, signed with the one active key and carrying acr."""
+
+    def exists_nonce(self, nonce, request):
+        return AuthorizationCode.objects.filter(client=request.client, nonce=nonce).exists()
+
+    def generate_user_info(self, user, scope):
+        return UserInfo(claims_for(user, scope))
+
+    def encode_id_token(self, token, request):
+        # The key is resolved once and alone: its kid goes in the header, and joserfc, given
+        # several keys, would pick one at random.
+        signing_key = keys.active_signing_key()
+        private_key = keys.as_private_key(signing_key)
+        now = int(time.time())
+        claims = {
+            "iss": issuer_from_uri(request.uri),
+            "aud": request.client.get_client_id(),
+            "iat": now,
+            "exp": now + ID_TOKEN_SECONDS,
+        }
+        claims.update(self.get_authorization_code_claims(request.authorization_code))
+        at_hash = create_half_hash(token["access_token"], keys.ALGORITHM)
+        claims["at_hash"] = at_hash.decode("ascii")
+        claims.update(self.generate_user_info(request.user, token["scope"]))
+        header = {"alg": keys.ALGORITHM, "kid": signing_key.kid, "typ": "JWT"}
+        return jwt.encode(header, claims, private_key, [keys.ALGORITHM])
+
+
+class VneidCodeGrant(grants.AuthorizationCodeGrant):
+    """The authorization code grant over this app's models; the view sets `login` first."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+    login = None
+
+    def validate_authorization_request(self):
+        redirect_uri = super().validate_authorization_request()
+        # An OpenID provider only: a plain OAuth request would get no ID token and no claims.
+        if not is_openid_scope(self.request.scope):
+            raise InvalidScopeError(
+                "The 'openid' scope is required.",
+                redirect_uri=redirect_uri,
+                state=self.request.payload.state,
+            )
+        return redirect_uri
+
+    def save_authorization_code(self, code, request):
+        data = request.payload.data
+        now = timezone.now()
+        AuthorizationCode.objects.create(
+            code_hash=secret_digest(code),
+            client=request.client,
+            account=request.user,
+            redirect_uri=request.payload.redirect_uri,
+            scope=request.scope,
+            nonce=data.get("nonce", ""),
+            code_challenge=data["code_challenge"],
+            code_challenge_method=data["code_challenge_method"],
+            auth_time=self.login.auth_time,
+            acr=request.user.acr,
+            amr=self.login.amr,
+            created_at=now,
+            expires_at=now + CODE_LIFETIME,
+        )
+
+    def query_authorization_code(self, code, client):
+        # The token view runs in a transaction: the row lock makes a concurrent second use wait
+        # until the first has saved its token, so the revocation below finds it.
+        item = (
+            AuthorizationCode.objects.select_for_update()
+            .select_related("account__citizen", "client")
+            .filter(code_hash=secret_digest(code), client=client)
+            .first()
+        )
+        if item is None:
+            return None
+        if item.used_at is not None:
+            revoke_tokens_of_reused_code(code=item)
+            return None
+        if item.is_expired():
+            return None
+        return item
+
+    def delete_authorization_code(self, authorization_code):
+        # Kept, marked used: a second presentation must be recognised to revoke its tokens.
+        authorization_code.used_at = timezone.now()
+        authorization_code.save(update_fields=["used_at"])
+
+    def authenticate_user(self, authorization_code):
+        account = authorization_code.account
+        return account if account.is_active else None
+
+
+class VneidAuthorizationServer(AuthorizationServer):
+    """Authlib's Django server bound to VNeID's clients and tokens."""
+
+    def __init__(self):
+        super().__init__(OidcClient, AccessToken)
+        self.load_config(
+            {
+                "scopes_supported": list(SCOPES_SUPPORTED),
+                "token_expires_in": {"authorization_code": ACCESS_TOKEN_SECONDS},
+            }
+        )
+        self.register_grant(VneidCodeGrant, [S256CodeChallenge(), VneidOpenIDCode()])
+
+    def query_client(self, client_id):
+        return OidcClient.objects.filter(client_id=client_id, is_active=True).first()
+
+    def save_token(self, token, request):
+        now = timezone.now()
+        return AccessToken.objects.create(
+            token_hash=secret_digest(token["access_token"]),
+            client=request.client,
+            account=request.user,
+            authorization_code=request.authorization_code,
+            scope=token["scope"],
+            issued_at=now,
+            expires_at=now + timedelta(seconds=token["expires_in"]),
+        )
+
+
+server = VneidAuthorizationServer()

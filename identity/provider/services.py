@@ -1,0 +1,206 @@
+"""State changes of the VNeID provider: accounts, clients, logins, codes and tokens."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from idnumbers.numbers import mask_number, normalize_number
+
+from . import throttling
+from .claims import SCOPES_SUPPORTED
+from .digests import secret_digest
+from .models import AccessToken, AuditEvent, OidcClient, VneidAccount
+
+
+@transaction.atomic
+def ensure_vneid_account(citizen, *, password, level=VneidAccount.Level.LEVEL_2):
+    """Make citizen hold an active VNeID account with this password and level; return it."""
+    # Idempotent, for seeding; `sub` is never touched, so relying parties keep recognising it.
+    level = VneidAccount.Level(level)
+    account = VneidAccount.objects.select_for_update().filter(citizen=citizen).first()
+    if account is None:
+        account = VneidAccount(citizen=citizen)
+    account.password = make_password(password)
+    account.assurance_level = level
+    account.status = VneidAccount.Status.ACTIVE
+    account.save()
+    AuditEvent.objects.create(
+        kind=AuditEvent.Kind.ACCOUNT_SAVED, account=account, detail=f"level {int(level)}"
+    )
+    return account
+
+
+@transaction.atomic
+def set_account_status(*, account, status):
+    """Lock or unlock a VNeID account."""
+    account.status = VneidAccount.Status(status)
+    account.save(update_fields=["status"])
+    AuditEvent.objects.create(kind=AuditEvent.Kind.ACCOUNT_SAVED, account=account, detail=status)
+
+
+def _clean_uris(uris):
+    return [uri.strip() for uri in uris if uri and uri.strip()]
+
+
+def set_client_secret(client):
+    """Give a client a new random secret, stored hashed, without saving; return the secret."""
+    raw_secret = secrets.token_urlsafe(32)
+    client.client_secret_hash = secret_digest(raw_secret)
+    return raw_secret
+
+
+@transaction.atomic
+def register_client(client):
+    """Save a new, validated client with a fresh id and secret; return the secret, shown once."""
+    client.client_id = secrets.token_urlsafe(24)
+    raw_secret = set_client_secret(client)
+    client.save()
+    AuditEvent.objects.create(
+        kind=AuditEvent.Kind.CLIENT_CREATED, client=client, detail=client.name
+    )
+    return raw_secret
+
+
+def create_client(*, name, redirect_uris, post_logout_redirect_uris=(), scopes=SCOPES_SUPPORTED):
+    """Register a relying party; return (client, raw_secret), the secret being shown only once."""
+    redirect_uris = _clean_uris(redirect_uris)
+    if not redirect_uris:
+        raise ValueError("A client needs at least one redirect URI.")
+    unknown = set(scopes) - set(SCOPES_SUPPORTED)
+    if unknown:
+        raise ValueError(f"Unsupported scopes: {', '.join(sorted(unknown))}.")
+    client = OidcClient(
+        name=name,
+        redirect_uris="\n".join(redirect_uris),
+        post_logout_redirect_uris="\n".join(_clean_uris(post_logout_redirect_uris)),
+        allowed_scopes=" ".join(scope for scope in SCOPES_SUPPORTED if scope in set(scopes)),
+    )
+    raw_secret = register_client(client)
+    return client, raw_secret
+
+
+@transaction.atomic
+def ensure_client(
+    *,
+    client_id,
+    client_secret,
+    name,
+    redirect_uris,
+    post_logout_redirect_uris=(),
+    scopes=SCOPES_SUPPORTED,
+):
+    """Make the client with this id hold exactly these settings and secret; return it."""
+    # For seeding a relying party whose credentials live in its own settings (the portal's).
+    if not client_id or not client_secret:
+        raise ValueError("Seeding a client needs both its client_id and its client_secret.")
+    redirect_uris = _clean_uris(redirect_uris)
+    if not redirect_uris:
+        raise ValueError("A client needs at least one redirect URI.")
+    unknown = set(scopes) - set(SCOPES_SUPPORTED)
+    if unknown:
+        raise ValueError(f"Unsupported scopes: {', '.join(sorted(unknown))}.")
+    client = OidcClient.objects.select_for_update().filter(client_id=client_id).first()
+    created = client is None
+    if created:
+        client = OidcClient(client_id=client_id)
+    client.name = name
+    client.redirect_uris = "\n".join(redirect_uris)
+    client.post_logout_redirect_uris = "\n".join(_clean_uris(post_logout_redirect_uris))
+    client.allowed_scopes = " ".join(scope for scope in SCOPES_SUPPORTED if scope in set(scopes))
+    client.is_active = True
+    if created or not client.check_client_secret(client_secret):
+        client.client_secret_hash = secret_digest(client_secret)
+    client.save()
+    if created:
+        AuditEvent.objects.create(kind=AuditEvent.Kind.CLIENT_CREATED, client=client, detail=name)
+    return client
+
+
+@transaction.atomic
+def issue_new_client_secret(*, client):
+    """Replace a client's secret; return the new one, shown only once."""
+    raw_secret = set_client_secret(client)
+    client.save(update_fields=["client_secret_hash"])
+    return raw_secret
+
+
+class LoginRefused(Exception):
+    """A password login that must not succeed; `code` says why, `message` says it in Vietnamese."""
+
+    messages = {
+        "invalid": "Số định danh cá nhân hoặc mật khẩu không đúng.",
+        "locked": (
+            "Tài khoản định danh điện tử này đang bị khoá. Vui lòng liên hệ cơ quan Công an "
+            "nơi cư trú hoặc tổng đài 1900.0368 để được hỗ trợ."
+        ),
+        "throttled": throttling.LOCKOUT_MESSAGE,
+    }
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+        self.message = self.messages[code]
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    personal_id_number: str
+    password: str
+    ip_address: str | None
+
+
+# Hashed once so that a login for an unknown number costs as much as one for a known number.
+_DUMMY_PASSWORD_HASH = None
+
+
+def _run_dummy_hasher(password):
+    global _DUMMY_PASSWORD_HASH
+    if _DUMMY_PASSWORD_HASH is None:
+        _DUMMY_PASSWORD_HASH = make_password(secrets.token_urlsafe(16))
+    VneidAccount(password=_DUMMY_PASSWORD_HASH).check_password(password)
+
+
+def authenticate_password(attempt):
+    """Return the active account for a number and password, or raise LoginRefused."""
+    # Not atomic: the failure count and audit rows must survive the refusal being raised.
+    number = normalize_number(attempt.personal_id_number)
+    if throttling.is_throttled(personal_id_number=number, ip_address=attempt.ip_address):
+        AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN_THROTTLED, detail=mask_number(number))
+        raise LoginRefused("throttled")
+    account = (
+        VneidAccount.objects.select_related("citizen").filter(citizen__cccd_number=number).first()
+    )
+    if account is None:
+        # Same work as a wrong password, so response time does not reveal which numbers exist.
+        _run_dummy_hasher(attempt.password)
+    if account is None or not account.check_password(attempt.password):
+        throttling.record_failure(personal_id_number=number, ip_address=attempt.ip_address)
+        AuditEvent.objects.create(
+            kind=AuditEvent.Kind.LOGIN_FAILED, account=account, detail=mask_number(number)
+        )
+        raise LoginRefused("invalid")
+    if not account.is_active:
+        AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN_LOCKED_ACCOUNT, account=account)
+        raise LoginRefused("locked")
+    throttling.reset_failures(personal_id_number=number)
+    account.last_login_at = timezone.now()
+    account.save(update_fields=["last_login_at"])
+    AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN_SUCCEEDED, account=account)
+    return account
+
+
+def revoke_tokens_of_reused_code(*, code):
+    """Revoke every token issued from a code presented a second time, and record it."""
+    revoked = AccessToken.objects.filter(authorization_code=code, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    AuditEvent.objects.create(
+        kind=AuditEvent.Kind.CODE_REUSED,
+        account=code.account,
+        client=code.client,
+        detail=f"{revoked} token(s) revoked",
+    )
+    return revoked

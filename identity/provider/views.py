@@ -1,0 +1,298 @@
+"""HTTP endpoints of the simulated VNeID: discovery, JWKS, authorize, token, userinfo."""
+
+import time
+
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oidc.core.errors import LoginRequiredError
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import keys, login_state, qr, throttling
+from .claims import (
+    ACR_VALUES_SUPPORTED,
+    SCOPE_OPENID,
+    SCOPES_SUPPORTED,
+    claims_for,
+    claims_supported,
+)
+from .digests import secret_digest
+from .forms import LoginForm
+from .logout import LogoutRequestInvalid, parse_logout_request
+from .models import AccessToken, VneidAccount
+from .server import PKCE_METHOD, issuer_for, issuer_path, server
+from .services import LoginAttempt, LoginRefused, authenticate_password
+
+# What the citizen reads when a request cannot be sent back to the service that made it.
+ERROR_PAGE_MESSAGES = {
+    "invalid_client": (
+        "Dịch vụ yêu cầu đăng nhập chưa được đăng ký với VNeID hoặc đã ngừng kết nối."
+    ),
+    "invalid_request": (
+        "Yêu cầu đăng nhập không hợp lệ: địa chỉ quay lại dịch vụ (redirect_uri) bị thiếu hoặc "
+        "không trùng với địa chỉ đã đăng ký."
+    ),
+}
+DEFAULT_ERROR_PAGE_MESSAGE = "Yêu cầu đăng nhập không hợp lệ."
+
+
+def _json(data, *, status=200, cache="no-store"):
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = cache
+    return response
+
+
+def _endpoint(issuer, name):
+    return issuer + reverse(name).removeprefix(issuer_path())
+
+
+@require_GET
+def discovery(request):
+    """Describe the provider (OpenID Connect Discovery 1.0): exactly what it supports."""
+    issuer = issuer_for(request)
+    document = {
+        "issuer": issuer,
+        "authorization_endpoint": _endpoint(issuer, "vneid:authorize"),
+        "token_endpoint": _endpoint(issuer, "vneid:token"),
+        "userinfo_endpoint": _endpoint(issuer, "vneid:userinfo"),
+        "jwks_uri": _endpoint(issuer, "vneid:jwks"),
+        "end_session_endpoint": _endpoint(issuer, "vneid:end_session"),
+        "scopes_supported": list(SCOPES_SUPPORTED),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": [keys.ALGORITHM],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "code_challenge_methods_supported": [PKCE_METHOD],
+        "claims_supported": claims_supported(),
+        "acr_values_supported": list(ACR_VALUES_SUPPORTED),
+        "prompt_values_supported": ["none", "login"],
+        "claims_parameter_supported": False,
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
+        "ui_locales_supported": ["vi"],
+    }
+    return _json(document, cache="public, max-age=300")
+
+
+@require_GET
+def jwks(request):
+    """Publish the public signing keys, the active one first."""
+    # Short-lived in caches: after a rotation, relying parties must see the new key soon.
+    return _json(keys.public_jwks(), cache="public, max-age=300")
+
+
+def _error_page(request, error):
+    message = ERROR_PAGE_MESSAGES.get(error.error, DEFAULT_ERROR_PAGE_MESSAGE)
+    # Only the error code: the description may echo attacker-chosen text such as the URI.
+    context = {"message": message, "error": error.error}
+    return render(request, "vneid/error.html", context, status=400)
+
+
+def _oauth_error(request, error):
+    """Send an error back to a validated redirect URI, or show it when there is none."""
+    if error.redirect_uri:
+        return server.handle_error_response(request, error)
+    return _error_page(request, error)
+
+
+def _login_is_too_old(grant, login):
+    max_age = grant.request.payload.data.get("max_age")
+    if max_age is None:
+        return False
+    try:
+        seconds = int(max_age)
+    except ValueError:
+        raise InvalidRequestError(
+            "Invalid 'max_age'.", redirect_uri=grant.redirect_uri, state=grant.request.payload.state
+        ) from None
+    return time.time() - login.auth_time.timestamp() > seconds
+
+
+def _cancel_url(request):
+    return f"{reverse('vneid:authorize_cancel')}?{request.GET.urlencode()}"
+
+
+def _absolute(request, path):
+    return issuer_for(request) + path.removeprefix(issuer_path())
+
+
+def _render_login(request, grant, form, *, refusal=None, status=200):
+    _, qr_token, ticket = qr.start(client=grant.client)
+    qr_link = _absolute(request, qr.scan_path(qr_token))
+    context = {
+        "form": form,
+        "client": grant.client,
+        "cancel_url": _cancel_url(request),
+        "refusal": refusal,
+        "qr_svg": qr.svg(qr_link),
+        "qr_link": qr_link,
+        "qr_ticket": ticket,
+        "qr_lifetime_seconds": int(qr.LIFETIME.total_seconds()),
+    }
+    return render(request, "vneid/login.html", context, status=status)
+
+
+def _issue_code(request, grant, login):
+    grant.login = login
+    return server.create_authorization_response(request, grant_user=login.account, grant=grant)
+
+
+def _password_login(request, grant):
+    form = LoginForm(request.POST)
+    if not form.is_valid():
+        return _render_login(request, grant, form)
+    attempt = LoginAttempt(
+        personal_id_number=form.cleaned_data["personal_id_number"],
+        password=form.cleaned_data["password"],
+        ip_address=throttling.client_ip(request),
+    )
+    try:
+        account = authenticate_password(attempt)
+    except LoginRefused as refusal:
+        status = 429 if refusal.code == "throttled" else 200
+        return _render_login(request, grant, form, refusal=refusal, status=status)
+    login = login_state.start_login(request, account=account, amr="pwd")
+    response = _issue_code(request, grant, login)
+    login_state.set_cookie(response, request, login)
+    return response
+
+
+def _qr_login(request, grant):
+    try:
+        account = qr.redeem(ticket=request.POST.get("qr_ticket"), client=grant.client)
+    except qr.QrProblem as problem:
+        return _render_login(request, grant, LoginForm(), refusal=problem)
+    login = login_state.start_login(request, account=account, amr="qr")
+    response = _issue_code(request, grant, login)
+    login_state.set_cookie(response, request, login)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def authorize(request):
+    """Authenticate the citizen (password, QR, or the live VNeID login) and return a code."""
+    login = login_state.current_login(request)
+    try:
+        grant = server.get_consent_grant(request, end_user=login.account if login else None)
+        if request.method == "POST" and "qr_ticket" in request.POST:
+            return _qr_login(request, grant)
+        if request.method == "POST":
+            return _password_login(request, grant)
+        needs_login = login is None or grant.prompt == "login" or _login_is_too_old(grant, login)
+        if needs_login and "none" in grant.request.payload.data.get("prompt", "").split():
+            raise LoginRequiredError(
+                redirect_uri=grant.redirect_uri, state=grant.request.payload.state
+            )
+    except OAuth2Error as error:
+        return _oauth_error(request, error)
+    if needs_login:
+        return _render_login(request, grant, LoginForm())
+    return _issue_code(request, grant, login)
+
+
+@never_cache
+@require_GET
+def authorize_cancel(request):
+    """Return `access_denied` to the service: the citizen chose "Huỷ"."""
+    try:
+        grant = server.get_consent_grant(request, end_user=None)
+    except OAuth2Error as error:
+        return _oauth_error(request, error)
+    return server.create_authorization_response(request, grant_user=None, grant=grant)
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def qr_status(request):
+    """Tell the waiting login page whether its QR was approved in the app."""
+    # Exempt from CSRF: it changes nothing, and the ticket it needs is the page's own secret.
+    state = qr.status(request.POST.get("ticket"))
+    return _json({"status": state, "message": qr.MESSAGES.get(state, "")})
+
+
+@csrf_exempt
+@require_POST
+def token(request):
+    """Exchange a code, once, for an access token and an ID token."""
+    with transaction.atomic():
+        return server.create_token_response(request)
+
+
+def _bearer_error(status, error=None, description=None):
+    challenge = 'Bearer realm="vneid"'
+    body = {}
+    if error:
+        challenge += f', error="{error}"'
+        body = {"error": error, "error_description": description or ""}
+    response = _json(body, status=status)
+    response["WWW-Authenticate"] = challenge
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def userinfo(request):
+    """Return the claims the bearer token's scope releases."""
+    # Written here rather than Authlib's UserInfoEndpoint, which fails with Django's request.
+    scheme, _, raw_token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not raw_token.strip():
+        return _bearer_error(401)
+    access_token = (
+        AccessToken.objects.select_related("account__citizen", "client")
+        .filter(token_hash=secret_digest(raw_token.strip()))
+        .first()
+    )
+    if (
+        access_token is None
+        or not access_token.is_usable()
+        or not access_token.client.is_active
+        or access_token.account.status != VneidAccount.Status.ACTIVE
+    ):
+        return _bearer_error(401, "invalid_token", "The access token is invalid or expired.")
+    if SCOPE_OPENID not in access_token.scope.split():
+        return _bearer_error(403, "insufficient_scope", "The 'openid' scope is required.")
+    return _json(claims_for(access_token.account, access_token.scope))
+
+
+LOGOUT_PARAMETERS = ("id_token_hint", "client_id", "post_logout_redirect_uri", "state")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def end_session(request):
+    """End the VNeID login at a relying party's request, then return to it if registered."""
+    params = request.POST if request.method == "POST" else request.GET
+    try:
+        logout = parse_logout_request(params, issuer=issuer_for(request))
+    except LogoutRequestInvalid as refusal:
+        context = {"message": refusal.message, "error": "invalid_request"}
+        return render(request, "vneid/error.html", context, status=400)
+    login = login_state.current_login(request)
+    confirmed = request.method == "POST" and params.get("confirm") == "yes"
+    # A valid hint for someone else than the citizen logged in here is no proof of intent.
+    hint_matches = not logout.needs_confirmation and (
+        login is None or logout.id_token_claims.get("sub") == login.account.sub
+    )
+    if login is not None and not (confirmed or hint_matches):
+        context = {
+            "client": logout.client,
+            "account": login.account,
+            "hidden": [(name, params[name]) for name in LOGOUT_PARAMETERS if params.get(name)],
+            "return_url": logout.redirect_uri,
+        }
+        return render(request, "vneid/logout_confirm.html", context)
+    if logout.redirect_uri:
+        response = redirect(logout.redirect_uri)
+    else:
+        response = render(request, "vneid/logged_out.html", {"client": logout.client})
+    login_state.end_login(response, request)
+    return response

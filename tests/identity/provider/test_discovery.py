@@ -1,0 +1,48 @@
+"""Discovery lists exactly what the provider supports, with absolute endpoint URLs."""
+
+from django.urls import reverse
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+
+def test_discovery_document_describes_the_provider(client, db):
+    response = client.get("/vneid/.well-known/openid-configuration")
+
+    assert response.status_code == 200
+    document = response.json()
+    assert document["issuer"] == "http://localhost/vneid"
+    assert document["authorization_endpoint"] == "http://localhost/vneid/authorize"
+    assert document["token_endpoint"] == "http://localhost/vneid/token"
+    assert document["userinfo_endpoint"] == "http://localhost/vneid/userinfo"
+    assert document["jwks_uri"] == "http://localhost/vneid/jwks"
+    assert document["response_types_supported"] == ["code"]
+    assert document["grant_types_supported"] == ["authorization_code"]
+    assert document["code_challenge_methods_supported"] == ["S256"]
+    assert document["id_token_signing_alg_values_supported"] == ["RS256"]
+    assert document["scopes_supported"] == ["openid", "profile", "vneid_identity"]
+    assert document["acr_values_supported"] == ["vneid:level1", "vneid:level2"]
+    assert set(document["token_endpoint_auth_methods_supported"]) == {
+        "client_secret_basic",
+        "client_secret_post",
+    }
+    assert document["request_uri_parameter_supported"] is False
+    assert document["end_session_endpoint"] == "http://localhost/vneid/logout"
+    assert {"personal_id_number", "old_cmnd_number", "acr"} <= set(document["claims_supported"])
+
+
+def test_configured_issuer_wins_over_the_request_host(client, db, settings):
+    settings.VNEID_PROVIDER_ISSUER = "https://vneid.sandbox.example/vneid/"
+
+    document = client.get(reverse("vneid:discovery")).json()
+
+    assert document["issuer"] == "https://vneid.sandbox.example/vneid"
+    assert document["token_endpoint"] == "https://vneid.sandbox.example/vneid/token"
+
+
+def test_id_token_issuer_matches_discovery(client, tokens):
+    document = client.get(reverse("vneid:discovery")).json()
+    jwks = KeySet.import_key_set(client.get(document["jwks_uri"]).json())
+
+    claims = jwt.decode(tokens["id_token"], jwks, algorithms=["RS256"]).claims
+
+    assert claims["iss"] == document["issuer"]

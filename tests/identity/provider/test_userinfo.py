@@ -1,0 +1,94 @@
+"""Userinfo: the bearer token's scope decides the claims; bad tokens get RFC 6750 answers."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from identity.provider.models import OidcClient
+from identity.provider.services import set_account_status
+
+from .flows import NGA_CCCD, NGA_CMND, exchange, log_in_and_get_code
+
+
+def _userinfo(client, access_token, method="get"):
+    call = getattr(client, method)
+    return call(reverse("vneid:userinfo"), HTTP_AUTHORIZATION=f"Bearer {access_token}")
+
+
+def _access_token(client, rp, pkce, scope):
+    code = log_in_and_get_code(client, rp, pkce, scope=scope)
+    return exchange(client, rp, code, pkce.verifier).json()["access_token"]
+
+
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        ("openid", {"sub"}),
+        ("openid profile", {"sub", "name", "birthdate", "gender"}),
+        ("openid vneid_identity", {"sub", "personal_id_number", "old_cmnd_number"}),
+        (
+            "openid profile vneid_identity",
+            {"sub", "name", "birthdate", "gender", "personal_id_number", "old_cmnd_number"},
+        ),
+    ],
+)
+def test_userinfo_releases_exactly_the_claims_of_the_scope(client, nga, rp, pkce, scope, expected):
+    response = _userinfo(client, _access_token(client, rp, pkce, scope))
+
+    assert response.status_code == 200
+    assert set(response.json()) == expected
+
+
+def test_userinfo_values_come_from_the_registry(client, nga, tokens):
+    claims = _userinfo(client, tokens["access_token"]).json()
+
+    citizen = nga.citizen
+    assert claims == {
+        "sub": nga.sub,
+        "name": "Tô Thị Nga",
+        "birthdate": citizen.birth_date.isoformat(),
+        "gender": "female",
+        "personal_id_number": NGA_CCCD,
+        "old_cmnd_number": NGA_CMND,
+    }
+    assert claims["sub"] != NGA_CCCD
+
+
+def test_userinfo_accepts_post(client, tokens):
+    assert _userinfo(client, tokens["access_token"], method="post").status_code == 200
+
+
+def test_userinfo_without_a_token_asks_for_one(client, db):
+    response = client.get(reverse("vneid:userinfo"))
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_userinfo_refuses_an_unknown_token(client, db):
+    response = _userinfo(client, "not-a-token")
+
+    assert response.status_code == 401
+    assert 'error="invalid_token"' in response["WWW-Authenticate"]
+
+
+def test_userinfo_refuses_an_expired_token(client, tokens):
+    with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=1)):
+        response = _userinfo(client, tokens["access_token"])
+
+    assert response.status_code == 401
+
+
+def test_userinfo_refuses_a_token_of_a_locked_account(client, nga, tokens):
+    set_account_status(account=nga, status="locked")
+
+    assert _userinfo(client, tokens["access_token"]).status_code == 401
+
+
+def test_userinfo_refuses_a_token_of_a_deactivated_client(client, rp, tokens):
+    OidcClient.objects.filter(client_id=rp.client_id).update(is_active=False)
+
+    assert _userinfo(client, tokens["access_token"]).status_code == 401
