@@ -107,6 +107,9 @@ class AuditEntry(models.Model):
         IDENTITY_REFRESHED = "identity_refreshed", "Cập nhật từ CSDL Quốc gia về Dân cư"
         CONTACT_CHANGED = "contact_changed", "Sửa thông tin liên hệ"
         PASSWORD_RESET = "password_reset", "Đặt lại mật khẩu"
+        VNEID_LOGIN = "vneid_login", "Đăng nhập bằng VNeID"
+        VNEID_ACCOUNT_CREATED = "vneid_account_created", "Tạo tài khoản khi đăng nhập bằng VNeID"
+        VNEID_LINK_REFUSED = "vneid_link_refused", "Từ chối liên kết tài khoản với VNeID"
 
     class ActorKind(models.TextChoices):
         CITIZEN = "citizen", "Công dân"

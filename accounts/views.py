@@ -17,6 +17,8 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, RedirectView, TemplateView
 
+from identity.relying_party import flows as vneid_login
+
 from . import services
 from .forms import CccdForm, ContactForm, LoginForm, PortalPasswordResetForm, PortalSetPasswordForm
 from .middleware import CCCD_PROMPT_SKIPPED, cccd_not_required, cccd_prompt_url
@@ -86,9 +88,21 @@ class PortalLogoutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         was_authenticated = request.user.is_authenticated
+        # Read before logging out: logout flushes the session that remembers the VNeID login.
+        id_token = vneid_login.vneid_id_token(request) if was_authenticated else ""
         response = super().post(request, *args, **kwargs)
         if was_authenticated:
             messages.info(request, "Bạn đã đăng xuất khỏi Cổng Dịch vụ công Quốc gia.")
+        if id_token:
+            # RP-initiated logout: VNeID ends its own session, then sends the browser back.
+            end_session = vneid_login.end_session_url(request, id_token)
+            if end_session:
+                return HttpResponseRedirect(end_session)
+            messages.warning(
+                request,
+                "Chưa kết nối được tới VNeID để đăng xuất khỏi tài khoản VNeID. Nếu dùng máy "
+                "tính chung, hãy đóng trình duyệt sau khi sử dụng.",
+            )
         return response
 
 

@@ -11,6 +11,10 @@ REGISTRY_BASE_URL = env("REGISTRY_BASE_URL", "http://registry.test/registry/api/
 REGISTRY_API_KEY = "dvcr_test_portal_key"
 REGISTRY_TIMEOUT_SECONDS = 2
 SANDBOX_ENABLED = True
+VNEID_ISSUER = "http://vneid.test/vneid"
+VNEID_CLIENT_ID = "dvcqg-portal-test"
+VNEID_CLIENT_SECRET = "dvcqg-portal-test-secret"
+VNEID_TIMEOUT_SECONDS = 2
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -57,12 +57,10 @@ def test_login_page_shows_the_guide_texts(client, db):
     assert 'href="/quen-mat-khau/"' in page
 
 
-def test_login_page_explains_the_tabs_and_vneid_that_are_not_simulated_yet(client, db):
+def test_login_page_explains_the_tabs_that_are_not_simulated_yet(client, db):
     page = client.get(LOGIN_URL).content.decode()
 
-    assert 'data-bs-target="#vneid-modal"' in page
-    assert 'id="vneid-modal"' in page
-    assert "sẽ có trong bản phát hành tiếp theo" in page
+    assert 'id="vneid-modal"' not in page
     assert "USB ký số (USB token) chưa được mô phỏng" in page
     assert "Sim ký số chưa được mô phỏng" in page
 

@@ -1,0 +1,232 @@
+"""The portal's one way to reach VNeID: OpenID Connect over HTTP, from the discovery document."""
+
+import logging
+import time
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import requests
+from django.conf import settings
+from django.core.cache import cache
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+from joserfc.jwt import JWTClaimsRegistry
+
+logger = logging.getLogger(__name__)
+
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+# Short enough that a provider's new endpoints are seen soon, long enough to skip a round trip
+# per login.
+DISCOVERY_CACHE_SECONDS = 300
+JWKS_CACHE_SECONDS = 3600
+# The only signing algorithm accepted: "none" and HMAC (key confusion) are refused by name.
+ID_TOKEN_ALGORITHMS = ("RS256",)
+CLOCK_LEEWAY_SECONDS = 60
+REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
+
+
+class VneidError(Exception):
+    """VNeID did not give a usable answer."""
+
+
+class VneidUnavailable(VneidError):
+    """VNeID could not be reached or answered with a server error."""
+
+
+class VneidTimeout(VneidUnavailable):
+    """VNeID did not answer within the timeout."""
+
+
+class VneidProtocolError(VneidError):
+    """VNeID answered something off the OpenID Connect contract, or refused the request."""
+
+    def __init__(self, message, *, error_code=""):
+        super().__init__(message)
+        self.error_code = error_code
+
+
+class InvalidIdToken(VneidError):
+    """The ID token failed validation: signature, issuer, audience, times or nonce."""
+
+
+@dataclass(frozen=True)
+class ProviderMetadata:
+    """The parts of the discovery document the portal uses."""
+
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    jwks_uri: str
+    userinfo_endpoint: str = ""
+    end_session_endpoint: str = ""
+
+
+class VneidClient:
+    """Talk to the VNeID provider configured in settings, with timeouts and typed errors.
+
+    Everything but the issuer URL is discovered. The discovery document and the JWKS are cached
+    in Django's cache; an ID token signed with a key the cached JWKS does not know triggers one
+    refetch, so a key rotation at the provider does not break logins.
+    """
+
+    def __init__(
+        self, *, issuer=None, client_id=None, client_secret=None, timeout=None, session=None
+    ):
+        self.issuer = (issuer or settings.VNEID_ISSUER).rstrip("/")
+        self.client_id = client_id or settings.VNEID_CLIENT_ID
+        self.client_secret = client_secret or settings.VNEID_CLIENT_SECRET
+        self.timeout = timeout if timeout is not None else settings.VNEID_TIMEOUT_SECONDS
+        self.session = session or requests.Session()
+        self.session.headers.update({"Accept": "application/json"})
+
+    def close(self):
+        """Release the pooled connections."""
+        self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def metadata(self):
+        """Return the provider's discovery document, cached briefly."""
+        key = f"vneid_login:discovery:{self.issuer}"
+        document = cache.get(key)
+        if document is None:
+            document = self._get_json(self.issuer + DISCOVERY_PATH, "discovery")
+            cache.set(key, document, DISCOVERY_CACHE_SECONDS)
+        try:
+            metadata = ProviderMetadata(
+                issuer=document["issuer"],
+                authorization_endpoint=document["authorization_endpoint"],
+                token_endpoint=document["token_endpoint"],
+                jwks_uri=document["jwks_uri"],
+                userinfo_endpoint=document.get("userinfo_endpoint") or "",
+                end_session_endpoint=document.get("end_session_endpoint") or "",
+            )
+        except (KeyError, TypeError) as error:
+            cache.delete(key)
+            raise VneidProtocolError("discovery document lacks a required field") from error
+        # OpenID Connect Discovery §4.3: the document must name the issuer it was fetched from.
+        if metadata.issuer.rstrip("/") != self.issuer:
+            cache.delete(key)
+            raise VneidProtocolError(f"discovery names issuer {metadata.issuer!r}")
+        return metadata
+
+    def jwks(self, *, refresh=False):
+        """Return the provider's public signing keys; refresh skips the cache."""
+        key = f"vneid_login:jwks:{self.issuer}"
+        document = None if refresh else cache.get(key)
+        if document is None:
+            document = self._get_json(self.metadata().jwks_uri, "jwks")
+            cache.set(key, document, JWKS_CACHE_SECONDS)
+        try:
+            return KeySet.import_key_set(document)
+        except (JoseError, KeyError, TypeError, ValueError) as error:
+            cache.delete(key)
+            raise VneidProtocolError("the JWKS is not a usable key set") from error
+
+    def exchange_code(self, *, code, redirect_uri, code_verifier):
+        """Trade an authorization code for tokens at the token endpoint (client_secret_basic)."""
+        data = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": code_verifier,
+        }
+        # RFC 6749 §2.3.1: the client id and secret are form-encoded before Basic encoding.
+        auth = requests.auth.HTTPBasicAuth(
+            quote(self.client_id, safe=""), quote(self.client_secret, safe="")
+        )
+        body = self._request("POST", self.metadata().token_endpoint, "token", data=data, auth=auth)
+        if not isinstance(body.get("id_token"), str) or not isinstance(
+            body.get("access_token"), str
+        ):
+            raise VneidProtocolError("token answer without id_token or access_token")
+        if str(body.get("token_type", "")).lower() != "bearer":
+            raise VneidProtocolError(f"token_type {body.get('token_type')!r} is not Bearer")
+        return body
+
+    def userinfo(self, access_token):
+        """Return the claims of the userinfo endpoint for an access token."""
+        endpoint = self.metadata().userinfo_endpoint
+        if not endpoint:
+            raise VneidProtocolError("the provider publishes no userinfo endpoint")
+        headers = {"Authorization": f"Bearer {access_token}"}
+        return self._request("GET", endpoint, "userinfo", headers=headers)
+
+    def validate_id_token(self, id_token, *, nonce):
+        """Return the claims of an ID token after checking signature, iss, aud, times and nonce."""
+        issuer = self.metadata().issuer
+        refreshed = []
+
+        def signing_key(token):
+            keys = self.jwks()
+            kid = token.headers().get("kid")
+            if kid and not any(key.kid == kid for key in keys) and not refreshed:
+                # An unknown kid usually means the provider rotated its keys: refetch once.
+                refreshed.append(kid)
+                keys = self.jwks(refresh=True)
+            return keys
+
+        try:
+            token = jwt.decode(id_token, signing_key, algorithms=list(ID_TOKEN_ALGORITHMS))
+        except (JoseError, ValueError) as error:
+            raise InvalidIdToken(f"signature: {type(error).__name__}: {error}") from error
+
+        claims = token.claims
+        registry = JWTClaimsRegistry(
+            leeway=CLOCK_LEEWAY_SECONDS,
+            iss={"essential": True, "value": issuer},
+            sub={"essential": True},
+            aud={"essential": True, "value": self.client_id},
+            exp={"essential": True},
+            iat={"essential": True},
+            nonce={"essential": True, "value": nonce},
+        )
+        try:
+            registry.validate(claims)
+        except JoseError as error:
+            raise InvalidIdToken(f"claims: {type(error).__name__}: {error}") from error
+        audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+        # OpenID Connect Core §3.1.3.7: with several audiences, azp must name this client.
+        if (len(audiences) > 1 or "azp" in claims) and claims.get("azp") != self.client_id:
+            raise InvalidIdToken("claims: azp is not this client")
+        return claims
+
+    def _get_json(self, url, name):
+        return self._request("GET", url, name)
+
+    def _request(self, method, url, name, **kwargs):
+        started = time.monotonic()
+        status = None
+        try:
+            try:
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            except requests.Timeout as error:
+                raise VneidTimeout(f"no answer from {name} in {self.timeout}s") from error
+            except requests.RequestException as error:
+                raise VneidUnavailable(f"cannot reach {name}: {type(error).__name__}") from error
+            status = response.status_code
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if status >= 500:
+                raise VneidUnavailable(f"{name} answered {status}")
+            if status != 200 or not isinstance(body, dict):
+                error_code = body.get("error", "") if isinstance(body, dict) else ""
+                raise VneidProtocolError(
+                    f"{name} answered {status} {error_code}".strip(), error_code=str(error_code)
+                )
+            return body
+        finally:
+            logger.info(
+                "vneid %s %s -> %s, %d ms",
+                method,
+                name,
+                status,
+                (time.monotonic() - started) * 1000,
+            )

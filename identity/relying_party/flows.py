@@ -1,0 +1,322 @@
+"""The login flow with VNeID as plain functions: protocol state in the session, claims, accounts.
+
+Views are shims over these functions. The protocol state of one pending login (state, nonce,
+PKCE verifier, next) lives in the session and is removed when the callback reads it, so a
+replayed callback finds nothing. Mapping the claims to a portal account happens in the small
+hooks `find_linked_account` and `find_legacy_account`; state changes are in `services`.
+"""
+
+import base64
+import hashlib
+import logging
+import re
+import secrets
+import time
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass
+from datetime import date
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .client import VneidClient, VneidError, VneidProtocolError
+
+logger = logging.getLogger(__name__)
+
+User = get_user_model()
+
+PENDING_LOGIN_SESSION_KEY = "vneid_login.pending"
+PENDING_LINK_SESSION_KEY = "vneid_login.pending_link"
+# Its presence marks a portal session that came from VNeID; portal logout ends VNeID's too.
+ID_TOKEN_SESSION_KEY = "vneid_login.id_token"
+# A login started more than this long ago, or a link offer older than this, must start again.
+PENDING_SECONDS = 600
+
+ACR_LEVEL = re.compile(r"^vneid:level(\d)$")
+PERSONAL_ID = re.compile(r"^\d{12}$")
+OLD_CMND = re.compile(r"^(\d{9}|\d{12})$")
+
+
+class FlowExpired(Exception):
+    """No pending login or link in the session, or it is too old."""
+
+
+class StateMismatch(Exception):
+    """The callback's state is not the one this browser's login was started with."""
+
+    def __init__(self, next_url):
+        super().__init__("state mismatch")
+        self.next_url = next_url
+
+
+class InsufficientLevel(Exception):
+    """The VNeID account's assurance level is below the one the portal requires."""
+
+    def __init__(self, level):
+        super().__init__(f"level {level} < {settings.VNEID_REQUIRED_LEVEL}")
+        self.level = level
+
+
+@dataclass(frozen=True)
+class VneidIdentity:
+    """What the portal learned about the citizen from VNeID, validated."""
+
+    sub: str
+    personal_id_number: str
+    old_cmnd_number: str
+    full_name: str
+    birth_date: date | None
+    gender: str
+    level: int
+
+    def as_session(self):
+        """Return the identity as JSON-serialisable data for the session."""
+        data = asdict(self)
+        data["birth_date"] = self.birth_date.isoformat() if self.birth_date else ""
+        return data
+
+    @classmethod
+    def from_session(cls, data):
+        """Return the identity stored by as_session."""
+        birth = data.get("birth_date")
+        return cls(**{**data, "birth_date": date.fromisoformat(birth) if birth else None})
+
+
+@dataclass(frozen=True)
+class CompletedLogin:
+    """A callback that went through: who the citizen is, the ID token, where to go next."""
+
+    identity: VneidIdentity
+    id_token: str
+    next_url: str
+
+
+def safe_next(request, url):
+    """Return url if it stays on this site, else an empty string."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def next_or_default(url):
+    """Return url, or the page a login goes to when nothing was asked for."""
+    return url or resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def callback_uri(request):
+    """Return the absolute redirect_uri registered at VNeID for this portal."""
+    configured = getattr(settings, "VNEID_REDIRECT_URI", "")
+    return configured or request.build_absolute_uri(reverse("vneid_login:callback"))
+
+
+def s256_challenge(verifier):
+    """Return the PKCE S256 code challenge of a verifier (RFC 7636 §4.2)."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def begin_login(request, *, next_url="", prompt="", client=None):
+    """Remember a new pending login in the session; return the authorization URL to go to."""
+    with _client(client) as vneid:
+        endpoint = vneid.metadata().authorization_endpoint
+    pending = {
+        "state": secrets.token_urlsafe(32),
+        "nonce": secrets.token_urlsafe(32),
+        "code_verifier": secrets.token_urlsafe(64),
+        "redirect_uri": callback_uri(request),
+        "next": safe_next(request, next_url),
+        "started_at": int(time.time()),
+    }
+    # One pending login per browser: starting again replaces an abandoned one.
+    request.session[PENDING_LOGIN_SESSION_KEY] = pending
+    params = {
+        "response_type": "code",
+        "client_id": settings.VNEID_CLIENT_ID,
+        "redirect_uri": pending["redirect_uri"],
+        "scope": settings.VNEID_SCOPES,
+        "state": pending["state"],
+        "nonce": pending["nonce"],
+        "code_challenge": s256_challenge(pending["code_verifier"]),
+        "code_challenge_method": "S256",
+    }
+    if prompt:
+        params["prompt"] = prompt
+    separator = "&" if "?" in endpoint else "?"
+    return f"{endpoint}{separator}{urlencode(params)}"
+
+
+def take_pending_login(request):
+    """Remove and return the pending login whose state the callback carries.
+
+    Raises FlowExpired when there is none (a replayed or very late callback) and StateMismatch
+    when the state differs; either way the pending login is gone.
+    """
+    pending = request.session.pop(PENDING_LOGIN_SESSION_KEY, None)
+    if not pending or _expired(pending["started_at"]):
+        raise FlowExpired()
+    if not secrets.compare_digest(request.GET.get("state", ""), pending["state"]):
+        raise StateMismatch(pending.get("next", ""))
+    return pending
+
+
+def complete_login(request, pending, *, client=None):
+    """Exchange the callback's code, validate the ID token and return the citizen's identity."""
+    code = request.GET.get("code", "")
+    if not code:
+        raise VneidProtocolError("callback without code or error")
+    with _client(client) as vneid:
+        tokens = vneid.exchange_code(
+            code=code,
+            redirect_uri=pending["redirect_uri"],
+            code_verifier=pending["code_verifier"],
+        )
+        claims = vneid.validate_id_token(tokens["id_token"], nonce=pending["nonce"])
+        if not claims.get("personal_id_number"):
+            # Providers may keep the ID token small and release identity claims at userinfo.
+            extra = vneid.userinfo(tokens["access_token"])
+            # OpenID Connect Core §5.3.2: userinfo about someone else must not be used.
+            if extra.get("sub") != claims["sub"]:
+                raise VneidProtocolError("userinfo sub differs from the ID token's")
+            claims = {**extra, **claims}
+    identity = identity_from_claims(claims)
+    return CompletedLogin(
+        identity=identity, id_token=tokens["id_token"], next_url=pending.get("next", "")
+    )
+
+
+def identity_from_claims(claims):
+    """Return the VneidIdentity of validated claims, or raise VneidProtocolError."""
+    number = str(claims.get("personal_id_number") or "")
+    if not PERSONAL_ID.match(number):
+        raise VneidProtocolError("personal_id_number missing or not 12 digits")
+    old_cmnd = str(claims.get("old_cmnd_number") or "")
+    if old_cmnd and not OLD_CMND.match(old_cmnd):
+        raise VneidProtocolError("old_cmnd_number is not 9 or 12 digits")
+    try:
+        birth = date.fromisoformat(claims["birthdate"]) if claims.get("birthdate") else None
+    except (TypeError, ValueError) as error:
+        raise VneidProtocolError("birthdate is not YYYY-MM-DD") from error
+    match = ACR_LEVEL.match(str(claims.get("acr") or ""))
+    return VneidIdentity(
+        sub=str(claims["sub"]),
+        personal_id_number=number,
+        old_cmnd_number=old_cmnd,
+        full_name=str(claims.get("name") or ""),
+        birth_date=birth,
+        gender=str(claims.get("gender") or ""),
+        level=int(match.group(1)) if match else 0,
+    )
+
+
+def check_level(identity):
+    """Refuse an identity below settings.VNEID_REQUIRED_LEVEL."""
+    if identity.level < settings.VNEID_REQUIRED_LEVEL:
+        raise InsufficientLevel(identity.level)
+
+
+def find_linked_account(identity):
+    """Return the portal account whose CCCD is the citizen's personal ID number, if any."""
+    return User.objects.filter(cccd_number=identity.personal_id_number).first()
+
+
+def find_legacy_account(identity):
+    """Return a portal account without CCCD registered with the citizen's old number, if any.
+
+    The old CMND comes from VNeID (the population database); a 12-digit CMND often became the
+    CCCD itself, so the personal ID number is tried too. An account registered under the number
+    comes before one that only has it as its CMND.
+    """
+    numbers = [n for n in (identity.old_cmnd_number, identity.personal_id_number) if n]
+    return (
+        User.objects.filter(Q(username__in=numbers) | Q(cmnd_number__in=numbers), cccd_number="")
+        .annotate(
+            by_username=Case(
+                When(username__in=numbers, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("by_username", "pk")
+        .first()
+    )
+
+
+def offer_link(request, *, account, completed):
+    """Remember the identity and the legacy account found for it until the person decides."""
+    request.session[PENDING_LINK_SESSION_KEY] = {
+        "identity": completed.identity.as_session(),
+        "account_id": account.pk,
+        "id_token": completed.id_token,
+        "next": completed.next_url,
+        "started_at": int(time.time()),
+    }
+
+
+def pending_link(request):
+    """Return the pending link offer (identity, account, id_token, next) or raise FlowExpired."""
+    offer = request.session.get(PENDING_LINK_SESSION_KEY)
+    if not offer or _expired(offer["started_at"]):
+        request.session.pop(PENDING_LINK_SESSION_KEY, None)
+        raise FlowExpired()
+    account = User.objects.filter(pk=offer["account_id"], cccd_number="").first()
+    if account is None:
+        # The legacy account linked a CCCD in the meantime: the offer no longer applies.
+        request.session.pop(PENDING_LINK_SESSION_KEY, None)
+        raise FlowExpired()
+    identity = VneidIdentity.from_session(offer["identity"])
+    return identity, account, offer["id_token"], offer["next"]
+
+
+def drop_pending_link(request):
+    """Forget the link offer once the person has decided."""
+    request.session.pop(PENDING_LINK_SESSION_KEY, None)
+
+
+def remember_vneid_session(request, id_token):
+    """Mark the portal session as a VNeID login (call after auth.login, which may flush)."""
+    request.session[ID_TOKEN_SESSION_KEY] = id_token
+
+
+def vneid_id_token(request):
+    """Return the ID token of the VNeID login behind this portal session, if it came from one."""
+    return request.session.get(ID_TOKEN_SESSION_KEY, "")
+
+
+def end_session_url(request, id_token, *, client=None):
+    """Return VNeID's RP-initiated logout URL for an ID token, or "" if VNeID cannot say."""
+    try:
+        with _client(client) as vneid:
+            endpoint = vneid.metadata().end_session_endpoint
+    except VneidError as error:
+        logger.warning("VNeID logout skipped: %r", error)
+        return ""
+    if not endpoint:
+        return ""
+    params = {
+        "id_token_hint": id_token,
+        "client_id": settings.VNEID_CLIENT_ID,
+        "post_logout_redirect_uri": post_logout_uri(request),
+    }
+    separator = "&" if "?" in endpoint else "?"
+    return f"{endpoint}{separator}{urlencode(params)}"
+
+
+def post_logout_uri(request):
+    """Return the absolute address VNeID sends the browser back to after its logout."""
+    configured = getattr(settings, "VNEID_POST_LOGOUT_REDIRECT_URI", "")
+    return configured or request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
+
+
+def _expired(started_at):
+    return time.time() - started_at > PENDING_SECONDS
+
+
+def _client(client):
+    return nullcontext(client) if client is not None else VneidClient()

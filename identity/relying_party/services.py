@@ -1,0 +1,162 @@
+"""Account changes a VNeID login makes, each with its audit row in the same transaction."""
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import AuditEntry, Gender
+from accounts.services import AccountAlreadyHasCccd, CccdAlreadyLinked
+from idnumbers.names import display_name
+from idnumbers.numbers import mask_number
+
+logger = logging.getLogger(__name__)
+
+User = get_user_model()
+
+REASON_LINK = "Liên kết tài khoản khi đăng nhập bằng VNeID (xác nhận bằng mật khẩu tài khoản cũ)"
+
+
+@transaction.atomic
+def record_vneid_login(*, account, identity):
+    """Audit a login with VNeID into an account already linked to the citizen's CCCD."""
+    _audit(account, AuditEntry.Action.VNEID_LOGIN, reason=_level_reason(identity))
+
+
+def link_with_vneid(*, account, identity):
+    """Link a legacy account to the citizen's CCCD and refresh its identity from VNeID."""
+    if _number_taken(identity.personal_id_number, account=account):
+        raise CccdAlreadyLinked()
+    try:
+        return _save_link(account=account, identity=identity)
+    except IntegrityError:
+        # Another account took the number between the check and the write.
+        raise CccdAlreadyLinked() from None
+
+
+@transaction.atomic
+def record_link_refused(*, account, identity, reason):
+    """Audit a refused attempt to link a legacy account during a VNeID login."""
+    logger.info(
+        "VNeID link refused for account %s, cccd %s: %s",
+        account.pk,
+        mask_number(identity.personal_id_number),
+        reason,
+    )
+    _audit(
+        account,
+        AuditEntry.Action.VNEID_LINK_REFUSED,
+        by_citizen=False,
+        reason=f"CCCD {mask_number(identity.personal_id_number)}: {reason}",
+    )
+
+
+def create_account_from_vneid(*, identity, declined_account=None):
+    """Create a new, empty account from the VNeID identity; it has no password."""
+    number = identity.personal_id_number
+    if User.objects.filter(Q(cccd_number=number) | Q(username=number)).exists():
+        raise CccdAlreadyLinked()
+    try:
+        return _create(identity=identity, declined_account=declined_account)
+    except IntegrityError:
+        raise CccdAlreadyLinked() from None
+
+
+@transaction.atomic
+def _save_link(*, account, identity):
+    locked = User.objects.select_for_update().get(pk=account.pk)
+    if locked.cccd_number:
+        if locked.cccd_number == identity.personal_id_number:
+            return locked
+        raise AccountAlreadyHasCccd()
+    locked.cccd_number = identity.personal_id_number
+    changes = _apply_identity(locked, identity)
+    locked.identity_refreshed_at = timezone.now()
+    locked.save()
+    link_changes = {"cccd_number": ["", mask_number(identity.personal_id_number)]}
+    _audit(locked, AuditEntry.Action.CCCD_LINKED, changes=link_changes, reason=REASON_LINK)
+    _audit(locked, AuditEntry.Action.IDENTITY_REFRESHED, changes=changes, reason=REASON_LINK)
+    _audit(locked, AuditEntry.Action.VNEID_LOGIN, reason=_level_reason(identity))
+    logger.info(
+        "CCCD %s linked to account %s at a VNeID login",
+        mask_number(identity.personal_id_number),
+        locked.pk,
+    )
+    return locked
+
+
+@transaction.atomic
+def _create(*, identity, declined_account):
+    account = User(
+        username=identity.personal_id_number,
+        cccd_number=identity.personal_id_number,
+        cmnd_number=identity.old_cmnd_number,
+        identity_refreshed_at=timezone.now(),
+    )
+    _apply_identity(account, identity)
+    # The account is reached through VNeID only: no password exists that could be guessed.
+    account.set_unusable_password()
+    account.save()
+    reason = _level_reason(identity)
+    if declined_account is not None:
+        reason += (
+            f"; người dùng chọn không liên kết với tài khoản cũ "
+            f"{mask_number(declined_account.username)}"
+        )
+    changes = {"cccd_number": ["", mask_number(identity.personal_id_number)]}
+    _audit(account, AuditEntry.Action.VNEID_ACCOUNT_CREATED, changes=changes, reason=reason)
+    logger.info(
+        "account %s created from VNeID for cccd %s",
+        account.pk,
+        mask_number(identity.personal_id_number),
+    )
+    return account
+
+
+def _apply_identity(account, identity):
+    """Copy name, birth date and gender from VNeID onto the account; return what changed."""
+    values = {
+        "full_name": display_name(identity.full_name),
+        "birth_date": identity.birth_date,
+        "gender": identity.gender if identity.gender in Gender.values else "",
+    }
+    changes = {}
+    for field, value in values.items():
+        before = getattr(account, field)
+        # An empty claim never erases what the account has.
+        if value in ("", None) or before == value:
+            continue
+        changes[field] = [_audit_value(before), _audit_value(value)]
+        setattr(account, field, value)
+    return changes
+
+
+def _audit_value(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _audit(account, action, *, by_citizen=True, changes=None, reason=""):
+    # A refused link attempt is not attributed to the account: its owner may not be the one typing.
+    actor = account if by_citizen else None
+    AuditEntry.objects.create(
+        account=account,
+        actor=actor,
+        actor_kind=AuditEntry.ActorKind.CITIZEN if actor else AuditEntry.ActorKind.SYSTEM,
+        action=action,
+        changes=changes or {},
+        reason=reason,
+    )
+
+
+def _level_reason(identity):
+    return f"Tài khoản định danh điện tử VNeID mức {identity.level}"
+
+
+def _number_taken(number, *, account):
+    return (
+        User.objects.filter(Q(cccd_number=number) | Q(username=number))
+        .exclude(pk=account.pk)
+        .exists()
+    )
