@@ -16,11 +16,13 @@ from pathlib import Path
 
 import requests
 
+from . import vneid
 from .servers import Gunicorn, django_env, manage
 
 SEED_TARGET_SECONDS = 120
 VERIFY_TARGET_MEDIAN_MS = 3.0
 MIDDLEWARE_TARGET_PERCENT = 3.0
+VNEID_FLOW_TARGET_MEDIAN_MS = 5.0
 WARM_UP = 20
 IDENTITY_PAGE = "/tai-khoan/thong-tin-dinh-danh/"
 BASELINE_PATH = "/healthz"
@@ -49,13 +51,17 @@ def _parse_args(argv):
     parser.add_argument("--rounds", type=int, help="interleaved rounds for the middleware")
     parser.add_argument("--server-pairs", type=int, help="fresh server pairs for the middleware")
     parser.add_argument("--page", default=IDENTITY_PAGE, help="page for the middleware cost")
+    parser.add_argument("--flows", type=int, help="sequential VNeID flows (default 200)")
     args = parser.parse_args(argv)
-    defaults = (100_000, 200, 400, 8, 2) if args.quick else (1_000_000, 1_000, 2_000, 20, 4)
+    defaults = (
+        (100_000, 200, 400, 8, 2, 50) if args.quick else (1_000_000, 1_000, 2_000, 20, 4, 200)
+    )
     args.count = args.count or defaults[0]
     args.calls = args.calls or defaults[1]
     args.page_requests = args.page_requests or defaults[2]
     args.rounds = args.rounds or defaults[3]
     args.server_pairs = max(1, min(args.server_pairs or defaults[4], args.rounds))
+    args.flows = args.flows or defaults[5]
     return args
 
 
@@ -247,7 +253,7 @@ def _verdict(ok):
     return "OK" if ok else "MISSED"
 
 
-def _print_table(args, seed, api, page):
+def _print_table(args, seed, api, flow, page):
     verify_ms, baseline_ms, matches = api
     median_verify = statistics.median(verify_ms)
     rows = [
@@ -274,6 +280,25 @@ def _print_table(args, seed, api, page):
             f"{matches} of {len(verify_ms)}",
             "all",
             _verdict(matches == len(verify_ms)),
+        ),
+        (
+            f"VNeID round trip (authorize, token, ID token), {flow['flows']} sequential",
+            f"median {flow['flow_median']:.2f} ms, p95 {flow['flow_p95']:.2f} ms",
+            f"median ≤ {VNEID_FLOW_TARGET_MEDIAN_MS:g} ms",
+            _verdict(flow["flow_median"] <= VNEID_FLOW_TARGET_MEDIAN_MS),
+        ),
+        (
+            "  baseline GET discovery document, same run",
+            f"median {flow['discovery_median']:.2f} ms, p95 {flow['discovery_p95']:.2f} ms",
+            "",
+            "",
+        ),
+        (
+            f"  {flow['workers']} concurrent clients: flows/s vs discovery GET/s",
+            f"{flow['flow_rate']:.0f} flows/s vs {flow['discovery_rate']:.0f} GET/s "
+            f"(ratio {flow['flow_rate'] / flow['discovery_rate']:.2f})",
+            "",
+            "",
         ),
         (
             f"GET {args.page}, {page['requests']} req, with CCCD middleware",
@@ -320,16 +345,21 @@ def main(argv=None):
         print(f"Seeding {args.count:,} citizens …", flush=True)
         seed = _seed(database, args.count)
         fixtures = _prepare(database, args.calls)
+        vneid_fixtures = vneid.prepare()
         print(f"Timing {args.calls} verify calls on gunicorn …", flush=True)
         with Gunicorn(database, workdir / "api.log") as server:
             api = _verify_calls(server.base_url, fixtures)
+            print(f"Timing {args.flows} VNeID flows …", flush=True)
+            flow = vneid.measure(
+                server.base_url, vneid_fixtures, flows=args.flows, concurrent_flows=args.flows * 2
+            )
         print(
             f"Timing {args.page} with and without the CCCD middleware "
             f"({args.server_pairs} pairs of servers) …",
             flush=True,
         )
         page = _middleware_cost(database, workdir, fixtures, args)
-        _print_table(args, seed, api, page)
+        _print_table(args, seed, api, flow, page)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -8,14 +8,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from citizen_registry.models import Citizen
+from citizen_registry.services import ensure_api_client
+from identity.provider.models import VneidAccount
+from identity.provider.services import ensure_client, ensure_vneid_account
 from portal.models import Dossier
 
 PASSWORD = "DvcSandbox@2026"
+VNEID_PASSWORD = "VneidSandbox@2026"
+PORTAL_NAME = "Cổng Dịch vụ công Quốc gia"
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,8 @@ class Persona:
     # None: the citizen has no legacy portal account.
     account: dict | None = None
     dossiers: tuple = field(default=())
+    # The VNeID assurance level (1 or 2); None: no VNeID account.
+    vneid_level: int | None = 2
 
     @property
     def full_name(self):
@@ -139,7 +148,7 @@ PERSONAS = (
     ),
     Persona(
         key="hoa",
-        role="Công dân chỉ có trong CSDL dân cư, chưa có tài khoản Cổng DVCQG",
+        role="Công dân chỉ có tài khoản VNeID, chưa có tài khoản Cổng DVCQG",
         citizen={
             "cccd_number": "048195020233",
             "cmnd_number": "201234567",
@@ -154,7 +163,8 @@ PERSONAS = (
     ),
     Persona(
         key="khoa",
-        role="Công dân trẻ đăng ký tài khoản bằng số CCCD (không có CMND)",
+        role="Công dân có tài khoản VNeID mức 1 (đã đăng ký tài khoản Cổng bằng số CCCD)",
+        vneid_level=1,
         citizen={
             "cccd_number": "040201051888",
             "cmnd_number": "",
@@ -182,7 +192,8 @@ PERSONAS = (
     ),
     Persona(
         key="dung",
-        role="Tài khoản đã bị khoá",
+        role="Tài khoản Cổng đã bị khoá (chưa có tài khoản VNeID)",
+        vneid_level=None,
         citizen={
             "cccd_number": "031069077001",
             "cmnd_number": "031234567",
@@ -275,10 +286,12 @@ def _restore_account(persona):
 def reset_persona(key):
     """Put one persona's registry record, account and dossiers back to their starting state."""
     persona = PERSONAS_BY_KEY[key]
-    Citizen.objects.update_or_create(
+    citizen, _ = Citizen.objects.update_or_create(
         cccd_number=persona.citizen["cccd_number"],
         defaults={**persona.citizen, "status": Citizen.Status.ALIVE},
     )
+    if persona.vneid_level is not None:
+        ensure_vneid_account(citizen, password=VNEID_PASSWORD, level=persona.vneid_level)
     if persona.account is not None:
         _restore_account(persona)
     return persona
@@ -295,7 +308,13 @@ def ensure_personas():
             persona.account is not None
             and not user_model.objects.filter(username=persona.account["username"]).exists()
         )
-        if not citizen_exists or account_missing:
+        vneid_missing = (
+            persona.vneid_level is not None
+            and not VneidAccount.objects.filter(
+                citizen__cccd_number=persona.citizen["cccd_number"]
+            ).exists()
+        )
+        if not citizen_exists or account_missing or vneid_missing:
             reset_persona(persona.key)
             created.append(persona.key)
     return created
@@ -320,5 +339,38 @@ def persona_state(persona):
         "active": bool(account and account.is_active),
         "is_official": bool(account and account.is_staff),
         "dossiers": account.dossiers.count() if account else 0,
-        "vneid": None,
+        "vneid": _vneid_state(persona),
     }
+
+
+def _vneid_state(persona):
+    vneid = (
+        VneidAccount.objects.filter(citizen__cccd_number=persona.citizen["cccd_number"])
+        .only("assurance_level", "status")
+        .first()
+    )
+    if vneid is None:
+        return None
+    return {
+        "personal_id_number": persona.citizen["cccd_number"],
+        "password": VNEID_PASSWORD,
+        "level": int(vneid.assurance_level),
+        "active": vneid.is_active,
+    }
+
+
+def register_portal(*, base_urls):
+    """Register the portal, with the keys in its settings, at the registry and at VNeID."""
+    if settings.REGISTRY_API_KEY:
+        ensure_api_client(
+            name=PORTAL_NAME, raw_key=settings.REGISTRY_API_KEY, can_read_records=True
+        )
+    if settings.VNEID_CLIENT_ID and settings.VNEID_CLIENT_SECRET:
+        bases = [url.rstrip("/") for url in base_urls]
+        ensure_client(
+            client_id=settings.VNEID_CLIENT_ID,
+            client_secret=settings.VNEID_CLIENT_SECRET,
+            name=PORTAL_NAME,
+            redirect_uris=[f"{base}{reverse('vneid_login:callback')}" for base in bases],
+            post_logout_redirect_uris=[f"{base}{reverse('portal:home')}" for base in bases],
+        )

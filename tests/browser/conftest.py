@@ -1,57 +1,25 @@
 """Real headless Chromium (Debian's, driven by Playwright) against a live server."""
 
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from citizen_registry.services import ensure_api_client
-from sandbox.personas import ensure_personas
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-def _browser_required():
-    return bool(os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER"))
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        message = f"no Chromium at {CHROMIUM}: install Debian's package 'chromium'"
-        if _browser_required():
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+from sandbox.personas import ensure_personas, register_portal
 
 
 @pytest.fixture
 def sandbox_server(live_server, transactional_db, settings):
     """The live server with the portal pointed at its own registry API, personas seeded."""
     settings.REGISTRY_BASE_URL = f"{live_server.url}/registry/api/v1/"
-    ensure_api_client(
-        name="Cổng Dịch vụ công Quốc gia", raw_key=settings.REGISTRY_API_KEY, can_read_records=True
-    )
+    settings.VNEID_ISSUER = f"{live_server.url}/vneid"
+    register_portal(base_urls=[live_server.url])
     ensure_personas()
     return live_server
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
 class Screens:

@@ -1,13 +1,15 @@
 """Prepare a database for `make run`: the portal's registry key, a small registry, personas."""
 
-from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from citizen_registry.models import Citizen
-from citizen_registry.services import ensure_api_client
-from sandbox.personas import PASSWORD, PERSONAS, ensure_personas
-
-PORTAL_SYSTEM_NAME = "Cổng Dịch vụ công Quốc gia"
+from sandbox.personas import (
+    PASSWORD,
+    PERSONAS,
+    VNEID_PASSWORD,
+    ensure_personas,
+    register_portal,
+)
 
 
 class Command(BaseCommand):
@@ -20,13 +22,17 @@ class Command(BaseCommand):
             default=2000,
             help="How many fictional citizens the registry should hold besides the personas.",
         )
+        parser.add_argument(
+            "--base-url",
+            action="append",
+            dest="base_urls",
+            help="Address the portal is served on, for its VNeID redirect URIs (repeatable; "
+            "default http://127.0.0.1:8000 and http://localhost:8000).",
+        )
         parser.add_argument("--quiet", action="store_true", help="Print no persona table.")
 
-    def handle(self, *args, citizens, quiet, **options):
-        if settings.REGISTRY_API_KEY:
-            ensure_api_client(
-                name=PORTAL_SYSTEM_NAME, raw_key=settings.REGISTRY_API_KEY, can_read_records=True
-            )
+    def handle(self, *args, citizens, base_urls, quiet, **options):
+        register_portal(base_urls=base_urls or ["http://127.0.0.1:8000", "http://localhost:8000"])
         created = ensure_personas()
         missing = citizens - (Citizen.objects.count() - len(PERSONAS))
         if missing > 0:
@@ -44,5 +50,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {persona.key:<6} {persona.full_name:<16} {login:<13} {persona.role}"
             )
-        self.stdout.write(f"  password: {PASSWORD}")
+        self.stdout.write(f"  portal password: {PASSWORD}   VNeID password: {VNEID_PASSWORD}")
         self.stdout.write("Captcha: set CAPTCHA_TEST_MODE=1 to make the answer PASSED accepted.")
