@@ -98,7 +98,7 @@ class Gunicorn:
             try:
                 if requests.get(self.base_url + "/healthz", timeout=1).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.2)
         log_tail = Path(self.log_path).read_text(errors="replace")[-3000:]

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from . import hot_path
 from .digests import secret_digest
-from .models import LoginSession, VneidAccount
+from .models import LoginSession
 
 COOKIE_NAME = "vneid_session"
 APP_COOKIE_NAME = "vneid_app_session"
@@ -37,16 +38,7 @@ def current_login(request, cookie=COOKIE_NAME):
     raw = request.COOKIES.get(cookie)
     if not raw:
         return None
-    return (
-        LoginSession.objects.select_related("account__citizen")
-        .filter(
-            key_hash=secret_digest(raw),
-            ended_at__isnull=True,
-            expires_at__gt=timezone.now(),
-            account__status=VneidAccount.Status.ACTIVE,
-        )
-        .first()
-    )
+    return hot_path.live_login(secret_digest(raw))
 
 
 def _end(request, cookie):

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from joserfc import jwt
 
-from . import keys
+from . import hot_path, keys
 from .claims import SCOPES_SUPPORTED, claims_for
 from .digests import secret_digest
 from .models import AccessToken, AuthorizationCode, OidcClient
@@ -79,7 +79,7 @@ class VneidOpenIDCode(OpenIDCode):
     """ID tokens for the code flow, signed with the one active key and carrying acr."""
 
     def exists_nonce(self, nonce, request):
-        return AuthorizationCode.objects.filter(client=request.client, nonce=nonce).exists()
+        return hot_path.nonce_used(request.client.pk, nonce)
 
     def generate_user_info(self, user, scope):
         return UserInfo(claims_for(user, scope))
@@ -109,8 +109,13 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
 
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
     login = None
+    validated_redirect_uri = None
 
     def validate_authorization_request(self):
+        # Authlib validates the same request again when it creates the response; the first
+        # validation (client, redirect URI, PKCE, nonce) still holds, so skip its queries.
+        if self.validated_redirect_uri is not None:
+            return self.validated_redirect_uri
         redirect_uri = super().validate_authorization_request()
         # An OpenID provider only: a plain OAuth request would get no ID token and no claims.
         if not is_openid_scope(self.request.scope):
@@ -119,36 +124,34 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
                 redirect_uri=redirect_uri,
                 state=self.request.payload.state,
             )
+        self.validated_redirect_uri = redirect_uri
         return redirect_uri
 
     def save_authorization_code(self, code, request):
         data = request.payload.data
         now = timezone.now()
-        AuthorizationCode.objects.create(
-            code_hash=secret_digest(code),
-            client=request.client,
-            account=request.user,
-            redirect_uri=request.payload.redirect_uri,
-            scope=request.scope,
-            nonce=data.get("nonce", ""),
-            code_challenge=data["code_challenge"],
-            code_challenge_method=data["code_challenge_method"],
-            auth_time=self.login.auth_time,
-            acr=request.user.acr,
-            amr=self.login.amr,
-            created_at=now,
-            expires_at=now + CODE_LIFETIME,
+        hot_path.insert(
+            AuthorizationCode(
+                code_hash=secret_digest(code),
+                client=request.client,
+                account=request.user,
+                redirect_uri=request.payload.redirect_uri,
+                scope=request.scope,
+                nonce=data.get("nonce", ""),
+                code_challenge=data["code_challenge"],
+                code_challenge_method=data["code_challenge_method"],
+                auth_time=self.login.auth_time,
+                acr=request.user.acr,
+                amr=self.login.amr,
+                created_at=now,
+                expires_at=now + CODE_LIFETIME,
+            )
         )
 
     def query_authorization_code(self, code, client):
         # The token view runs in a transaction: the row lock makes a concurrent second use wait
         # until the first has saved its token, so the revocation below finds it.
-        item = (
-            AuthorizationCode.objects.select_for_update()
-            .select_related("account__citizen", "client")
-            .filter(code_hash=secret_digest(code), client=client)
-            .first()
-        )
+        item = hot_path.code_for_exchange(secret_digest(code), client)
         if item is None:
             return None
         if item.used_at is not None:
@@ -160,8 +163,7 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
 
     def delete_authorization_code(self, authorization_code):
         # Kept, marked used: a second presentation must be recognised to revoke its tokens.
-        authorization_code.used_at = timezone.now()
-        authorization_code.save(update_fields=["used_at"])
+        hot_path.mark_code_used(authorization_code)
 
     def authenticate_user(self, authorization_code):
         account = authorization_code.account
@@ -182,18 +184,20 @@ class VneidAuthorizationServer(AuthorizationServer):
         self.register_grant(VneidCodeGrant, [S256CodeChallenge(), VneidOpenIDCode()])
 
     def query_client(self, client_id):
-        return OidcClient.objects.filter(client_id=client_id, is_active=True).first()
+        return hot_path.active_client(client_id)
 
     def save_token(self, token, request):
         now = timezone.now()
-        return AccessToken.objects.create(
-            token_hash=secret_digest(token["access_token"]),
-            client=request.client,
-            account=request.user,
-            authorization_code=request.authorization_code,
-            scope=token["scope"],
-            issued_at=now,
-            expires_at=now + timedelta(seconds=token["expires_in"]),
+        hot_path.insert(
+            AccessToken(
+                token_hash=secret_digest(token["access_token"]),
+                client=request.client,
+                account=request.user,
+                authorization_code=request.authorization_code,
+                scope=token["scope"],
+                issued_at=now,
+                expires_at=now + timedelta(seconds=token["expires_in"]),
+            )
         )
 
 
