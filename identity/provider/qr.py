@@ -119,7 +119,7 @@ def status(ticket):
 def redeem(*, ticket, client):
     """Collect an approved QR login for client, once; return its account or raise QrProblem."""
     qr_login = (
-        QrLogin.objects.select_for_update()
+        QrLogin.objects.select_for_update(of=("self",))
         .select_related("account__citizen")
         .filter(ticket_hash=secret_digest(ticket or ""))
         .first()
