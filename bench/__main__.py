@@ -325,7 +325,8 @@ def _print_table(args, seed, api, flow, page):
     print()
     print(
         f"DVC Sandbox benchmarks — Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs, gunicorn -w 2 on 127.0.0.1"
+        f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs, "
+        "gunicorn -w 2 -k gthread --threads 4 on 127.0.0.1"
     )
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     print(line)

@@ -51,7 +51,7 @@ def manage(database_path, *args):
 
 
 class Gunicorn:
-    """One `gunicorn portal.wsgi -w 2` on a free port; a context manager that always stops it."""
+    """One threaded `gunicorn portal.wsgi -w 2` on a free port; a context manager that stops it."""
 
     def __init__(self, database_path, log_path, settings_module="portal.settings.local"):
         self.port = free_port()
@@ -70,6 +70,11 @@ class Gunicorn:
                     "portal.wsgi",
                     "-w",
                     "2",
+                    # Threaded workers keep connections alive, as a deployment behind a proxy does.
+                    "-k",
+                    "gthread",
+                    "--threads",
+                    "4",
                     "-b",
                     f"127.0.0.1:{self.port}",
                     "--log-level",
