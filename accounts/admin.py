@@ -1,0 +1,578 @@
+"""The officials' view of portal accounts: narrow powers, a reason for every change, audited."""
+
+import csv
+import secrets
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+
+from idnumbers.numbers import cccd_problems, mask_number, normalize_number
+from portal.models import Dossier
+
+from . import services
+from .models import AuditEntry, User
+
+IDENTITY_FIELDS = services.CORRECTABLE_FIELDS
+# Fields only a superuser may change: they hand out every power at once.
+SUPERUSER_FIELDS = ("is_active", "is_superuser", "user_permissions")
+ROLE_FIELDS = ("is_staff", "groups")
+READ_ONLY_FIELDS = ("username", "date_joined", "last_login", "identity_refreshed_at")
+
+FIELD_LABELS = {
+    "full_name": "họ tên",
+    "birth_date": "ngày sinh",
+    "gender": "giới tính",
+    "place_of_birth": "nơi sinh",
+    "place_of_origin": "quê quán",
+    "cmnd_number": "số CMND",
+    "cccd_number": "số CCCD",
+    "phone": "số điện thoại",
+    "email": "email",
+    "is_staff": "cán bộ",
+    "is_superuser": "siêu quản trị",
+    "is_active": "đang hoạt động",
+    "groups": "vai trò",
+    "user_permissions": "quyền riêng",
+    "failed_logins": "số lần đăng nhập sai",
+    "exported_accounts": "số tài khoản đã xuất",
+}
+
+
+SEARCH_TOKEN_VAR = "qt"
+SEARCH_SESSION_KEY = "accounts.admin_searches"
+
+
+class _SearchTokenChangeList(ChangeList):
+    def get_filters_params(self, params=None):
+        # The token is ours, not a field lookup; it stays in the list's links (pages, filters).
+        lookup_params = super().get_filters_params(params)
+        lookup_params.pop(SEARCH_TOKEN_VAR, None)
+        return lookup_params
+
+
+class NumberSearchMixin:
+    """Keep searched numbers out of URLs: the search box posts, the list reads a session token."""
+
+    change_list_template = "admin/number_search_change_list.html"
+
+    def get_changelist(self, request, **kwargs):
+        return _SearchTokenChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "_number_search" in request.POST:
+            term = request.POST.get("q", "").strip()
+            params = request.GET.copy()
+            params.pop(SEARCH_TOKEN_VAR, None)
+            params.pop("p", None)
+            if term:
+                token = secrets.token_urlsafe(9)
+                searches = request.session.get(SEARCH_SESSION_KEY, {})
+                # A handful of recent searches is enough for back and forward in the browser.
+                searches = dict(list(searches.items())[-9:])
+                searches[token] = term
+                request.session[SEARCH_SESSION_KEY] = searches
+                params[SEARCH_TOKEN_VAR] = token
+            return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
+        term = self._searched_term(request)
+        extra_context = {**(extra_context or {}), "number_search_shown": _masked_term(term)}
+        return super().changelist_view(request, extra_context)
+
+    def _searched_term(self, request):
+        token = request.GET.get(SEARCH_TOKEN_VAR)
+        if not token:
+            return ""
+        return request.session.get(SEARCH_SESSION_KEY, {}).get(token, "")
+
+    def get_search_results(self, request, queryset, search_term):
+        return self.search_numbers(queryset, search_term or self._searched_term(request))
+
+
+def _masked_term(term):
+    number = normalize_number(term)
+    if number and number.isascii() and number.isdigit():
+        return mask_number(number)
+    return term
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Lý do",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Bắt buộc: lý do được ghi vào nhật ký thay đổi cùng với thao tác.",
+        error_messages={"required": "Vui lòng nhập lý do thay đổi."},
+    )
+
+
+def confirm_with_reason(modeladmin, request, queryset, *, title, question, perform):
+    """Run an admin action only after the official confirms it with a reason.
+
+    The first POST (from the action menu) renders the confirmation page; its form posts back
+    with `confirm` and the reason, and `perform(queryset, reason)` runs in one transaction.
+    """
+    form = ReasonForm(request.POST if request.POST.get("confirm") else None)
+    if form.is_bound and form.is_valid():
+        with transaction.atomic():
+            perform(queryset, form.cleaned_data["reason"])
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "question": question,
+        "queryset": queryset,
+        "form": form,
+        "action": request.POST.get("action"),
+        "opts": modeladmin.model._meta,
+    }
+    return TemplateResponse(request, "admin/confirm_with_reason.html", context)
+
+
+def format_changes(changes):
+    """Return an audit entry's {field: [before, after]} as "field: before → after" lines."""
+    if not changes:
+        return "—"
+    return format_html_join(
+        mark_safe("<br>"),
+        "{}: {} → {}",
+        (
+            (FIELD_LABELS.get(field, field), _shown(values[0]), _shown(values[1]))
+            for field, values in changes.items()
+        ),
+    )
+
+
+def _shown(value):
+    if value in (None, ""):
+        return "(trống)"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "(trống)"
+    return str(value)
+
+
+def allow_typed_numbers(form):
+    """Let number fields take what people type (spaces, dots); clean_* normalises it."""
+    for name in ("cccd_number", "cmnd_number"):
+        field = form.fields.get(name)
+        if field is not None:
+            form.fields[name] = forms.CharField(
+                label=field.label, required=field.required, max_length=24
+            )
+
+
+class AccountForm(forms.ModelForm):
+    """An official's correction: the same CCCD rules as everywhere, and a required reason."""
+
+    reason = forms.CharField(
+        label="Lý do thay đổi",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Bắt buộc: ví dụ số văn bản, yêu cầu của công dân, lỗi nhập liệu đã phát hiện.",
+        error_messages={"required": "Vui lòng nhập lý do thay đổi."},
+    )
+
+    class Meta:
+        model = User
+        fields = (*IDENTITY_FIELDS, *ROLE_FIELDS, *SUPERUSER_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allow_typed_numbers(self)
+
+    def clean_cccd_number(self):
+        return normalize_number(self.cleaned_data["cccd_number"])
+
+    def clean_cmnd_number(self):
+        number = normalize_number(self.cleaned_data["cmnd_number"])
+        if number and not (number.isascii() and number.isdigit() and len(number) in (9, 12)):
+            raise forms.ValidationError("Số CMND gồm 9 hoặc 12 chữ số.", code="invalid_cmnd")
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        if "cccd_number" not in self.fields and "birth_date" not in self.fields:
+            return cleaned
+        number = cleaned.get("cccd_number", self.instance.cccd_number)
+        if not number or self.has_error("cccd_number"):
+            return cleaned
+        birth_date = cleaned.get("birth_date", self.instance.birth_date)
+        gender = cleaned.get("gender", self.instance.gender)
+        problems = cccd_problems(number, birth_date=birth_date, gender=gender)
+        if problems:
+            field = "cccd_number" if "cccd_number" in self.fields else None
+            self.add_error(field, [problem.message for problem in problems])
+        elif (
+            "cccd_number" in self.fields
+            and number != self.instance.cccd_number
+            and User.objects.filter(Q(cccd_number=number) | Q(username=number))
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            # One CCCD, one account: explained here rather than left to the constraint.
+            self.add_error("cccd_number", services.CccdAlreadyLinked.message)
+        return cleaned
+
+
+class AuditEntryInline(admin.TabularInline):
+    model = AuditEntry
+    fk_name = "account"
+    verbose_name_plural = "lịch sử thay đổi (công dân, cán bộ, hệ thống)"
+    fields = ("created_at", "action", "actor_kind", "actor", "shown_changes", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ("-created_at", "-id")
+
+    @admin.display(description="thay đổi")
+    def shown_changes(self, entry):
+        return format_changes(entry.changes)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DossierInline(admin.TabularInline):
+    model = Dossier
+    fk_name = "owner"
+    verbose_name_plural = "hồ sơ của tài khoản"
+    fields = ("code", "procedure_name", "status", "submitted_at", "completed_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
+    form = AccountForm
+    list_display = (
+        "full_name",
+        "masked_username",
+        "masked_cccd",
+        "birth_date",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    )
+    list_filter = ("is_staff", "is_active", "groups")
+    # Only "full_name" is declared so the search box shows; get_search_results does the rest.
+    search_fields = ("full_name",)
+    search_help_text = "Nhập đầy đủ số CMND (9/12 số) hoặc CCCD (12 số), hoặc một phần họ tên."
+    show_full_result_count = False
+    ordering = ("-id",)
+    filter_horizontal = ("groups", "user_permissions")
+    inlines = (AuditEntryInline, DossierInline)
+    actions = ("unlink_cccd", "unlock_login", "export_csv")
+
+    @admin.display(description="tên đăng nhập", ordering="username")
+    def masked_username(self, account):
+        return mask_number(account.username)
+
+    @admin.display(description="số CCCD", ordering="cccd_number")
+    def masked_cccd(self, account):
+        return mask_number(account.cccd_number) or "—"
+
+    def search_numbers(self, queryset, search_term):
+        """Match a whole CMND/CCCD exactly (never a fragment), or a name containing the term."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        number = normalize_number(term)
+        if number.isascii() and number.isdigit():
+            # Exact matches only: a fragment search would let anyone enumerate numbers.
+            return (
+                queryset.filter(username=number)
+                | queryset.filter(cccd_number=number)
+                | queryset.filter(cmnd_number=number)
+            ), False
+        return queryset.filter(full_name__icontains=term), False
+
+    # Permissions: a superuser's account is out of reach of everyone but superusers.
+
+    def has_change_permission(self, request, obj=None):
+        user = request.user
+        if obj is not None and obj.is_superuser and not user.is_superuser:
+            return False
+        return user.has_perm("accounts.change_user") or self._may_assign_roles(request, obj)
+
+    def has_add_permission(self, request):
+        # Citizens register themselves (or through VNeID); superusers use createsuperuser.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Accounts carry an audit history and dossiers: they are locked, never deleted.
+        return False
+
+    def has_unlink_cccd_permission(self, request):
+        return request.user.has_perm("accounts.unlink_cccd")
+
+    def has_unlock_login_permission(self, request):
+        return request.user.has_perm("accounts.unlock_login")
+
+    def has_export_csv_permission(self, request):
+        return request.user.has_perm("accounts.export_csv")
+
+    def _may_assign_roles(self, request, obj):
+        user = request.user
+        if not user.has_perm("accounts.assign_roles"):
+            return False
+        # Nobody hands themselves a role; a superuser's account is a superuser's business.
+        return obj is None or user.is_superuser or obj.pk != user.pk
+
+    def get_fieldsets(self, request, obj=None):
+        editable = self._editable_fields(request, obj)
+        fieldsets = [
+            (None, {"fields": [READ_ONLY_FIELDS[0], *IDENTITY_FIELDS]}),
+            ("Vai trò và quyền", {"fields": [*ROLE_FIELDS, *SUPERUSER_FIELDS]}),
+            ("Thời điểm", {"fields": list(READ_ONLY_FIELDS[1:])}),
+        ]
+        if editable:
+            fieldsets.append(("Lý do thay đổi", {"fields": ["reason"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = self._editable_fields(request, obj)
+        every = (*READ_ONLY_FIELDS, *IDENTITY_FIELDS, *ROLE_FIELDS, *SUPERUSER_FIELDS)
+        return [field for field in every if field not in editable]
+
+    def _editable_fields(self, request, obj):
+        user = request.user
+        if obj is None or (obj.is_superuser and not user.is_superuser):
+            return ()
+        editable = []
+        if user.has_perm("accounts.change_user"):
+            editable += IDENTITY_FIELDS
+        if self._may_assign_roles(request, obj):
+            editable += ROLE_FIELDS
+        if user.is_superuser:
+            editable += [*ROLE_FIELDS, *SUPERUSER_FIELDS]
+        return tuple(dict.fromkeys(editable))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            request._roles_before = _roles_of(obj)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "user_permissions":
+            kwargs["queryset"] = Permission.objects.select_related("content_type")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data["reason"]
+        changed = set(form.changed_data)
+        values = {field: form.cleaned_data[field] for field in IDENTITY_FIELDS if field in changed}
+        # The service diffs against the stored row, writes it and its audit entry.
+        services.correct_account(account=obj, values=values, actor=request.user, reason=reason)
+        flags = [field for field in ("is_staff", "is_active", "is_superuser") if field in changed]
+        if flags:
+            obj.save(update_fields=flags)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.record_roles_change(
+            account=form.instance,
+            before=request._roles_before,
+            after=_roles_of(form.instance),
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+
+    @admin.action(description="Huỷ liên kết số CCCD (liên kết nhầm)", permissions=["unlink_cccd"])
+    def unlink_cccd(self, request, queryset):
+        def perform(accounts, reason):
+            done = 0
+            for account in accounts.exclude(cccd_number=""):
+                if account.is_superuser and not request.user.is_superuser:
+                    raise PermissionDenied
+                services.unlink_cccd(account=account, actor=request.user, reason=reason)
+                done += 1
+            self.message_user(request, f"Đã huỷ liên kết số CCCD của {done} tài khoản.")
+
+        return confirm_with_reason(
+            self,
+            request,
+            queryset,
+            title="Huỷ liên kết số CCCD",
+            question="Huỷ liên kết số CCCD của các tài khoản sau? Công dân sẽ phải liên kết lại.",
+            perform=perform,
+        )
+
+    @admin.action(
+        description="Mở khoá đăng nhập (bị tạm khoá do nhập sai nhiều lần)",
+        permissions=["unlock_login"],
+    )
+    def unlock_login(self, request, queryset):
+        def perform(accounts, reason):
+            done = 0
+            for account in accounts:
+                if services.unlock_login(account=account, actor=request.user, reason=reason):
+                    done += 1
+            if done:
+                self.message_user(request, f"Đã mở khoá đăng nhập cho {done} tài khoản.")
+            else:
+                self.message_user(
+                    request, "Các tài khoản đã chọn không bị tạm khoá đăng nhập.", messages.WARNING
+                )
+
+        return confirm_with_reason(
+            self,
+            request,
+            queryset,
+            title="Mở khoá đăng nhập",
+            question="Xoá các lần đăng nhập sai và mở khoá đăng nhập cho các tài khoản sau?",
+            perform=perform,
+        )
+
+    @admin.action(description="Xuất CSV (số định danh được che)", permissions=["export_csv"])
+    def export_csv(self, request, queryset):
+        exported = {}
+
+        def perform(accounts, reason):
+            rows = list(accounts.order_by("pk"))
+            services.record_csv_export(count=len(rows), actor=request.user, reason=reason)
+            exported["rows"] = rows
+
+        response = confirm_with_reason(
+            self,
+            request,
+            queryset,
+            title="Xuất CSV danh sách tài khoản",
+            question="Xuất các tài khoản sau ra tệp CSV? Việc xuất được ghi vào nhật ký.",
+            perform=perform,
+        )
+        if response is not None:
+            return response
+        return _csv_response(exported["rows"])
+
+
+def _roles_of(account):
+    if account.pk is None:
+        return {}
+    return {
+        "is_staff": account.is_staff,
+        "is_superuser": account.is_superuser,
+        "is_active": account.is_active,
+        "groups": sorted(account.groups.values_list("name", flat=True)),
+        "user_permissions": sorted(
+            f"{app}.{code}"
+            for app, code in account.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        ),
+    }
+
+
+def _csv_response(accounts):
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tai-khoan-{stamp}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 only with a byte order mark.
+    writer = csv.writer(response)
+    writer.writerow(
+        ["id", "tên đăng nhập", "số CCCD", "họ tên", "ngày sinh", "cán bộ", "đang hoạt động"]
+    )
+    for account in accounts:
+        writer.writerow(
+            [
+                account.pk,
+                mask_number(account.username),
+                mask_number(account.cccd_number),
+                account.full_name,
+                account.birth_date.isoformat() if account.birth_date else "",
+                "có" if account.is_staff else "không",
+                "có" if account.is_active else "không",
+            ]
+        )
+    return response
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "action",
+        "account",
+        "actor_kind",
+        "actor",
+        "shown_changes",
+        "reason",
+    )
+    list_filter = (
+        "action",
+        "actor_kind",
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
+    list_select_related = ("account", "actor")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    fields = ("created_at", "action", "account", "actor_kind", "actor", "shown_changes", "reason")
+    readonly_fields = fields
+
+    @admin.display(description="thay đổi (trường: trước → sau)")
+    def shown_changes(self, entry):
+        return format_changes(entry.changes)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """Roles: an official can only hand out permissions they hold, never to their own role."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._not_own_role(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._not_own_role(request, obj)
+
+    def _not_own_role(self, request, obj):
+        user = request.user
+        return obj is None or user.is_superuser or not user.groups.filter(pk=obj.pk).exists()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "permissions" and not request.user.is_superuser:
+            held = request.user.get_all_permissions()
+            allowed = [
+                perm.pk
+                for perm in Permission.objects.select_related("content_type")
+                if f"{perm.content_type.app_label}.{perm.codename}" in held
+            ]
+            kwargs["queryset"] = Permission.objects.filter(pk__in=allowed)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

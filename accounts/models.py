@@ -70,6 +70,12 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
         ]
         indexes = [models.Index(fields=["cmnd_number"], name="accounts_user_cmnd_idx")]
+        permissions = [
+            ("unlink_cccd", "Huỷ liên kết số CCCD của tài khoản"),
+            ("unlock_login", "Mở khoá đăng nhập bị tạm khoá do nhập sai nhiều lần"),
+            ("assign_roles", "Phân vai trò cán bộ cho tài khoản"),
+            ("export_csv", "Xuất danh sách tài khoản ra tệp CSV"),
+        ]
 
     def __str__(self):
         return f"{self.full_name or 'Tài khoản'} ({mask_number(self.username)})"
@@ -110,14 +116,25 @@ class AuditEntry(models.Model):
         VNEID_LOGIN = "vneid_login", "Đăng nhập bằng VNeID"
         VNEID_ACCOUNT_CREATED = "vneid_account_created", "Tạo tài khoản khi đăng nhập bằng VNeID"
         VNEID_LINK_REFUSED = "vneid_link_refused", "Từ chối liên kết tài khoản với VNeID"
+        IDENTITY_CORRECTED = "identity_corrected", "Cán bộ sửa thông tin tài khoản"
+        CCCD_UNLINKED = "cccd_unlinked", "Huỷ liên kết số CCCD"
+        LOGIN_UNLOCKED = "login_unlocked", "Mở khoá đăng nhập"
+        ROLES_CHANGED = "roles_changed", "Thay đổi vai trò cán bộ"
+        CSV_EXPORTED = "csv_exported", "Xuất CSV danh sách tài khoản"
 
     class ActorKind(models.TextChoices):
         CITIZEN = "citizen", "Công dân"
         OFFICIAL = "official", "Cán bộ"
         SYSTEM = "system", "Hệ thống"
 
+    # Empty only for entries about many accounts at once (a CSV export).
     account = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name="tài khoản",
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -125,18 +142,28 @@ class AuditEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name="người thực hiện",
     )
-    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
-    action = models.CharField(max_length=30, choices=Action.choices)
+    actor_kind = models.CharField("loại người thực hiện", max_length=10, choices=ActorKind.choices)
+    action = models.CharField("thao tác", max_length=30, choices=Action.choices)
     # {"field": [before, after], ...}; CCCD/CMND values are stored masked.
-    changes = models.JSONField(default=dict, blank=True)
-    reason = models.TextField(blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    changes = models.JSONField("thay đổi", default=dict, blank=True)
+    reason = models.TextField("lý do", blank=True, default="")
+    created_at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "nhật ký thay đổi"
         verbose_name_plural = "nhật ký thay đổi"
+        constraints = [
+            # An official's change always says why.
+            models.CheckConstraint(
+                condition=~Q(actor_kind="official") | ~Q(reason=""),
+                name="accounts_auditentry_official_reason",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.get_action_display()} — {self.account} — {self.created_at:%d/%m/%Y %H:%M}"
+        subject = self.account or "nhiều tài khoản"
+        when = timezone.localtime(self.created_at)
+        return f"{self.get_action_display()} — {subject} — {when:%d/%m/%Y %H:%M}"

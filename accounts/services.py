@@ -9,6 +9,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -28,6 +29,18 @@ PURPOSE_LINK = "Liên kết số CCCD với tài khoản Cổng DVCQG"
 PURPOSE_REFRESH = "Cập nhật thông tin định danh của tài khoản Cổng DVCQG"
 
 NUMBER_FIELDS = frozenset({"cccd_number", "cmnd_number"})
+# What an official may correct on an account (identity data, its CCCD link, contact data).
+CORRECTABLE_FIELDS = (
+    "full_name",
+    "birth_date",
+    "gender",
+    "place_of_birth",
+    "place_of_origin",
+    "cmnd_number",
+    "cccd_number",
+    "phone",
+    "email",
+)
 
 
 class AccountServiceError(Exception):
@@ -78,6 +91,11 @@ class IdentityMismatch(AccountServiceError):
 class CccdNotLinked(AccountServiceError):
     code = "no_cccd"
     message = "Tài khoản chưa cập nhật số CCCD."
+
+
+class ReasonRequired(AccountServiceError):
+    code = "reason_required"
+    message = "Vui lòng nhập lý do thay đổi."
 
 
 @dataclass(frozen=True)
@@ -192,6 +210,135 @@ def reset_password(*, account, new_password):
         reason="Đặt lại mật khẩu bằng liên kết gửi tới email của tài khoản.",
     )
     return account
+
+
+@transaction.atomic
+def correct_account(*, account, values, actor, reason):
+    """Save an official's correction of an account with its reason; return the changes.
+
+    One audit entry covers the whole correction; a CCCD that was empty and is now set makes it
+    a link. The CCCD rules and "one CCCD, one account" hold here as everywhere.
+    """
+    reason = _required_reason(reason)
+    unknown = set(values) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not correctable by an official: {', '.join(sorted(unknown))}.")
+    locked = User.objects.select_for_update().get(pk=account.pk)
+    changes = {}
+    for field, value in values.items():
+        before = getattr(locked, field)
+        if before == value:
+            continue
+        changes[field] = [_audit_value(field, before), _audit_value(field, value)]
+        setattr(locked, field, value)
+    if not changes:
+        return changes
+    if "cccd_number" in changes and locked.cccd_number:
+        problems = cccd_problems(
+            locked.cccd_number, birth_date=locked.birth_date, gender=locked.gender
+        )
+        if problems:
+            raise InvalidCccd(problems)
+        if _number_taken(locked.cccd_number, account=locked):
+            raise CccdAlreadyLinked()
+    linked = "cccd_number" in changes and changes["cccd_number"][0] == ""
+    try:
+        # A savepoint, so that a constraint violation leaves the caller's transaction usable.
+        with transaction.atomic():
+            locked.save(update_fields=list(changes))
+    except IntegrityError:
+        raise CccdAlreadyLinked() from None
+    AuditEntry.objects.create(
+        account=locked,
+        actor=actor,
+        actor_kind=AuditEntry.ActorKind.OFFICIAL,
+        action=AuditEntry.Action.CCCD_LINKED if linked else AuditEntry.Action.IDENTITY_CORRECTED,
+        changes=changes,
+        reason=reason,
+    )
+    for field in changes:
+        setattr(account, field, getattr(locked, field))
+    return changes
+
+
+@transaction.atomic
+def unlink_cccd(*, account, actor, reason):
+    """Remove the CCCD linked to an account (linked by mistake); return the changes."""
+    reason = _required_reason(reason)
+    locked = User.objects.select_for_update().get(pk=account.pk)
+    if not locked.cccd_number:
+        raise CccdNotLinked()
+    changes = {"cccd_number": [mask_number(locked.cccd_number), ""]}
+    locked.cccd_number = ""
+    locked.save(update_fields=["cccd_number"])
+    AuditEntry.objects.create(
+        account=locked,
+        actor=actor,
+        actor_kind=AuditEntry.ActorKind.OFFICIAL,
+        action=AuditEntry.Action.CCCD_UNLINKED,
+        changes=changes,
+        reason=reason,
+    )
+    account.cccd_number = ""
+    return changes
+
+
+@transaction.atomic
+def unlock_login(*, account, actor, reason):
+    """Clear the failed logins that lock an account's login; return how many there were."""
+    reason = _required_reason(reason)
+    names = {account.username, account.cccd_number, account.cmnd_number} - {""}
+    attempts = AccessAttempt.objects.filter(username__in=names)
+    failures = sum(attempt.failures_since_start for attempt in attempts)
+    if not failures:
+        return 0
+    attempts.delete()
+    AuditEntry.objects.create(
+        account=account,
+        actor=actor,
+        actor_kind=AuditEntry.ActorKind.OFFICIAL,
+        action=AuditEntry.Action.LOGIN_UNLOCKED,
+        changes={"failed_logins": [failures, 0]},
+        reason=reason,
+    )
+    return failures
+
+
+@transaction.atomic
+def record_roles_change(*, account, before, after, actor, reason):
+    """Audit a change of an account's staff flag and roles ({name: value} before and after)."""
+    reason = _required_reason(reason)
+    changes = {key: [before[key], after[key]] for key in after if before.get(key) != after[key]}
+    if changes:
+        AuditEntry.objects.create(
+            account=account,
+            actor=actor,
+            actor_kind=AuditEntry.ActorKind.OFFICIAL,
+            action=AuditEntry.Action.ROLES_CHANGED,
+            changes=changes,
+            reason=reason,
+        )
+    return changes
+
+
+@transaction.atomic
+def record_csv_export(*, count, actor, reason):
+    """Audit an export of the account list: who, how many rows, and why."""
+    return AuditEntry.objects.create(
+        account=None,
+        actor=actor,
+        actor_kind=AuditEntry.ActorKind.OFFICIAL,
+        action=AuditEntry.Action.CSV_EXPORTED,
+        changes={"exported_accounts": [None, count]},
+        reason=_required_reason(reason),
+    )
+
+
+def _required_reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    return reason
 
 
 @transaction.atomic

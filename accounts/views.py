@@ -4,7 +4,7 @@ import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -43,6 +43,17 @@ def lockout(request, original_response=None, credentials=None):
         f"đăng nhập tạm thời bị khoá trong {minutes} phút. Vui lòng thử lại sau, hoặc chọn "
         "“Quên mật khẩu?” để đặt lại mật khẩu."
     )
+    if request.path.startswith(reverse("admin:index")):
+        # The officials' login locks the same way, and says so on its own page.
+        site = admin.site
+        context = {
+            **site.each_context(request),
+            "title": "Đăng nhập",
+            "form": site.login_form(request),
+            "next": _safe_next(request),
+            "lockout_message": message,
+        }
+        return render(request, site.login_template, context, status=429)
     context = {
         "form": LoginForm(request),
         "next": _safe_next(request),

@@ -1,7 +1,11 @@
 """The simulated National Population Database (CSDL Quốc gia về Dân cư)."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+from idnumbers.numbers import mask_number
 
 
 class Citizen(models.Model):
@@ -36,6 +40,9 @@ class Citizen(models.Model):
     class Meta:
         verbose_name = "công dân"
         verbose_name_plural = "công dân"
+        permissions = [
+            ("change_citizen_status", "Ghi nhận công dân đã mất / thẻ CCCD bị thu hồi"),
+        ]
 
     def __str__(self):
         return self.full_name
@@ -100,3 +107,64 @@ class FaultInjection(models.Model):
 
     def __str__(self):
         return self.get_mode_display()
+
+
+class RecordChange(models.Model):
+    """An append-only record of one official change to a citizen record or an API client."""
+
+    class Action(models.TextChoices):
+        RECORD_CORRECTED = "record_corrected", "Sửa thông tin công dân"
+        STATUS_CHANGED = "status_changed", "Thay đổi tình trạng công dân"
+        API_CLIENT_CREATED = "api_client_created", "Đăng ký hệ thống kết nối API"
+        API_CLIENT_CHANGED = "api_client_changed", "Sửa hệ thống kết nối API"
+        API_KEY_ISSUED = "api_key_issued", "Cấp khoá API mới"
+
+    # The official, by reference only: the registry knows the portal's accounts by their key.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="cán bộ",
+    )
+    action = models.CharField("thao tác", max_length=24, choices=Action.choices)
+    citizen = models.ForeignKey(
+        Citizen,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name="công dân",
+    )
+    api_client = models.ForeignKey(
+        ApiClient,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name="hệ thống kết nối API",
+    )
+    # {"field": [before, after], ...}; numbers masked, keys never stored.
+    changes = models.JSONField("thay đổi", default=dict, blank=True)
+    reason = models.TextField("lý do")
+    created_at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "nhật ký sửa đổi dữ liệu"
+        verbose_name_plural = "nhật ký sửa đổi dữ liệu"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="citizen_registry_recordchange_reason"
+            ),
+        ]
+
+    def __str__(self):
+        subject = self.citizen or self.api_client
+        when = timezone.localtime(self.created_at)
+        return f"{self.get_action_display()} — {subject} — {when:%d/%m/%Y %H:%M}"
+
+    @property
+    def masked_subject(self):
+        if self.citizen is not None:
+            return f"{self.citizen.full_name} ({mask_number(self.citizen.cccd_number)})"
+        return str(self.api_client or "")

@@ -1,11 +1,17 @@
-"""State changes of the population database: API clients and their keys."""
+"""State changes of the population database: records, API clients and their keys.
+
+Officials' changes carry a reason and write one RecordChange in the same transaction.
+"""
 
 import hashlib
 import secrets
+from datetime import date
 
 from django.db import transaction
 
-from .models import ApiClient
+from idnumbers.numbers import mask_number
+
+from .models import ApiClient, Citizen, RecordChange
 
 KEY_PREFIX = "dvcr_"
 
@@ -69,3 +75,154 @@ def ensure_api_client(*, name, raw_key, can_read_records):
             setattr(client, field, wanted[field])
         client.save(update_fields=changed)
     return client
+
+
+# What an official may correct on a citizen record; the CCCD itself is the record's key.
+CORRECTABLE_FIELDS = (
+    "full_name",
+    "cmnd_number",
+    "birth_date",
+    "gender",
+    "place_of_birth",
+    "place_of_origin",
+    "permanent_address",
+    "ethnicity",
+    "nationality",
+    "card_issue_date",
+)
+NUMBER_FIELDS = frozenset({"cccd_number", "cmnd_number"})
+
+
+class ReasonRequired(ValueError):
+    """An official change without a reason."""
+
+
+@transaction.atomic
+def correct_citizen(*, citizen, values, actor, reason):
+    """Save an official's correction of a citizen record with one audit entry; return changes."""
+    reason = _required_reason(reason)
+    unknown = set(values) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not correctable by an official: {', '.join(sorted(unknown))}.")
+    locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    changes = _apply(locked, values)
+    if changes:
+        locked.save(update_fields=list(changes))
+        RecordChange.objects.create(
+            actor=actor,
+            action=RecordChange.Action.RECORD_CORRECTED,
+            citizen=locked,
+            changes=changes,
+            reason=reason,
+        )
+        _copy_back(citizen, locked, changes)
+    return changes
+
+
+@transaction.atomic
+def set_citizen_status(*, citizen, status, actor, reason):
+    """Mark a citizen deceased, their card revoked, or alive again; return the changes."""
+    reason = _required_reason(reason)
+    locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
+    changes = _apply(locked, {"status": Citizen.Status(status).value})
+    if changes:
+        locked.save(update_fields=["status"])
+        RecordChange.objects.create(
+            actor=actor,
+            action=RecordChange.Action.STATUS_CHANGED,
+            citizen=locked,
+            changes=changes,
+            reason=reason,
+        )
+        _copy_back(citizen, locked, changes)
+    return changes
+
+
+@transaction.atomic
+def register_api_client(*, client, actor, reason):
+    """Save a new client an official registered, with a fresh key; return the key (shown once)."""
+    reason = _required_reason(reason)
+    raw_key = set_key(client)
+    client.save()
+    RecordChange.objects.create(
+        actor=actor,
+        action=RecordChange.Action.API_CLIENT_CREATED,
+        api_client=client,
+        changes={
+            "name": [None, client.name],
+            "can_read_records": [None, client.can_read_records],
+            "key_prefix": [None, client.key_prefix],
+        },
+        reason=reason,
+    )
+    return raw_key
+
+
+@transaction.atomic
+def change_api_client(*, client, values, actor, reason):
+    """Save an official's change of a client's name, permission or state; return the changes."""
+    reason = _required_reason(reason)
+    unknown = set(values) - {"name", "can_read_records", "is_active"}
+    if unknown:
+        raise ValueError(f"Not changeable: {', '.join(sorted(unknown))}.")
+    locked = ApiClient.objects.select_for_update().get(pk=client.pk)
+    changes = _apply(locked, values)
+    if changes:
+        locked.save(update_fields=list(changes))
+        RecordChange.objects.create(
+            actor=actor,
+            action=RecordChange.Action.API_CLIENT_CHANGED,
+            api_client=locked,
+            changes=changes,
+            reason=reason,
+        )
+        _copy_back(client, locked, changes)
+    return changes
+
+
+@transaction.atomic
+def issue_new_key_by_official(*, client, actor, reason):
+    """Rotate a client's key for an official, audited; return the new key (shown once)."""
+    reason = _required_reason(reason)
+    before = client.key_prefix
+    raw_key = issue_new_key(client=client)
+    RecordChange.objects.create(
+        actor=actor,
+        action=RecordChange.Action.API_KEY_ISSUED,
+        api_client=client,
+        # The prefix identifies a key without revealing it; the key itself is never stored.
+        changes={"key_prefix": [before, client.key_prefix]},
+        reason=reason,
+    )
+    return raw_key
+
+
+def _apply(instance, values):
+    changes = {}
+    for field, value in values.items():
+        before = getattr(instance, field)
+        if before == value:
+            continue
+        changes[field] = [_audit_value(field, before), _audit_value(field, value)]
+        setattr(instance, field, value)
+    return changes
+
+
+def _copy_back(target, source, changes):
+    for field in changes:
+        setattr(target, field, getattr(source, field))
+
+
+def _audit_value(field, value):
+    if field in NUMBER_FIELDS:
+        return mask_number(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _required_reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired("Vui lòng nhập lý do thay đổi.")
+    return reason

@@ -4,16 +4,20 @@ Personas are data; `ensure_persona` makes the database agree with it (idempotent
 `reset_persona` puts a persona back to its starting state after a tester changed it.
 """
 
+import base64
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.roles import ACCOUNT_OFFICER, ensure_default_roles
 from citizen_registry.models import Citizen
 from citizen_registry.services import ensure_api_client
 from identity.provider.models import VneidAccount
@@ -44,6 +48,9 @@ class Persona:
     dossiers: tuple = field(default=())
     # The VNeID assurance level (1 or 2); None: no VNeID account.
     vneid_level: int | None = 2
+    # Officials: their roles (group names) and the base32 secret of their admin TOTP device.
+    roles: tuple = field(default=())
+    totp_secret: str | None = None
 
     @property
     def full_name(self):
@@ -221,7 +228,10 @@ PERSONAS = (
     ),
     Persona(
         key="lan",
-        role="Cán bộ (tài khoản quản trị)",
+        role=f"Cán bộ ({ACCOUNT_OFFICER}): đăng nhập trang quản trị bằng mật khẩu và mã TOTP",
+        roles=(ACCOUNT_OFFICER,),
+        # Public on purpose, like the passwords: scripts compute the codes from it.
+        totp_secret="JBSWY3DPEHPK3PXPDVCSANDBOXLAN234",
         citizen={
             "cccd_number": "026182030517",
             "cmnd_number": "135791357",
@@ -246,7 +256,7 @@ PERSONAS = (
             "email": "do.thi.lan@example.vn",
             "is_active": True,
             "is_staff": True,
-            "is_superuser": True,
+            "is_superuser": False,
         },
     ),
 )
@@ -279,7 +289,29 @@ def _restore_account(persona):
     account.save(update_fields=["password"])
     AccessAttempt.objects.filter(username=username).delete()
     _restore_dossiers(persona, account)
+    _restore_official(persona, account)
     return account
+
+
+def _restore_official(persona, account):
+    if persona.roles:
+        # A flushed test database loses the groups its migration created: make them again.
+        if Group.objects.filter(name__in=persona.roles).count() != len(persona.roles):
+            ensure_default_roles()
+        account.groups.set(Group.objects.filter(name__in=persona.roles))
+    if persona.totp_secret:
+        TOTPDevice.objects.filter(user=account).delete()
+        TOTPDevice.objects.create(
+            user=account,
+            name="Ứng dụng xác thực",
+            key=totp_key_hex(persona.totp_secret),
+            confirmed=True,
+        )
+
+
+def totp_key_hex(secret):
+    """Return the hex key django-otp stores for a base32 secret as authenticator apps show it."""
+    return base64.b32decode(secret.upper()).hex()
 
 
 @transaction.atomic
@@ -314,7 +346,13 @@ def ensure_personas():
                 citizen__cccd_number=persona.citizen["cccd_number"]
             ).exists()
         )
-        if not citizen_exists or account_missing or vneid_missing:
+        official_missing = (
+            persona.totp_secret is not None
+            and not TOTPDevice.objects.filter(
+                user__username=persona.account["username"], confirmed=True
+            ).exists()
+        )
+        if not citizen_exists or account_missing or vneid_missing or official_missing:
             reset_persona(persona.key)
             created.append(persona.key)
     return created
@@ -338,6 +376,8 @@ def persona_state(persona):
         "linked": bool(account and account.cccd_number),
         "active": bool(account and account.is_active),
         "is_official": bool(account and account.is_staff),
+        "official_roles": list(persona.roles),
+        "totp_secret": persona.totp_secret,
         "dossiers": account.dossiers.count() if account else 0,
         "vneid": _vneid_state(persona),
     }

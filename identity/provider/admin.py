@@ -4,7 +4,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import transaction
 from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from idnumbers.numbers import mask_number
 
@@ -24,7 +27,33 @@ def _validate_uri_lines(text):
     return "\n".join(uris)
 
 
+REASON_FIELD_OPTIONS = {
+    "label": "Lý do thay đổi",
+    "widget": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    "help_text": "Bắt buộc: lý do được ghi vào nhật ký VNeID cùng với thao tác.",
+    "error_messages": {"required": "Vui lòng nhập lý do thay đổi."},
+}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(**REASON_FIELD_OPTIONS)
+
+
+def _reason_page(modeladmin, request, queryset, form, *, title, question):
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "question": question,
+        "queryset": queryset,
+        "form": form,
+        "action": request.POST.get("action"),
+        "opts": modeladmin.model._meta,
+    }
+    return TemplateResponse(request, "admin/confirm_with_reason.html", context)
+
+
 class OidcClientForm(forms.ModelForm):
+    reason = forms.CharField(**REASON_FIELD_OPTIONS)
     allowed_scopes = forms.MultipleChoiceField(
         label="phạm vi được phép",
         choices=[(scope, scope) for scope in SCOPES_SUPPORTED],
@@ -83,22 +112,55 @@ class OidcClientAdmin(admin.ModelAdmin):
     readonly_fields = ("client_id", "created_at")
     actions = ("issue_new_secret",)
 
+    def has_delete_permission(self, request, obj=None):
+        # Audit events and issued tokens reference their client: deactivate it instead.
+        return request.user.is_superuser
+
+    def get_fields(self, request, obj=None):
+        fields = [*services.CLIENT_FIELDS[:4], "is_active", "reason"]
+        if obj is not None:
+            fields = ["client_id", *fields[:-1], "created_at", "reason"]
+        if obj is not None and not self.has_change_permission(request, obj):
+            fields.remove("reason")
+        return fields
+
     def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data["reason"]
         if change:
-            super().save_model(request, obj, form, change)
+            values = {
+                field: form.cleaned_data[field]
+                for field in services.CLIENT_FIELDS
+                if field in form.changed_data
+            }
+            services.change_client(client=obj, values=values, actor=request.user, reason=reason)
         else:
-            obj.raw_secret = services.register_client(obj)
+            obj.raw_secret = services.register_client(obj, actor=request.user, reason=reason)
 
     def response_add(self, request, obj, post_url_continue=None):
         return _show_credentials(request, obj, obj.raw_secret, self.admin_site)
 
-    @admin.action(description="Cấp lại client secret (secret cũ hết hiệu lực)")
+    @admin.action(
+        description="Cấp lại client secret (secret cũ hết hiệu lực)", permissions=["change"]
+    )
     def issue_new_secret(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, "Chọn đúng một hệ thống kết nối.", messages.WARNING)
             return None
+        form = ReasonForm(request.POST if request.POST.get("confirm") else None)
+        if not (form.is_bound and form.is_valid()):
+            return _reason_page(
+                self,
+                request,
+                queryset,
+                form,
+                title="Cấp lại client secret",
+                question="Cấp client secret mới? Secret cũ hết hiệu lực ngay.",
+            )
         client = queryset.get()
-        raw_secret = services.issue_new_client_secret(client=client)
+        with transaction.atomic():
+            raw_secret = services.issue_new_client_secret(
+                client=client, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         return _show_credentials(request, client, raw_secret, self.admin_site)
 
 
@@ -160,8 +222,35 @@ class SigningKeyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "account", "client", "detail")
-    list_filter = ("kind",)
+    list_display = ("created_at", "kind", "account", "client", "actor", "shown_changes", "reason")
+    list_filter = ("kind", ("actor", admin.RelatedOnlyFieldListFilter), "created_at")
+    list_select_related = ("account__citizen", "client", "actor")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    fields = (
+        "created_at",
+        "kind",
+        "account",
+        "client",
+        "actor",
+        "detail",
+        "shown_changes",
+        "reason",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="thay đổi (trường: trước → sau)")
+    def shown_changes(self, event):
+        if not event.changes:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {} → {}",
+            (
+                (field, before if before not in (None, "") else "(trống)", after)
+                for field, (before, after) in event.changes.items()
+            ),
+        )
 
     def has_add_permission(self, request):
         return False

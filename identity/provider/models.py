@@ -6,6 +6,7 @@ import uuid
 
 from authlib.oauth2.rfc6749 import ClientMixin, scope_to_list
 from authlib.oidc.core import AuthorizationCodeMixin
+from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.db import models
 from django.db.models import Q
@@ -289,17 +290,50 @@ class AuditEvent(models.Model):
         CLIENT_CREATED = "client_created", "Đăng ký hệ thống kết nối"
         ACCOUNT_SAVED = "account_saved", "Tạo / cập nhật tài khoản VNeID"
         KEY_ROTATED = "key_rotated", "Xoay vòng khoá ký"
+        CLIENT_CHANGED = "client_changed", "Sửa hệ thống kết nối"
+        CLIENT_SECRET_ISSUED = "client_secret_issued", "Cấp lại client secret"
 
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    account = models.ForeignKey(VneidAccount, on_delete=models.SET_NULL, null=True, blank=True)
-    client = models.ForeignKey(OidcClient, on_delete=models.SET_NULL, null=True, blank=True)
-    detail = models.CharField(max_length=255, blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField("sự kiện", max_length=24, choices=Kind.choices)
+    account = models.ForeignKey(
+        VneidAccount,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name="tài khoản VNeID",
+    )
+    client = models.ForeignKey(
+        OidcClient,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name="hệ thống kết nối",
+    )
+    detail = models.CharField("chi tiết", max_length=255, blank=True, default="")
+    # The official behind an admin change, by reference only (VNeID knows no portal code).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="cán bộ",
+    )
+    # {"field": [before, after], ...} of an official change; secrets are never stored.
+    changes = models.JSONField("thay đổi", default=dict, blank=True)
+    reason = models.TextField("lý do", blank=True, default="")
+    created_at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "nhật ký VNeID"
         verbose_name_plural = "nhật ký VNeID"
+        constraints = [
+            # A change an official made always says why.
+            models.CheckConstraint(
+                condition=Q(actor__isnull=True) | ~Q(reason=""),
+                name="vneid_provider_auditevent_official_reason",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"

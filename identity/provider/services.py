@@ -52,16 +52,69 @@ def set_client_secret(client):
     return raw_secret
 
 
+# The settings of a client an official may change, audited field by field.
+CLIENT_FIELDS = (
+    "name",
+    "redirect_uris",
+    "post_logout_redirect_uris",
+    "allowed_scopes",
+    "is_active",
+)
+
+
 @transaction.atomic
-def register_client(client):
+def register_client(client, *, actor=None, reason=""):
     """Save a new, validated client with a fresh id and secret; return the secret, shown once."""
+    if actor is not None:
+        reason = _required_reason(reason)
     client.client_id = secrets.token_urlsafe(24)
     raw_secret = set_client_secret(client)
     client.save()
     AuditEvent.objects.create(
-        kind=AuditEvent.Kind.CLIENT_CREATED, client=client, detail=client.name
+        kind=AuditEvent.Kind.CLIENT_CREATED,
+        client=client,
+        detail=client.name,
+        actor=actor,
+        reason=reason,
+        changes={field: [None, getattr(client, field)] for field in CLIENT_FIELDS},
     )
     return raw_secret
+
+
+@transaction.atomic
+def change_client(*, client, values, actor, reason):
+    """Save an official's change of a client's settings with one audit event; return changes."""
+    reason = _required_reason(reason)
+    unknown = set(values) - set(CLIENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not changeable: {', '.join(sorted(unknown))}.")
+    locked = OidcClient.objects.select_for_update().get(pk=client.pk)
+    changes = {}
+    for field, value in values.items():
+        before = getattr(locked, field)
+        if before != value:
+            changes[field] = [before, value]
+            setattr(locked, field, value)
+    if changes:
+        locked.save(update_fields=list(changes))
+        AuditEvent.objects.create(
+            kind=AuditEvent.Kind.CLIENT_CHANGED,
+            client=locked,
+            detail=locked.name,
+            actor=actor,
+            reason=reason,
+            changes=changes,
+        )
+        for field in changes:
+            setattr(client, field, getattr(locked, field))
+    return changes
+
+
+def _required_reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("An official's change needs a reason.")
+    return reason
 
 
 def create_client(*, name, redirect_uris, post_logout_redirect_uris=(), scopes=SCOPES_SUPPORTED):
@@ -120,10 +173,21 @@ def ensure_client(
 
 
 @transaction.atomic
-def issue_new_client_secret(*, client):
+def issue_new_client_secret(*, client, actor=None, reason=""):
     """Replace a client's secret; return the new one, shown only once."""
+    if actor is not None:
+        reason = _required_reason(reason)
     raw_secret = set_client_secret(client)
     client.save(update_fields=["client_secret_hash"])
+    AuditEvent.objects.create(
+        kind=AuditEvent.Kind.CLIENT_SECRET_ISSUED,
+        client=client,
+        detail=client.name,
+        actor=actor,
+        reason=reason,
+        # The secret is never recorded, only that it changed.
+        changes={"client_secret": ["(cũ)", "(mới)"]},
+    )
     return raw_secret
 
 

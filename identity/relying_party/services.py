@@ -19,9 +19,25 @@ User = get_user_model()
 REASON_LINK = "Liên kết tài khoản khi đăng nhập bằng VNeID (xác nhận bằng mật khẩu tài khoản cũ)"
 
 
+REASON_REFRESH = "Cập nhật thông tin định danh khi đăng nhập bằng VNeID"
+
+
 @transaction.atomic
 def record_vneid_login(*, account, identity):
-    """Audit a login with VNeID into an account already linked to the citizen's CCCD."""
+    """Audit a login with VNeID into a linked account, copying identity data VNeID changed.
+
+    An official's correction in the population database reaches the account this way too.
+    """
+    changes = _apply_identity(account, identity)
+    if changes:
+        account.save(update_fields=list(changes))
+        _audit(
+            account,
+            AuditEntry.Action.IDENTITY_REFRESHED,
+            by_citizen=False,
+            changes=changes,
+            reason=REASON_REFRESH,
+        )
     _audit(account, AuditEntry.Action.VNEID_LOGIN, reason=_level_reason(identity))
 
 

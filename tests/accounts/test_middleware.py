@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.middleware import CCCD_PROMPT_SKIPPED
+from tests.conftest import verify_admin_session
 
 from .factories import PASSWORD, UserFactory
 
@@ -59,7 +60,7 @@ def test_other_organisations_namespaces_are_exempt(unlinked_client):
 @middleware_urls
 def test_admin_is_exempt(client, db):
     official = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(official)
+    verify_admin_session(client, official)
 
     assert client.get("/admin/").status_code == 200
 

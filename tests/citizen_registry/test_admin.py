@@ -65,7 +65,7 @@ def test_searching_part_of_a_name_ignores_case(admin_client, nga):
 def test_adding_an_api_client_shows_its_key_once_and_never_its_hash(admin_client, call_api, nga):
     response = admin_client.post(
         reverse("admin:citizen_registry_apiclient_add"),
-        {"name": "Hệ thống một cửa tỉnh", "can_read_records": "on"},
+        {"name": "Hệ thống một cửa tỉnh", "can_read_records": "on", "reason": "Công văn 12/UBND"},
     )
     assert response.status_code == 302
     key = _key_shown(response)
@@ -88,9 +88,10 @@ def test_adding_an_api_client_shows_its_key_once_and_never_its_hash(admin_client
     assert client.key_hash not in first_page
 
 
-def test_the_add_form_asks_only_for_name_and_permission(admin_client):
+def test_the_add_form_asks_only_for_name_permission_and_reason(admin_client):
     response = admin_client.get(reverse("admin:citizen_registry_apiclient_add"))
-    assert set(response.context["adminform"].form.fields) == {"name", "can_read_records"}
+    fields = set(response.context["adminform"].form.fields)
+    assert fields == {"name", "can_read_records", "reason"}
 
 
 def test_issuing_a_new_key_from_the_list_shows_it_once_and_revokes_the_old(
@@ -98,7 +99,12 @@ def test_issuing_a_new_key_from_the_list_shows_it_once_and_revokes_the_old(
 ):
     response = admin_client.post(
         reverse("admin:citizen_registry_apiclient_changelist"),
-        {"action": "issue_new_keys", "_selected_action": [verifier.pk]},
+        {
+            "action": "issue_new_keys",
+            "_selected_action": [verifier.pk],
+            "confirm": "yes",
+            "reason": "Khoá cũ bị lộ",
+        },
     )
     key = _key_shown(response)
     body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE}

@@ -26,6 +26,7 @@ def _add_client(admin_client, **overrides):
         "post_logout_redirect_uris": "https://dvc.ninhbinh.example/",
         "allowed_scopes": ["openid", "profile"],
         "is_active": "on",
+        "reason": "Đăng ký theo công văn 34/UBND",
     }
     data.update(overrides)
     return admin_client.post(ADD_CLIENT_URL, data)
@@ -67,7 +68,13 @@ def test_new_secret_action_replaces_the_secret(admin_client, rp):
     client = OidcClient.objects.get(client_id=rp.client_id)
 
     response = admin_client.post(
-        CLIENTS_URL, {"action": "issue_new_secret", "_selected_action": [client.pk]}
+        CLIENTS_URL,
+        {
+            "action": "issue_new_secret",
+            "_selected_action": [client.pk],
+            "confirm": "yes",
+            "reason": "Secret cũ bị lộ",
+        },
     )
 
     secret = _shown(response, "client-secret")

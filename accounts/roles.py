@@ -1,0 +1,69 @@
+"""The officials' roles: Django groups holding exactly the permissions their job names."""
+
+ACCOUNT_OFFICER = "Cán bộ quản lý tài khoản"
+REGISTRY_OFFICER = "Cán bộ dân cư"
+SYSTEM_ADMINISTRATOR = "Quản trị hệ thống"
+
+# Permissions as "app_label.codename" strings: the other organisations' code is never imported.
+ROLES = {
+    ACCOUNT_OFFICER: (
+        "accounts.view_user",
+        "accounts.change_user",
+        "accounts.unlink_cccd",
+        "accounts.unlock_login",
+        "accounts.view_auditentry",
+        "portal.view_dossier",
+        "portal.change_dossier",
+    ),
+    REGISTRY_OFFICER: (
+        "citizen_registry.view_citizen",
+        "citizen_registry.change_citizen",
+        "citizen_registry.change_citizen_status",
+        "citizen_registry.view_lookuplog",
+        "citizen_registry.view_recordchange",
+    ),
+    SYSTEM_ADMINISTRATOR: (
+        "vneid_provider.view_oidcclient",
+        "vneid_provider.add_oidcclient",
+        "vneid_provider.change_oidcclient",
+        "vneid_provider.view_auditevent",
+        "citizen_registry.view_apiclient",
+        "citizen_registry.add_apiclient",
+        "citizen_registry.change_apiclient",
+        "citizen_registry.view_recordchange",
+        "auth.view_group",
+        "auth.add_group",
+        "auth.change_group",
+        "auth.delete_group",
+        "accounts.view_user",
+        "accounts.assign_roles",
+        "accounts.export_csv",
+        "accounts.view_auditentry",
+    ),
+}
+
+
+def ensure_roles(*, group_model, permission_model, roles=ROLES):
+    """Make each role group hold exactly its permissions; return the groups by name.
+
+    Takes the models as arguments so that a data migration can pass its historical ones.
+    """
+    groups = {}
+    for name, perms in roles.items():
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group, _ = group_model.objects.get_or_create(name=name)
+        group.permissions.set(wanted)
+        groups[name] = group
+    return groups
+
+
+def ensure_default_roles():
+    """Create the role groups with the current models (seeding, tests after a flush)."""
+    from django.contrib.auth.models import Group, Permission
+
+    return ensure_roles(group_model=Group, permission_model=Permission)
