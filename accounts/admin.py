@@ -1,23 +1,19 @@
 """The officials' view of portal accounts: narrow powers, a reason for every change, audited."""
 
 import csv
-import secrets
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 
+from admin_kit.changes import format_changes
+from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
+from admin_kit.search import NumberSearchMixin
 from idnumbers.numbers import cccd_problems, mask_number, normalize_number
 from portal.models import Dossier
 
@@ -50,114 +46,9 @@ FIELD_LABELS = {
 }
 
 
-SEARCH_TOKEN_VAR = "qt"
-SEARCH_SESSION_KEY = "accounts.admin_searches"
-
-
-class _SearchTokenChangeList(ChangeList):
-    def get_filters_params(self, params=None):
-        # The token is ours, not a field lookup; it stays in the list's links (pages, filters).
-        lookup_params = super().get_filters_params(params)
-        lookup_params.pop(SEARCH_TOKEN_VAR, None)
-        return lookup_params
-
-
-class NumberSearchMixin:
-    """Keep searched numbers out of URLs: the search box posts, the list reads a session token."""
-
-    change_list_template = "admin/number_search_change_list.html"
-
-    def get_changelist(self, request, **kwargs):
-        return _SearchTokenChangeList
-
-    def changelist_view(self, request, extra_context=None):
-        if request.method == "POST" and "_number_search" in request.POST:
-            term = request.POST.get("q", "").strip()
-            params = request.GET.copy()
-            params.pop(SEARCH_TOKEN_VAR, None)
-            params.pop("p", None)
-            if term:
-                token = secrets.token_urlsafe(9)
-                searches = request.session.get(SEARCH_SESSION_KEY, {})
-                # A handful of recent searches is enough for back and forward in the browser.
-                searches = dict(list(searches.items())[-9:])
-                searches[token] = term
-                request.session[SEARCH_SESSION_KEY] = searches
-                params[SEARCH_TOKEN_VAR] = token
-            return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
-        term = self._searched_term(request)
-        extra_context = {**(extra_context or {}), "number_search_shown": _masked_term(term)}
-        return super().changelist_view(request, extra_context)
-
-    def _searched_term(self, request):
-        token = request.GET.get(SEARCH_TOKEN_VAR)
-        if not token:
-            return ""
-        return request.session.get(SEARCH_SESSION_KEY, {}).get(token, "")
-
-    def get_search_results(self, request, queryset, search_term):
-        return self.search_numbers(queryset, search_term or self._searched_term(request))
-
-
-def _masked_term(term):
-    number = normalize_number(term)
-    if number and number.isascii() and number.isdigit():
-        return mask_number(number)
-    return term
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Lý do",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Bắt buộc: lý do được ghi vào nhật ký thay đổi cùng với thao tác.",
-        error_messages={"required": "Vui lòng nhập lý do thay đổi."},
-    )
-
-
-def confirm_with_reason(modeladmin, request, queryset, *, title, question, perform):
-    """Run an admin action only after the official confirms it with a reason.
-
-    The first POST (from the action menu) renders the confirmation page; its form posts back
-    with `confirm` and the reason, and `perform(queryset, reason)` runs in one transaction.
-    """
-    form = ReasonForm(request.POST if request.POST.get("confirm") else None)
-    if form.is_bound and form.is_valid():
-        with transaction.atomic():
-            perform(queryset, form.cleaned_data["reason"])
-        return None
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "question": question,
-        "queryset": queryset,
-        "form": form,
-        "action": request.POST.get("action"),
-        "opts": modeladmin.model._meta,
-    }
-    return TemplateResponse(request, "admin/confirm_with_reason.html", context)
-
-
-def format_changes(changes):
-    """Return an audit entry's {field: [before, after]} as "field: before → after" lines."""
-    if not changes:
-        return "—"
-    return format_html_join(
-        mark_safe("<br>"),
-        "{}: {} → {}",
-        (
-            (FIELD_LABELS.get(field, field), _shown(values[0]), _shown(values[1]))
-            for field, values in changes.items()
-        ),
-    )
-
-
-def _shown(value):
-    if value in (None, ""):
-        return "(trống)"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "(trống)"
-    return str(value)
+ReasonForm = reason_form(
+    label="Lý do", help_text="Bắt buộc: lý do được ghi vào nhật ký thay đổi cùng với thao tác."
+)
 
 
 def allow_typed_numbers(form):
@@ -173,11 +64,8 @@ def allow_typed_numbers(form):
 class AccountForm(forms.ModelForm):
     """An official's correction: the same CCCD rules as everywhere, and a required reason."""
 
-    reason = forms.CharField(
-        label="Lý do thay đổi",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Bắt buộc: ví dụ số văn bản, yêu cầu của công dân, lỗi nhập liệu đã phát hiện.",
-        error_messages={"required": "Vui lòng nhập lý do thay đổi."},
+    reason = reason_field(
+        help_text="Bắt buộc: ví dụ số văn bản, yêu cầu của công dân, lỗi nhập liệu đã phát hiện."
     )
 
     class Meta:
@@ -235,7 +123,7 @@ class AuditEntryInline(admin.TabularInline):
 
     @admin.display(description="thay đổi")
     def shown_changes(self, entry):
-        return format_changes(entry.changes)
+        return format_changes(entry.changes, FIELD_LABELS)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -282,6 +170,7 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
     list_filter = ("is_staff", "is_active", "groups")
     # Only "full_name" is declared so the search box shows; get_search_results does the rest.
     search_fields = ("full_name",)
+    number_search_fields = ("username", "cccd_number", "cmnd_number")
     search_help_text = "Nhập đầy đủ số CMND (9/12 số) hoặc CCCD (12 số), hoặc một phần họ tên."
     show_full_result_count = False
     ordering = ("-id",)
@@ -296,21 +185,6 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
     @admin.display(description="số CCCD", ordering="cccd_number")
     def masked_cccd(self, account):
         return mask_number(account.cccd_number) or "—"
-
-    def search_numbers(self, queryset, search_term):
-        """Match a whole CMND/CCCD exactly (never a fragment), or a name containing the term."""
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        number = normalize_number(term)
-        if number.isascii() and number.isdigit():
-            # Exact matches only: a fragment search would let anyone enumerate numbers.
-            return (
-                queryset.filter(username=number)
-                | queryset.filter(cccd_number=number)
-                | queryset.filter(cmnd_number=number)
-            ), False
-        return queryset.filter(full_name__icontains=term), False
 
     # Permissions: a superuser's account is out of reach of everyone but superusers.
 
@@ -420,6 +294,7 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
             queryset,
             title="Huỷ liên kết số CCCD",
             question="Huỷ liên kết số CCCD của các tài khoản sau? Công dân sẽ phải liên kết lại.",
+            form_class=ReasonForm,
             perform=perform,
         )
 
@@ -446,6 +321,7 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
             queryset,
             title="Mở khoá đăng nhập",
             question="Xoá các lần đăng nhập sai và mở khoá đăng nhập cho các tài khoản sau?",
+            form_class=ReasonForm,
             perform=perform,
         )
 
@@ -464,6 +340,7 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
             queryset,
             title="Xuất CSV danh sách tài khoản",
             question="Xuất các tài khoản sau ra tệp CSV? Việc xuất được ghi vào nhật ký.",
+            form_class=ReasonForm,
             perform=perform,
         )
         if response is not None:
@@ -537,7 +414,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description="thay đổi (trường: trước → sau)")
     def shown_changes(self, entry):
-        return format_changes(entry.changes)
+        return format_changes(entry.changes, FIELD_LABELS)
 
     def has_add_permission(self, request):
         return False

@@ -1,16 +1,13 @@
 """The officials' view of the population database; numbers stay masked in every list."""
 
-import secrets
-
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 
+from admin_kit.changes import format_changes
+from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
+from admin_kit.search import NumberSearchMixin
 from idnumbers.numbers import cccd_problems, mask_number, normalize_number
 
 from . import services
@@ -33,107 +30,8 @@ FIELD_LABELS = {
     "is_active": "đang hoạt động",
     "key_prefix": "tiền tố khoá",
 }
-REASON_FIELD_OPTIONS = {
-    "label": "Lý do thay đổi",
-    "widget": forms.Textarea(attrs={"rows": 3, "cols": 60}),
-    "help_text": "Bắt buộc: lý do được ghi vào nhật ký sửa đổi cùng với thao tác.",
-    "error_messages": {"required": "Vui lòng nhập lý do thay đổi."},
-}
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(**REASON_FIELD_OPTIONS)
-
-
-def _confirm_with_reason(modeladmin, request, queryset, *, title, question, perform):
-    """Run an admin action only after the official confirms it with a reason."""
-    form = ReasonForm(request.POST if request.POST.get("confirm") else None)
-    if form.is_bound and form.is_valid():
-        with transaction.atomic():
-            return perform(queryset, form.cleaned_data["reason"])
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "question": question,
-        "queryset": queryset,
-        "form": form,
-        "action": request.POST.get("action"),
-        "opts": modeladmin.model._meta,
-    }
-    return TemplateResponse(request, "admin/confirm_with_reason.html", context)
-
-
-def _format_changes(changes):
-    if not changes:
-        return "—"
-    return format_html_join(
-        mark_safe("<br>"),
-        "{}: {} → {}",
-        (
-            (FIELD_LABELS.get(field, field), _shown(before), _shown(after))
-            for field, (before, after) in changes.items()
-        ),
-    )
-
-
-def _shown(value):
-    return "(trống)" if value in (None, "") else str(value)
-
-
-SEARCH_TOKEN_VAR = "qt"
-SEARCH_SESSION_KEY = "citizen_registry.admin_searches"
-
-
-class _SearchTokenChangeList(ChangeList):
-    def get_filters_params(self, params=None):
-        # The token is ours, not a field lookup; it stays in the list's links (pages, filters).
-        lookup_params = super().get_filters_params(params)
-        lookup_params.pop(SEARCH_TOKEN_VAR, None)
-        return lookup_params
-
-
-class NumberSearchMixin:
-    """Keep searched numbers out of URLs: the search box posts, the list reads a session token."""
-
-    change_list_template = "admin/number_search_change_list.html"
-
-    def get_changelist(self, request, **kwargs):
-        return _SearchTokenChangeList
-
-    def changelist_view(self, request, extra_context=None):
-        if request.method == "POST" and "_number_search" in request.POST:
-            term = request.POST.get("q", "").strip()
-            params = request.GET.copy()
-            params.pop(SEARCH_TOKEN_VAR, None)
-            params.pop("p", None)
-            if term:
-                token = secrets.token_urlsafe(9)
-                searches = request.session.get(SEARCH_SESSION_KEY, {})
-                # A handful of recent searches is enough for back and forward in the browser.
-                searches = dict(list(searches.items())[-9:])
-                searches[token] = term
-                request.session[SEARCH_SESSION_KEY] = searches
-                params[SEARCH_TOKEN_VAR] = token
-            return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
-        term = self._searched_term(request)
-        extra_context = {**(extra_context or {}), "number_search_shown": _masked_term(term)}
-        return super().changelist_view(request, extra_context)
-
-    def _searched_term(self, request):
-        token = request.GET.get(SEARCH_TOKEN_VAR)
-        if not token:
-            return ""
-        return request.session.get(SEARCH_SESSION_KEY, {}).get(token, "")
-
-    def get_search_results(self, request, queryset, search_term):
-        return self.search_numbers(queryset, search_term or self._searched_term(request))
-
-
-def _masked_term(term):
-    number = normalize_number(term)
-    if number and number.isascii() and number.isdigit():
-        return mask_number(number)
-    return term
+REASON_HELP = "Bắt buộc: lý do được ghi vào nhật ký sửa đổi cùng với thao tác."
+ReasonForm = reason_form(help_text=REASON_HELP)
 
 
 def _column(name, description):
@@ -163,7 +61,7 @@ def _titled(filter_class, title):
 class CitizenForm(forms.ModelForm):
     """A record as officials edit it: the CCCD rules of SPEC §4 and a required reason."""
 
-    reason = forms.CharField(**REASON_FIELD_OPTIONS)
+    reason = reason_field(help_text=REASON_HELP)
 
     class Meta:
         model = Citizen
@@ -216,7 +114,7 @@ class RecordChangeInline(admin.TabularInline):
 
     @admin.display(description="thay đổi")
     def shown_changes(self, change):
-        return _format_changes(change.changes)
+        return format_changes(change.changes, FIELD_LABELS)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -268,6 +166,7 @@ class CitizenAdmin(NumberSearchMixin, admin.ModelAdmin):
     list_filter = ("status", "gender")
     # Only "full_name" is declared so the search box shows; get_search_results does the rest.
     search_fields = ("full_name",)
+    number_search_fields = ("cccd_number", "cmnd_number")
     search_help_text = "Nhập đầy đủ số CCCD (12 số) hoặc CMND (9/12 số), hoặc một phần họ tên."
     # A count of a million rows on every page view is wasted work.
     show_full_result_count = False
@@ -280,19 +179,6 @@ class CitizenAdmin(NumberSearchMixin, admin.ModelAdmin):
     @admin.display(description="số CMND cũ")
     def masked_cmnd(self, citizen):
         return mask_number(citizen.cmnd_number) or "—"
-
-    def search_numbers(self, queryset, search_term):
-        """Match a whole CCCD/CMND exactly (never a fragment), or a name containing the term."""
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        number = normalize_number(term)
-        if number.isascii() and number.isdigit():
-            # Exact matches only: a fragment search would let anyone enumerate numbers.
-            by_cccd = queryset.filter(cccd_number=number)
-            by_cmnd = queryset.filter(cmnd_number=number)
-            return by_cccd | by_cmnd, False
-        return queryset.filter(full_name__icontains=term), False
 
     def get_fields(self, request, obj=None):
         fields = ["cccd_number", *services.CORRECTABLE_FIELDS, "status"]
@@ -341,12 +227,13 @@ class CitizenAdmin(NumberSearchMixin, admin.ModelAdmin):
                     done += 1
             self.message_user(request, f"{title}: đã cập nhật {done} công dân.")
 
-        return _confirm_with_reason(
+        return confirm_with_reason(
             self,
             request,
             queryset,
             title=title,
             question=f"{title} cho các công dân sau?",
+            form_class=ReasonForm,
             perform=perform,
         )
 
@@ -371,7 +258,7 @@ class CitizenAdmin(NumberSearchMixin, admin.ModelAdmin):
 
 
 class ApiClientForm(forms.ModelForm):
-    reason = forms.CharField(**REASON_FIELD_OPTIONS)
+    reason = reason_field(help_text=REASON_HELP)
 
     class Meta:
         model = ApiClient
@@ -420,12 +307,13 @@ class ApiClientAdmin(admin.ModelAdmin):
                 )
                 self._show_key_once(request, client, raw_key)
 
-        return _confirm_with_reason(
+        return confirm_with_reason(
             self,
             request,
             queryset,
             title="Cấp khoá API mới",
             question="Cấp khoá mới cho các hệ thống sau? Khoá cũ hết hiệu lực ngay.",
+            form_class=ReasonForm,
             perform=perform,
         )
 
@@ -519,7 +407,7 @@ class RecordChangeAdmin(admin.ModelAdmin):
 
     @admin.display(description="thay đổi (trường: trước → sau)")
     def shown_changes(self, change):
-        return _format_changes(change.changes)
+        return format_changes(change.changes, FIELD_LABELS)
 
     def has_add_permission(self, request):
         return False

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from admin_kit.reasons import reason_field, reason_form, reason_page
 from idnumbers.numbers import mask_number
 
 from . import keys, services
@@ -27,33 +28,12 @@ def _validate_uri_lines(text):
     return "\n".join(uris)
 
 
-REASON_FIELD_OPTIONS = {
-    "label": "Lý do thay đổi",
-    "widget": forms.Textarea(attrs={"rows": 3, "cols": 60}),
-    "help_text": "Bắt buộc: lý do được ghi vào nhật ký VNeID cùng với thao tác.",
-    "error_messages": {"required": "Vui lòng nhập lý do thay đổi."},
-}
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(**REASON_FIELD_OPTIONS)
-
-
-def _reason_page(modeladmin, request, queryset, form, *, title, question):
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "question": question,
-        "queryset": queryset,
-        "form": form,
-        "action": request.POST.get("action"),
-        "opts": modeladmin.model._meta,
-    }
-    return TemplateResponse(request, "admin/confirm_with_reason.html", context)
+REASON_HELP = "Bắt buộc: lý do được ghi vào nhật ký VNeID cùng với thao tác."
+ReasonForm = reason_form(help_text=REASON_HELP)
 
 
 class OidcClientForm(forms.ModelForm):
-    reason = forms.CharField(**REASON_FIELD_OPTIONS)
+    reason = reason_field(help_text=REASON_HELP)
     allowed_scopes = forms.MultipleChoiceField(
         label="phạm vi được phép",
         choices=[(scope, scope) for scope in SCOPES_SUPPORTED],
@@ -148,7 +128,7 @@ class OidcClientAdmin(admin.ModelAdmin):
             return None
         form = ReasonForm(request.POST if request.POST.get("confirm") else None)
         if not (form.is_bound and form.is_valid()):
-            return _reason_page(
+            return reason_page(
                 self,
                 request,
                 queryset,

@@ -117,20 +117,26 @@ def _required_reason(reason):
     return reason
 
 
-def create_client(*, name, redirect_uris, post_logout_redirect_uris=(), scopes=SCOPES_SUPPORTED):
-    """Register a relying party; return (client, raw_secret), the secret being shown only once."""
+def _client_settings(redirect_uris, post_logout_redirect_uris, scopes):
+    """Return a client's URI and scope fields as stored; raise ValueError for unusable ones."""
     redirect_uris = _clean_uris(redirect_uris)
     if not redirect_uris:
         raise ValueError("A client needs at least one redirect URI.")
-    unknown = set(scopes) - set(SCOPES_SUPPORTED)
+    scopes = set(scopes)
+    unknown = scopes - set(SCOPES_SUPPORTED)
     if unknown:
         raise ValueError(f"Unsupported scopes: {', '.join(sorted(unknown))}.")
-    client = OidcClient(
-        name=name,
-        redirect_uris="\n".join(redirect_uris),
-        post_logout_redirect_uris="\n".join(_clean_uris(post_logout_redirect_uris)),
-        allowed_scopes=" ".join(scope for scope in SCOPES_SUPPORTED if scope in set(scopes)),
-    )
+    return {
+        "redirect_uris": "\n".join(redirect_uris),
+        "post_logout_redirect_uris": "\n".join(_clean_uris(post_logout_redirect_uris)),
+        "allowed_scopes": " ".join(scope for scope in SCOPES_SUPPORTED if scope in scopes),
+    }
+
+
+def create_client(*, name, redirect_uris, post_logout_redirect_uris=(), scopes=SCOPES_SUPPORTED):
+    """Register a relying party; return (client, raw_secret), the secret being shown only once."""
+    fields = _client_settings(redirect_uris, post_logout_redirect_uris, scopes)
+    client = OidcClient(name=name, **fields)
     raw_secret = register_client(client)
     return client, raw_secret
 
@@ -149,20 +155,14 @@ def ensure_client(
     # For seeding a relying party whose credentials live in its own settings (the portal's).
     if not client_id or not client_secret:
         raise ValueError("Seeding a client needs both its client_id and its client_secret.")
-    redirect_uris = _clean_uris(redirect_uris)
-    if not redirect_uris:
-        raise ValueError("A client needs at least one redirect URI.")
-    unknown = set(scopes) - set(SCOPES_SUPPORTED)
-    if unknown:
-        raise ValueError(f"Unsupported scopes: {', '.join(sorted(unknown))}.")
+    fields = _client_settings(redirect_uris, post_logout_redirect_uris, scopes)
     client = OidcClient.objects.select_for_update().filter(client_id=client_id).first()
     created = client is None
     if created:
         client = OidcClient(client_id=client_id)
     client.name = name
-    client.redirect_uris = "\n".join(redirect_uris)
-    client.post_logout_redirect_uris = "\n".join(_clean_uris(post_logout_redirect_uris))
-    client.allowed_scopes = " ".join(scope for scope in SCOPES_SUPPORTED if scope in set(scopes))
+    for field, value in fields.items():
+        setattr(client, field, value)
     client.is_active = True
     if created or not client.check_client_secret(client_secret):
         client.client_secret_hash = secret_digest(client_secret)

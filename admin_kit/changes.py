@@ -1,0 +1,30 @@
+"""Audit entries' changes, {field: [before, after]}, as officials read them."""
+
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+
+EMPTY = "(trống)"
+
+
+def format_changes(changes, labels=None):
+    """Return changes as "field: before → after" lines, fields named by labels where given."""
+    if not changes:
+        return "—"
+    labels = labels or {}
+    return format_html_join(
+        mark_safe("<br>"),
+        "{}: {} → {}",
+        (
+            (labels.get(field, field), shown(values[0]), shown(values[1]))
+            for field, values in changes.items()
+        ),
+    )
+
+
+def shown(value):
+    """Return one recorded value as text: lists joined, nothing as "(trống)"."""
+    if value in (None, ""):
+        return EMPTY
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or EMPTY
+    return str(value)

@@ -1,0 +1,90 @@
+"""Number search for admin lists that keeps searched CCCD/CMND numbers out of URLs and logs."""
+
+import functools
+import operator
+import secrets
+
+from django.contrib.admin.views.main import ChangeList
+from django.shortcuts import redirect
+
+from idnumbers.numbers import mask_number, normalize_number
+
+SEARCH_TOKEN_VAR = "qt"
+
+
+class SearchTokenChangeList(ChangeList):
+    def get_filters_params(self, params=None):
+        # The token is ours, not a field lookup; it stays in the list's links (pages, filters).
+        lookup_params = super().get_filters_params(params)
+        lookup_params.pop(SEARCH_TOKEN_VAR, None)
+        return lookup_params
+
+
+class NumberSearchMixin:
+    """Keep searched numbers out of URLs: the search box posts, the list reads a session token.
+
+    A whole number typed in the box matches number_search_fields exactly (never a fragment);
+    anything else matches name_search_field in part. Declare at least one search_fields entry
+    so that the admin shows the search box.
+    """
+
+    change_list_template = "admin/number_search_change_list.html"
+    # Where the list keeps its recent searches; None: "<the model's app label>.admin_searches".
+    search_session_key = None
+    number_search_fields = ()
+    name_search_field = "full_name"
+
+    def get_search_session_key(self):
+        return self.search_session_key or f"{self.model._meta.app_label}.admin_searches"
+
+    def get_changelist(self, request, **kwargs):
+        return SearchTokenChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "_number_search" in request.POST:
+            term = request.POST.get("q", "").strip()
+            params = request.GET.copy()
+            params.pop(SEARCH_TOKEN_VAR, None)
+            params.pop("p", None)
+            if term:
+                token = secrets.token_urlsafe(9)
+                key = self.get_search_session_key()
+                searches = request.session.get(key, {})
+                # A handful of recent searches is enough for back and forward in the browser.
+                searches = dict(list(searches.items())[-9:])
+                searches[token] = term
+                request.session[key] = searches
+                params[SEARCH_TOKEN_VAR] = token
+            return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
+        term = self._searched_term(request)
+        extra_context = {**(extra_context or {}), "number_search_shown": masked_term(term)}
+        return super().changelist_view(request, extra_context)
+
+    def _searched_term(self, request):
+        token = request.GET.get(SEARCH_TOKEN_VAR)
+        if not token:
+            return ""
+        return request.session.get(self.get_search_session_key(), {}).get(token, "")
+
+    def get_search_results(self, request, queryset, search_term):
+        return self.search_numbers(queryset, search_term or self._searched_term(request))
+
+    def search_numbers(self, queryset, search_term):
+        """Match a whole number exactly (never a fragment), or a name containing the term."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        number = normalize_number(term)
+        if number.isascii() and number.isdigit():
+            # Exact matches only: a fragment search would let anyone enumerate numbers.
+            matches = (queryset.filter(**{field: number}) for field in self.number_search_fields)
+            return functools.reduce(operator.or_, matches, queryset.none()), False
+        return queryset.filter(**{f"{self.name_search_field}__icontains": term}), False
+
+
+def masked_term(term):
+    """Return a searched term as the list may show it: a number masked, anything else as is."""
+    number = normalize_number(term)
+    if number and number.isascii() and number.isdigit():
+        return mask_number(number)
+    return term
