@@ -7,5 +7,5 @@ app_name = "sandbox"
 urlpatterns = [
     path("", views.console, name="console"),
     path("personas/<slug:key>/reset/", views.reset, name="reset_persona"),
-    path("registry-fault/", views.registry_fault, name="registry_fault"),
+    path("faults/<slug:target>/", views.switch_fault, name="switch_fault"),
 ]

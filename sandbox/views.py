@@ -1,4 +1,4 @@
-"""The sandbox console: personas, resets, registry faults and the outbox (never in production)."""
+"""The sandbox console: personas, resets, faults and the outbox (never in production)."""
 
 from functools import wraps
 
@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import cccd_not_required
-from citizen_registry.faults import current_fault, set_fault
+from citizen_registry import faults as registry_faults
+from identity.provider import faults as vneid_faults
 
-from .forms import RegistryFaultForm
+from .forms import FaultForm
 from .models import OutboxMessage
 from .personas import PERSONAS, PERSONAS_BY_KEY, persona_state, reset_persona
 
@@ -28,18 +29,26 @@ def sandbox_only(view):
     return cccd_not_required(wrapper)
 
 
+# The systems whose faults the console switches: (name shown, module with current/set_fault).
+FAULT_TARGETS = {
+    "registry": ("CSDL Quốc gia về Dân cư", registry_faults),
+    "vneid": ("VNeID", vneid_faults),
+}
+
+
 @sandbox_only
 def console(request):
-    fault = current_fault()
+    fault_panels = []
+    for key, (label, module) in FAULT_TARGETS.items():
+        fault = module.current_fault()
+        form = FaultForm(initial={"mode": fault.mode, "latency_ms": fault.latency_ms}, prefix=key)
+        fault_panels.append({"key": key, "label": label, "fault": fault, "form": form})
     return render(
         request,
         "sandbox/console.html",
         {
             "personas": [persona_state(persona) for persona in PERSONAS],
-            "fault": fault,
-            "fault_form": RegistryFaultForm(
-                initial={"mode": fault.mode, "latency_ms": fault.latency_ms}
-            ),
+            "fault_panels": fault_panels,
             "outbox": OutboxMessage.objects.all()[:20],
             "captcha_test_mode": settings.CAPTCHA_TEST_MODE,
         },
@@ -58,11 +67,14 @@ def reset(request, key):
 
 @sandbox_only
 @require_POST
-def registry_fault(request):
-    form = RegistryFaultForm(request.POST)
+def switch_fault(request, target):
+    if target not in FAULT_TARGETS:
+        raise Http404
+    label, module = FAULT_TARGETS[target]
+    form = FaultForm(request.POST, prefix=target)
     if not form.is_valid():
         messages.error(request, "Cấu hình sự cố không hợp lệ: " + form.errors.as_text())
         return redirect("sandbox:console")
-    fault = set_fault(form.cleaned_data["mode"], form.cleaned_data["latency_ms"] or 0)
-    messages.success(request, f"CSDL dân cư: {fault.get_mode_display()}.")
+    fault = module.set_fault(form.cleaned_data["mode"], form.cleaned_data["latency_ms"] or 0)
+    messages.success(request, f"{label}: {fault.get_mode_display()}.")
     return redirect("sandbox:console")

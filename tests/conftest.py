@@ -62,3 +62,13 @@ def verify_admin_session(client, user):
 def admin_client(client, admin_user):
     """pytest-django's admin_client, verified by a second factor like every admin login."""
     return verify_admin_session(client, admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_django_cache():
+    """Start every test with an empty cache (the portal caches VNeID's discovery and keys)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from citizen_registry.models import Citizen
 
-from .models import AuthorizationCode, LoginSession, OidcClient, SigningKey, VneidAccount
+from .models import (
+    AuthorizationCode,
+    LoginSession,
+    OidcClient,
+    ServiceFault,
+    SigningKey,
+    VneidAccount,
+)
 
 
 def _table(model):
@@ -131,3 +138,9 @@ def mark_code_used(code):
     sql = f"UPDATE {_table(AuthorizationCode)} SET used_at = %s WHERE id = %s"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [connection.ops.adapt_datetimefield_value(code.used_at), code.pk])
+
+
+def current_service_fault():
+    """Return the sandbox's fault row for VNeID, or None when it was never switched."""
+    where = f"id = (SELECT MIN(id) FROM {_table(ServiceFault)})"  # noqa: S608 - model's table
+    return _first(ServiceFault, where, [])

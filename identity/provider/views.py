@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import keys, login_state, qr, throttling
+from . import faults, keys, login_state, qr, throttling
 from .claims import (
     ACR_VALUES_SUPPORTED,
     SCOPE_OPENID,
@@ -52,6 +52,7 @@ def _endpoint(issuer, name):
 
 
 @require_GET
+@faults.honours_fault()
 def discovery(request):
     """Describe the provider (OpenID Connect Discovery 1.0): exactly what it supports."""
     issuer = issuer_for(request)
@@ -82,6 +83,7 @@ def discovery(request):
 
 
 @require_GET
+@faults.honours_fault()
 def jwks(request):
     """Publish the public signing keys, the active one first."""
     # Short-lived in caches: after a rotation, relying parties must see the new key soon.
@@ -177,6 +179,7 @@ def _qr_login(request, grant):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@faults.honours_fault(page=True)
 def authorize(request):
     """Authenticate the citizen (password, QR, or the live VNeID login) and return a code."""
     login = login_state.current_login(request)
@@ -221,6 +224,7 @@ def qr_status(request):
 
 @csrf_exempt
 @require_POST
+@faults.honours_fault()
 def token(request):
     """Exchange a code, once, for an access token and an ID token."""
     with transaction.atomic():
@@ -240,6 +244,7 @@ def _bearer_error(status, error=None, description=None):
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@faults.honours_fault()
 def userinfo(request):
     """Return the claims the bearer token's scope releases."""
     # Written here rather than Authlib's UserInfoEndpoint, which fails with Django's request.

@@ -297,3 +297,19 @@ def test_portal_logout_ends_the_vneid_session_too(page):
     click_vneid_button(page)
     expect_vneid_login_page(page)
     expect(page.get_by_label("Mật khẩu", exact=True)).to_have_value("")
+
+
+def test_vneid_outage_switched_in_the_console_gets_a_clear_page(page):
+    page.goto(f"{page.base_url}/sandbox/")
+    vneid_form = page.locator("form[action='/sandbox/faults/vneid/']")
+    vneid_form.get_by_label("Tình trạng").select_option("outage")
+    vneid_form.get_by_role("button", name="Áp dụng").click()
+    expect(page.get_by_test_id("vneid-fault")).to_have_text("Ngừng hoạt động (503)")
+    page.screens.shot("console-vneid-outage")
+
+    click_vneid_button(page)
+
+    expect(page.get_by_role("heading", name="Chưa kết nối được tới VNeID")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("đăng nhập bằng số CMT/CCCD và mật khẩu")
+    expect_not_logged_in(page)
+    page.screens.shot("vneid-unavailable")

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from citizen_registry.faults import current_fault
 from citizen_registry.models import ApiClient, Citizen
+from identity.provider import faults as vneid_faults
 from portal.models import Dossier
 from sandbox.models import OutboxMessage
 from sandbox.personas import PASSWORD, PERSONAS, ensure_personas
@@ -75,17 +76,28 @@ def test_console_shows_personas_and_the_captcha_switch(client, personas):
 
 
 def test_console_switches_the_registry_fault(client, db):
-    client.post("/sandbox/registry-fault/", {"mode": "latency", "latency_ms": "250"})
+    client.post(
+        "/sandbox/faults/registry/", {"registry-mode": "latency", "registry-latency_ms": "250"}
+    )
     fault = current_fault()
     assert (fault.mode, fault.latency_ms) == ("latency", 250)
-    client.post("/sandbox/registry-fault/", {"mode": "none", "latency_ms": "0"})
+    assert vneid_faults.current_fault().mode == "none"
+    client.post("/sandbox/faults/registry/", {"registry-mode": "none"})
     assert current_fault().mode == "none"
 
 
-def test_console_refuses_an_unknown_fault_mode(client, db):
-    response = client.post("/sandbox/registry-fault/", {"mode": "fire"}, follow=True)
+def test_console_switches_the_vneid_fault_alone(client, db):
+    response = client.post("/sandbox/faults/vneid/", {"vneid-mode": "outage"}, follow=True)
+    assert "VNeID: Ngừng hoạt động (503)." in response.content.decode()
+    assert vneid_faults.current_fault().mode == "outage"
+    assert current_fault().mode == "none"
+
+
+def test_console_refuses_an_unknown_fault_mode_or_system(client, db):
+    response = client.post("/sandbox/faults/registry/", {"registry-mode": "fire"}, follow=True)
     assert "Cấu hình sự cố không hợp lệ" in response.content.decode()
     assert current_fault().mode == "none"
+    assert client.post("/sandbox/faults/mail/", {"mail-mode": "outage"}).status_code == 404
 
 
 def test_console_is_absent_when_the_sandbox_is_off(client, db, settings):

@@ -1,0 +1,66 @@
+"""The sandbox's fault switch for VNeID: slow, failing or down, as relying parties see it."""
+
+import time
+from functools import wraps
+
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from . import hot_path
+from .models import ServiceFault
+
+Mode = ServiceFault.Mode
+
+# What a citizen reads on VNeID's own pages while the switch is on.
+PAGE_MESSAGES = {
+    Mode.ERROR: "Hệ thống VNeID gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút.",
+    Mode.OUTAGE: "Hệ thống VNeID đang tạm ngừng hoạt động. Vui lòng thử lại sau.",
+}
+# RFC 6749 error codes a server-to-server caller gets instead.
+API_ERRORS = {Mode.ERROR: (500, "server_error"), Mode.OUTAGE: (503, "temporarily_unavailable")}
+
+
+def current_fault():
+    """Return the fault in force: the single ServiceFault row, or an unsaved "none" one."""
+    return hot_path.current_service_fault() or ServiceFault(mode=Mode.NONE)
+
+
+def set_fault(mode, latency_ms=0):
+    """Switch VNeID into mode (a ServiceFault.Mode value); return the row."""
+    if mode not in Mode.values:
+        raise ValueError(f"Unknown fault mode {mode!r}; expected one of {Mode.values}.")
+    if latency_ms < 0:
+        raise ValueError("latency_ms must not be negative.")
+    fault = ServiceFault.objects.order_by("pk").first() or ServiceFault()
+    fault.mode = mode
+    fault.latency_ms = latency_ms if mode == Mode.LATENCY else 0
+    fault.save()
+    return fault
+
+
+def _answer_for(fault, request, *, page):
+    if fault.mode == Mode.LATENCY and fault.latency_ms:
+        time.sleep(fault.latency_ms / 1000)
+        return None
+    if fault.mode not in API_ERRORS:
+        return None
+    status, error = API_ERRORS[fault.mode]
+    if page:
+        context = {"message": PAGE_MESSAGES[fault.mode], "error": error}
+        return render(request, "vneid/error.html", context, status=status)
+    body = {"error": error, "error_description": PAGE_MESSAGES[fault.mode]}
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def honours_fault(*, page=False):
+    """Let the sandbox's fault switch slow down or refuse this endpoint."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            answer = _answer_for(current_fault(), request, page=page)
+            return answer if answer is not None else view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
