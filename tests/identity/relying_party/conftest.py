@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
-from django.core.cache import cache
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
@@ -113,14 +112,6 @@ def rotated_key():
 @pytest.fixture(scope="session")
 def stranger_key():
     return RSAKey.generate_key(2048, parameters={"kid": "not-vneid"})
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # Discovery and JWKS are cached in Django's cache: each test starts from a cold portal.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @dataclass
