@@ -97,26 +97,36 @@ class ReasonRequired(ValueError):
     """An official change without a reason."""
 
 
-@transaction.atomic
-def correct_citizen(*, citizen, values, actor, reason):
-    """Save an official's correction of a citizen record with one audit entry; return changes."""
+def _save_audited(*, model, instance, values, allowed, actor, reason, action, subject):
+    """Save an official's change of allowed fields with one audit entry; return the changes."""
     reason = _required_reason(reason)
-    unknown = set(values) - set(CORRECTABLE_FIELDS)
+    unknown = set(values) - set(allowed)
     if unknown:
-        raise ValueError(f"Not correctable by an official: {', '.join(sorted(unknown))}.")
-    locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
+        raise ValueError(f"Not changeable by an official: {', '.join(sorted(unknown))}.")
+    locked = model.objects.select_for_update().get(pk=instance.pk)
     changes = _apply(locked, values)
     if changes:
         locked.save(update_fields=list(changes))
         RecordChange.objects.create(
-            actor=actor,
-            action=RecordChange.Action.RECORD_CORRECTED,
-            citizen=locked,
-            changes=changes,
-            reason=reason,
+            actor=actor, action=action, changes=changes, reason=reason, **{subject: locked}
         )
-        _copy_back(citizen, locked, changes)
+        _copy_back(instance, locked, changes)
     return changes
+
+
+@transaction.atomic
+def correct_citizen(*, citizen, values, actor, reason):
+    """Save an official's correction of a citizen record with one audit entry; return changes."""
+    return _save_audited(
+        model=Citizen,
+        instance=citizen,
+        values=values,
+        allowed=CORRECTABLE_FIELDS,
+        actor=actor,
+        reason=reason,
+        action=RecordChange.Action.RECORD_CORRECTED,
+        subject="citizen",
+    )
 
 
 @transaction.atomic
@@ -161,23 +171,16 @@ def register_api_client(*, client, actor, reason):
 @transaction.atomic
 def change_api_client(*, client, values, actor, reason):
     """Save an official's change of a client's name, permission or state; return the changes."""
-    reason = _required_reason(reason)
-    unknown = set(values) - {"name", "can_read_records", "is_active"}
-    if unknown:
-        raise ValueError(f"Not changeable: {', '.join(sorted(unknown))}.")
-    locked = ApiClient.objects.select_for_update().get(pk=client.pk)
-    changes = _apply(locked, values)
-    if changes:
-        locked.save(update_fields=list(changes))
-        RecordChange.objects.create(
-            actor=actor,
-            action=RecordChange.Action.API_CLIENT_CHANGED,
-            api_client=locked,
-            changes=changes,
-            reason=reason,
-        )
-        _copy_back(client, locked, changes)
-    return changes
+    return _save_audited(
+        model=ApiClient,
+        instance=client,
+        values=values,
+        allowed=("name", "can_read_records", "is_active"),
+        actor=actor,
+        reason=reason,
+        action=RecordChange.Action.API_CLIENT_CHANGED,
+        subject="api_client",
+    )
 
 
 @transaction.atomic
