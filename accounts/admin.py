@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from admin_kit.changes import format_changes
+from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from admin_kit.search import NumberSearchMixin
 from idnumbers.numbers import cccd_problems, mask_number, normalize_number
@@ -110,7 +111,7 @@ class AccountForm(forms.ModelForm):
         return cleaned
 
 
-class AuditEntryInline(admin.TabularInline):
+class AuditEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AuditEntry
     fk_name = "account"
     verbose_name_plural = "lịch sử thay đổi (công dân, cán bộ, hệ thống)"
@@ -125,17 +126,8 @@ class AuditEntryInline(admin.TabularInline):
     def shown_changes(self, entry):
         return format_changes(entry.changes, FIELD_LABELS)
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DossierInline(admin.TabularInline):
+class DossierInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Dossier
     fk_name = "owner"
     verbose_name_plural = "hồ sơ của tài khoản"
@@ -144,15 +136,6 @@ class DossierInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)
@@ -390,7 +373,7 @@ def _csv_response(accounts):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "action",
@@ -415,15 +398,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description="thay đổi (trường: trước → sau)")
     def shown_changes(self, entry):
         return format_changes(entry.changes, FIELD_LABELS)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.unregister(Group)

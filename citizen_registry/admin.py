@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.html import format_html
 
 from admin_kit.changes import format_changes
+from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from admin_kit.search import NumberSearchMixin
 from idnumbers.numbers import cccd_problems, mask_number, normalize_number
@@ -102,7 +103,7 @@ class CitizenForm(forms.ModelForm):
         return cleaned
 
 
-class RecordChangeInline(admin.TabularInline):
+class RecordChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RecordChange
     fk_name = "citizen"
     verbose_name_plural = "lịch sử sửa đổi"
@@ -116,17 +117,8 @@ class RecordChangeInline(admin.TabularInline):
     def shown_changes(self, change):
         return format_changes(change.changes, FIELD_LABELS)
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class LookupLogInline(admin.TabularInline):
+class LookupLogInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = LookupLog
     fk_name = "citizen"
     verbose_name_plural = "các lần tra cứu qua API"
@@ -138,15 +130,6 @@ class LookupLogInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("client")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Citizen)
@@ -331,7 +314,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(LookupLog)
-class LookupLogAdmin(admin.ModelAdmin):
+class LookupLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         _column("created_at", "thời điểm"),
         _column("client", "hệ thống gọi"),
@@ -354,15 +337,6 @@ class LookupLogAdmin(admin.ModelAdmin):
     # The citizen appears by name only (its __str__): the log never shows a full number.
     fields = (*list_display, _column("citizen", "công dân"))
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class FaultInjectionForm(forms.ModelForm):
@@ -388,7 +362,7 @@ class FaultInjectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecordChange)
-class RecordChangeAdmin(admin.ModelAdmin):
+class RecordChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "action", "subject", "actor", "shown_changes", "reason")
     list_filter = (
         "action",
@@ -408,12 +382,3 @@ class RecordChangeAdmin(admin.ModelAdmin):
     @admin.display(description="thay đổi (trường: trước → sau)")
     def shown_changes(self, change):
         return format_changes(change.changes, FIELD_LABELS)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import reason_field, reason_form, reason_page
 from idnumbers.numbers import mask_number
 
@@ -201,7 +202,7 @@ class SigningKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "kind", "account", "client", "actor", "shown_changes", "reason")
     list_filter = ("kind", ("actor", admin.RelatedOnlyFieldListFilter), "created_at")
     list_select_related = ("account__citizen", "client", "actor")
@@ -231,12 +232,3 @@ class AuditEventAdmin(admin.ModelAdmin):
                 for field, (before, after) in event.changes.items()
             ),
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

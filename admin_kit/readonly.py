@@ -1,0 +1,14 @@
+"""Admin pages that show records and never change them (audit trails, logs, history)."""
+
+
+class ReadOnlyAdminMixin:
+    """Refuse adding, changing and deleting, to everyone, superusers included."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
