@@ -5,6 +5,7 @@ from django.contrib import admin
 from idnumbers.numbers import mask_number
 
 from .models import Dossier
+from .services import set_dossier_status
 
 
 @admin.register(Dossier)
@@ -41,6 +42,9 @@ class DossierAdmin(admin.ModelAdmin):
     @admin.display(description="tài khoản")
     def masked_owner(self, dossier):
         return mask_number(dossier.owner.username)
+
+    def save_model(self, request, obj, form, change):
+        set_dossier_status(dossier=obj, status=form.cleaned_data["status"])
 
     def has_add_permission(self, request):
         # Dossiers are filed by citizens through the e-services.

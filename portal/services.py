@@ -46,3 +46,14 @@ def file_dossier(*, owner, procedure, details, submission_token):
             if existing is not None:
                 raise DuplicateSubmission(existing) from None
     raise RuntimeError("could not allocate a unique dossier code")
+
+
+def set_dossier_status(*, dossier, status):
+    """Move a dossier to status, keeping its completion date in step with it."""
+    dossier.status = status
+    if status == Dossier.Status.COMPLETED:
+        dossier.completed_at = dossier.completed_at or timezone.now()
+    else:
+        dossier.completed_at = None
+    dossier.save(update_fields=["status", "completed_at", "updated_at"])
+    return dossier

@@ -78,3 +78,21 @@ def test_my_dossiers_lists_only_my_own(client, citizen):
     html = client.get(reverse("portal:dossiers")).content.decode()
     assert "G22.240101.000001" in html
     assert "G22.240101.000002" not in html
+
+
+def test_an_official_completing_a_dossier_dates_it_and_reopening_clears_the_date(
+    admin_client, citizen
+):
+    dossier = Dossier.objects.create(
+        code="G22.240101.000003", procedure_code="x", procedure_name="Thủ tục", owner=citizen
+    )
+    url = reverse("admin:portal_dossier_change", args=[dossier.pk])
+
+    admin_client.post(url, {"status": "completed"})
+    dossier.refresh_from_db()
+    assert dossier.status == Dossier.Status.COMPLETED
+    assert dossier.completed_at is not None
+
+    admin_client.post(url, {"status": "processing"})
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.completed_at) == (Dossier.Status.PROCESSING, None)
