@@ -67,7 +67,9 @@ class NumberSearchMixin:
         return request.session.get(self.get_search_session_key(), {}).get(token, "")
 
     def get_search_results(self, request, queryset, search_term):
-        return self.search_numbers(queryset, search_term or self._searched_term(request))
+        # Only what the search box posted counts: a `?q=` typed into the address bar would put
+        # the number in browser history and server logs, so it is not searched.
+        return self.search_numbers(queryset, self._searched_term(request))
 
     def search_numbers(self, queryset, search_term):
         """Match a whole number exactly (never a fragment), or a name containing the term."""

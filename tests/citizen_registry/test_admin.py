@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from citizen_registry.models import ApiClient, FaultInjection, LookupLog
+from tests.admin_helpers import search_list
 
 from .conftest import PURPOSE, VERIFY_URL
 from .factories import CitizenFactory
@@ -41,24 +42,24 @@ def test_the_citizen_list_shows_masked_numbers_only(admin_client, nga):
 
 def test_searching_a_full_cccd_finds_exactly_that_citizen(admin_client, nga):
     CitizenFactory(full_name="Trần Văn Bình")
-    response = admin_client.get(CITIZENS_URL, {"q": nga.cccd_number})
+    response = search_list(admin_client, CITIZENS_URL, nga.cccd_number)
     assert _listed_names(response) == {"Tô Thị Nga"}
 
 
 def test_searching_a_full_cmnd_typed_with_dots_finds_that_citizen(admin_client, nga):
-    response = admin_client.get(CITIZENS_URL, {"q": "164.438.056"})
+    response = search_list(admin_client, CITIZENS_URL, "164.438.056")
     assert _listed_names(response) == {"Tô Thị Nga"}
 
 
 @pytest.mark.parametrize("fragment", ["0361900", "12345", "16443805"])
 def test_searching_part_of_a_number_finds_nobody(admin_client, nga, fragment):
-    response = admin_client.get(CITIZENS_URL, {"q": fragment})
+    response = search_list(admin_client, CITIZENS_URL, fragment)
     assert _listed_names(response) == set()
 
 
 def test_searching_part_of_a_name_ignores_case(admin_client, nga):
     CitizenFactory(full_name="Trần Văn Bình")
-    response = admin_client.get(CITIZENS_URL, {"q": "thị nga"})
+    response = search_list(admin_client, CITIZENS_URL, "thị nga")
     assert _listed_names(response) == {"Tô Thị Nga"}
 
 
