@@ -199,9 +199,11 @@ def change_contact(*, account, phone, email, actor=None):
 
 @transaction.atomic
 def reset_password(*, account, new_password):
-    """Set a new password through the e-mailed reset link and audit it."""
+    """Set a new password through the e-mailed reset link, lifting a login lock, and audit it."""
     account.set_password(new_password)
     account.save(update_fields=["password"])
+    # Whoever proved they own the mailbox should not wait out a lock a guesser caused.
+    AccessAttempt.objects.filter(username__in=_login_names(account)).delete()
     AuditEntry.objects.create(
         account=account,
         actor=account,
@@ -287,8 +289,7 @@ def unlink_cccd(*, account, actor, reason):
 def unlock_login(*, account, actor, reason):
     """Clear the failed logins that lock an account's login; return how many there were."""
     reason = _required_reason(reason)
-    names = {account.username, account.cccd_number, account.cmnd_number} - {""}
-    attempts = AccessAttempt.objects.filter(username__in=names)
+    attempts = AccessAttempt.objects.filter(username__in=_login_names(account))
     failures = sum(attempt.failures_since_start for attempt in attempts)
     if not failures:
         return 0
@@ -332,6 +333,11 @@ def record_csv_export(*, count, actor, reason):
         changes={"exported_accounts": [None, count]},
         reason=_required_reason(reason),
     )
+
+
+def _login_names(account):
+    """Return every name this account can log in with, as django-axes counts failures by them."""
+    return {account.username, account.cccd_number, account.cmnd_number} - {""}
 
 
 def _required_reason(reason):

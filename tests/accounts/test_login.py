@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import AuditEntry
+from accounts.services import reset_password
 
 from .conftest import NGA_CCCD, NGA_CMND
 from .factories import PASSWORD, UserFactory
@@ -324,6 +325,17 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client, nga):
     assert nga.check_password("Moi-Mat-Khau-2026")
     assert nga.audit_entries.filter(action=AuditEntry.Action.PASSWORD_RESET).count() == 1
     assert client.get(link).context["validlink"] is False
+
+
+def test_a_password_reset_lifts_the_login_lock(client, linked):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN_URL, login_data(linked.username, password="sai"))
+    assert client.post(LOGIN_URL, login_data(linked.username)).status_code == 429
+
+    reset_password(account=linked, new_password="Moi-Mat-Khau-2026")
+
+    response = client.post(LOGIN_URL, login_data(linked.username, password="Moi-Mat-Khau-2026"))
+    assert response.status_code == 302
 
 
 def test_password_reset_by_linked_cccd_works_too(client, db):
