@@ -137,9 +137,10 @@ class CccdForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, account, **kwargs):
+    def __init__(self, *args, account, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.account = account
+        self.request = request
 
     def clean_cccd_number(self):
         number = normalize_number(self.cleaned_data["cccd_number"])
@@ -186,8 +187,43 @@ class ContactForm(forms.Form):
             )
         return phone
 
+    current_password = forms.CharField(
+        label="Mật khẩu hiện tại",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Chỉ cần nhập khi đổi email: email được dùng để đặt lại mật khẩu.",
+    )
+
+    def __init__(self, *args, account, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+        self.request = request
+        if not account.has_usable_password():
+            # Accounts made at a VNeID login have no portal password to confirm with.
+            del self.fields["current_password"]
+
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        email_changes = "email" in cleaned and cleaned["email"] != self.account.email
+        # The mailbox can reset the password, so taking over a session must not be enough to
+        # point it elsewhere.
+        needs_password = email_changes and "current_password" in self.fields
+        # Through authenticate(), so django-axes counts wrong guesses here like at the login.
+        if needs_password and not authenticate(
+            self.request, username=self.account.username, password=cleaned.get("current_password")
+        ):
+            self.add_error(
+                "current_password",
+                forms.ValidationError(
+                    "Mật khẩu hiện tại không đúng. Vui lòng nhập đúng mật khẩu để đổi email.",
+                    code="wrong_password",
+                ),
+            )
+        return cleaned
 
 
 class PortalPasswordResetForm(PasswordResetForm):

@@ -177,7 +177,7 @@ class CccdUpdateView(LoginRequiredMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "account": self.request.user}
+        return {**super().get_form_kwargs(), "account": self.request.user, "request": self.request}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=self.next_url(), crumbs=["Cập nhật số CCCD"], **kwargs)
@@ -286,6 +286,9 @@ class ContactUpdateView(AccountAreaMixin, FormView):
 
     def get_initial(self):
         return {"phone": self.request.user.phone, "email": self.request.user.email}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account": self.request.user, "request": self.request}
 
     def form_valid(self, form):
         changes = services.change_contact(

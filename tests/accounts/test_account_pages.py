@@ -10,7 +10,7 @@ from accounts.models import AuditEntry
 from portal.models import Dossier
 
 from .conftest import LOOKUP_URL, NGA_CCCD, NGA_CMND, nga_record
-from .factories import DossierFactory, UserFactory
+from .factories import PASSWORD, DossierFactory, UserFactory
 
 IDENTITY_URL = "/tai-khoan/thong-tin-dinh-danh/"
 REFRESH_URL = "/tai-khoan/thong-tin-dinh-danh/cap-nhat-tu-csdl/"
@@ -171,7 +171,12 @@ def test_refresh_is_post_only(nga_client):
 def test_contact_edit_saves_phone_and_email_with_an_audit_row(nga_client, linked_nga):
     response = nga_client.post(
         CONTACT_URL,
-        {"phone": "+84 987 654 321", "email": "Nga.Moi@Example.vn", "full_name": "Người Khác"},
+        {
+            "phone": "+84 987 654 321",
+            "email": "Nga.Moi@Example.vn",
+            "current_password": PASSWORD,
+            "full_name": "Người Khác",
+        },
         follow=True,
     )
 
@@ -203,6 +208,45 @@ def test_contact_edit_rejects_invalid_data(nga_client, linked_nga, data, field, 
     assert response.status_code == 200
     assert response.context["form"].has_error(field, code=code)
     assert not linked_nga.audit_entries.exists()
+
+
+def test_changing_the_email_needs_the_current_password(nga_client, linked_nga):
+    response = nga_client.post(
+        CONTACT_URL,
+        {"phone": "0912345678", "email": "ke.gian@example.vn", "current_password": "sai"},
+    )
+
+    assert response.context["form"].has_error("current_password", code="wrong_password")
+    assert 'value="ke.gian@example.vn"' in response.content.decode()
+    linked_nga.refresh_from_db()
+    assert linked_nga.email == "to.thi.nga@example.vn"
+    assert not linked_nga.audit_entries.exists()
+
+
+def test_guessing_the_password_on_the_contact_form_is_throttled_like_the_login(
+    nga_client, linked_nga, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        nga_client.post(
+            CONTACT_URL,
+            {"phone": "0912345678", "email": "ke.gian@example.vn", "current_password": "sai"},
+        )
+
+    response = nga_client.post(
+        CONTACT_URL,
+        {"phone": "0912345678", "email": "ke.gian@example.vn", "current_password": PASSWORD},
+    )
+
+    assert response.status_code == 429
+    linked_nga.refresh_from_db()
+    assert linked_nga.email == "to.thi.nga@example.vn"
+
+
+def test_changing_only_the_phone_needs_no_password(nga_client, linked_nga):
+    nga_client.post(CONTACT_URL, {"phone": "0987654321", "email": "to.thi.nga@example.vn"})
+
+    linked_nga.refresh_from_db()
+    assert linked_nga.phone == "0987654321"
 
 
 def test_contact_edit_page_is_prefilled_and_explains_what_is_not_editable(nga_client):
