@@ -1,10 +1,13 @@
 """The sandbox's fault switch for the registry API: slow, failing or down."""
 
-import time
+from fault_switch import switch
+from fault_switch.switch import Mode
 
 from .models import FaultInjection
 
-Mode = FaultInjection.Mode
+__all__ = ["Mode", "current_fault", "set_fault", "wait_for_latency"]
+
+wait_for_latency = switch.delay
 
 
 def current_fault():
@@ -13,19 +16,5 @@ def current_fault():
 
 
 def set_fault(mode, latency_ms=0):
-    """Switch the registry API into mode (a FaultInjection.Mode value); return the row."""
-    if mode not in Mode.values:
-        raise ValueError(f"Unknown fault mode {mode!r}; expected one of {Mode.values}.")
-    if latency_ms < 0:
-        raise ValueError("latency_ms must not be negative.")
-    fault = current_fault()
-    fault.mode = mode
-    fault.latency_ms = latency_ms if mode == Mode.LATENCY else 0
-    fault.save()
-    return fault
-
-
-def wait_for_latency(latency_ms):
-    """Hold the answer back for the injected latency."""
-    if latency_ms > 0:
-        time.sleep(latency_ms / 1000)
+    """Switch the registry API into mode (a Mode value); return the row."""
+    return switch.set_fault(FaultInjection, mode, latency_ms)

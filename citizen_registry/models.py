@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
 
 
@@ -88,25 +89,12 @@ class LookupLog(models.Model):
         return f"{self.endpoint} {self.masked_number} {self.result}"
 
 
-class FaultInjection(models.Model):
+class FaultInjection(FaultSwitch):
     """The sandbox's switch for making the registry slow, failing or down (one row)."""
-
-    class Mode(models.TextChoices):
-        NONE = "none", "Hoạt động bình thường"
-        LATENCY = "latency", "Chậm (thêm độ trễ)"
-        ERROR = "error", "Trả lỗi 500"
-        OUTAGE = "outage", "Ngừng hoạt động (503)"
-
-    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.NONE)
-    latency_ms = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "giả lập sự cố"
         verbose_name_plural = "giả lập sự cố"
-
-    def __str__(self):
-        return self.get_mode_display()
 
 
 class RecordChange(models.Model):

@@ -1,15 +1,15 @@
 """The sandbox's fault switch for VNeID: slow, failing or down, as relying parties see it."""
 
-import time
 from functools import wraps
 
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from fault_switch import switch
+from fault_switch.switch import Mode
+
 from . import hot_path
 from .models import ServiceFault
-
-Mode = ServiceFault.Mode
 
 # What a citizen reads on VNeID's own pages while the switch is on.
 PAGE_MESSAGES = {
@@ -26,21 +26,13 @@ def current_fault():
 
 
 def set_fault(mode, latency_ms=0):
-    """Switch VNeID into mode (a ServiceFault.Mode value); return the row."""
-    if mode not in Mode.values:
-        raise ValueError(f"Unknown fault mode {mode!r}; expected one of {Mode.values}.")
-    if latency_ms < 0:
-        raise ValueError("latency_ms must not be negative.")
-    fault = ServiceFault.objects.order_by("pk").first() or ServiceFault()
-    fault.mode = mode
-    fault.latency_ms = latency_ms if mode == Mode.LATENCY else 0
-    fault.save()
-    return fault
+    """Switch VNeID into mode (a Mode value); return the row."""
+    return switch.set_fault(ServiceFault, mode, latency_ms)
 
 
 def _answer_for(fault, request, *, page):
-    if fault.mode == Mode.LATENCY and fault.latency_ms:
-        time.sleep(fault.latency_ms / 1000)
+    if fault.mode == Mode.LATENCY:
+        switch.delay(fault.latency_ms)
         return None
     if fault.mode not in API_ERRORS:
         return None

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from citizen_registry.models import Citizen
+from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
 
 from .digests import secret_digest
@@ -372,22 +373,9 @@ class QrLogin(models.Model):
         return timezone.now() >= self.expires_at
 
 
-class ServiceFault(models.Model):
+class ServiceFault(FaultSwitch):
     """The sandbox's switch for making VNeID slow, failing or down (one row)."""
-
-    class Mode(models.TextChoices):
-        NONE = "none", "Hoạt động bình thường"
-        LATENCY = "latency", "Chậm (thêm độ trễ)"
-        ERROR = "error", "Trả lỗi 500"
-        OUTAGE = "outage", "Ngừng hoạt động (503)"
-
-    mode = models.CharField("tình trạng", max_length=10, choices=Mode.choices, default=Mode.NONE)
-    latency_ms = models.PositiveIntegerField("độ trễ thêm (ms)", default=0)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "giả lập sự cố VNeID"
         verbose_name_plural = "giả lập sự cố VNeID"
-
-    def __str__(self):
-        return self.get_mode_display()

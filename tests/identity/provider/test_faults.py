@@ -43,7 +43,7 @@ def test_login_page_says_vneid_is_down_in_vietnamese(vneid_client, db):
 
 def test_latency_delays_the_answer_then_serves_it(vneid_client, db, monkeypatch):
     slept = []
-    monkeypatch.setattr("identity.provider.faults.time.sleep", slept.append)
+    monkeypatch.setattr("fault_switch.switch.time.sleep", slept.append)
     set_fault("latency", latency_ms=1500)
     assert vneid_client.get(DISCOVERY).status_code == 200
     assert slept == [1.5]
