@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +11,7 @@ from citizen_registry.models import ApiClient, Citizen
 from identity.provider import faults as vneid_faults
 from portal.models import Dossier
 from sandbox.models import OutboxMessage
-from sandbox.personas import PASSWORD, PERSONAS, ensure_personas
+from sandbox.personas import PASSWORD, PERSONAS, VNEID_PASSWORD, ensure_personas
 
 User = get_user_model()
 
@@ -32,6 +33,14 @@ def test_personas_json_lists_every_persona_with_credentials_and_state(personas, 
     assert nga["password"] == PASSWORD
     assert nga["linked"] is False
     assert nga["dossiers"] == 3
+    assert nga["vneid"] == {
+        "personal_id_number": "037190612345",
+        "password": VNEID_PASSWORD,
+        "level": 2,
+        "active": True,
+    }
+    assert by_key["khoa"]["vneid"]["level"] == 1
+    assert by_key["dung"]["vneid"] is None
     assert by_key["an"]["linked"] is True
     assert by_key["hoa"]["has_portal_account"] is False
     assert by_key["dung"]["active"] is False
@@ -71,6 +80,10 @@ def test_console_shows_personas_and_the_captcha_switch(client, personas):
     html = client.get("/sandbox/").content.decode()
     for persona in PERSONAS:
         assert persona.full_name in html
+    assert re.search(r'data-testid="vneid-nga">mức 2<br><code>VneidSandbox@2026</code>', html)
+    assert re.search(r'data-testid="vneid-khoa">mức 1<br>', html)
+    assert 'data-testid="vneid-dung">—' in html
+    assert "TOTP: <code>JBSWY3DPEHPK3PXPDVCSANDBOXLAN234</code>" in html
     assert "CAPTCHA_TEST_MODE=1" in html
     assert "PASSED" in html
 
