@@ -8,6 +8,22 @@ from django.utils import timezone
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
 
+# A citizen's record as the API sends it and the seeding writes it, in this order.
+RECORD_FIELDS = (
+    "cccd_number",
+    "cmnd_number",
+    "full_name",
+    "birth_date",
+    "gender",
+    "place_of_birth",
+    "place_of_origin",
+    "permanent_address",
+    "ethnicity",
+    "nationality",
+    "card_issue_date",
+    "status",
+)
+
 
 class Citizen(models.Model):
     """One person as the population database knows them; numbers are strings."""

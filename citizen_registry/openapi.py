@@ -2,6 +2,8 @@
 
 from copy import deepcopy
 
+from .models import RECORD_FIELDS
+
 _NUMBER_PATTERN = r"^[0-9]{12}$"
 
 _ERRORS = {
@@ -209,20 +211,7 @@ _SCHEMAS = {
     "Citizen": {
         "type": "object",
         "additionalProperties": False,
-        "required": [
-            "cccd_number",
-            "cmnd_number",
-            "full_name",
-            "birth_date",
-            "gender",
-            "place_of_birth",
-            "place_of_origin",
-            "permanent_address",
-            "ethnicity",
-            "nationality",
-            "card_issue_date",
-            "status",
-        ],
+        "required": list(RECORD_FIELDS),
         "properties": {
             "cccd_number": {"type": "string", "pattern": _NUMBER_PATTERN},
             "cmnd_number": {

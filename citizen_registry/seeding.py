@@ -14,7 +14,7 @@ from django.db import connection, transaction
 import idnumbers
 from idnumbers.numbers import FEMALE, MALE, make_cccd, province_codes
 
-from .models import Citizen
+from .models import RECORD_FIELDS, Citizen
 
 # Fixed, so that a seed gives the same citizens whatever day it is run.
 REFERENCE_DATE = date(2025, 12, 31)
@@ -113,20 +113,7 @@ STREETS = [
     "Lạc Long Quân", "Ngô Quyền", "Nguyễn Thái Học", "Lê Hồng Phong", "Tôn Đức Thắng",
 ]  # fmt: skip
 
-COLUMNS = (
-    "cccd_number",
-    "cmnd_number",
-    "full_name",
-    "birth_date",
-    "gender",
-    "place_of_birth",
-    "place_of_origin",
-    "permanent_address",
-    "ethnicity",
-    "nationality",
-    "card_issue_date",
-    "status",
-)
+COLUMNS = RECORD_FIELDS
 
 
 def _weighted(table):

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from idnumbers.numbers import mask_number
 
-from .models import ApiClient, Citizen, RecordChange
+from .models import RECORD_FIELDS, ApiClient, Citizen, RecordChange
 
 KEY_PREFIX = "dvcr_"
 
@@ -77,19 +77,9 @@ def ensure_api_client(*, name, raw_key, can_read_records):
     return client
 
 
-# What an official may correct on a citizen record; the CCCD itself is the record's key.
-CORRECTABLE_FIELDS = (
-    "full_name",
-    "cmnd_number",
-    "birth_date",
-    "gender",
-    "place_of_birth",
-    "place_of_origin",
-    "permanent_address",
-    "ethnicity",
-    "nationality",
-    "card_issue_date",
-)
+# What an official may correct on a citizen record: all but its key (the CCCD) and its status,
+# which changes through its own audited actions.
+CORRECTABLE_FIELDS = tuple(name for name in RECORD_FIELDS if name not in ("cccd_number", "status"))
 NUMBER_FIELDS = frozenset({"cccd_number", "cmnd_number"})
 
 

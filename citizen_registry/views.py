@@ -16,7 +16,7 @@ from idnumbers.names import names_match
 from idnumbers.numbers import cccd_problems, cmnd_problems, mask_number, normalize_number
 
 from . import faults
-from .models import ApiClient, Citizen, FaultInjection, LookupLog
+from .models import RECORD_FIELDS, ApiClient, Citizen, FaultInjection, LookupLog
 from .openapi import openapi_document
 from .services import hash_api_key
 
@@ -330,22 +330,10 @@ def verify(data):
 
 def citizen_record(citizen):
     """Return the JSON record of a citizen as the lookup endpoint sends it."""
-    return {
-        "cccd_number": citizen.cccd_number,
-        "cmnd_number": citizen.cmnd_number,
-        "full_name": citizen.full_name,
-        "birth_date": citizen.birth_date.isoformat(),
-        "gender": citizen.gender,
-        "place_of_birth": citizen.place_of_birth,
-        "place_of_origin": citizen.place_of_origin,
-        "permanent_address": citizen.permanent_address,
-        "ethnicity": citizen.ethnicity,
-        "nationality": citizen.nationality,
-        "card_issue_date": (
-            citizen.card_issue_date.isoformat() if citizen.card_issue_date else None
-        ),
-        "status": citizen.status,
-    }
+    record = {name: getattr(citizen, name) for name in RECORD_FIELDS}
+    for name in ("birth_date", "card_issue_date"):
+        record[name] = record[name].isoformat() if record[name] else None
+    return record
 
 
 @api_endpoint("lookup", needs_read_records=True)
