@@ -9,7 +9,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
-from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -20,6 +19,7 @@ from idnumbers.numbers import cccd_problems, mask_number, normalize_number
 
 from .models import AuditEntry, Gender
 from .registry_client import RegistryBadResponse, RegistryClient, RegistryNotFound
+from .throttling import account_failures
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ def reset_password(*, account, new_password):
     account.set_password(new_password)
     account.save(update_fields=["password"])
     # Whoever proved they own the mailbox should not wait out a lock a guesser caused.
-    AccessAttempt.objects.filter(username__in=_login_names(account)).delete()
+    account_failures(account).delete()
     AuditEntry.objects.create(
         account=account,
         actor=account,
@@ -289,7 +289,7 @@ def unlink_cccd(*, account, actor, reason):
 def unlock_login(*, account, actor, reason):
     """Clear the failed logins that lock an account's login; return how many there were."""
     reason = _required_reason(reason)
-    attempts = AccessAttempt.objects.filter(username__in=_login_names(account))
+    attempts = account_failures(account)
     failures = sum(attempt.failures_since_start for attempt in attempts)
     if not failures:
         return 0
@@ -333,11 +333,6 @@ def record_csv_export(*, count, actor, reason):
         changes={"exported_accounts": [None, count]},
         reason=_required_reason(reason),
     )
-
-
-def _login_names(account):
-    """Return every name this account can log in with, as django-axes counts failures by them."""
-    return {account.username, account.cccd_number, account.cmnd_number} - {""}
 
 
 def _required_reason(reason):
