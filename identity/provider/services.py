@@ -231,7 +231,8 @@ def authenticate_password(attempt):
     """Return the active account for a number and password, or raise LoginRefused."""
     # Not atomic: the failure count and audit rows must survive the refusal being raised.
     number = normalize_number(attempt.personal_id_number)
-    if throttling.is_throttled(personal_id_number=number, ip_address=attempt.ip_address):
+    counted = throttling.admit_attempt(personal_id_number=number, ip_address=attempt.ip_address)
+    if counted is None:
         AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN_THROTTLED, detail=mask_number(number))
         raise LoginRefused("throttled")
     account = (
@@ -241,12 +242,12 @@ def authenticate_password(attempt):
         # Same work as a wrong password, so response time does not reveal which numbers exist.
         _run_dummy_hasher(attempt.password)
     if account is None or not account.check_password(attempt.password):
-        throttling.record_failure(personal_id_number=number, ip_address=attempt.ip_address)
         AuditEvent.objects.create(
             kind=AuditEvent.Kind.LOGIN_FAILED, account=account, detail=mask_number(number)
         )
         raise LoginRefused("invalid")
     if not account.is_active:
+        throttling.withdraw_attempt(counted)
         AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN_LOCKED_ACCOUNT, account=account)
         raise LoginRefused("locked")
     throttling.reset_failures(personal_id_number=number)

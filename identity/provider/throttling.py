@@ -29,17 +29,33 @@ def _recent():
     return LoginFailure.objects.filter(created_at__gt=timezone.now() - COOLOFF)
 
 
-def is_throttled(*, personal_id_number, ip_address):
-    """Return whether logins for this number or from this address are locked for now."""
+def _over_limit(*, personal_id_number, ip_address):
     recent = _recent()
-    if recent.filter(personal_id_number=personal_id_number).count() >= FAILURE_LIMIT:
+    if recent.filter(personal_id_number=personal_id_number).count() > FAILURE_LIMIT:
         return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= FAILURE_LIMIT
+    return bool(ip_address) and recent.filter(ip_address=ip_address).count() > FAILURE_LIMIT
 
 
-def record_failure(*, personal_id_number, ip_address):
-    """Count one failed login."""
-    LoginFailure.objects.create(personal_id_number=personal_id_number, ip_address=ip_address)
+def admit_attempt(*, personal_id_number, ip_address):
+    """Count an attempt as failed before its password is checked; return it, or None if locked."""
+    # Committed (autocommit: callers hold no transaction) before counting, so every attempt
+    # sees at least all those committed before it: the sixth concurrent attempt counts six
+    # however the requests interleave, and at most FAILURE_LIMIT passwords are ever checked.
+    # Counting first let every parallel request through, and so would counting inside the
+    # inserting transaction: PostgreSQL would not show it the others' uncommitted rows.
+    attempt = LoginFailure.objects.create(
+        personal_id_number=personal_id_number, ip_address=ip_address
+    )
+    if _over_limit(personal_id_number=personal_id_number, ip_address=ip_address):
+        # A refused attempt was never checked, so it does not extend the lock.
+        withdraw_attempt(attempt)
+        return None
+    return attempt
+
+
+def withdraw_attempt(attempt):
+    """Stop counting an admitted attempt that turned out not to be a wrong password."""
+    LoginFailure.objects.filter(pk=attempt.pk).delete()
 
 
 def reset_failures(*, personal_id_number):

@@ -1,7 +1,7 @@
 """Settings for pytest: fast hashing, captcha in test mode, the sandbox console on."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import BASE_DIR, DATABASES, env
 
 SECRET_KEY = "test-only-secret-key"
 DEBUG = False
@@ -22,7 +22,15 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # In-memory test database; the WAL pragmas of base do not apply to it.
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    # A file, not memory: the live server's threads then each get their own connection and
+    # wait for each other's writes as in production, instead of sharing one connection.
+    (BASE_DIR / "test-artifacts").mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-artifacts" / "test-db.sqlite3")}
 # Mail lands in the sandbox outbox (/sandbox/) instead of leaving the machine.
 EMAIL_BACKEND = "sandbox.mail.OutboxEmailBackend"
 # Serve static files from the finders: tests run without collectstatic.
