@@ -2,11 +2,14 @@
 
 import re
 
+import captcha.conf.settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
+from captcha.models import CaptchaStore
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.db.models import Q
+from django.utils import timezone
 
 from idnumbers.numbers import cccd_problems, normalize_number
 
@@ -35,15 +38,26 @@ class PortalCaptchaInput(CaptchaTextInput):
 
 
 class PortalCaptchaField(CaptchaField):
-    """A captcha field whose wrong answer carries the error code "invalid"."""
+    """A captcha field whose challenge is consumed once, even by parallel requests."""
 
     def clean(self, value):
-        try:
-            return super().clean(value)
-        except forms.ValidationError as error:
-            if getattr(error, "code", None):
-                raise
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        # The library reads the challenge, then deletes it: parallel requests all read it
+        # before any delete, and all pass. Here one statement deletes it only when the answer
+        # is right, and only the request whose delete removed the row passes.
+        forms.MultiValueField.clean(self, value)
+        key, answer = value[0], (value[1] or "").strip().lower()
+        CaptchaStore.remove_expired()
+        if captcha_settings.CAPTCHA_TEST_MODE and answer == "passed":
+            CaptchaStore.objects.filter(hashkey=key).delete()
+            return value
+        consumed, _ = CaptchaStore.objects.filter(
+            hashkey=key, response=answer, expiration__gt=timezone.now()
+        ).delete()
+        if consumed != 1:
+            # A wrong answer burns the challenge too, so it cannot be guessed at repeatedly.
+            CaptchaStore.objects.filter(hashkey=key).delete()
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
 
 
 def portal_captcha_field():
