@@ -185,6 +185,8 @@ VNEID_REQUIRED_LEVEL = int(env("VNEID_REQUIRED_LEVEL", "2"))
 VNEID_TIMEOUT_SECONDS = float(env("VNEID_TIMEOUT_SECONDS", "3"))
 
 SANDBOX_ENABLED = False
+# Persona commands create accounts with published passwords, an official among them.
+SANDBOX_PERSONAS_ALLOWED = True
 DEFAULT_FROM_EMAIL = "Cổng Dịch vụ công Quốc gia <no-reply@dichvucong.example>"
 
 LOGGING = {

@@ -48,3 +48,13 @@ def test_production_refuses_to_start_without_a_real_secret_key(tmp_path):
     result = _manage("check", env_overrides={}, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_with_the_captcha_test_mode(tmp_path):
+    result = _manage(
+        "check",
+        env_overrides={"DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "CAPTCHA_TEST_MODE": "1"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "CAPTCHA_TEST_MODE must be off in production" in result.stderr

@@ -2,12 +2,11 @@
 
 import json
 
-from django.core.management import BaseCommand
-
+from sandbox.management.base import PersonaCommand
 from sandbox.personas import PERSONAS, persona_state
 
 
-class Command(BaseCommand):
+class Command(PersonaCommand):
     help = "List the sandbox personas (credentials, numbers, state)."
 
     def add_arguments(self, parser):

@@ -1,8 +1,9 @@
 """Prepare a database for `make run`: the portal's registry key, a small registry, personas."""
 
-from django.core.management import BaseCommand, call_command
+from django.core.management import call_command
 
 from citizen_registry.models import Citizen
+from sandbox.management.base import PersonaCommand
 from sandbox.personas import (
     PASSWORD,
     PERSONAS,
@@ -12,7 +13,7 @@ from sandbox.personas import (
 )
 
 
-class Command(BaseCommand):
+class Command(PersonaCommand):
     help = "Seed the sandbox (idempotent): registry API key, fictional citizens, personas."
 
     def add_arguments(self, parser):
