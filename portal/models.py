@@ -27,14 +27,20 @@ class Dossier(models.Model):
         "trạng thái", max_length=12, choices=Status.choices, default=Status.RECEIVED
     )
     details = models.JSONField("nội dung", default=dict, blank=True)
-    # One per rendered form, so a double submit files one dossier, not two.
-    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # One per rendered form, so a double submit files one dossier, not two; unique per owner,
+    # so another person's token neither reveals nor blocks anything.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField("ngày nộp", default=timezone.now)
     updated_at = models.DateTimeField("cập nhật", auto_now=True)
     completed_at = models.DateTimeField("ngày hoàn thành", null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "submission_token"], name="dossier_unique_owner_submission_token"
+            )
+        ]
         verbose_name = "hồ sơ"
         verbose_name_plural = "hồ sơ"
 

@@ -22,9 +22,13 @@ def _new_dossier_code(now):
     return f"G22.{now:%y%m%d}.{secrets.randbelow(10**6):06d}"
 
 
+def _filed_with(*, owner, submission_token):
+    return Dossier.objects.filter(owner=owner, submission_token=submission_token).first()
+
+
 def file_dossier(*, owner, procedure, details, submission_token):
-    """File a dossier for a procedure once per submission token."""
-    existing = Dossier.objects.filter(submission_token=submission_token).first()
+    """File a dossier for a procedure once per owner and submission token."""
+    existing = _filed_with(owner=owner, submission_token=submission_token)
     if existing is not None:
         raise DuplicateSubmission(existing)
     procedure_code, procedure_name = procedure
@@ -42,7 +46,7 @@ def file_dossier(*, owner, procedure, details, submission_token):
                 )
         except IntegrityError:
             # Either a concurrent double submit won the token, or the random code collided.
-            existing = Dossier.objects.filter(submission_token=submission_token).first()
+            existing = _filed_with(owner=owner, submission_token=submission_token)
             if existing is not None:
                 raise DuplicateSubmission(existing) from None
     raise RuntimeError("could not allocate a unique dossier code")

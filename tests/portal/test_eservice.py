@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from portal.models import Dossier
@@ -52,6 +53,25 @@ def test_a_double_submit_files_one_dossier(client, citizen):
     response = client.post(SERVICE_URL, _application(token), follow=True)
     assert Dossier.objects.filter(owner=citizen).count() == 1
     assert "không tạo hồ sơ trùng lặp" in response.content.decode()
+
+
+def test_another_persons_token_files_my_own_dossier_and_reveals_nothing(client, citizen):
+    other = UserFactory(cccd_number="079078088012")
+    token = uuid.uuid4()
+    their_browser = Client()
+    their_browser.force_login(other)
+    their_browser.post(SERVICE_URL, _application(token))
+    their_code = Dossier.objects.get(owner=other).code
+    client.force_login(citizen)
+
+    response = client.post(SERVICE_URL, _application(token), follow=True)
+
+    html = response.content.decode()
+    assert their_code not in html
+    assert "không tạo hồ sơ trùng lặp" not in html
+    mine = Dossier.objects.get(owner=citizen)
+    assert f"Mã hồ sơ của bạn là {mine.code}" in html
+    assert Dossier.objects.filter(owner=other).count() == 1
 
 
 def test_delivery_by_post_needs_an_address_and_keeps_what_was_typed(client, citizen):
