@@ -160,6 +160,11 @@ def link_cccd(*, account, cccd_number, actor=None, client=None):
         raise CccdAlreadyLinked() from None
 
 
+def link_matched_record(*, account, record, actor=None):
+    """Link the CCCD of a registry record already matched to the account, audited as link_cccd."""
+    return _save_link(account=account, number=record.cccd_number, record=record, actor=actor)
+
+
 def refresh_identity(*, account, actor=None, client=None):
     """Copy the registry record of the account's linked CCCD into the account."""
     if not account.cccd_number:

@@ -5,7 +5,7 @@ Personas are data; `ensure_persona` makes the database agree with it (idempotent
 """
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from axes.models import AccessAttempt
@@ -17,7 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.registry_client import CitizenRecord
 from accounts.roles import ACCOUNT_OFFICER, ensure_default_roles
+from accounts.services import link_matched_record
 from citizen_registry.models import Citizen
 from citizen_registry.services import ensure_api_client
 from identity.provider.models import VneidAccount
@@ -279,18 +281,30 @@ def _restore_dossiers(persona, account):
         )
 
 
-def _restore_account(persona):
+def _restore_account(persona, citizen):
     data = dict(persona.account)
     username = data.pop("username")
+    cccd_number = data.pop("cccd_number")
     account, _ = get_user_model().objects.update_or_create(
         username=username, defaults={**data, "identity_refreshed_at": None}
     )
     account.set_password(PASSWORD)
-    account.save(update_fields=["password"])
+    if account.cccd_number != cccd_number:
+        account.cccd_number = ""
+    account.save(update_fields=["password", "cccd_number"])
+    if cccd_number and not account.cccd_number:
+        # Through the portal's own link, so a seeded link leaves the audit rows a real one does.
+        account = link_matched_record(account=account, record=_record_of(citizen), actor=account)
     AccessAttempt.objects.filter(username=username).delete()
     _restore_dossiers(persona, account)
     _restore_official(persona, account)
     return account
+
+
+def _record_of(citizen):
+    return CitizenRecord(
+        **{field.name: getattr(citizen, field.name) for field in fields(CitizenRecord)}
+    )
 
 
 def _restore_official(persona, account):
@@ -325,7 +339,7 @@ def reset_persona(key):
     if persona.vneid_level is not None:
         ensure_vneid_account(citizen, password=VNEID_PASSWORD, level=persona.vneid_level)
     if persona.account is not None:
-        _restore_account(persona)
+        _restore_account(persona, citizen)
     return persona
 
 
