@@ -46,5 +46,19 @@ def page(chromium, sandbox_server, request):
     page = context.new_page()
     page.base_url = sandbox_server.url
     page.screens = Screens(page, request.node.name)
+    page.csp_violations = watch_csp_violations(page)
     yield page
     context.close()
+    assert page.csp_violations == [], "Chromium reported Content-Security-Policy violations"
+
+
+def watch_csp_violations(page):
+    """Collect the Content-Security-Policy violations Chromium reports on its console."""
+    violations = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return violations
