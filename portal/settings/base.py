@@ -129,6 +129,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "dvc_sessionid"
 CSRF_COOKIE_NAME = "dvc_csrftoken"
+# A failed CSRF check gets the portal's Vietnamese 403 page, not Django's English one.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
