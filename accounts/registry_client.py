@@ -43,15 +43,21 @@ class RegistryNotFound(RegistryError):
 class Verification:
     """The answer of the verify endpoint: overall match and a verdict per compared field."""
 
+    # Per-field verdicts come only to a key that may read records; a verify-only key is told
+    # just the document number the registry does not know, if any.
+
     match: bool
     citizen_status: str | None
     fields: dict
+    unknown_number: str | None = None
 
     def reason(self):
         """Return the precise refusal reason: the fields that did not match, no values."""
         parts = [
             f"{name}: {verdict}" for name, verdict in self.fields.items() if verdict != "match"
         ]
+        if self.unknown_number:
+            parts.append(f"{self.unknown_number}: not_found")
         if self.citizen_status not in (None, "alive"):
             parts.append(f"citizen_status: {self.citizen_status}")
         return ", ".join(parts) or "match: false"
@@ -125,10 +131,14 @@ class RegistryClient:
             payload["birth_date"] = birth_date.isoformat()
         body = self._post("citizens/verify", payload)
         try:
+            # "fields" comes only to a key that may read records, like the portal's; any
+            # other key gets "unknown_number" instead. An answer with neither is off contract.
+            overall = "fields" not in body
             return Verification(
                 match=body["match"] is True,
                 citizen_status=body.get("citizen_status"),
-                fields=dict(body["fields"]),
+                fields={} if overall else dict(body["fields"]),
+                unknown_number=body["unknown_number"] if overall else None,
             )
         except (KeyError, TypeError, ValueError) as error:
             raise RegistryBadResponse("verify answer is off the contract") from error

@@ -27,6 +27,9 @@ User = get_user_model()
 
 PURPOSE_LINK = "Liên kết số CCCD với tài khoản Cổng DVCQG"
 PURPOSE_REFRESH = "Cập nhật thông tin định danh của tài khoản Cổng DVCQG"
+# Codes from the registry's published purpose list (its OpenAPI document).
+REGISTRY_PURPOSE_LINK = "cccd_linking"
+REGISTRY_PURPOSE_REFRESH = "identity_refresh"
 
 NUMBER_FIELDS = frozenset({"cccd_number", "cmnd_number"})
 # What an official may correct on an account (identity data, its CCCD link, contact data).
@@ -132,7 +135,7 @@ def link_cccd(*, account, cccd_number, actor=None, client=None):
             cmnd_number=account.legacy_cmnd,
             full_name=account.full_name,
             birth_date=account.birth_date,
-            purpose=PURPOSE_LINK,
+            purpose=REGISTRY_PURPOSE_LINK,
             requested_by=requested_by,
         )
         if not verification.match or verification.citizen_status != "alive":
@@ -141,7 +144,7 @@ def link_cccd(*, account, cccd_number, actor=None, client=None):
             raise IdentityMismatch()
         try:
             record = registry.lookup(
-                cccd_number=number, purpose=PURPOSE_LINK, requested_by=requested_by
+                cccd_number=number, purpose=REGISTRY_PURPOSE_LINK, requested_by=requested_by
             )
         except RegistryNotFound:
             reason = "lookup: not_found"
@@ -172,7 +175,7 @@ def refresh_identity(*, account, actor=None, client=None):
     with _registry(client) as registry:
         record = registry.lookup(
             cccd_number=account.cccd_number,
-            purpose=PURPOSE_REFRESH,
+            purpose=REGISTRY_PURPOSE_REFRESH,
             requested_by=_requested_by(account),
         )
     if record.cccd_number != account.cccd_number:

@@ -29,6 +29,7 @@ FIELD_LABELS = {
     "name": "hệ thống",
     "can_read_records": "được tra cứu hồ sơ",
     "is_active": "đang hoạt động",
+    "rate_limit_per_minute": "giới hạn lời gọi mỗi phút",
     "key_prefix": "tiền tố khoá",
 }
 REASON_HELP = "Bắt buộc: lý do được ghi vào nhật ký sửa đổi cùng với thao tác."
@@ -245,7 +246,7 @@ class ApiClientForm(forms.ModelForm):
 
     class Meta:
         model = ApiClient
-        fields = ("name", "can_read_records", "is_active")
+        fields = ("name", "can_read_records", "is_active", "rate_limit_per_minute")
 
 
 _created_at = _column("created_at", "thời điểm tạo")
@@ -262,8 +263,15 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ("name", "can_read_records", "reason")
-        fields = ("name", "key_prefix", "can_read_records", "is_active", _created_at)
+            return ("name", "can_read_records", "rate_limit_per_minute", "reason")
+        fields = (
+            "name",
+            "key_prefix",
+            "can_read_records",
+            "rate_limit_per_minute",
+            "is_active",
+            _created_at,
+        )
         return (*fields, "reason") if self.has_change_permission(request, obj) else fields
 
     def has_delete_permission(self, request, obj=None):

@@ -73,6 +73,14 @@ class ApiClient(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     can_read_records = models.BooleanField("được tra cứu hồ sơ công dân", default=False)
     is_active = models.BooleanField("đang hoạt động", default=True)
+    # Empty: the default of settings.REGISTRY_API_RATE_LIMIT_PER_KEY and the address limit.
+    rate_limit_per_minute = models.PositiveIntegerField(
+        "giới hạn lời gọi mỗi phút",
+        null=True,
+        blank=True,
+        help_text="Để trống: giới hạn mặc định cho mỗi khoá và mỗi địa chỉ. Khi đặt riêng, "
+        "khoá chỉ chịu giới hạn này (dành cho hệ thống lớn như Cổng DVCQG).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -91,6 +99,7 @@ class LookupLog(models.Model):
     endpoint = models.CharField(max_length=30)
     masked_number = models.CharField(max_length=12, blank=True, default="")
     purpose = models.CharField(max_length=255, blank=True, default="")
+    purpose_note = models.CharField(max_length=255, blank=True, default="")
     requested_by = models.CharField(max_length=150, blank=True, default="")
     result = models.CharField(max_length=30)
     status_code = models.PositiveSmallIntegerField()
@@ -103,6 +112,26 @@ class LookupLog(models.Model):
 
     def __str__(self):
         return f"{self.endpoint} {self.masked_number} {self.result}"
+
+
+class RateCounter(models.Model):
+    """Calls of one key or one address in one minute, counted by an atomic upsert."""
+
+    bucket = models.CharField(max_length=64)
+    minute = models.BigIntegerField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "bộ đếm lời gọi"
+        verbose_name_plural = "bộ đếm lời gọi"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "minute"], name="citizen_registry_ratecounter_bucket_minute"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.bucket} @ {self.minute}: {self.count}"
 
 
 class FaultInjection(FaultSwitch):

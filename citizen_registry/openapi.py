@@ -3,6 +3,7 @@
 from copy import deepcopy
 
 from .models import RECORD_FIELDS
+from .purposes import PURPOSE_NOTE_MAX_LENGTH, PURPOSES
 
 _NUMBER_PATTERN = r"^[0-9]{12}$"
 
@@ -27,6 +28,12 @@ _ERRORS = {
         'Sự cố giả lập "outage" đang bật (hộp cát).',
         "CSDL Quốc gia về Dân cư tạm ngừng hoạt động, vui lòng thử lại sau.",
     ),
+    "rate_limited": (
+        "Quá số lời gọi cho phép trong phút hiện tại, theo khoá hoặc theo địa chỉ gọi "
+        "(mặc định 60 lời gọi mỗi phút cho mỗi khoá và cho mỗi địa chỉ; một khoá có thể được "
+        "cấp giới hạn riêng). Gọi lại sau số giây ghi trong tiêu đề Retry-After.",
+        "Hệ thống của bạn đã gọi quá số lần cho phép trong một phút; vui lòng thử lại sau 42 giây.",
+    ),
 }
 _ERROR_RESPONSES = {
     "401": "unauthorized",
@@ -34,6 +41,7 @@ _ERROR_RESPONSES = {
     "404": "not_found",
     "500": "internal_error",
     "503": "unavailable",
+    "429": "rate_limited",
 }
 
 
@@ -65,6 +73,14 @@ def _error_response(code):
             "WWW-Authenticate": {
                 "description": 'Luôn là `Bearer realm="registry"`.',
                 "schema": {"type": "string", "const": 'Bearer realm="registry"'},
+            }
+        }
+    if code == "rate_limited":
+        response["headers"] = {
+            "Retry-After": {
+                "description": "Số giây đến khi phút đếm hiện tại kết thúc (1–60).",
+                "required": True,
+                "schema": {"type": "string", "pattern": "^[0-9]+$"},
             }
         }
     return response
@@ -114,9 +130,15 @@ _CCCD_NUMBER = {
 }
 _PURPOSE = {
     "type": "string",
-    "minLength": 1,
-    "maxLength": 255,
-    "description": "Mục đích tra cứu, ghi vào nhật ký.",
+    "enum": list(PURPOSES),
+    "description": "Mã mục đích tra cứu trong danh sách công bố, ghi vào nhật ký: "
+    + "; ".join(f"`{code}`: {label}" for code, label in PURPOSES.items())
+    + ".",
+}
+_PURPOSE_NOTE = {
+    "type": ["string", "null"],
+    "maxLength": PURPOSE_NOTE_MAX_LENGTH,
+    "description": "Ghi chú tự do về mục đích (tuỳ chọn), ghi vào nhật ký.",
 }
 _REQUESTED_BY = {
     "type": "string",
@@ -124,6 +146,10 @@ _REQUESTED_BY = {
     "description": "Người hoặc tài khoản mà hệ thống gọi thay mặt, ghi vào nhật ký.",
 }
 _FIELD_RESULT = {"type": "string", "enum": ["match", "mismatch"]}
+_FIELDS_NOTE = (
+    " Bắt buộc với khoá chỉ được so khớp (không có can_read_records); với khoá được tra cứu "
+    "hồ sơ, chỉ so khớp khi có giá trị."
+)
 _STATUS = {"type": "string", "enum": ["alive", "deceased", "card_revoked"]}
 
 _SCHEMAS = {
@@ -140,26 +166,63 @@ _SCHEMAS = {
                 "type": ["string", "null"],
                 "maxLength": 150,
                 "description": "So khớp theo NFC, gộp khoảng trắng, không phân biệt hoa "
-                'thường; dấu có phân biệt ("Nga" ≠ "Ngà"). Chỉ so khớp khi có giá trị.',
+                'thường; dấu có phân biệt ("Nga" ≠ "Ngà").' + _FIELDS_NOTE,
             },
             "birth_date": {
                 "type": ["string", "null"],
                 "format": "date",
-                "description": "YYYY-MM-DD; chỉ so khớp khi có giá trị.",
+                "description": "YYYY-MM-DD." + _FIELDS_NOTE,
             },
             "purpose": _PURPOSE,
+            "purpose_note": _PURPOSE_NOTE,
             "requested_by": _REQUESTED_BY,
         },
         "example": {
-            "cccd_number": "001190012345",
+            "cccd_number": "036190012345",
             "cmnd_number": "164438056",
             "full_name": "Tô Thị Nga",
             "birth_date": "1990-05-01",
-            "purpose": "Liên kết số CCCD với tài khoản Cổng DVCQG",
+            "purpose": "cccd_linking",
+            "purpose_note": "Liên kết số CCCD với tài khoản Cổng DVCQG",
             "requested_by": "portal-account:42",
         },
     },
     "VerifyResponse": {
+        "description": "Khoá được tra cứu hồ sơ (can_read_records) nhận kết quả từng trường "
+        "(VerifyFieldsResponse); khoá chỉ được so khớp nhận một kết quả chung "
+        "(VerifyOverallResponse), không bao giờ biết trường nào sai.",
+        "oneOf": [
+            {"$ref": "#/components/schemas/VerifyFieldsResponse"},
+            {"$ref": "#/components/schemas/VerifyOverallResponse"},
+        ],
+    },
+    "VerifyOverallResponse": {
+        "type": "object",
+        "required": ["match", "citizen_status", "unknown_number"],
+        "additionalProperties": False,
+        "properties": {
+            "match": {
+                "type": "boolean",
+                "description": "true chỉ khi có công dân mang số này và mọi trường gửi đến "
+                "đều khớp.",
+            },
+            "citizen_status": {
+                "type": ["string", "null"],
+                "enum": ["alive", "deceased", "card_revoked", None],
+                "description": "Tình trạng của công dân, chỉ khi match là true; null khi "
+                "không khớp.",
+            },
+            "unknown_number": {
+                "type": ["string", "null"],
+                "enum": ["cccd_number", "cmnd_number", None],
+                "description": "Số giấy tờ mà CSDL không có: cccd_number khi không công dân "
+                "nào mang số CCCD này, cmnd_number khi không công dân nào mang số CMND đã "
+                "gửi; null khi cả hai đều có.",
+            },
+        },
+        "example": {"match": False, "citizen_status": None, "unknown_number": None},
+    },
+    "VerifyFieldsResponse": {
         "type": "object",
         "required": ["match", "citizen_status", "fields"],
         "additionalProperties": False,
@@ -205,6 +268,7 @@ _SCHEMAS = {
         "properties": {
             "cccd_number": _CCCD_NUMBER,
             "purpose": _PURPOSE,
+            "purpose_note": _PURPOSE_NOTE,
             "requested_by": _REQUESTED_BY,
         },
     },
@@ -270,7 +334,11 @@ _DOCUMENT = {
             "(kể cả bị từ chối) được ghi nhật ký với số đã che. Các sự cố giả lập (độ trễ, "
             "lỗi 500, ngừng hoạt động 503) áp dụng cho verify và lookup, trước cả bước kiểm tra "
             "khoá. Phương thức khác POST trên hai đường dẫn này nhận 405 với tiêu đề "
-            "`Allow: POST`."
+            '`Allow: POST`. Mọi lỗi trả về JSON `{"error": mã ổn định, "message": thông '
+            "báo tiếng Việt}` (400 thêm `fields`). Giới hạn lời gọi: mặc định 60 lời gọi mỗi "
+            "phút cho mỗi khoá và 60 cho mỗi địa chỉ IP (kể cả lời gọi không có khoá); vượt "
+            "quá nhận 429 với tiêu đề `Retry-After`. Lời gọi không có khoá hợp lệ nhận 401 và "
+            "chỉ được ghi vào nhật ký hệ thống, không vào bảng nhật ký tra cứu."
         ),
     },
     "servers": [{"url": "/registry/api/v1"}],
@@ -280,15 +348,18 @@ _DOCUMENT = {
             "post": {
                 "operationId": "verifyCitizen",
                 "summary": "So khớp thông tin của một công dân",
-                "description": "Chỉ so khớp các trường cmnd_number, full_name, birth_date khi "
-                "chúng có giá trị (không thiếu, không null, không rỗng).",
+                "description": "Khoá chỉ được so khớp phải gửi họ tên và ngày sinh cùng số "
+                "CCCD và chỉ nhận một kết quả chung; khoá được tra cứu hồ sơ nhận kết quả "
+                "từng trường và chỉ so khớp cmnd_number, full_name, birth_date khi chúng có "
+                "giá trị (không thiếu, không null, không rỗng).",
                 "requestBody": _json_body("VerifyRequest"),
                 "responses": {
                     "200": _ok(
-                        "Kết quả so khớp từng trường (kể cả khi không tìm thấy số CCCD).",
+                        "Kết quả so khớp, chung hoặc từng trường tuỳ quyền của khoá (kể cả "
+                        "khi không tìm thấy số CCCD).",
                         "VerifyResponse",
                     ),
-                    **_refusals("401", "500", "503"),
+                    **_refusals("401", "429", "500", "503"),
                 },
             }
         },
@@ -300,7 +371,7 @@ _DOCUMENT = {
                 "requestBody": _json_body("LookupRequest"),
                 "responses": {
                     "200": _ok("Hồ sơ công dân.", "LookupResponse"),
-                    **_refusals("401", "403", "404", "500", "503"),
+                    **_refusals("401", "403", "404", "429", "500", "503"),
                 },
             }
         },

@@ -36,9 +36,11 @@ def set_key(client, raw_key=None):
 
 
 @transaction.atomic
-def create_api_client(*, name, can_read_records, raw_key=None):
+def create_api_client(*, name, can_read_records, raw_key=None, rate_limit_per_minute=None):
     """Register a consuming system; return (client, raw_key), the key being shown only once."""
-    client = ApiClient(name=name, can_read_records=can_read_records)
+    client = ApiClient(
+        name=name, can_read_records=can_read_records, rate_limit_per_minute=rate_limit_per_minute
+    )
     raw_key = set_key(client, raw_key)
     client.save()
     return client, raw_key
@@ -53,20 +55,26 @@ def issue_new_key(*, client):
 
 
 @transaction.atomic
-def ensure_api_client(*, name, raw_key, can_read_records):
-    """Make the client called name hold exactly this key and permission; return it."""
+def ensure_api_client(*, name, raw_key, can_read_records, rate_limit_per_minute=None):
+    """Make the client called name hold exactly this key, permission and limit; return it."""
     key_hash = hash_api_key(raw_key)
     holder = ApiClient.objects.filter(key_hash=key_hash).exclude(name=name).first()
     if holder is not None:
         raise ValueError(f"This key already belongs to the API client {holder.name!r}.")
     client = ApiClient.objects.select_for_update().filter(name=name).first()
     if client is None:
-        client, _ = create_api_client(name=name, can_read_records=can_read_records, raw_key=raw_key)
+        client, _ = create_api_client(
+            name=name,
+            can_read_records=can_read_records,
+            raw_key=raw_key,
+            rate_limit_per_minute=rate_limit_per_minute,
+        )
         return client
     wanted = {
         "key_prefix": raw_key[:12],
         "key_hash": key_hash,
         "can_read_records": can_read_records,
+        "rate_limit_per_minute": rate_limit_per_minute,
         "is_active": True,
     }
     changed = [field for field, value in wanted.items() if getattr(client, field) != value]
@@ -151,6 +159,7 @@ def register_api_client(*, client, actor, reason):
         changes={
             "name": [None, client.name],
             "can_read_records": [None, client.can_read_records],
+            "rate_limit_per_minute": [None, client.rate_limit_per_minute],
             "key_prefix": [None, client.key_prefix],
         },
         reason=reason,
@@ -165,7 +174,7 @@ def change_api_client(*, client, values, actor, reason):
         model=ApiClient,
         instance=client,
         values=values,
-        allowed=("name", "can_read_records", "is_active"),
+        allowed=("name", "can_read_records", "is_active", "rate_limit_per_minute"),
         actor=actor,
         reason=reason,
         action=RecordChange.Action.API_CLIENT_CHANGED,

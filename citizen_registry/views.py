@@ -7,6 +7,7 @@ import re
 from datetime import date
 from functools import wraps
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -15,14 +16,18 @@ from django.views.decorators.http import require_safe
 from idnumbers.names import names_match
 from idnumbers.numbers import cccd_problems, cmnd_problems, mask_number, normalize_number
 
-from . import faults
+from . import faults, rate_limit
 from .models import RECORD_FIELDS, ApiClient, Citizen, FaultInjection, LookupLog
 from .openapi import openapi_document
+from .purposes import PURPOSE_NOTE_MAX_LENGTH, PURPOSES
 from .services import hash_api_key
 
 logger = logging.getLogger("citizen_registry.api")
 
 PURPOSE_MAX_LENGTH = LookupLog._meta.get_field("purpose").max_length
+PURPOSE_NOTE_MAX_LENGTH = min(
+    PURPOSE_NOTE_MAX_LENGTH, LookupLog._meta.get_field("purpose_note").max_length
+)
 REQUESTED_BY_MAX_LENGTH = LookupLog._meta.get_field("requested_by").max_length
 FULL_NAME_MAX_LENGTH = Citizen._meta.get_field("full_name").max_length
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -67,6 +72,7 @@ def _client_and_fault_sql():
     # Identifiers come from the models' metadata; the key hash travels as a parameter.
     return (
         "SELECT c.id, c.name, c.can_read_records, c.is_active, c.key_hash, "  # noqa: S608
+        "c.rate_limit_per_minute, "
         "f.mode, f.latency_ms "
         "FROM (SELECT CAST(%s AS VARCHAR(64)) AS wanted) AS k "
         f"LEFT JOIN {clients} AS c ON c.key_hash = k.wanted "
@@ -80,7 +86,8 @@ def _client_and_fault(digest):
     # (the fault as subqueries) costs about 25 times what SQLite takes to answer it.
     with connection.cursor() as cursor:
         cursor.execute(_client_and_fault_sql(), [digest or ""])
-        client_id, name, can_read, active, key_hash, mode, latency_ms = cursor.fetchone()
+        row = cursor.fetchone()
+    client_id, name, can_read, active, key_hash, own_limit, mode, latency_ms = row
     client = None
     # Looked up by the key's hash, never the key: an index probe on a hash of a 256-bit
     # random value tells nothing usable about other valid keys.
@@ -88,8 +95,8 @@ def _client_and_fault(digest):
         # from_db takes the values in the model's field order.
         client = ApiClient.from_db(
             connection.alias,
-            ["id", "name", "key_hash", "can_read_records", "is_active"],
-            [client_id, name, key_hash, bool(can_read), bool(active)],
+            ["id", "name", "key_hash", "can_read_records", "is_active", "rate_limit_per_minute"],
+            [client_id, name, key_hash, bool(can_read), bool(active), own_limit],
         )
     return client, mode or faults.Mode.NONE, latency_ms or 0
 
@@ -98,24 +105,40 @@ def _read_body(request):
     """Return (the JSON object sent, or None; the ApiError to answer if it is unusable)."""
     try:
         data = json.loads(request.body.decode("utf-8"))
+    except RequestDataTooBig:
+        return None, _invalid({}, "Nội dung yêu cầu quá lớn; hãy chỉ gửi các trường cần thiết.")
     except (UnicodeDecodeError, ValueError):
         return None, _invalid({}, "Nội dung yêu cầu phải là JSON hợp lệ, mã hoá UTF-8.")
+    except RecursionError:
+        # Thousands of nested brackets exhaust the parser's stack before any field is read.
+        return None, _invalid({}, "Nội dung yêu cầu lồng nhau quá sâu; hãy gửi một đối tượng JSON.")
     if not isinstance(data, dict):
         return None, _invalid({}, "Nội dung yêu cầu phải là một đối tượng JSON.")
     return data, None
 
 
+def _storable(text):
+    """Return text without what a database column cannot hold (NUL, lone surrogates)."""
+    # PostgreSQL refuses NUL in text and psycopg cannot encode a lone surrogate: either
+    # would turn a logged refusal into a 500.
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def _clean_text(value):
+    return isinstance(value, str) and "\x00" not in value and _storable(value) == value
+
+
 def _log_text(data, name, max_length):
-    value = data.get(name) if data else None
-    return value[:max_length] if isinstance(value, str) else ""
+    value = data.get(name) if isinstance(data, dict) else None
+    return _storable(value)[:max_length] if isinstance(value, str) else ""
 
 
 def _log_masked_number(data):
-    value = data.get("cccd_number") if data else None
+    value = data.get("cccd_number") if isinstance(data, dict) else None
     if not isinstance(value, str):
         return ""
     # Capped at the column's width; whatever was sent, only a masked form is ever stored.
-    return mask_number(normalize_number(value)[:12])
+    return mask_number(_storable(normalize_number(value))[:12])
 
 
 def _present(data, name):
@@ -141,14 +164,24 @@ def _context_fields(data, errors):
     purpose = data.get("purpose")
     if not isinstance(purpose, str) or not purpose.strip():
         errors["purpose"] = ["Vui lòng nêu mục đích tra cứu (trường purpose)."]
-    elif len(purpose) > PURPOSE_MAX_LENGTH:
-        errors["purpose"] = [f"Mục đích tra cứu dài tối đa {PURPOSE_MAX_LENGTH} ký tự."]
+    elif purpose not in PURPOSES:
+        errors["purpose"] = [
+            "Mục đích tra cứu phải là một mã trong danh sách công bố: "
+            f"{', '.join(PURPOSES)}. Ghi chú thêm, nếu cần, đặt trong trường purpose_note."
+        ]
+    note = data.get("purpose_note")
+    if note is not None and (not _clean_text(note) or len(note) > PURPOSE_NOTE_MAX_LENGTH):
+        errors["purpose_note"] = [
+            f"Ghi chú mục đích phải là chuỗi ký tự dài tối đa {PURPOSE_NOTE_MAX_LENGTH} ký tự, "
+            "không chứa ký tự điều khiển NUL."
+        ]
     requested_by = data.get("requested_by")
     if requested_by is not None and (
-        not isinstance(requested_by, str) or len(requested_by) > REQUESTED_BY_MAX_LENGTH
+        not _clean_text(requested_by) or len(requested_by) > REQUESTED_BY_MAX_LENGTH
     ):
         errors["requested_by"] = [
-            f"Người yêu cầu phải là chuỗi ký tự dài tối đa {REQUESTED_BY_MAX_LENGTH} ký tự."
+            f"Người yêu cầu phải là chuỗi ký tự dài tối đa {REQUESTED_BY_MAX_LENGTH} ký tự, "
+            "không chứa ký tự điều khiển NUL."
         ]
 
 
@@ -222,17 +255,65 @@ def _json(body, status, headers=None):
     return response
 
 
+def _unauthorized():
+    return ApiError(
+        401,
+        "unauthorized",
+        "Thiếu khoá API, khoá không đúng hoặc đã bị vô hiệu hoá.",
+        headers={"WWW-Authenticate": 'Bearer realm="registry"'},
+    )
+
+
+def _rate_limited(seconds):
+    return ApiError(
+        429,
+        "rate_limited",
+        f"Hệ thống của bạn đã gọi quá số lần cho phép trong một phút; vui lòng thử lại sau "
+        f"{seconds} giây.",
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+def _log_anonymous(request, endpoint, refusal):
+    # Without a valid key nobody is accountable for the call: a log line records it, a table
+    # row would let anyone fill the lookup log.
+    logger.warning(
+        "%s status=%s result=%s client=- address=%s",
+        endpoint,
+        refusal.status,
+        refusal.error,
+        request.META.get("REMOTE_ADDR", "-"),
+    )
+    return _json(refusal.body(), refusal.status, refusal.headers)
+
+
+def _answer(client, data, body_error, answer, needs_read_records):
+    """Return (body, result, status, headers, citizen) for a call by a valid key."""
+    try:
+        if needs_read_records and not client.can_read_records:
+            raise ApiError(
+                403,
+                "forbidden",
+                "Hệ thống của bạn không được cấp quyền tra cứu hồ sơ công dân.",
+            )
+        if body_error is not None:
+            raise body_error
+        body, result, citizen = answer(data, client)
+    except ApiError as refusal:
+        return refusal.body(), refusal.error, refusal.status, refusal.headers, None
+    return body, result, 200, {}, citizen
+
+
 def api_endpoint(endpoint, *, needs_read_records=False):
-    """Wrap an answer function with the API's method, fault, auth, body checks and logging."""
+    """Wrap an answer function with the API's method, fault, limit, auth, body checks and log."""
 
     def decorator(answer):
         @csrf_exempt
         @wraps(answer)
         def view(request):
             client, fault_mode, latency_ms = _client_and_fault(_bearer_digest(request))
-            data, body_error = _read_body(request) if request.method == "POST" else (None, None)
-            citizen = None
-            headers = {}
+            if client is not None and not client.is_active:
+                client = None
             try:
                 if request.method != "POST":
                     raise ApiError(
@@ -242,29 +323,27 @@ def api_endpoint(endpoint, *, needs_read_records=False):
                         headers={"Allow": "POST"},
                     )
                 _refuse_for_fault(fault_mode, latency_ms)
-                if client is None or not client.is_active:
-                    raise ApiError(
-                        401,
-                        "unauthorized",
-                        "Thiếu khoá API, khoá không đúng hoặc đã bị vô hiệu hoá.",
-                        headers={"WWW-Authenticate": 'Bearer realm="registry"'},
-                    )
-                if needs_read_records and not client.can_read_records:
-                    raise ApiError(
-                        403,
-                        "forbidden",
-                        "Hệ thống của bạn không được cấp quyền tra cứu hồ sơ công dân.",
-                    )
-                if body_error is not None:
-                    raise body_error
-                body, result, citizen = answer(data)
-                status = 200
+                wait = rate_limit.seconds_refused(client, request.META.get("REMOTE_ADDR"))
+                if wait is not None:
+                    raise _rate_limited(wait)
+                if client is None:
+                    raise _unauthorized()
             except ApiError as refusal:
+                if client is None:
+                    return _log_anonymous(request, endpoint, refusal)
+                data = _read_body(request)[0] if request.method == "POST" else None
                 body, result, status = refusal.body(), refusal.error, refusal.status
-                headers = refusal.headers
+                headers, citizen = refusal.headers, None
+            else:
+                # Read only for a known caller: an anonymous body is never parsed or stored.
+                data, body_error = _read_body(request)
+                body, result, status, headers, citizen = _answer(
+                    client, data, body_error, answer, needs_read_records
+                )
 
             masked = _log_masked_number(data)
             purpose = _log_text(data, "purpose", PURPOSE_MAX_LENGTH)
+            purpose_note = _log_text(data, "purpose_note", PURPOSE_NOTE_MAX_LENGTH)
             requested_by = _log_text(data, "requested_by", REQUESTED_BY_MAX_LENGTH)
             LookupLog.objects.create(
                 client=client,
@@ -272,6 +351,7 @@ def api_endpoint(endpoint, *, needs_read_records=False):
                 endpoint=endpoint,
                 masked_number=masked,
                 purpose=purpose,
+                purpose_note=purpose_note,
                 requested_by=requested_by,
                 result=result,
                 status_code=status,
@@ -282,7 +362,7 @@ def api_endpoint(endpoint, *, needs_read_records=False):
                 endpoint,
                 status,
                 result,
-                client.name if client else "-",
+                client.name,
                 masked or "-",
                 purpose,
                 requested_by,
@@ -294,8 +374,18 @@ def api_endpoint(endpoint, *, needs_read_records=False):
     return decorator
 
 
+def _unknown_number(citizen, cmnd_number):
+    """Name the document number the registry does not know, if any."""
+    if citizen is None:
+        return "cccd_number"
+    known = cmnd_number is None or cmnd_number == citizen.cmnd_number
+    if not known and not Citizen.objects.filter(cmnd_number=cmnd_number).exists():
+        return "cmnd_number"
+    return None
+
+
 @api_endpoint("verify")
-def verify(data):
+def verify(data, client):
     """Compare the attributes sent with the citizen's record; return (body, result, citizen)."""
     errors = {}
     number = _cccd_field(data, errors)
@@ -303,11 +393,21 @@ def verify(data):
     full_name = _optional_full_name(data, errors)
     birth_date = _optional_birth_date(data, errors)
     _context_fields(data, errors)
+    if not client.can_read_records:
+        # With one attribute per call, an overall answer is a per-field verdict again.
+        for name, value in (("full_name", full_name), ("birth_date", birth_date)):
+            if value is None and name not in errors:
+                errors[name] = [
+                    "Khoá chỉ được so khớp phải gửi đủ họ tên và ngày sinh cùng số CCCD."
+                ]
     if errors:
         raise _invalid(errors)
 
     citizen = _find_citizen(number)
     if citizen is None:
+        if not client.can_read_records:
+            body = {"match": False, "citizen_status": None, "unknown_number": "cccd_number"}
+            return body, "not_found", None
         body = {"match": False, "citizen_status": None, "fields": {"cccd_number": "not_found"}}
         return body, "not_found", None
 
@@ -319,12 +419,21 @@ def verify(data):
     if birth_date is not None:
         compared["birth_date"] = birth_date == citizen.birth_date
     mismatched = [_MISMATCH_LOG_NAMES[name] for name, same in compared.items() if not same]
+    # The log keeps the precise reason whatever the caller is told.
+    result = "mismatch:" + ",".join(mismatched) if mismatched else "match"
+    if not client.can_read_records:
+        # A key that may only verify learns one verdict, never which attribute was wrong.
+        body = {
+            "match": not mismatched,
+            "citizen_status": None if mismatched else citizen.status,
+            "unknown_number": _unknown_number(citizen, cmnd_number),
+        }
+        return body, result, citizen
     body = {
         "match": not mismatched,
         "citizen_status": citizen.status,
         "fields": {name: "match" if same else "mismatch" for name, same in compared.items()},
     }
-    result = "mismatch:" + ",".join(mismatched) if mismatched else "match"
     return body, result, citizen
 
 
@@ -337,7 +446,7 @@ def citizen_record(citizen):
 
 
 @api_endpoint("lookup", needs_read_records=True)
-def lookup(data):
+def lookup(data, client):
     """Return the citizen's full record as (body, result, citizen)."""
     errors = {}
     number = _cccd_field(data, errors)

@@ -13,3 +13,9 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Vietnamese pages, or JSON in the registry API's and VNeID's own formats (portal/errors.py).
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"

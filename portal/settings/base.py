@@ -132,6 +132,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "dvc_sessionid"
 CSRF_COOKIE_NAME = "dvc_csrftoken"
+# A failed CSRF check gets the portal's Vietnamese 403 page, not Django's English one.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
@@ -191,6 +193,10 @@ OTP_TOTP_ISSUER = "Cổng DVCQG (thử nghiệm)"
 REGISTRY_BASE_URL = env("REGISTRY_BASE_URL", "http://127.0.0.1:8000/registry/api/v1/")
 REGISTRY_API_KEY = env("REGISTRY_API_KEY", "")
 REGISTRY_TIMEOUT_SECONDS = float(env("REGISTRY_TIMEOUT_SECONDS", "3"))
+# The registry API's own limits, counted in the database across workers (calls per minute).
+# A key with its own limit (ApiClient.rate_limit_per_minute) is held to that one instead.
+REGISTRY_API_RATE_LIMIT_PER_KEY = int(env("REGISTRY_API_RATE_LIMIT_PER_KEY", "60"))
+REGISTRY_API_RATE_LIMIT_PER_ADDRESS = int(env("REGISTRY_API_RATE_LIMIT_PER_ADDRESS", "60"))
 
 # VNeID, reached over HTTP as an OpenID Connect provider (our simulation or another one).
 VNEID_ISSUER = env("VNEID_ISSUER", "http://127.0.0.1:8000/vneid")

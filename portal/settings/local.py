@@ -3,7 +3,11 @@
 from .base import *  # noqa: F403
 from .base import env, env_bool
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off by default so that `make run` shows the portal's own error pages, as production does;
+# DJANGO_DEBUG=1 brings back Django's debug pages. WhiteNoise serves static files either way.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-not-for-production")
 REGISTRY_API_KEY = env("REGISTRY_API_KEY", "dvcr_local_portal_key_for_the_sandbox_only")
 SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", True)

@@ -27,7 +27,7 @@ def test_verify_posts_the_documented_body_with_key_and_timeout(registry):
         cmnd_number=NGA_CMND,
         full_name="Tô Thị Nga",
         birth_date=date(1990, 3, 15),
-        purpose="Liên kết số CCCD với tài khoản Cổng DVCQG",
+        purpose="cccd_linking",
         requested_by="portal-account:42",
     )
 
@@ -41,7 +41,7 @@ def test_verify_posts_the_documented_body_with_key_and_timeout(registry):
         "cmnd_number": NGA_CMND,
         "full_name": "Tô Thị Nga",
         "birth_date": "1990-03-15",
-        "purpose": "Liên kết số CCCD với tài khoản Cổng DVCQG",
+        "purpose": "cccd_linking",
         "requested_by": "portal-account:42",
     }
     assert call.request.headers["Authorization"] == "Bearer dvcr_test_portal_key"
@@ -68,6 +68,17 @@ def test_verify_reports_the_fields_that_did_not_match(registry):
 
     assert result.match is False
     assert result.reason() == "full_name: mismatch"
+
+
+def test_verify_reads_the_overall_answer_a_verify_only_key_gets(registry):
+    registry.post(
+        VERIFY_URL, json={"match": False, "citizen_status": None, "unknown_number": "cccd_number"}
+    )
+
+    result = RegistryClient().verify(cccd_number=NGA_CCCD, purpose="p", requested_by="r")
+
+    assert (result.match, result.fields) == (False, {})
+    assert result.reason() == "cccd_number: not_found"
 
 
 def test_lookup_returns_the_record(registry):

@@ -137,7 +137,7 @@ def test_match_saves_the_cccd_refreshes_identity_and_continues(nga_client, nga, 
         "cmnd_number": NGA_CMND,
         "full_name": "Tô Thị Nga",
         "birth_date": "1990-03-15",
-        "purpose": "Liên kết số CCCD với tài khoản Cổng DVCQG",
+        "purpose": "cccd_linking",
         "requested_by": f"portal-account:{nga.pk}",
     }
     next_page = nga_client.get("/tai-khoan/thong-tin-dinh-danh/").content.decode()

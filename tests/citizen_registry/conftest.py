@@ -9,7 +9,7 @@ from .factories import ApiClientFactory, CitizenFactory
 VERIFY_URL = "/registry/api/v1/citizens/verify"
 LOOKUP_URL = "/registry/api/v1/citizens/lookup"
 OPENAPI_URL = "/registry/api/v1/openapi.json"
-PURPOSE = "Liên kết số CCCD với tài khoản Cổng DVCQG"
+PURPOSE = "cccd_linking"
 
 
 @pytest.fixture
@@ -34,11 +34,15 @@ def reader(db):
 def call_api(client):
     """Return a function that POSTs a JSON body with an optional bearer key."""
 
-    def call(url, body, *, key=None, raw=None, method="post"):
+    def call(url, body, *, key=None, raw=None, method="post", **extra):
         headers = {"authorization": f"Bearer {key}"} if key else {}
         data = raw if raw is not None else json.dumps(body, ensure_ascii=False)
         return getattr(client, method)(
-            url, data=data, content_type="application/json", headers=headers
+            url, data=data, content_type="application/json", headers=headers, **extra
         )
 
     return call
+
+
+# What a verify-only key must send beside the CCCD: the attributes of the `nga` fixture.
+NGA_ATTRIBUTES = {"full_name": "Tô Thị Nga", "birth_date": "1990-05-01"}

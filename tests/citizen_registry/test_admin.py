@@ -9,7 +9,7 @@ from django.urls import reverse
 from citizen_registry.models import ApiClient, FaultInjection, LookupLog
 from tests.admin_helpers import search_list
 
-from .conftest import PURPOSE, VERIFY_URL
+from .conftest import NGA_ATTRIBUTES, PURPOSE, VERIFY_URL
 from .factories import CitizenFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_adding_an_api_client_shows_its_key_once_and_never_its_hash(admin_client
     client = ApiClient.objects.get(name="Hệ thống một cửa tỉnh")
     assert client.can_read_records is True
 
-    body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE}
+    body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE, **NGA_ATTRIBUTES}
     assert call_api(VERIFY_URL, body, key=key).status_code == 200
 
     first_page = admin_client.get(response["Location"]).content.decode()
@@ -89,10 +89,10 @@ def test_adding_an_api_client_shows_its_key_once_and_never_its_hash(admin_client
     assert client.key_hash not in first_page
 
 
-def test_the_add_form_asks_only_for_name_permission_and_reason(admin_client):
+def test_the_add_form_asks_only_for_name_permission_rate_limit_and_reason(admin_client):
     response = admin_client.get(reverse("admin:citizen_registry_apiclient_add"))
     fields = set(response.context["adminform"].form.fields)
-    assert fields == {"name", "can_read_records", "reason"}
+    assert fields == {"name", "can_read_records", "rate_limit_per_minute", "reason"}
 
 
 def test_issuing_a_new_key_from_the_list_shows_it_once_and_revokes_the_old(
@@ -108,7 +108,7 @@ def test_issuing_a_new_key_from_the_list_shows_it_once_and_revokes_the_old(
         },
     )
     key = _key_shown(response)
-    body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE}
+    body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE, **NGA_ATTRIBUTES}
     assert call_api(VERIFY_URL, body, key=verifier.raw_key).status_code == 401
     assert call_api(VERIFY_URL, body, key=key).status_code == 200
 
@@ -116,7 +116,11 @@ def test_issuing_a_new_key_from_the_list_shows_it_once_and_revokes_the_old(
 def test_lookup_logs_are_listed_but_cannot_be_added_changed_or_deleted(
     admin_client, call_api, verifier, nga
 ):
-    call_api(VERIFY_URL, {"cccd_number": nga.cccd_number, "purpose": PURPOSE}, key=verifier.raw_key)
+    call_api(
+        VERIFY_URL,
+        {"cccd_number": nga.cccd_number, "purpose": PURPOSE, **NGA_ATTRIBUTES},
+        key=verifier.raw_key,
+    )
     log = LookupLog.objects.get()
     listing = admin_client.get(reverse("admin:citizen_registry_lookuplog_changelist"))
     assert "0361******45" in listing.content.decode()
@@ -132,7 +136,11 @@ def test_lookup_logs_are_listed_but_cannot_be_added_changed_or_deleted(
 def test_a_lookup_log_page_reads_in_vietnamese_and_shows_no_full_number(
     admin_client, call_api, verifier, nga
 ):
-    call_api(VERIFY_URL, {"cccd_number": nga.cccd_number, "purpose": PURPOSE}, key=verifier.raw_key)
+    call_api(
+        VERIFY_URL,
+        {"cccd_number": nga.cccd_number, "purpose": PURPOSE, **NGA_ATTRIBUTES},
+        key=verifier.raw_key,
+    )
     log = LookupLog.objects.get()
     page = admin_client.get(
         reverse("admin:citizen_registry_lookuplog_change", args=[log.pk])

@@ -5,12 +5,12 @@ from django.test import Client
 
 from citizen_registry.models import LookupLog
 
-from .conftest import LOOKUP_URL, PURPOSE, VERIFY_URL
+from .conftest import LOOKUP_URL, NGA_ATTRIBUTES, PURPOSE, VERIFY_URL
 from .factories import ApiClientFactory
 
 pytestmark = pytest.mark.django_db
 
-BODY = {"cccd_number": "036190012345", "purpose": PURPOSE}
+BODY = {"cccd_number": "036190012345", "purpose": PURPOSE, **NGA_ATTRIBUTES}
 
 
 def _assert_unauthorized(response):

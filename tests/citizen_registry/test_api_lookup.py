@@ -49,8 +49,10 @@ def test_lookup_of_an_unknown_number_is_404(call_api, reader, nga):
     assert response.json()["message"]
 
 
-def test_a_lookup_costs_three_queries(call_api, reader, nga, django_assert_num_queries):
-    with django_assert_num_queries(3):
-        call_api(
-            LOOKUP_URL, {"cccd_number": nga.cccd_number, "purpose": PURPOSE}, key=reader.raw_key
-        )
+def test_a_lookup_costs_four_queries_key_limit_citizen_and_log(
+    call_api, reader, nga, django_assert_num_queries
+):
+    body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE}
+    call_api(LOOKUP_URL, body, key=reader.raw_key)
+    with django_assert_num_queries(4):
+        call_api(LOOKUP_URL, body, key=reader.raw_key)

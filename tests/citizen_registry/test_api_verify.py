@@ -1,24 +1,36 @@
-"""Verify answers field by field whether what a system knows matches the registry."""
+"""Verify tells a key that may read records the verdict per field, any other key one answer."""
 
 import unicodedata
 from datetime import date
 
 import pytest
 
-from citizen_registry.models import Citizen
+from citizen_registry.models import Citizen, LookupLog
 
-from .conftest import PURPOSE, VERIFY_URL
+from .conftest import NGA_ATTRIBUTES, PURPOSE, VERIFY_URL
 from .factories import CitizenFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def verify(call_api, verifier):
+def verify(call_api, reader):
+    """Verify with a key that may read records: the answer is given field by field."""
+
     def post(**fields):
-        response = call_api(VERIFY_URL, {"purpose": PURPOSE, **fields}, key=verifier.raw_key)
+        response = call_api(VERIFY_URL, {"purpose": PURPOSE, **fields}, key=reader.raw_key)
         assert response.status_code == 200, response.content
         return response.json()
+
+    return post
+
+
+@pytest.fixture
+def verify_only(call_api, verifier):
+    """Verify with a key that may only verify: one overall answer."""
+
+    def post(**fields):
+        return call_api(VERIFY_URL, {"purpose": PURPOSE, **fields}, key=verifier.raw_key)
 
     return post
 
@@ -123,17 +135,93 @@ def test_unknown_request_fields_are_ignored(verify, nga):
     assert answer["fields"] == {"cccd_number": "match"}
 
 
-def test_a_verify_costs_three_queries_key_citizen_and_log(
+def test_a_verify_only_key_gets_one_answer_for_a_full_match(verify_only, nga):
+    response = verify_only(cccd_number=nga.cccd_number, cmnd_number="164438056", **NGA_ATTRIBUTES)
+    assert response.status_code == 200
+    assert response.json() == {"match": True, "citizen_status": "alive", "unknown_number": None}
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"full_name": "Tô Thị Ngà"},
+        {"birth_date": "1990-05-02"},
+        {"birth_date": "1991-01-01"},
+        {"cmnd_number": "164438057"},
+        {"full_name": "Tô Thị Ngà", "birth_date": "1990-05-02"},
+    ],
+)
+def test_a_verify_only_key_cannot_tell_which_attribute_was_wrong(verify_only, nga, wrong):
+    CitizenFactory(cmnd_number="164438057", full_name="Người Khác")
+    body = {"cccd_number": nga.cccd_number, "cmnd_number": "164438056", **NGA_ATTRIBUTES}
+    response = verify_only(**{**body, **wrong})
+    assert response.status_code == 200
+    assert response.json() == {"match": False, "citizen_status": None, "unknown_number": None}
+
+
+def test_a_verify_only_key_learns_nothing_per_field_while_the_log_keeps_the_reason(
+    verify_only, nga
+):
+    verify_only(cccd_number=nga.cccd_number, full_name="Tô Thị Nga", birth_date="1990-05-02")
+    assert LookupLog.objects.get().result == "mismatch:birth"
+
+
+@pytest.mark.parametrize("missing", ["full_name", "birth_date"])
+def test_a_verify_only_key_must_send_name_and_birth_date_so_no_field_is_probed_alone(
+    verify_only, nga, missing
+):
+    body = {"cccd_number": nga.cccd_number, **NGA_ATTRIBUTES}
+    del body[missing]
+    response = verify_only(**body)
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == [missing]
+
+
+def test_a_verify_only_key_is_told_an_unknown_cccd(verify_only, nga):
+    response = verify_only(cccd_number="036190099999", **NGA_ATTRIBUTES)
+    assert response.json() == {
+        "match": False,
+        "citizen_status": None,
+        "unknown_number": "cccd_number",
+    }
+
+
+def test_a_verify_only_key_is_told_a_cmnd_no_citizen_holds(verify_only, nga):
+    response = verify_only(cccd_number=nga.cccd_number, cmnd_number="999999999", **NGA_ATTRIBUTES)
+    assert response.json() == {
+        "match": False,
+        "citizen_status": None,
+        "unknown_number": "cmnd_number",
+    }
+
+
+def test_a_verify_only_key_cannot_enumerate_a_birth_date_field_by_field(verify_only, nga, settings):
+    settings.REGISTRY_API_RATE_LIMIT_PER_KEY = 1000
+    settings.REGISTRY_API_RATE_LIMIT_PER_ADDRESS = 1000
+    answers = set()
+    for month in range(1, 13):
+        response = verify_only(
+            cccd_number=nga.cccd_number,
+            full_name="Không Phải Nga",
+            birth_date=f"1990-{month:02d}-01",
+        )
+        answers.add(response.content)
+    # The right birth date (1990-05-01) with a wrong name reads exactly like every wrong one.
+    assert len(answers) == 1
+
+
+def test_a_verify_costs_four_queries_key_limit_citizen_and_log(
     call_api, verifier, nga, django_assert_num_queries
 ):
-    body = {"cccd_number": nga.cccd_number, "full_name": "Tô Thị Nga", "purpose": PURPOSE}
-    with django_assert_num_queries(3):
+    body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE, **NGA_ATTRIBUTES}
+    call_api(VERIFY_URL, body, key=verifier.raw_key)
+    with django_assert_num_queries(4):
         response = call_api(VERIFY_URL, body, key=verifier.raw_key)
     assert response.status_code == 200
 
 
 def test_answers_are_not_cacheable(call_api, verifier, nga):
-    body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE}
+    body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE, **NGA_ATTRIBUTES}
     response = call_api(VERIFY_URL, body, key=verifier.raw_key)
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Type"] == "application/json"

@@ -1,5 +1,7 @@
 """The OpenAPI document is valid and describes exactly what the views answer."""
 
+import re
+
 import pytest
 from django.urls import resolve
 from openapi_schema_validator import OAS31Validator
@@ -9,7 +11,7 @@ from citizen_registry import views
 from citizen_registry.faults import set_fault
 from citizen_registry.openapi import openapi_document
 
-from .conftest import OPENAPI_URL, PURPOSE, VERIFY_URL
+from .conftest import NGA_ATTRIBUTES, OPENAPI_URL, PURPOSE, VERIFY_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +19,12 @@ BASE = "/registry/api/v1"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 # (path, a way to get that status, request body, key fixture name, fault mode)
+NGA = {"cccd_number": "036190012345", **NGA_ATTRIBUTES}
+# "limit": the fault switch is off and every key is allowed no call at all.
 SCENARIOS = {
-    ("/citizens/verify", "200"): ({"cccd_number": "036190012345"}, "verifier", "none"),
+    ("/citizens/verify", "200"): (NGA, "verifier", "none"),
+    ("/citizens/verify", "429"): (NGA, "verifier", "limit"),
+    ("/citizens/lookup", "429"): ({"cccd_number": "036190012345"}, "reader", "limit"),
     ("/citizens/verify", "400"): ({"cccd_number": "12"}, "verifier", "none"),
     ("/citizens/verify", "401"): ({"cccd_number": "036190012345"}, None, "none"),
     ("/citizens/verify", "500"): ({"cccd_number": "036190012345"}, "verifier", "error"),
@@ -87,8 +93,13 @@ def test_every_documented_status_is_exercised_by_exactly_one_scenario():
 
 
 @pytest.mark.parametrize(("path", "status"), sorted(SCENARIOS))
-def test_each_documented_response_is_what_the_view_answers(request, call_api, nga, path, status):
+def test_each_documented_response_is_what_the_view_answers(
+    request, call_api, nga, settings, path, status
+):
     body, key_fixture, fault = SCENARIOS[(path, status)]
+    if fault == "limit":
+        settings.REGISTRY_API_RATE_LIMIT_PER_KEY = 0
+        fault = "none"
     set_fault(fault)
     key = request.getfixturevalue(key_fixture).raw_key if key_fixture else None
     response = call_api(BASE + path, {**body, "purpose": PURPOSE}, key=key)
@@ -99,7 +110,10 @@ def test_each_documented_response_is_what_the_view_answers(request, call_api, ng
     schema = documented["content"]["application/json"]["schema"]
     OAS31Validator({**schema, "components": document["components"]}).validate(response.json())
     for header, spec in documented.get("headers", {}).items():
-        assert response[header] == spec["schema"]["const"]
+        if "const" in spec["schema"]:
+            assert response[header] == spec["schema"]["const"]
+        else:
+            assert re.fullmatch(spec["schema"]["pattern"], response[header])
 
 
 def test_the_documented_request_examples_are_accepted(call_api, verifier, nga):
@@ -122,10 +136,31 @@ def test_the_documented_examples_satisfy_their_own_schemas():
             OAS31Validator(content["schema"]).validate(content["example"])
 
 
-def test_a_not_found_verify_answer_matches_the_response_schema(call_api, verifier):
+@pytest.mark.parametrize(
+    ("key_fixture", "expected"),
+    [
+        ("reader", {"fields": {"cccd_number": "not_found"}}),
+        ("verifier", {"unknown_number": "cccd_number"}),
+    ],
+)
+def test_a_not_found_verify_answer_matches_the_response_schema(
+    request, call_api, key_fixture, expected
+):
     document = openapi_document()
-    body = {"cccd_number": "036190099999", "purpose": PURPOSE}
-    answer = call_api(VERIFY_URL, body, key=verifier.raw_key).json()
+    body = {"cccd_number": "036190099999", "purpose": PURPOSE, **NGA_ATTRIBUTES}
+    key = request.getfixturevalue(key_fixture).raw_key
+    answer = call_api(VERIFY_URL, body, key=key).json()
     schema = {"$ref": "#/components/schemas/VerifyResponse", "components": document["components"]}
     OAS31Validator(schema).validate(answer)
-    assert answer["fields"] == {"cccd_number": "not_found"}
+    assert answer.items() >= expected.items()
+
+
+def test_the_purpose_codes_are_published_in_the_document():
+    purpose = openapi_document()["components"]["schemas"]["VerifyRequest"]["properties"]["purpose"]
+    assert set(purpose["enum"]) == {
+        "cccd_linking",
+        "identity_refresh",
+        "identity_verification",
+        "public_service",
+        "integration_test",
+    }

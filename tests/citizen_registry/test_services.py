@@ -7,7 +7,7 @@ import pytest
 from citizen_registry.models import ApiClient
 from citizen_registry.services import create_api_client, ensure_api_client, issue_new_key
 
-from .conftest import PURPOSE, VERIFY_URL
+from .conftest import NGA_ATTRIBUTES, PURPOSE, VERIFY_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,6 @@ def test_ensure_refuses_a_key_already_held_by_another_client():
 def test_a_new_key_replaces_the_old_one_at_once(call_api, nga):
     client, old_key = create_api_client(name="A", can_read_records=False)
     new_key = issue_new_key(client=client)
-    body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE}
+    body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE, **NGA_ATTRIBUTES}
     assert call_api(VERIFY_URL, body, key=old_key).status_code == 401
     assert call_api(VERIFY_URL, body, key=new_key).status_code == 200

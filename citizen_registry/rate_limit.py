@@ -1,0 +1,74 @@
+"""The API's rate limit: calls per key and per address in each minute, counted in the database.
+
+The counters live in one table so that every gunicorn worker (and every machine sharing the
+database) sees the same numbers; one upsert per call increments them atomically.
+"""
+
+import math
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from .models import RateCounter
+
+WINDOW_SECONDS = 60
+
+
+def _quoted():
+    quote = connection.ops.quote_name
+    return quote(RateCounter._meta.db_table), quote("bucket"), quote("minute"), quote("count")
+
+
+def _increment_sql(rows):
+    table, bucket, minute, count = _quoted()
+    values = ", ".join(["(%s, %s, 1)"] * rows)
+    # Written in SQL because the ORM has no "insert or add one, and tell me the total":
+    # INSERT ... ON CONFLICT DO UPDATE ... RETURNING is one atomic statement on SQLite
+    # (3.35+) and PostgreSQL alike, so two workers can never both read the same count.
+    return (
+        f"INSERT INTO {table} ({bucket}, {minute}, {count}) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT ({bucket}, {minute}) DO UPDATE SET {count} = {table}.{count} + 1 "
+        f"RETURNING {bucket}, {count}"
+    )
+
+
+def _increment(buckets, minute):
+    """Add one call to each bucket in this minute; return {bucket: calls so far}."""
+    params = []
+    for bucket in buckets:
+        params += [bucket, minute]
+    with connection.cursor() as cursor:
+        cursor.execute(_increment_sql(len(buckets)), params)
+        counts = dict(cursor.fetchall())
+        if 1 in counts.values():
+            # A bucket's first call of a minute: time to drop the minutes that are over.
+            table, _, minute_column, _ = _quoted()
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {minute_column} < %s",  # noqa: S608
+                [minute],
+            )
+    return counts
+
+
+def limits_for(client, address):
+    """Return {bucket: calls allowed per minute} for a call by client (or None) from address."""
+    if client is not None and client.rate_limit_per_minute:
+        # A limit set for one system (the portal serves every citizen from one address)
+        # replaces both defaults.
+        return {f"key:{client.pk}": client.rate_limit_per_minute}
+    limits = {f"addr:{address or '-'}"[:64]: settings.REGISTRY_API_RATE_LIMIT_PER_ADDRESS}
+    if client is not None:
+        limits[f"key:{client.pk}"] = settings.REGISTRY_API_RATE_LIMIT_PER_KEY
+    return limits
+
+
+def seconds_refused(client, address):
+    """Count this call; return the seconds to wait (for Retry-After) if it is over a limit."""
+    now = timezone.now().timestamp()
+    minute = int(now // WINDOW_SECONDS)
+    limits = limits_for(client, address)
+    counts = _increment(list(limits), minute)
+    if all(counts[bucket] <= limit for bucket, limit in limits.items()):
+        return None
+    return max(1, math.ceil((minute + 1) * WINDOW_SECONDS - now))
