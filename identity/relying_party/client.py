@@ -190,17 +190,18 @@ class VneidClient:
         Expiry does not matter (RP-Initiated Logout 1.0 §2); a signature by a key VNeID no
         longer publishes, another issuer or another audience would make VNeID refuse it.
         """
-        claims = self._verified_claims(id_token)
+        # The keys as VNeID publishes them now: the cached set may still hold a withdrawn key.
+        claims = self._verified_claims(id_token, fresh_keys=True)
         audiences = claims.get("aud")
         audiences = audiences if isinstance(audiences, list) else [audiences]
         if claims.get("iss") != self.metadata().issuer or self.client_id not in audiences:
             raise InvalidIdToken("claims: not an ID token VNeID issued to this portal")
 
-    def _verified_claims(self, id_token):
-        refreshed = []
+    def _verified_claims(self, id_token, *, fresh_keys=False):
+        refreshed = [True] if fresh_keys else []
 
         def signing_key(token):
-            keys = self.jwks()
+            keys = self.jwks(refresh=fresh_keys)
             kid = token.headers().get("kid")
             if kid and not any(key.kid == kid for key in keys) and not refreshed:
                 # An unknown kid usually means the provider rotated its keys: refetch once.

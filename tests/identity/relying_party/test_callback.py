@@ -200,7 +200,8 @@ def test_unknown_kid_after_rotation_is_accepted_after_one_jwks_refetch(
 ):
     # The portal cached the JWKS before VNeID rotated to a new key.
     log_in_with_vneid(client, vneid)
-    client.post("/dang-xuat/")
+    # The portal session ends without the logout view, which reads the JWKS afresh.
+    client.logout()
     vneid.mock.replace(responses.GET, JWKS_URL, json=jwks(vneid.key, rotated_key))
 
     response = log_in_with_vneid(
@@ -228,7 +229,8 @@ def test_unknown_kid_is_refused_when_the_refetched_jwks_does_not_have_it(
 
 def test_jwks_and_discovery_are_cached_between_logins(client, vneid, nga_linked):
     log_in_with_vneid(client, vneid)
-    client.post("/dang-xuat/")
+    # The portal session ends without the logout view, which reads the JWKS afresh.
+    client.logout()
     log_in_with_vneid(client, vneid)
 
     assert len(vneid.calls_to(JWKS_URL)) == 1

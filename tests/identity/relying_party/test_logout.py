@@ -76,7 +76,6 @@ def test_logout_leaves_out_a_hint_signed_with_a_key_vneid_no_longer_publishes(
     log_in_with_vneid(client, vneid)
     # VNeID rotated its key and stopped publishing the old one: it would refuse the hint.
     vneid.mock.replace(responses.GET, JWKS_URL, json=jwks(rotated_key))
-    cache.clear()
 
     response = client.post("/dang-xuat/")
 
@@ -100,3 +99,12 @@ def test_logout_leaves_out_a_hint_issued_to_another_client(client, vneid, nga_li
     response = client.post("/dang-xuat/")
 
     assert "id_token_hint" not in parse_qs(urlsplit(response["Location"]).query)
+
+
+def test_logout_checks_the_hint_against_the_keys_vneid_publishes_now(client, vneid, nga_linked):
+    log_in_with_vneid(client, vneid)
+
+    client.post("/dang-xuat/")
+
+    # The JWKS cached at login could still hold a key VNeID has withdrawn since.
+    assert len(vneid.calls_to(JWKS_URL)) == 2
