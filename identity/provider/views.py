@@ -1,6 +1,7 @@
 """HTTP endpoints of the simulated VNeID: discovery, JWKS, authorize, token, userinfo."""
 
 import time
+from functools import wraps
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.errors import (
@@ -18,8 +19,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
-    require_POST,
-    require_safe,
 )
 
 from . import faults, keys, login_state, qr, services, throttling
@@ -66,12 +65,32 @@ def _json(data, *, status=200, cache="no-store"):
     return response
 
 
+def json_methods(*methods):
+    """Answer other HTTP methods with 405 in the endpoint's JSON error format."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                description = f"Use {' or '.join(methods)}."
+                response = _json(
+                    {"error": "invalid_request", "error_description": description}, status=405
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def _endpoint(issuer, name):
     return issuer + reverse(name).removeprefix(issuer_path())
 
 
 @allow_any_origin("GET", "HEAD")
-@require_safe
+@json_methods("GET", "HEAD")
 @faults.honours_fault()
 def discovery(request):
     """Describe the provider (OpenID Connect Discovery 1.0): exactly what it supports."""
@@ -104,7 +123,7 @@ def discovery(request):
 
 
 @allow_any_origin("GET", "HEAD")
-@require_safe
+@json_methods("GET", "HEAD")
 @faults.honours_fault()
 def jwks(request):
     """Publish the public signing keys, the active one first."""
@@ -245,7 +264,7 @@ def authorize_cancel(request):
 
 @csrf_exempt
 @never_cache
-@require_POST
+@json_methods("POST")
 def qr_status(request):
     """Tell the waiting login page whether its QR was approved in the app."""
     # Exempt from CSRF: it changes nothing, and the ticket it needs is the page's own secret.
@@ -255,7 +274,7 @@ def qr_status(request):
 
 @csrf_exempt
 @allow_any_origin("POST")
-@require_POST
+@json_methods("POST")
 @faults.honours_fault()
 def token(request):
     """Exchange a code, once, for an access token and an ID token."""
@@ -288,7 +307,7 @@ def _presented_tokens(request):
 
 @csrf_exempt
 @allow_any_origin("GET", "POST")
-@require_http_methods(["GET", "POST"])
+@json_methods("GET", "POST")
 @faults.honours_fault()
 def userinfo(request):
     """Return the claims the bearer token's scope releases."""

@@ -132,6 +132,7 @@ def _request_strategy(valid_authorize, values):
         endpoint("jwks", "get"),
         endpoint("jwks", "head"),
         endpoint("qr_status", "post"),
+        *(endpoint(name, method) for name in JSON_ENDPOINTS for method in ("put", "delete")),
         endpoint("app_home", "post"),
         endpoint("app_scan", "get", path=scan_paths),
         endpoint("app_scan", "post", path=scan_paths),
@@ -152,6 +153,8 @@ def _send(browser, method, path, data, headers):
 
 def _assert_answer_in_format(name, method, response):
     assert response.status_code < 500, response.content[:300]
+    if name in JSON_ENDPOINTS and method in ("put", "delete"):
+        assert response.status_code == 405
     if name in JSON_ENDPOINTS and method != "head" and response.status_code >= 400:
         assert response["Content-Type"].startswith("application/json")
         body = json.loads(response.content)
@@ -181,3 +184,11 @@ def test_vneid_endpoints_answer_every_input_without_a_server_error(db, nga, rp, 
     every_request()
     print(f"\nVNeID endpoints: {len(tried)} distinct requests, none answered 5xx")
     assert len(tried) > EXAMPLES // 2
+
+
+def test_json_endpoints_refuse_other_methods_in_json(client, db):
+    response = client.get(reverse("vneid:token"))
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response.json()["error"] == "invalid_request"
