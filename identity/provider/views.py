@@ -16,10 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import (
-    require_GET,
-    require_http_methods,
-)
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import faults, keys, login_state, qr, services, throttling
 from .claims import (
