@@ -52,6 +52,8 @@ def parse_logout_request(params, *, issuer):
     hint = params.get("id_token_hint")
     claims = verify_id_token_hint(hint, issuer=issuer) if hint else None
     client_id = params.get("client_id")
+    if client_id and "\x00" in client_id:
+        raise LogoutRequestInvalid("Dịch vụ yêu cầu đăng xuất chưa được đăng ký với VNeID.")
     if claims is not None:
         audiences = _audiences(claims)
         if client_id and client_id not in audiences:

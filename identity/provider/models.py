@@ -144,6 +144,10 @@ class AuthorizationCode(models.Model, AuthorizationCodeMixin):
     code_hash = models.CharField(max_length=64, unique=True)
     client = models.ForeignKey(OidcClient, on_delete=models.CASCADE)
     account = models.ForeignKey(VneidAccount, on_delete=models.CASCADE)
+    # The browser login it was issued in: ending that login revokes the tokens issued from it.
+    login = models.ForeignKey(
+        "LoginSession", on_delete=models.SET_NULL, null=True, blank=True, related_name="codes"
+    )
     redirect_uri = models.CharField(max_length=2000)
     scope = models.CharField(max_length=255)
     nonce = models.CharField(max_length=255, blank=True, default="")

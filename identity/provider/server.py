@@ -5,16 +5,19 @@ required of every client (`plain` refused), ID tokens are signed by exactly the 
 and a code presented twice revokes the tokens issued from it.
 """
 
+import re
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.django_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749 import OAuth2Request, grants
 from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7636.challenge import compare_s256_code_challenge
 from authlib.oidc.core import OpenIDCode, UserInfo
+from authlib.oidc.core.errors import RequestNotSupportedError, RequestURINotSupportedError
 from authlib.oidc.core.grants.util import is_openid_scope
 from authlib.oidc.core.util import create_half_hash
 from django.conf import settings
@@ -26,12 +29,15 @@ from . import hot_path, keys
 from .claims import SCOPES_SUPPORTED, claims_for
 from .digests import secret_digest
 from .models import AccessToken, AuthorizationCode, OidcClient
+from .parameters import is_storable
 from .services import revoke_tokens_of_reused_code
 
 CODE_LIFETIME = timedelta(seconds=60)
 ACCESS_TOKEN_SECONDS = 3600
 ID_TOKEN_SECONDS = 3600
 PKCE_METHOD = "S256"
+RESPONSE_MODE = "query"
+MAX_AGE = re.compile(r"[0-9]{1,10}")
 
 
 def issuer_path():
@@ -79,6 +85,8 @@ class VneidOpenIDCode(OpenIDCode):
     """ID tokens for the code flow, signed with the one active key and carrying acr."""
 
     def exists_nonce(self, nonce, request):
+        if not is_storable(nonce):
+            raise InvalidRequestError("Invalid 'nonce': at most 255 characters, no NUL.")
         return hot_path.nonce_used(request.client.pk, nonce)
 
     def generate_user_info(self, user, scope):
@@ -124,8 +132,23 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
                 redirect_uri=redirect_uri,
                 state=self.request.payload.state,
             )
+        self._refuse_unsupported_parameters(redirect_uri)
         self.validated_redirect_uri = redirect_uri
         return redirect_uri
+
+    def _refuse_unsupported_parameters(self, redirect_uri):
+        # OpenID Connect Core 3.1.2.6: say so rather than ignore what the client relies on.
+        data = self.request.payload.data
+        where = {"redirect_uri": redirect_uri, "state": self.request.payload.state}
+        if "request" in data:
+            raise RequestNotSupportedError(**where)
+        if "request_uri" in data:
+            raise RequestURINotSupportedError(**where)
+        if data.get("response_mode", RESPONSE_MODE) != RESPONSE_MODE:
+            raise InvalidRequestError("Only response_mode=query is supported.", **where)
+        max_age = data.get("max_age")
+        if max_age is not None and not MAX_AGE.fullmatch(max_age):
+            raise InvalidRequestError("'max_age' must be a number of seconds.", **where)
 
     def save_authorization_code(self, code, request):
         data = request.payload.data
@@ -140,6 +163,7 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
                 nonce=data.get("nonce", ""),
                 code_challenge=data["code_challenge"],
                 code_challenge_method=data["code_challenge_method"],
+                login=self.login,
                 auth_time=self.login.auth_time,
                 acr=request.user.acr,
                 amr=self.login.amr,
@@ -184,7 +208,23 @@ class VneidAuthorizationServer(AuthorizationServer):
         self.register_grant(VneidCodeGrant, [S256CodeChallenge(), VneidOpenIDCode()])
 
     def query_client(self, client_id):
+        if "\x00" in client_id:
+            # No client has one, and PostgreSQL would refuse to compare it.
+            return None
         return hot_path.active_client(client_id)
+
+    def create_authorization_response(self, request=None, grant_user=None, grant=None):
+        response = super().create_authorization_response(request, grant_user, grant)
+        return _with_issuer(request, response)
+
+    def handle_error_response(self, request, error):
+        return _with_issuer(request, super().handle_error_response(request, error))
+
+    def create_token_response(self, request=None):
+        if not request.POST.get("grant_type"):
+            error = InvalidRequestError("Missing 'grant_type'.")
+            return self.handle_error_response(request, error)
+        return super().create_token_response(request)
 
     def save_token(self, token, request):
         now = timezone.now()
@@ -199,6 +239,18 @@ class VneidAuthorizationServer(AuthorizationServer):
                 expires_at=now + timedelta(seconds=token["expires_in"]),
             )
         )
+
+
+def _with_issuer(request, response):
+    """Add `iss` to an authorization response redirect (RFC 9207), errors included."""
+    location = response.get("Location") if response.status_code == 302 else None
+    if not location:
+        return response
+    if any(name == "iss" for name, _ in parse_qsl(urlsplit(location).query)):
+        return response
+    uri = request.uri if isinstance(request, OAuth2Request) else request.build_absolute_uri()
+    response["Location"] = add_params_to_uri(location, [("iss", issuer_from_uri(uri))])
+    return response
 
 
 server = VneidAuthorizationServer()

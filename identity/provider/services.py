@@ -269,3 +269,10 @@ def revoke_tokens_of_reused_code(*, code):
         detail=f"{revoked} token(s) revoked",
     )
     return revoked
+
+
+def revoke_tokens_of_login(*, login):
+    """Revoke the access tokens issued in a browser login that the citizen ended."""
+    return AccessToken.objects.filter(
+        authorization_code__login=login, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())

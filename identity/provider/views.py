@@ -1,9 +1,14 @@
 """HTTP endpoints of the simulated VNeID: discovery, JWKS, authorize, token, userinfo."""
 
 import time
+from functools import wraps
 
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import (
+    InvalidClientError,
+    InvalidRequestError,
+    UnsupportedResponseTypeError,
+)
 from authlib.oidc.core.errors import LoginRequiredError
 from django.db import transaction
 from django.http import JsonResponse
@@ -11,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import faults, keys, login_state, qr, throttling
+from . import faults, keys, login_state, qr, services, throttling
 from .claims import (
     ACR_VALUES_SUPPORTED,
     SCOPE_OPENID,
@@ -21,11 +26,13 @@ from .claims import (
     claims_for,
     claims_supported,
 )
+from .cors import allow_any_origin
 from .digests import secret_digest
 from .forms import LoginForm
 from .logout import LogoutRequestInvalid, parse_logout_request
 from .models import AccessToken, VneidAccount
-from .server import PKCE_METHOD, issuer_for, issuer_path, server
+from .parameters import unechoable_authorize_parameter
+from .server import PKCE_METHOD, RESPONSE_MODE, issuer_for, issuer_path, server
 from .services import LoginAttempt, LoginRefused, authenticate_password
 
 # What the citizen reads when a request cannot be sent back to the service that made it.
@@ -41,17 +48,46 @@ ERROR_PAGE_MESSAGES = {
 DEFAULT_ERROR_PAGE_MESSAGE = "Yêu cầu đăng nhập không hợp lệ."
 
 
+# Which error a malformed parameter stands for on VNeID's own error page.
+MALFORMED_PARAMETER_ERRORS = {
+    "client_id": InvalidClientError.error,
+    "redirect_uri": InvalidRequestError.error,
+    "response_type": UnsupportedResponseTypeError.error,
+}
+
+
 def _json(data, *, status=200, cache="no-store"):
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = cache
     return response
 
 
+def json_methods(*methods):
+    """Answer other HTTP methods with 405 in the endpoint's JSON error format."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                description = f"Use {' or '.join(methods)}."
+                response = _json(
+                    {"error": "invalid_request", "error_description": description}, status=405
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def _endpoint(issuer, name):
     return issuer + reverse(name).removeprefix(issuer_path())
 
 
-@require_GET
+@allow_any_origin("GET", "HEAD")
+@json_methods("GET", "HEAD")
 @faults.honours_fault()
 def discovery(request):
     """Describe the provider (OpenID Connect Discovery 1.0): exactly what it supports."""
@@ -65,7 +101,7 @@ def discovery(request):
         "end_session_endpoint": _endpoint(issuer, "vneid:end_session"),
         "scopes_supported": list(SCOPES_SUPPORTED),
         "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
+        "response_modes_supported": [RESPONSE_MODE],
         "grant_types_supported": ["authorization_code"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": [keys.ALGORITHM],
@@ -78,11 +114,13 @@ def discovery(request):
         "request_parameter_supported": False,
         "request_uri_parameter_supported": False,
         "ui_locales_supported": ["vi"],
+        "authorization_response_iss_parameter_supported": True,
     }
     return _json(document, cache="public, max-age=300")
 
 
-@require_GET
+@allow_any_origin("GET", "HEAD")
+@json_methods("GET", "HEAD")
 @faults.honours_fault()
 def jwks(request):
     """Publish the public signing keys, the active one first."""
@@ -90,10 +128,10 @@ def jwks(request):
     return _json(keys.public_jwks(), cache="public, max-age=300")
 
 
-def _error_page(request, error):
-    message = ERROR_PAGE_MESSAGES.get(error.error, DEFAULT_ERROR_PAGE_MESSAGE)
+def _error_page(request, error_code):
+    message = ERROR_PAGE_MESSAGES.get(error_code, DEFAULT_ERROR_PAGE_MESSAGE)
     # Only the error code: the description may echo attacker-chosen text such as the URI.
-    context = {"message": message, "error": error.error}
+    context = {"message": message, "error": error_code}
     return render(request, "vneid/error.html", context, status=400)
 
 
@@ -101,20 +139,23 @@ def _oauth_error(request, error):
     """Send an error back to a validated redirect URI, or show it when there is none."""
     if error.redirect_uri:
         return server.handle_error_response(request, error)
-    return _error_page(request, error)
+    return _error_page(request, error.error)
 
 
 def _login_is_too_old(grant, login):
+    # The grant's validation made sure max_age, if present, is a number of seconds.
     max_age = grant.request.payload.data.get("max_age")
     if max_age is None:
         return False
-    try:
-        seconds = int(max_age)
-    except ValueError:
-        raise InvalidRequestError(
-            "Invalid 'max_age'.", redirect_uri=grant.redirect_uri, state=grant.request.payload.state
-        ) from None
-    return time.time() - login.auth_time.timestamp() > seconds
+    return time.time() - login.auth_time.timestamp() > int(max_age)
+
+
+def _malformed_request_page(request):
+    """Refuse, on VNeID's page, a request whose client or redirect URI cannot be trusted."""
+    name = unechoable_authorize_parameter(request.GET)
+    if name is None:
+        return None
+    return _error_page(request, MALFORMED_PARAMETER_ERRORS[name])
 
 
 def _cancel_url(request):
@@ -182,6 +223,9 @@ def _qr_login(request, grant):
 @faults.honours_fault(page=True)
 def authorize(request):
     """Authenticate the citizen (password, QR, or the live VNeID login) and return a code."""
+    malformed = _malformed_request_page(request)
+    if malformed is not None:
+        return malformed
     login = login_state.current_login(request)
     try:
         grant = server.get_consent_grant(request, end_user=login.account if login else None)
@@ -205,6 +249,9 @@ def authorize(request):
 @require_GET
 def authorize_cancel(request):
     """Return `access_denied` to the service: the citizen chose "Huỷ"."""
+    malformed = _malformed_request_page(request)
+    if malformed is not None:
+        return malformed
     try:
         grant = server.get_consent_grant(request, end_user=None)
     except OAuth2Error as error:
@@ -214,7 +261,7 @@ def authorize_cancel(request):
 
 @csrf_exempt
 @never_cache
-@require_POST
+@json_methods("POST")
 def qr_status(request):
     """Tell the waiting login page whether its QR was approved in the app."""
     # Exempt from CSRF: it changes nothing, and the ticket it needs is the page's own secret.
@@ -223,7 +270,8 @@ def qr_status(request):
 
 
 @csrf_exempt
-@require_POST
+@allow_any_origin("POST")
+@json_methods("POST")
 @faults.honours_fault()
 def token(request):
     """Exchange a code, once, for an access token and an ID token."""
@@ -242,18 +290,34 @@ def _bearer_error(status, error=None, description=None):
     return response
 
 
+def _presented_tokens(request):
+    """Return the bearer tokens of the request: header (RFC 6750 2.1) and form body (2.2)."""
+    presented = []
+    scheme, _, header_token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and header_token.strip():
+        presented.append(header_token.strip())
+    content_type = request.content_type or ""
+    if request.method == "POST" and content_type == "application/x-www-form-urlencoded":
+        presented.extend(value for value in request.POST.getlist("access_token") if value)
+    return presented
+
+
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@allow_any_origin("GET", "POST")
+@json_methods("GET", "POST")
 @faults.honours_fault()
 def userinfo(request):
     """Return the claims the bearer token's scope releases."""
     # Written here rather than Authlib's UserInfoEndpoint, which fails with Django's request.
-    scheme, _, raw_token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not raw_token.strip():
+    presented = _presented_tokens(request)
+    if not presented:
         return _bearer_error(401)
+    if len(presented) > 1:
+        # RFC 6750 3.1: more than one way of sending the token is a malformed request.
+        return _bearer_error(400, "invalid_request", "Send the access token one way only.")
     access_token = (
         AccessToken.objects.select_related("account__citizen", "client")
-        .filter(token_hash=secret_digest(raw_token.strip()))
+        .filter(token_hash=secret_digest(presented[0]))
         .first()
     )
     if (
@@ -299,5 +363,8 @@ def end_session(request):
         response = redirect(logout.redirect_uri)
     else:
         response = render(request, "vneid/logged_out.html", {"client": logout.client})
-    login_state.end_login(response, request)
+    with transaction.atomic():
+        if login is not None:
+            services.revoke_tokens_of_login(login=login)
+        login_state.end_login(response, request)
     return response

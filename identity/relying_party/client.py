@@ -60,6 +60,7 @@ class ProviderMetadata:
     jwks_uri: str
     userinfo_endpoint: str = ""
     end_session_endpoint: str = ""
+    authorization_response_iss_parameter_supported: bool = False
 
 
 class VneidClient:
@@ -105,6 +106,9 @@ class VneidClient:
                 jwks_uri=document["jwks_uri"],
                 userinfo_endpoint=document.get("userinfo_endpoint") or "",
                 end_session_endpoint=document.get("end_session_endpoint") or "",
+                authorization_response_iss_parameter_supported=(
+                    document.get("authorization_response_iss_parameter_supported") is True
+                ),
             )
         except (KeyError, TypeError) as error:
             cache.delete(key)
@@ -160,23 +164,7 @@ class VneidClient:
     def validate_id_token(self, id_token, *, nonce):
         """Return the claims of an ID token after checking signature, iss, aud, times and nonce."""
         issuer = self.metadata().issuer
-        refreshed = []
-
-        def signing_key(token):
-            keys = self.jwks()
-            kid = token.headers().get("kid")
-            if kid and not any(key.kid == kid for key in keys) and not refreshed:
-                # An unknown kid usually means the provider rotated its keys: refetch once.
-                refreshed.append(kid)
-                keys = self.jwks(refresh=True)
-            return keys
-
-        try:
-            token = jwt.decode(id_token, signing_key, algorithms=list(ID_TOKEN_ALGORITHMS))
-        except (JoseError, ValueError) as error:
-            raise InvalidIdToken(f"signature: {type(error).__name__}: {error}") from error
-
-        claims = token.claims
+        claims = self._verified_claims(id_token)
         registry = JWTClaimsRegistry(
             leeway=CLOCK_LEEWAY_SECONDS,
             iss={"essential": True, "value": issuer},
@@ -195,6 +183,37 @@ class VneidClient:
         if (len(audiences) > 1 or "azp" in claims) and claims.get("azp") != self.client_id:
             raise InvalidIdToken("claims: azp is not this client")
         return claims
+
+    def check_logout_hint(self, id_token):
+        """Raise InvalidIdToken unless VNeID can still verify id_token as a logout hint.
+
+        Expiry does not matter (RP-Initiated Logout 1.0 §2); a signature by a key VNeID no
+        longer publishes, another issuer or another audience would make VNeID refuse it.
+        """
+        # The keys as VNeID publishes them now: the cached set may still hold a withdrawn key.
+        claims = self._verified_claims(id_token, fresh_keys=True)
+        audiences = claims.get("aud")
+        audiences = audiences if isinstance(audiences, list) else [audiences]
+        if claims.get("iss") != self.metadata().issuer or self.client_id not in audiences:
+            raise InvalidIdToken("claims: not an ID token VNeID issued to this portal")
+
+    def _verified_claims(self, id_token, *, fresh_keys=False):
+        refreshed = [True] if fresh_keys else []
+
+        def signing_key(token):
+            keys = self.jwks(refresh=fresh_keys)
+            kid = token.headers().get("kid")
+            if kid and not any(key.kid == kid for key in keys) and not refreshed:
+                # An unknown kid usually means the provider rotated its keys: refetch once.
+                refreshed.append(kid)
+                keys = self.jwks(refresh=True)
+            return keys
+
+        try:
+            token = jwt.decode(id_token, signing_key, algorithms=list(ID_TOKEN_ALGORITHMS))
+        except (JoseError, ValueError) as error:
+            raise InvalidIdToken(f"signature: {type(error).__name__}: {error}") from error
+        return token.claims
 
     def _get_json(self, url, name):
         return self._request("GET", url, name)

@@ -8,6 +8,7 @@ hooks `find_linked_account` and `find_legacy_account`; state changes are in `ser
 
 import base64
 import hashlib
+import json
 import logging
 import re
 import secrets
@@ -24,7 +25,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .client import VneidClient, VneidError, VneidProtocolError
+from .client import InvalidIdToken, VneidClient, VneidError, VneidProtocolError
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,14 @@ class StateMismatch(Exception):
         self.next_url = next_url
 
 
+class IssuerMismatch(Exception):
+    """The authorization response names another issuer, or none where VNeID promised one."""
+
+
+class LevelUnknown(Exception):
+    """The ID token does not say the VNeID account's assurance level (no or unknown acr)."""
+
+
 class InsufficientLevel(Exception):
     """The VNeID account's assurance level is below the one the portal requires."""
 
@@ -72,7 +81,8 @@ class VneidIdentity:
     full_name: str
     birth_date: date | None
     gender: str
-    level: int
+    # None when VNeID did not say: never taken for level 1 or for any other level.
+    level: int | None
 
     def as_session(self):
         """Return the identity as JSON-serialisable data for the session."""
@@ -122,6 +132,25 @@ def s256_challenge(verifier):
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
+def acr_for_level(level):
+    """Return the `acr` value VNeID uses for an assurance level."""
+    return f"vneid:level{level}"
+
+
+def level_request():
+    """Return the parameters asking VNeID for the level the portal needs, and for `acr`.
+
+    A certified provider puts `acr` in the ID token only when asked: by `acr_values`, or as an
+    essential claim (OpenID Connect Core 5.5.1.1). The essential claim names no value, so a
+    level-1 account still comes back and is told how to upgrade.
+    """
+    claims = {"id_token": {"acr": {"essential": True}}}
+    return {
+        "acr_values": acr_for_level(settings.VNEID_REQUIRED_LEVEL),
+        "claims": json.dumps(claims, separators=(",", ":")),
+    }
+
+
 def begin_login(request, *, next_url="", prompt="", client=None):
     """Remember a new pending login in the session; return the authorization URL to go to."""
     with _client(client) as vneid:
@@ -145,6 +174,7 @@ def begin_login(request, *, next_url="", prompt="", client=None):
         "nonce": pending["nonce"],
         "code_challenge": s256_challenge(pending["code_verifier"]),
         "code_challenge_method": "S256",
+        **level_request(),
     }
     if prompt:
         params["prompt"] = prompt
@@ -164,6 +194,21 @@ def take_pending_login(request):
     if not secrets.compare_digest(request.GET.get("state", ""), pending["state"]):
         raise StateMismatch(pending.get("next", ""))
     return pending
+
+
+def check_issuer(request, *, client=None):
+    """Refuse an authorization response from another issuer (RFC 9207, mix-up defence).
+
+    When VNeID announces the `iss` parameter, a response without it is refused too; `iss` is
+    compared whenever it is present.
+    """
+    issuer = request.GET.get("iss")
+    with _client(client) as vneid:
+        metadata = vneid.metadata()
+    if issuer is None and metadata.authorization_response_iss_parameter_supported:
+        raise IssuerMismatch()
+    if issuer is not None and issuer.rstrip("/") != metadata.issuer.rstrip("/"):
+        raise IssuerMismatch()
 
 
 def complete_login(request, pending, *, client=None):
@@ -203,7 +248,7 @@ def identity_from_claims(claims):
         birth = date.fromisoformat(claims["birthdate"]) if claims.get("birthdate") else None
     except (TypeError, ValueError) as error:
         raise VneidProtocolError("birthdate is not YYYY-MM-DD") from error
-    match = ACR_LEVEL.match(str(claims.get("acr") or ""))
+    match = ACR_LEVEL.fullmatch(str(claims.get("acr") or ""))
     return VneidIdentity(
         sub=str(claims["sub"]),
         personal_id_number=number,
@@ -211,12 +256,14 @@ def identity_from_claims(claims):
         full_name=str(claims.get("name") or ""),
         birth_date=birth,
         gender=str(claims.get("gender") or ""),
-        level=int(match.group(1)) if match else 0,
+        level=int(match.group(1)) if match else None,
     )
 
 
 def check_level(identity):
-    """Refuse an identity below settings.VNEID_REQUIRED_LEVEL."""
+    """Refuse an identity below settings.VNEID_REQUIRED_LEVEL, or of an unknown level."""
+    if identity.level is None:
+        raise LevelUnknown()
     if identity.level < settings.VNEID_REQUIRED_LEVEL:
         raise InsufficientLevel(identity.level)
 
@@ -290,22 +337,38 @@ def vneid_id_token(request):
 
 
 def end_session_url(request, id_token, *, client=None):
-    """Return VNeID's RP-initiated logout URL for an ID token, or "" if VNeID cannot say."""
+    """Return VNeID's RP-initiated logout URL for an ID token, or "" if VNeID cannot say.
+
+    A hint VNeID would refuse (its key no longer published, say) is left out: VNeID then asks
+    the citizen to confirm and still returns to the portal, instead of stopping on its error
+    page with the citizen unsure whether they are logged out.
+    """
     try:
         with _client(client) as vneid:
             endpoint = vneid.metadata().end_session_endpoint
+            hint = _acceptable_hint(vneid, id_token) if endpoint else ""
     except VneidError as error:
         logger.warning("VNeID logout skipped: %r", error)
         return ""
     if not endpoint:
         return ""
     params = {
-        "id_token_hint": id_token,
+        "id_token_hint": hint,
         "client_id": settings.VNEID_CLIENT_ID,
         "post_logout_redirect_uri": post_logout_uri(request),
     }
+    params = {name: value for name, value in params.items() if value}
     separator = "&" if "?" in endpoint else "?"
     return f"{endpoint}{separator}{urlencode(params)}"
+
+
+def _acceptable_hint(vneid, id_token):
+    try:
+        vneid.check_logout_hint(id_token)
+    except InvalidIdToken as error:
+        logger.info("VNeID logout without id_token_hint, VNeID would refuse it: %s", error)
+        return ""
+    return id_token
 
 
 def post_logout_uri(request):

@@ -72,6 +72,17 @@ ERROR_PAGES = {
         ),
         400,
     ),
+    "issuer_mismatch": ErrorPage(
+        "Không xác nhận được nơi gửi kết quả đăng nhập",
+        (
+            "Kết quả đăng nhập gửi về Cổng không do hệ thống VNeID mà Cổng đã gửi yêu cầu tới "
+            "cấp (hoặc không cho biết nơi cấp). Để bảo vệ tài khoản của bạn, Cổng không đăng "
+            "nhập.",
+            "Vui lòng bấm “Đăng nhập lại bằng VNeID” để bắt đầu lại. Nếu lỗi vẫn lặp lại, hãy "
+            "liên hệ bộ phận Hỗ trợ của Cổng.",
+        ),
+        400,
+    ),
     "unavailable": ErrorPage(
         "Chưa kết nối được tới VNeID",
         (
@@ -126,6 +137,16 @@ ERROR_PAGES = {
             "dẫn; sau đó mang thẻ CCCD tới cơ quan Công an để được xác thực trực tiếp.",
             "Khi tài khoản đã được duyệt lên mức 2, hãy quay lại đây và đăng nhập bằng VNeID.",
         ),
+    ),
+    "level_unknown": ErrorPage(
+        "Chưa xác định được mức tài khoản định danh điện tử",
+        (
+            "VNeID không cho Cổng biết tài khoản định danh điện tử của bạn là mức 1 hay mức 2, "
+            "nên Cổng chưa thể đăng nhập cho bạn. Tài khoản của bạn không bị thay đổi.",
+            "Vui lòng đăng nhập lại bằng VNeID sau ít phút. Nếu lỗi vẫn lặp lại, hãy đăng nhập "
+            "bằng số CMT/CCCD và mật khẩu, hoặc liên hệ bộ phận Hỗ trợ của Cổng.",
+        ),
+        502,
     ),
     "locked": ErrorPage(
         "Tài khoản đã bị khoá",
@@ -189,6 +210,13 @@ class VneidCallbackView(View):
             logger.warning("VNeID callback with a state that does not match the session")
             return error_page(request, "state_mismatch", next_url=mismatch.next_url)
         next_url = pending.get("next", "")
+        try:
+            flows.check_issuer(request)
+        except flows.IssuerMismatch:
+            logger.warning("VNeID callback from another issuer than VNeID: possible mix-up")
+            return error_page(request, "issuer_mismatch", next_url=next_url)
+        except VneidError as error:
+            return _vneid_failure(request, error, next_url=next_url)
         error = request.GET.get("error")
         if error == "access_denied":
             messages.info(request, CANCELLED_MESSAGE)
@@ -202,6 +230,9 @@ class VneidCallbackView(View):
             return _vneid_failure(request, error, next_url=next_url)
         try:
             flows.check_level(completed.identity)
+        except flows.LevelUnknown:
+            logger.warning("VNeID login refused: the ID token does not state the level (acr)")
+            return error_page(request, "level_unknown", next_url=next_url)
         except flows.InsufficientLevel as refusal:
             logger.info("VNeID login refused: %s", refusal)
             return error_page(request, "level", next_url=next_url)

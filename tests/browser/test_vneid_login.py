@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from accounts.models import AuditEntry
+from identity.provider.keys import active_signing_key, rotate_signing_key, unpublish_signing_key
 from sandbox.personas import PASSWORD, VNEID_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -297,6 +298,29 @@ def test_portal_logout_ends_the_vneid_session_too(page):
     click_vneid_button(page)
     expect_vneid_login_page(page)
     expect(page.get_by_label("Mật khẩu", exact=True)).to_have_value("")
+
+
+def test_logout_ends_on_the_portal_even_when_vneid_would_refuse_the_id_token_hint(page):
+    link_cccd_in_step_3(page)
+    click_vneid_button(page)
+    log_in_at_vneid(page, NGA_CCCD)
+    expect_dossiers(page, NGA_DOSSIERS)
+    # VNeID rotates its key and withdraws the old one: her ID token no longer verifies there.
+    retired = active_signing_key().kid
+    rotate_signing_key()
+    unpublish_signing_key(kid=retired)
+
+    page.get_by_role("button", name="Đăng xuất").click()
+
+    expect(page.get_by_role("heading", name="Đăng xuất khỏi VNeID?")).to_be_visible()
+    page.screens.shot("vneid-asks-without-a-hint")
+    page.get_by_test_id("vneid-logout-form").get_by_role("button", name="Đăng xuất").click()
+    expect(page).to_have_url(f"{page.base_url}/")
+    expect(page.locator("body")).to_contain_text("Bạn đã đăng xuất khỏi Cổng Dịch vụ công Quốc gia")
+    expect_not_logged_in(page)
+    page.screens.shot("logged-out-on-the-portal")
+    click_vneid_button(page)
+    expect_vneid_login_page(page)
 
 
 def test_vneid_outage_switched_in_the_console_gets_a_clear_page(page):

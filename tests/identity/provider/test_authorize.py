@@ -309,3 +309,84 @@ def test_code_is_not_stored_in_clear(client, nga, rp, pkce):
 
     raw = parse_qs(urlsplit(response["Location"]).query)["code"][0]
     assert not AuthorizationCode.objects.filter(code_hash=raw).exists()
+
+
+@pytest.mark.parametrize(
+    "redirect_uri",
+    ["http://127.0.0.1:9999/cb\x00", "http://127.0.0.1:9999/cb\n", REDIRECT_URI + "\n", "ü"],
+)
+def test_redirect_uri_with_control_or_non_ascii_characters_gets_an_error_page(
+    client, nga, rp, pkce, redirect_uri
+):
+    response = client.get(authorize_url(authorize_params(rp, pkce, redirect_uri=redirect_uri)))
+
+    assert response.status_code == 400
+    assert "Location" not in response
+    assert "redirect_uri" in response.content.decode()
+
+
+def test_client_id_with_nul_gets_the_unknown_client_page(client, nga, rp, pkce):
+    response = client.get(authorize_url(authorize_params(rp, pkce, client_id="a\x00b")))
+
+    assert response.status_code == 400
+    assert "chưa được đăng ký với VNeID" in response.content.decode()
+
+
+@pytest.mark.parametrize("nonce", ["a\x00b", "n" * 256])
+def test_unstorable_nonce_is_refused_by_redirect(client, nga, rp, pkce, nonce):
+    response = client.get(authorize_url(authorize_params(rp, pkce, nonce=nonce)))
+
+    query = redirect_query(response)
+    assert query["error"] == "invalid_request"
+    assert query["state"] == "state-123"
+
+
+def test_authorization_response_names_the_issuer(client, nga, rp, pkce):
+    response = submit_login(client, authorize_params(rp, pkce))
+
+    query = redirect_query(response)
+    assert query["iss"] == "http://localhost/vneid"
+    assert "code" in query
+
+
+def test_error_redirect_names_the_issuer_once(client, nga, rp, pkce):
+    response = client.get(authorize_url(authorize_params(rp, pkce, scope="profile")))
+
+    location = response["Location"]
+    assert parse_qs(urlsplit(location).query)["iss"] == ["http://localhost/vneid"]
+
+
+def test_cancel_names_the_issuer(client, nga, rp, pkce):
+    response = client.get(
+        "/vneid/authorize/cancel?" + urlsplit(authorize_url(authorize_params(rp, pkce))).query
+    )
+
+    assert redirect_query(response)["iss"] == "http://localhost/vneid"
+
+
+@pytest.mark.parametrize(
+    ("parameter", "value", "error"),
+    [
+        ("request", "eyJhbGciOiJub25lIn0.e30.", "request_not_supported"),
+        ("request_uri", "https://rp.example/request.jwt", "request_uri_not_supported"),
+        ("response_mode", "form_post", "invalid_request"),
+        ("response_mode", "fragment", "invalid_request"),
+        ("max_age", "abc", "invalid_request"),
+        ("max_age", "-5", "invalid_request"),
+    ],
+)
+def test_unsupported_parameters_are_refused_not_ignored(
+    client, nga, rp, pkce, parameter, value, error
+):
+    response = client.get(authorize_url(authorize_params(rp, pkce, **{parameter: value})))
+
+    query = redirect_query(response)
+    assert query["error"] == error
+    assert query["state"] == "state-123"
+    assert "code" not in query
+
+
+def test_response_mode_query_is_accepted(client, nga, rp, pkce):
+    response = submit_login(client, authorize_params(rp, pkce, response_mode="query"))
+
+    assert "code" in redirect_query(response)

@@ -1,5 +1,6 @@
 """Discovery lists exactly what the provider supports, with absolute endpoint URLs."""
 
+import pytest
 from django.urls import reverse
 from joserfc import jwt
 from joserfc.jwk import KeySet
@@ -46,3 +47,28 @@ def test_id_token_issuer_matches_discovery(client, tokens):
     claims = jwt.decode(tokens["id_token"], jwks, algorithms=["RS256"]).claims
 
     assert claims["iss"] == document["issuer"]
+
+
+def test_discovery_advertises_the_iss_authorization_response_parameter(client, db):
+    document = client.get(reverse("vneid:discovery")).json()
+
+    assert document["authorization_response_iss_parameter_supported"] is True
+    assert document["response_modes_supported"] == ["query"]
+
+
+@pytest.mark.parametrize("name", ["vneid:discovery", "vneid:jwks"])
+def test_head_answers_like_get_without_a_body(client, db, name):
+    get = client.get(reverse(name))
+    head = client.head(reverse(name))
+
+    assert head.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head.content == b""
+
+
+@pytest.mark.parametrize("name", ["vneid:discovery", "vneid:jwks"])
+def test_browser_applications_of_any_origin_may_read_the_metadata(client, db, name):
+    response = client.get(reverse(name), HTTP_ORIGIN="https://spa.example")
+
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response

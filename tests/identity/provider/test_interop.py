@@ -2,6 +2,7 @@
 
 import re
 import secrets
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from authlib.integrations.requests_client import OAuth2Session
@@ -51,6 +52,9 @@ def test_generic_client_completes_the_code_flow_from_the_discovery_url(live_serv
     )
 
     callback = _browser_logs_in(url)
+    # RFC 9207: the response names its issuer, as discovery announces.
+    assert metadata["authorization_response_iss_parameter_supported"] is True
+    assert parse_qs(urlsplit(callback).query)["iss"] == [metadata["issuer"]]
     token = session.fetch_token(
         metadata["token_endpoint"],
         authorization_response=callback,
@@ -72,3 +76,14 @@ def test_generic_client_completes_the_code_flow_from_the_discovery_url(live_serv
     assert userinfo["sub"] == id_token.claims["sub"] == nga.sub
     assert userinfo["personal_id_number"] == NGA_CCCD
     assert userinfo["old_cmnd_number"] == NGA_CMND
+
+    # OpenID Connect Core 5.3.1 / RFC 6750 2.2, pyoidc's default: the token in a POST body.
+    body_session = OAuth2Session(client.client_id, token=token, token_placement="body")
+    request.addfinalizer(body_session.close)
+    posted = body_session.post(
+        metadata["userinfo_endpoint"],
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=TIMEOUT,
+    )
+    assert posted.status_code == 200, posted.text
+    assert posted.json()["sub"] == nga.sub

@@ -1,5 +1,8 @@
 """RP-initiated logout: ends VNeID's login, returns only to registered URIs."""
 
+from urllib.parse import parse_qs, urlsplit
+
+from django.test import Client
 from django.urls import reverse
 from joserfc import jwt
 
@@ -12,7 +15,13 @@ from identity.provider.keys import (
 from identity.provider.login_state import COOKIE_NAME
 from identity.provider.models import LoginSession
 
-from .flows import POST_LOGOUT_URI, authorize_params, authorize_url
+from .flows import (
+    POST_LOGOUT_URI,
+    authorize_params,
+    authorize_url,
+    exchange,
+    log_in_and_get_code,
+)
 
 
 def _logout(client, **params):
@@ -127,3 +136,40 @@ def test_portal_session_cookie_is_untouched_by_vneid_logout(client, rp, tokens):
 
     assert "dvc_sessionid" not in response.cookies
     assert response.status_code == 200
+
+
+def _userinfo_status(client, access_token):
+    return client.get(
+        reverse("vneid:userinfo"), HTTP_AUTHORIZATION=f"Bearer {access_token}"
+    ).status_code
+
+
+def test_logout_revokes_the_access_tokens_issued_in_that_login(client, rp, pkce, tokens):
+    # A second service logged in through the same VNeID login, without the password again.
+    sso = client.get(authorize_url(authorize_params(rp, pkce, nonce="n2")))
+    code = parse_qs(urlsplit(sso["Location"]).query)["code"][0]
+    second = exchange(client, rp, code, pkce.verifier)
+    assert _userinfo_status(client, second.json()["access_token"]) == 200
+
+    _logout(client, id_token_hint=tokens["id_token"], post_logout_redirect_uri=POST_LOGOUT_URI)
+
+    assert _userinfo_status(client, tokens["access_token"]) == 401
+    assert _userinfo_status(client, second.json()["access_token"]) == 401
+
+
+def test_logout_leaves_the_tokens_of_another_browser_login_usable(client, nga, rp, pkce, tokens):
+    other_browser = Client(HTTP_HOST="localhost")
+    code = log_in_and_get_code(other_browser, rp, pkce, nonce="other-browser")
+    other_token = exchange(other_browser, rp, code, pkce.verifier).json()["access_token"]
+
+    _logout(client, id_token_hint=tokens["id_token"])
+
+    assert _userinfo_status(client, tokens["access_token"]) == 401
+    assert _userinfo_status(other_browser, other_token) == 200
+
+
+def test_logout_with_nul_in_client_id_gets_an_error_page(client, db):
+    response = _logout(client, client_id="a\x00b", post_logout_redirect_uri=POST_LOGOUT_URI)
+
+    assert response.status_code == 400
+    assert "chưa được đăng ký với VNeID" in response.content.decode()

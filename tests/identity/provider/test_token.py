@@ -132,3 +132,54 @@ def test_token_endpoint_refuses_get(client):
 def test_access_token_is_not_stored_in_clear(tokens):
     assert not AccessToken.objects.filter(token_hash=tokens["access_token"]).exists()
     assert tokens["expires_in"] == 3600
+
+
+def test_missing_grant_type_is_an_invalid_request(client, nga, rp, pkce):
+    code = log_in_and_get_code(client, rp, pkce)
+
+    response = client.post(
+        reverse("vneid:token"),
+        {"code": code, "client_id": rp.client_id, "client_secret": rp.secret},
+    )
+
+    assert _error(response) == "invalid_request"
+
+
+def test_client_id_with_nul_is_an_unknown_client(client, db):
+    response = client.post(
+        reverse("vneid:token"),
+        {
+            "grant_type": "authorization_code",
+            "code": "c",
+            "client_id": "a\x00",
+            "client_secret": "x",
+        },
+    )
+
+    assert _error(response) == "invalid_client"
+
+
+def test_token_answers_carry_cors_for_browser_applications(client, nga, rp, pkce):
+    code = log_in_and_get_code(client, rp, pkce)
+
+    answer = exchange(client, rp, code, pkce.verifier)
+    refusal = client.post(reverse("vneid:token"), {"grant_type": "password"})
+
+    assert answer["Access-Control-Allow-Origin"] == "*"
+    assert refusal["Access-Control-Allow-Origin"] == "*"
+
+
+def test_token_answers_the_cors_preflight(client, db):
+    response = client.options(
+        reverse("vneid:token"),
+        HTTP_ORIGIN="https://spa.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
+    )
+
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in response["Access-Control-Allow-Methods"]
+    assert {"authorization", "content-type"} <= {
+        header.strip().lower() for header in response["Access-Control-Allow-Headers"].split(",")
+    }

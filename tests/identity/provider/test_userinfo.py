@@ -1,6 +1,7 @@
 """Userinfo: the bearer token's scope decides the claims; bad tokens get RFC 6750 answers."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -92,3 +93,66 @@ def test_userinfo_refuses_a_token_of_a_deactivated_client(client, rp, tokens):
     OidcClient.objects.filter(client_id=rp.client_id).update(is_active=False)
 
     assert _userinfo(client, tokens["access_token"]).status_code == 401
+
+
+def _form_post(client, data, **headers):
+    # RFC 6750 2.2: the form-encoded body, not multipart (the test client's default).
+    return client.post(
+        reverse("vneid:userinfo"),
+        urlencode(data),
+        content_type="application/x-www-form-urlencoded",
+        **headers,
+    )
+
+
+def test_userinfo_accepts_the_token_in_a_post_form_body(client, nga, tokens):
+    response = _form_post(client, {"access_token": tokens["access_token"]})
+
+    assert response.status_code == 200
+    assert response.json()["sub"] == nga.sub
+
+
+def test_userinfo_refuses_an_unknown_token_in_the_form_body(client, db):
+    response = _form_post(client, {"access_token": "not-a-token"})
+
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_token"
+
+
+def test_userinfo_refuses_a_token_sent_two_ways_at_once(client, tokens):
+    response = _form_post(
+        client,
+        {"access_token": tokens["access_token"]},
+        HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_request"
+
+
+def test_userinfo_ignores_a_token_in_the_query_string(client, tokens):
+    response = client.get(reverse("vneid:userinfo"), {"access_token": tokens["access_token"]})
+
+    assert response.status_code == 401
+
+
+def test_userinfo_answers_carry_cors_and_expose_the_challenge(client, tokens):
+    answer = _userinfo(client, tokens["access_token"])
+    refusal = client.get(reverse("vneid:userinfo"))
+
+    assert answer["Access-Control-Allow-Origin"] == "*"
+    assert refusal["Access-Control-Allow-Origin"] == "*"
+    assert "WWW-Authenticate" in refusal["Access-Control-Expose-Headers"]
+
+
+def test_userinfo_answers_the_cors_preflight(client, db):
+    response = client.options(
+        reverse("vneid:userinfo"),
+        HTTP_ORIGIN="https://spa.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization",
+    )
+
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in response["Access-Control-Allow-Headers"]

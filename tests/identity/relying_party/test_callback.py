@@ -1,6 +1,7 @@
 """The callback: the exact token exchange, ID token validation, state, replay and errors."""
 
 import base64
+import json
 import time
 from urllib.parse import parse_qs
 
@@ -17,12 +18,14 @@ from .conftest import (
     CALLBACK_URL,
     CLIENT_ID,
     CLIENT_SECRET,
+    DISCOVERY_URL,
     ISSUER,
     JWKS_URL,
     NGA_CCCD,
     NGA_SUB,
     TOKEN_URL,
     USERINFO_URL,
+    discovery_document,
     hs256_with_public_key,
     is_logged_in,
     jwks,
@@ -197,7 +200,8 @@ def test_unknown_kid_after_rotation_is_accepted_after_one_jwks_refetch(
 ):
     # The portal cached the JWKS before VNeID rotated to a new key.
     log_in_with_vneid(client, vneid)
-    client.post("/dang-xuat/")
+    # The portal session ends without the logout view, which reads the JWKS afresh.
+    client.logout()
     vneid.mock.replace(responses.GET, JWKS_URL, json=jwks(vneid.key, rotated_key))
 
     response = log_in_with_vneid(
@@ -225,7 +229,8 @@ def test_unknown_kid_is_refused_when_the_refetched_jwks_does_not_have_it(
 
 def test_jwks_and_discovery_are_cached_between_logins(client, vneid, nga_linked):
     log_in_with_vneid(client, vneid)
-    client.post("/dang-xuat/")
+    # The portal session ends without the logout view, which reads the JWKS afresh.
+    client.logout()
     log_in_with_vneid(client, vneid)
 
     assert len(vneid.calls_to(JWKS_URL)) == 1
@@ -298,11 +303,92 @@ def test_level_one_is_refused_with_how_to_upgrade(client, vneid, nga_linked):
     assert not nga_linked.audit_entries.exists()
 
 
-def test_missing_acr_counts_as_below_the_required_level(client, vneid, nga_linked):
-    response = log_in_with_vneid(client, vneid, acr=None)
+@pytest.mark.parametrize("acr", [None, "", "urn:mace:incommon:iap:silver", "vneid:level2x"])
+def test_id_token_without_a_known_acr_is_level_unknown_not_level_one(
+    client, vneid, nga_linked, acr
+):
+    response = log_in_with_vneid(client, vneid, acr=acr)
 
-    assert response.status_code == 403
+    assert response.status_code == 502
+    page = response.content.decode()
+    assert 'data-kind="level_unknown"' in page
+    assert "Chưa xác định được mức tài khoản định danh điện tử" in page
+    assert "mức 1" in page and "bằng tài khoản định danh điện tử mức 1" not in page
     assert not is_logged_in(client)
+    assert not nga_linked.audit_entries.exists()
+
+
+def test_level_two_citizen_logs_in_against_a_provider_that_sends_acr_only_when_asked(
+    client, vneid, nga_linked
+):
+    # Like a certified provider (panva's oidc-provider): acr only for acr_values or claims.
+    request = start(client, "/ho-so/")
+    asked = "acr_values" in request or "acr" in json.loads(request.get("claims", "{}")).get(
+        "id_token", {}
+    )
+    claims = nga_claims(nonce=request["nonce"], acr="vneid:level2" if asked else None)
+    vneid.answer_token(sign(claims, vneid.key))
+
+    response = client.get(CALLBACK_PATH, {"code": "code-1", "state": request["state"]})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/ho-so/"
+    assert is_logged_in(client)
+
+
+def _announce_iss_parameter(vneid):
+    vneid.mock.replace(
+        responses.GET,
+        DISCOVERY_URL,
+        json={**discovery_document(), "authorization_response_iss_parameter_supported": True},
+    )
+
+
+def test_callback_with_the_announced_iss_logs_in(client, vneid, nga_linked):
+    _announce_iss_parameter(vneid)
+    request = start(client, "/ho-so/")
+    vneid.answer_token(sign(nga_claims(nonce=request["nonce"]), vneid.key))
+
+    response = client.get(
+        CALLBACK_PATH, {"code": "code-1", "state": request["state"], "iss": ISSUER}
+    )
+
+    assert response.status_code == 302
+    assert is_logged_in(client)
+
+
+@pytest.mark.parametrize(
+    ("announced", "iss"),
+    [(True, None), (True, "https://attacker.example/vneid"), (False, "https://attacker.example")],
+)
+def test_callback_from_another_issuer_is_refused_without_calling_vneid(
+    client, vneid, nga_linked, announced, iss
+):
+    if announced:
+        _announce_iss_parameter(vneid)
+    request = start(client, "/ho-so/")
+    params = {"code": "code-1", "state": request["state"]}
+    if iss:
+        params["iss"] = iss
+
+    response = client.get(CALLBACK_PATH, params)
+
+    assert response.status_code == 400
+    assert 'data-kind="issuer_mismatch"' in response.content.decode()
+    assert not vneid.calls_to(TOKEN_URL)
+    assert not is_logged_in(client)
+
+
+def test_error_response_from_another_issuer_is_refused(client, vneid, db):
+    request = start(client, "/ho-so/")
+
+    response = client.get(
+        CALLBACK_PATH,
+        {"error": "access_denied", "state": request["state"], "iss": "https://attacker.example"},
+    )
+
+    assert response.status_code == 400
+    assert 'data-kind="issuer_mismatch"' in response.content.decode()
 
 
 def test_required_level_comes_from_settings(client, vneid, nga_linked, settings):

@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import json
 
 import requests
 import responses
@@ -28,6 +29,8 @@ def test_start_redirects_to_vneid_with_state_nonce_pkce_and_the_callback(client,
         "nonce": pending["nonce"],
         "code_challenge": expected_challenge,
         "code_challenge_method": "S256",
+        "acr_values": "vneid:level2",
+        "claims": '{"id_token":{"acr":{"essential":true}}}',
     }
     # RFC 7636: a verifier of 43 to 128 characters; state and nonce unguessable.
     assert 43 <= len(verifier) <= 128
@@ -101,3 +104,12 @@ def test_login_page_vneid_button_starts_the_flow_keeping_next(client, db):
 
     assert 'href="/dang-nhap/vneid/?next=/ho-so/%3Ftrang%3D2"' in page
     assert "vneid-modal" not in page
+
+
+def test_start_asks_for_the_level_the_settings_require(client, vneid, db, settings):
+    settings.VNEID_REQUIRED_LEVEL = 1
+
+    request = start(client, "/ho-so/")
+
+    assert request["acr_values"] == "vneid:level1"
+    assert json.loads(request["claims"]) == {"id_token": {"acr": {"essential": True}}}
