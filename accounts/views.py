@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, RedirectView, TemplateView
 
 from identity.relying_party import flows as vneid_login
+from portal import login_policy
 
 from . import services
 from .forms import CccdForm, ContactForm, LoginForm, PortalPasswordResetForm, PortalSetPasswordForm
@@ -30,6 +31,11 @@ logger = logging.getLogger(__name__)
 REGISTRY_UNREACHABLE_MESSAGE = (
     "Hiện chưa kết nối được tới Cơ sở dữ liệu Quốc gia về Dân cư. Thông tin của bạn chưa được "
     "cập nhật; vui lòng thử lại sau ít phút."
+)
+VNEID_ONLY_REFUSAL_MESSAGE = (
+    "Từ ngày 01/7/2024, tài khoản định danh điện tử VNeID là tài khoản duy nhất để đăng nhập "
+    "Cổng Dịch vụ công Quốc gia; Cổng không còn đăng nhập bằng số CMT/CCCD và mật khẩu. Vui lòng "
+    "chọn “Đăng nhập bằng VNeID”."
 )
 PASSWORD_RESET_CONTEXT = {"crumbs": ["Quên mật khẩu"]}
 EMPTY_VALUE = "Chưa có thông tin"
@@ -69,6 +75,18 @@ class PortalLoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not login_policy.current().allows_legacy_logins:
+            # Refused before the form runs: no password is checked and no failure counted.
+            return self.render_to_response(
+                self.get_context_data(
+                    form=self.get_form_class()(request),
+                    policy_refusal=VNEID_ONLY_REFUSAL_MESSAGE,
+                ),
+                status=403,
+            )
+        return super().post(request, *args, **kwargs)
 
     def get_redirect_url(self):
         url = super().get_redirect_url()
