@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from accounts.middleware import cccd_not_required
 from citizen_registry import faults as registry_faults
 from identity.provider import faults as vneid_faults
+from portal import login_policy
 
-from .forms import FaultForm
+from .forms import POLICY_FROM_SETTINGS, FaultForm, LoginPolicyForm
 from .models import OutboxMessage
 from .personas import PERSONAS, PERSONAS_BY_KEY, persona_state, reset_persona
 
@@ -49,6 +50,10 @@ def console(request):
         {
             "personas": [persona_state(persona) for persona in PERSONAS],
             "fault_panels": fault_panels,
+            "login_policy_form": LoginPolicyForm(
+                initial={"policy": login_policy.current().value}, prefix="policy"
+            ),
+            "login_policy_setting": settings.PORTAL_LOGIN_POLICY,
             "outbox": OutboxMessage.objects.all()[:20],
             "captcha_test_mode": settings.CAPTCHA_TEST_MODE,
         },
@@ -77,4 +82,21 @@ def switch_fault(request, target):
         return redirect("sandbox:console")
     fault = module.set_fault(form.cleaned_data["mode"], form.cleaned_data["latency_ms"] or 0)
     messages.success(request, f"{label}: {fault.get_mode_display()}.")
+    return redirect("sandbox:console")
+
+
+@sandbox_only
+@require_POST
+def switch_login_policy(request):
+    form = LoginPolicyForm(request.POST, prefix="policy")
+    if not form.is_valid():
+        messages.error(request, "Chính sách đăng nhập không hợp lệ: " + form.errors.as_text())
+        return redirect("sandbox:console")
+    if form.cleaned_data["policy"] == POLICY_FROM_SETTINGS:
+        state = login_policy.clear_override()
+    else:
+        state = login_policy.set_policy(
+            policy=form.cleaned_data["policy"], changed_by="Bàn điều khiển thử nghiệm"
+        )
+    messages.success(request, f"Chính sách đăng nhập của Cổng: {state.label}.")
     return redirect("sandbox:console")
