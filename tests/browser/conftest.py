@@ -48,3 +48,9 @@ def page(chromium, sandbox_server, request):
     page.screens = Screens(page, request.node.name)
     yield page
     context.close()
+
+
+def press_logout(page):
+    """Open the header's user menu ("👤 name ▾") and press "Đăng xuất" in it."""
+    page.get_by_test_id("header-user").click()
+    page.get_by_test_id("user-menu").get_by_role("button", name="Đăng xuất").click()
