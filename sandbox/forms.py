@@ -1,6 +1,7 @@
 from django import forms
 
 from fault_switch.switch import Mode
+from portal import login_policy
 from portal.models import LoginPolicy
 
 # The console's choice that drops the override, so PORTAL_LOGIN_POLICY applies again.
@@ -26,3 +27,16 @@ class LoginPolicyForm(forms.Form):
             (POLICY_FROM_SETTINGS, "Theo cấu hình PORTAL_LOGIN_POLICY (bỏ giá trị chọn ở đây)"),
         ],
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "policy")
+        kwargs.setdefault("initial", {"policy": login_policy.current().value})
+        super().__init__(*args, **kwargs)
+
+    def apply(self):
+        """Switch the portal to the chosen policy; return the policy now in force."""
+        if self.cleaned_data["policy"] == POLICY_FROM_SETTINGS:
+            return login_policy.clear_override()
+        return login_policy.set_policy(
+            policy=self.cleaned_data["policy"], changed_by="Bàn điều khiển thử nghiệm"
+        )

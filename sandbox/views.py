@@ -11,9 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts.middleware import cccd_not_required
 from citizen_registry import faults as registry_faults
 from identity.provider import faults as vneid_faults
-from portal import login_policy
 
-from .forms import POLICY_FROM_SETTINGS, FaultForm, LoginPolicyForm
+from .forms import FaultForm, LoginPolicyForm
 from .models import OutboxMessage
 from .personas import PERSONAS, PERSONAS_BY_KEY, persona_state, reset_persona
 
@@ -50,12 +49,10 @@ def console(request):
         {
             "personas": [persona_state(persona) for persona in PERSONAS],
             "fault_panels": fault_panels,
-            "login_policy_form": LoginPolicyForm(
-                initial={"policy": login_policy.current().value}, prefix="policy"
-            ),
-            "login_policy_setting": settings.PORTAL_LOGIN_POLICY,
             "outbox": OutboxMessage.objects.all()[:20],
             "captcha_test_mode": settings.CAPTCHA_TEST_MODE,
+            "login_policy_form": LoginPolicyForm(),
+            "login_policy_setting": settings.PORTAL_LOGIN_POLICY,
         },
     )
 
@@ -88,15 +85,10 @@ def switch_fault(request, target):
 @sandbox_only
 @require_POST
 def switch_login_policy(request):
-    form = LoginPolicyForm(request.POST, prefix="policy")
+    form = LoginPolicyForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Chính sách đăng nhập không hợp lệ: " + form.errors.as_text())
         return redirect("sandbox:console")
-    if form.cleaned_data["policy"] == POLICY_FROM_SETTINGS:
-        state = login_policy.clear_override()
-    else:
-        state = login_policy.set_policy(
-            policy=form.cleaned_data["policy"], changed_by="Bàn điều khiển thử nghiệm"
-        )
+    state = form.apply()
     messages.success(request, f"Chính sách đăng nhập của Cổng: {state.label}.")
     return redirect("sandbox:console")

@@ -126,6 +126,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
+# Which logins the portal offers (README "Chính sách đăng nhập"): legacy, transition (every
+# login, with a banner asking to link the CCCD) or vneid_only (Nghị định 59/2022, 01/7/2024).
+# The sandbox console can override it at run time.
+PORTAL_LOGIN_POLICY = env("PORTAL_LOGIN_POLICY", "transition")
+if PORTAL_LOGIN_POLICY not in ("legacy", "transition", "vneid_only"):
+    raise ImproperlyConfigured(
+        "PORTAL_LOGIN_POLICY must be legacy, transition or vneid_only, "
+        f"not {PORTAL_LOGIN_POLICY!r}."
+    )
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "dvc_sessionid"
@@ -182,16 +192,6 @@ VNEID_SCOPES = env("VNEID_SCOPES", "openid profile vneid_identity")
 # The assurance level the portal accepts: 2 (verified in person) unless set otherwise.
 VNEID_REQUIRED_LEVEL = int(env("VNEID_REQUIRED_LEVEL", "2"))
 VNEID_TIMEOUT_SECONDS = float(env("VNEID_TIMEOUT_SECONDS", "3"))
-
-# Which logins the portal offers (README "Chính sách đăng nhập"): legacy, transition (every
-# login, with a banner asking to link the CCCD) or vneid_only (Nghị định 59/2022, 01/7/2024).
-# The sandbox console can override it at run time.
-PORTAL_LOGIN_POLICY = env("PORTAL_LOGIN_POLICY", "transition")
-if PORTAL_LOGIN_POLICY not in ("legacy", "transition", "vneid_only"):
-    raise ImproperlyConfigured(
-        "PORTAL_LOGIN_POLICY must be legacy, transition or vneid_only, "
-        f"not {PORTAL_LOGIN_POLICY!r}."
-    )
 
 SANDBOX_ENABLED = False
 DEFAULT_FROM_EMAIL = "Cổng Dịch vụ công Quốc gia <no-reply@dichvucong.example>"
