@@ -146,3 +146,12 @@ def test_home_page_tells_each_policy(client, policy, value, marker):
 
     for other in ('data-testid="policy-banner"', 'data-testid="policy-vneid-only"'):
         assert (other in page) == (other == marker)
+
+
+def test_transition_banner_leaves_out_accounts_that_already_linked(client, policy, an):
+    policy("transition")
+    client.force_login(an)
+
+    page = client.get("/").content.decode()
+
+    assert BANNER not in page
