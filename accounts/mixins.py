@@ -23,7 +23,7 @@ class AccountAreaMixin(LoginRequiredMixin):
     - `account`: the logged-in user (the page's subject);
     - `completed_count`: dossiers with status "completed" ("Hồ sơ đã hoàn thành");
     - `in_progress_count`: dossiers in `Dossier.IN_PROGRESS` ("Hồ sơ đang xử lý");
-    - `account_menu`: the active menu key: "identity", "extended" or "dossiers";
+    - `account_menu`: the active menu key: "account", "identity", "extended" or "dossiers";
     - `crumbs`: list of breadcrumb labels for templates/portal/breadcrumbs.html.
     """
 

@@ -12,12 +12,14 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, RedirectView, TemplateView
+from django.views.generic import FormView, TemplateView
 
 from identity.relying_party import flows as vneid_login
+from portal import login_policy
 
 from . import services
 from .forms import CccdForm, ContactForm, LoginForm, PortalPasswordResetForm, PortalSetPasswordForm
@@ -30,6 +32,11 @@ logger = logging.getLogger(__name__)
 REGISTRY_UNREACHABLE_MESSAGE = (
     "Hiện chưa kết nối được tới Cơ sở dữ liệu Quốc gia về Dân cư. Thông tin của bạn chưa được "
     "cập nhật; vui lòng thử lại sau ít phút."
+)
+VNEID_ONLY_REFUSAL_MESSAGE = (
+    "Từ ngày 01/7/2024, tài khoản định danh điện tử VNeID là tài khoản duy nhất để đăng nhập "
+    "Cổng Dịch vụ công Quốc gia; Cổng không còn đăng nhập bằng số CMT/CCCD và mật khẩu. Vui lòng "
+    "chọn “Đăng nhập bằng VNeID”."
 )
 PASSWORD_RESET_CONTEXT = {"crumbs": ["Quên mật khẩu"]}
 EMPTY_VALUE = "Chưa có thông tin"
@@ -69,6 +76,18 @@ class PortalLoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not login_policy.current().allows_legacy_logins:
+            # Refused before the form runs: no password is checked and no failure counted.
+            return self.render_to_response(
+                self.get_context_data(
+                    form=self.get_form_class()(request),
+                    policy_refusal=VNEID_ONLY_REFUSAL_MESSAGE,
+                ),
+                status=403,
+            )
+        return super().post(request, *args, **kwargs)
 
     def get_redirect_url(self):
         url = super().get_redirect_url()
@@ -213,10 +232,11 @@ class CccdUpdateView(LoginRequiredMixin, FormView):
         return url
 
 
-class AccountHomeView(LoginRequiredMixin, RedirectView):
-    """ "/tai-khoan/" opens the identity page."""
+class AccountHomeView(AccountAreaMixin, TemplateView):
+    """ "Thông tin cá nhân" in the header menu: the account area's overview and its pages."""
 
-    pattern_name = "accounts:identity"
+    template_name = "accounts/account_home.html"
+    account_menu = "account"
 
 
 class IdentityView(AccountAreaMixin, TemplateView):
@@ -229,11 +249,29 @@ class IdentityView(AccountAreaMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         account = self.request.user
         cmnd = account.legacy_cmnd
-        context.update(
-            cmnd_9=cmnd if len(cmnd) == 9 else "",
-            number_12=account.cccd_number or (cmnd if len(cmnd) == 12 else ""),
-            empty=EMPTY_VALUE,
-        )
+        birth_date = date_format(account.birth_date, "d/m/Y") if account.birth_date else ""
+        # (key, label as in the guide, value, editable here): the registry's rows are refreshed
+        # from it, only the contact rows are edited by the citizen.
+        rows = [
+            ("full_name", "Họ tên", account.full_name, False),
+            ("cmnd_9", "Số CMT (9 số)", cmnd if len(cmnd) == 9 else "", False),
+            (
+                "number_12",
+                "Số CMT/CCCD (12 số)",
+                account.cccd_number or (cmnd if len(cmnd) == 12 else ""),
+                False,
+            ),
+            ("birth_date", "Ngày sinh", birth_date, False),
+            ("phone", "Số điện thoại", account.phone, True),
+            ("gender", "Giới tính", account.get_gender_display(), False),
+            ("place_of_birth", "Nơi sinh", account.place_of_birth, False),
+            ("email", "Email", account.email, True),
+            ("place_of_origin", "Quê Quán", account.place_of_origin, False),
+        ]
+        context["rows"] = [
+            {"key": key, "label": label, "value": value or EMPTY_VALUE, "editable": editable}
+            for key, label, value, editable in rows
+        ]
         return context
 
 

@@ -6,6 +6,9 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Cổng Dịch vụ công Quốc gia"
 
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the officials' two-factor site as the default `admin.site`."""

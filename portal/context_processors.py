@@ -1,6 +1,13 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from . import login_policy
 
 
 def portal(request):
     """Expose what every page's header needs without touching the database."""
-    return {"sandbox_enabled": settings.SANDBOX_ENABLED}
+    return {
+        "sandbox_enabled": settings.SANDBOX_ENABLED,
+        # Lazy: read (from the cache) only by the pages that show it.
+        "login_policy": SimpleLazyObject(login_policy.current),
+    }

@@ -1,6 +1,11 @@
 from django import forms
 
 from fault_switch.switch import Mode
+from portal import login_policy
+from portal.models import LoginPolicy
+
+# The console's choice that drops the override, so PORTAL_LOGIN_POLICY applies again.
+POLICY_FROM_SETTINGS = "setting"
 
 
 class FaultForm(forms.Form):
@@ -10,3 +15,28 @@ class FaultForm(forms.Form):
     latency_ms = forms.IntegerField(
         label="Độ trễ thêm (ms)", min_value=0, max_value=60_000, initial=0, required=False
     )
+
+
+class LoginPolicyForm(forms.Form):
+    """Switch the portal's login policy, or return it to the PORTAL_LOGIN_POLICY setting."""
+
+    policy = forms.ChoiceField(
+        label="Chính sách đăng nhập",
+        choices=[
+            *LoginPolicy.choices,
+            (POLICY_FROM_SETTINGS, "Theo cấu hình PORTAL_LOGIN_POLICY (bỏ giá trị chọn ở đây)"),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "policy")
+        kwargs.setdefault("initial", {"policy": login_policy.current().value})
+        super().__init__(*args, **kwargs)
+
+    def apply(self):
+        """Switch the portal to the chosen policy; return the policy now in force."""
+        if self.cleaned_data["policy"] == POLICY_FROM_SETTINGS:
+            return login_policy.clear_override()
+        return login_policy.set_policy(
+            policy=self.cleaned_data["policy"], changed_by="Bàn điều khiển thử nghiệm"
+        )

@@ -12,7 +12,7 @@ from accounts.middleware import cccd_not_required
 from citizen_registry import faults as registry_faults
 from identity.provider import faults as vneid_faults
 
-from .forms import FaultForm
+from .forms import FaultForm, LoginPolicyForm
 from .models import OutboxMessage
 from .personas import PERSONAS, PERSONAS_BY_KEY, persona_state, reset_persona
 
@@ -51,6 +51,8 @@ def console(request):
             "fault_panels": fault_panels,
             "outbox": OutboxMessage.objects.all()[:20],
             "captcha_test_mode": settings.CAPTCHA_TEST_MODE,
+            "login_policy_form": LoginPolicyForm(),
+            "login_policy_setting": settings.PORTAL_LOGIN_POLICY,
         },
     )
 
@@ -77,4 +79,16 @@ def switch_fault(request, target):
         return redirect("sandbox:console")
     fault = module.set_fault(form.cleaned_data["mode"], form.cleaned_data["latency_ms"] or 0)
     messages.success(request, f"{label}: {fault.get_mode_display()}.")
+    return redirect("sandbox:console")
+
+
+@sandbox_only
+@require_POST
+def switch_login_policy(request):
+    form = LoginPolicyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Chính sách đăng nhập không hợp lệ: " + form.errors.as_text())
+        return redirect("sandbox:console")
+    state = form.apply()
+    messages.success(request, f"Chính sách đăng nhập của Cổng: {state.label}.")
     return redirect("sandbox:console")

@@ -7,6 +7,7 @@ from pathlib import Path
 import bootstrap
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -127,6 +128,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
+
+# Which logins the portal offers (README "Chính sách đăng nhập"): legacy, transition (every
+# login, with a banner asking to link the CCCD) or vneid_only (Nghị định 59/2022, 01/7/2024).
+# The sandbox console can override it at run time.
+PORTAL_LOGIN_POLICY = env("PORTAL_LOGIN_POLICY", "transition")
+if PORTAL_LOGIN_POLICY not in ("legacy", "transition", "vneid_only"):
+    raise ImproperlyConfigured(
+        "PORTAL_LOGIN_POLICY must be legacy, transition or vneid_only, "
+        f"not {PORTAL_LOGIN_POLICY!r}."
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

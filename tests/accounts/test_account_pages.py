@@ -31,8 +31,33 @@ def nga_client(client, linked_nga):
     return client
 
 
-def test_account_home_opens_the_identity_page(nga_client):
-    assert nga_client.get("/tai-khoan/")["Location"] == IDENTITY_URL
+def test_account_home_is_the_account_area_overview_with_its_pages(nga_client):
+    response = nga_client.get("/tai-khoan/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["account_menu"] == "account"
+    assert response.context["crumbs"] == ["Thông tin tài khoản"]
+    assert '<h1 class="h5 mb-0">Thông tin tài khoản</h1>' in page
+    assert "Đã cập nhật — tài khoản được nhận diện khi đăng nhập bằng VNeID" in page
+    for url in (IDENTITY_URL, EXTENDED_URL, "/ho-so/"):
+        assert f'href="{url}"' in page
+
+
+def test_account_menu_holds_the_guide_entries_in_order(nga_client):
+    page = nga_client.get(IDENTITY_URL).content.decode()
+
+    menu = page[page.index('aria-label="Menu tài khoản"') :]
+    entries = [
+        "Thông tin tài khoản",
+        "Thông tin định danh",
+        "Thông tin mở rộng",
+        "Quản lý dịch vụ công",
+        "Hồ sơ của tôi",
+    ]
+    positions = [menu.index(entry) for entry in entries]
+    assert positions == sorted(positions)
+    assert 'href="/tai-khoan/"' in menu
 
 
 @pytest.mark.parametrize("path", ["/tai-khoan/", IDENTITY_URL, CONTACT_URL, EXTENDED_URL])
@@ -52,9 +77,9 @@ def test_identity_page_shows_the_guide_fields_and_buttons(nga_client):
         "Giới tính",
         "Nơi sinh",
         "Email",
-        "Quê quán",
+        "Quê Quán",
     ):
-        assert f'<dt class="col-sm-4">{label}</dt>' in page
+        assert f'<th scope="row">{label}</th>' in page
     for value in ("Tô Thị Nga", NGA_CMND, NGA_CCCD, "15/03/1990", "0912345678", "Nữ"):
         assert value in page
     assert f'action="{REFRESH_URL}"' in page
@@ -300,3 +325,40 @@ def test_menu_names_a_person_without_full_name_by_username(client, db):
     page = client.get(IDENTITY_URL).content.decode()
 
     assert f'data-testid="account-name">{account.username}<' in page
+
+
+def test_identity_rows_carry_edit_marks_that_lead_somewhere_real(nga_client):
+    page = nga_client.get(IDENTITY_URL).content.decode()
+
+    for key, label in (("phone", "Số điện thoại"), ("email", "Email")):
+        assert (
+            f'href="{CONTACT_URL}#id_{key}" title="Sửa {label}" aria-label="Sửa {label}" '
+            f'data-testid="edit-mark-{key}"'
+        ) in page
+    for key, label in (
+        ("full_name", "Họ tên"),
+        ("cmnd_9", "Số CMT (9 số)"),
+        ("number_12", "Số CMT/CCCD (12 số)"),
+        ("birth_date", "Ngày sinh"),
+        ("gender", "Giới tính"),
+        ("place_of_birth", "Nơi sinh"),
+        ("place_of_origin", "Quê Quán"),
+    ):
+        assert (
+            f'type="submit" form="identity-refresh-form" '
+            f'title="Cập nhật {label} từ CSDL Quốc gia về Dân cư"'
+        ) in page, key
+    assert f'action="{REFRESH_URL}" id="identity-refresh-form"' in page
+    assert page.count('class="btn btn-link btn-sm edit-mark"') == 9
+
+
+def test_extended_page_names_the_login_methods_of_the_policy(nga_client, settings):
+    settings.PORTAL_LOGIN_POLICY = "transition"
+    page = nga_client.get(EXTENDED_URL).content.decode()
+    assert "tại thẻ “USB ký số” hoặc “Sim ký số”" in page
+    assert "chưa được mô phỏng" not in page
+
+    settings.PORTAL_LOGIN_POLICY = "vneid_only"
+    page = nga_client.get(EXTENDED_URL).content.decode()
+    assert 'data-testid="login-methods-vneid-only"' in page
+    assert "tại thẻ “USB ký số”" not in page

@@ -62,3 +62,9 @@ def watch_csp_violations(page):
 
     page.on("console", on_console)
     return violations
+
+
+def press_logout(page):
+    """Open the header's user menu ("👤 name ▾") and press "Đăng xuất" in it."""
+    page.get_by_test_id("header-user").click()
+    page.get_by_test_id("user-menu").get_by_role("button", name="Đăng xuất").click()

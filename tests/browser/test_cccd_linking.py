@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 from citizen_registry.faults import set_fault
 from sandbox.personas import PASSWORD
 
+from .conftest import press_logout
+
 pytestmark = pytest.mark.browser
 
 NGA_CMND = "164438056"
@@ -41,7 +43,7 @@ def expect_cccd_screen(page):
 
 
 def log_out(page):
-    page.get_by_role("button", name="Đăng xuất").click()
+    press_logout(page)
     expect(page.get_by_role("banner").get_by_role("link", name="Đăng nhập")).to_be_visible()
 
 

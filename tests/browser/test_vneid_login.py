@@ -11,6 +11,8 @@ from accounts.models import AuditEntry
 from identity.provider.keys import active_signing_key, rotate_signing_key, unpublish_signing_key
 from sandbox.personas import PASSWORD, VNEID_PASSWORD
 
+from .conftest import press_logout
+
 pytestmark = pytest.mark.browser
 
 NGA_CMND = "164438056"
@@ -41,7 +43,7 @@ def link_cccd_in_step_3(page):
 
 
 def log_out(page):
-    page.get_by_role("button", name="Đăng xuất").click()
+    press_logout(page)
     expect(page.get_by_role("banner").get_by_role("link", name="Đăng nhập")).to_be_visible()
 
 
@@ -290,7 +292,7 @@ def test_portal_logout_ends_the_vneid_session_too(page):
     expect_logged_in_as(page, "Tô Thị Nga")
     page.screens.shot("silent-sso-while-vneid-session-lives")
 
-    page.get_by_role("button", name="Đăng xuất").click()
+    press_logout(page)
     expect(page).to_have_url(f"{page.base_url}/")
     expect_not_logged_in(page)
     page.screens.shot("logged-out")

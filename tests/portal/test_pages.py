@@ -67,3 +67,35 @@ def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
     response = client.get(reverse("portal:healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "down"
+
+
+def test_header_user_menu_holds_personal_info_and_a_logout_form(client, db):
+    client.force_login(UserFactory(full_name="Tô Thị Nga", cccd_number="037190612345"))
+
+    page = client.get("/").content.decode()
+
+    header = page[page.index("<header") : page.index("</header>")]
+    assert 'data-bs-toggle="dropdown"' in header
+    assert "Tô Thị Nga</button>" in header
+    menu = header[header.index('data-testid="user-menu"') :]
+    assert '<a class="dropdown-item" href="/tai-khoan/">Thông tin cá nhân</a>' in menu
+    assert '<form method="post" action="/dang-xuat/">' in menu
+    assert '<button class="dropdown-item" type="submit">Đăng xuất</button>' in menu
+    assert menu.index("Thông tin cá nhân") < menu.index("Đăng xuất")
+
+
+def test_navigation_starts_with_a_home_icon_then_the_guide_entries(client, db):
+    page = client.get("/gioi-thieu/").content.decode()
+
+    nav = page[page.index('<nav class="portal-nav">') :]
+    entries = [
+        'href="/" aria-label="Trang chủ"',
+        ">Giới thiệu<",
+        ">Thông tin và dịch vụ<",
+        ">Thanh toán trực tuyến<",
+        ">Phản ánh kiến nghị<",
+        ">Thủ tục hành chính<",
+        ">Hỗ trợ<",
+    ]
+    positions = [nav.index(entry) for entry in entries]
+    assert positions == sorted(positions)

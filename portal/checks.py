@@ -1,0 +1,20 @@
+"""System checks of the portal's own settings."""
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+from .models import LoginPolicy
+
+
+@register()
+def check_login_policy(app_configs, **kwargs):
+    """Refuse a PORTAL_LOGIN_POLICY that is not one of the three policies."""
+    if settings.PORTAL_LOGIN_POLICY in LoginPolicy.values:
+        return []
+    return [
+        Error(
+            f"PORTAL_LOGIN_POLICY is {settings.PORTAL_LOGIN_POLICY!r}.",
+            hint="Use one of: " + ", ".join(LoginPolicy.values) + ".",
+            id="portal.E001",
+        )
+    ]
