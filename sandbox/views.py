@@ -15,6 +15,7 @@ from identity.provider import faults as vneid_faults
 from .forms import FaultForm
 from .models import OutboxMessage
 from .personas import PERSONAS, PERSONAS_BY_KEY, persona_state, reset_persona
+from .usb_tokens import PKCS12_PASSWORD
 
 
 def sandbox_only(view):
@@ -51,6 +52,7 @@ def console(request):
             "fault_panels": fault_panels,
             "outbox": OutboxMessage.objects.all()[:20],
             "captcha_test_mode": settings.CAPTCHA_TEST_MODE,
+            "pkcs12_password": PKCS12_PASSWORD,
         },
     )
 
