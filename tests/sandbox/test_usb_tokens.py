@@ -83,3 +83,20 @@ def test_the_plugin_and_the_downloads_are_off_without_the_sandbox(personas, clie
     settings.SANDBOX_ENABLED = False
     assert client.get(reverse("sandbox:signing_plugin")).status_code == 404
     assert client.get(reverse("sandbox:persona_pkcs12", args=["nga"])).status_code == 404
+
+
+def test_export_certificate_writes_pkcs12_and_prints_the_password(personas, tmp_path, capsys):
+    out = tmp_path / "nga.p12"
+    call_command("export_certificate", "--persona", "nga", "--out", str(out))
+    printed = capsys.readouterr().out
+    assert f"password: {PKCS12_PASSWORD}" in printed
+    assert "UID=CMND:164438056" in printed
+    loaded = pkcs12.load_pkcs12(out.read_bytes(), PKCS12_PASSWORD.encode())
+    assert loaded.cert.certificate.subject.rfc4514_string().endswith("C=VN")
+
+
+def test_export_certificate_refuses_a_persona_without_an_account(personas, tmp_path):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="không có USB ký số"):
+        call_command("export_certificate", "--persona", "hoa", "--out", str(tmp_path / "x"))
