@@ -1,12 +1,20 @@
 from django.urls import path
 
-from . import views
+from . import signature_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("dang-nhap/", views.PortalLoginView.as_view(), name="login"),
     path("dang-xuat/", views.PortalLogoutView.as_view(), name="logout"),
+    path(
+        "dang-nhap/usb-ky-so/", signature_views.UsbLoginStartView.as_view(), name="usb_login_start"
+    ),
+    path(
+        "dang-nhap/usb-ky-so/xac-thuc/",
+        signature_views.UsbLoginVerifyView.as_view(),
+        name="usb_login_verify",
+    ),
     path("quen-mat-khau/", views.PortalPasswordResetView.as_view(), name="password_reset"),
     path(
         "quen-mat-khau/da-gui/",

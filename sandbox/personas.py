@@ -26,6 +26,8 @@ from identity.provider.models import VneidAccount
 from identity.provider.services import ensure_client, ensure_vneid_account
 from portal.models import Dossier
 
+from .usb_tokens import persona_token, reset_usb_token, usb_token_state
+
 PASSWORD = "DvcSandbox@2026"
 VNEID_PASSWORD = "VneidSandbox@2026"
 PORTAL_NAME = "Cổng Dịch vụ công Quốc gia"
@@ -342,6 +344,7 @@ def reset_persona(key):
         ensure_vneid_account(citizen, password=VNEID_PASSWORD, level=persona.vneid_level)
     if persona.account is not None:
         _restore_account(persona, citizen)
+        reset_usb_token(persona)
     return persona
 
 
@@ -368,7 +371,14 @@ def ensure_personas():
                 user__username=persona.account["username"], confirmed=True
             ).exists()
         )
-        if not citizen_exists or account_missing or vneid_missing or official_missing:
+        token_missing = persona.account is not None and persona_token(persona) is None
+        if (
+            not citizen_exists
+            or account_missing
+            or vneid_missing
+            or official_missing
+            or token_missing
+        ):
             reset_persona(persona.key)
             created.append(persona.key)
     return created
@@ -396,6 +406,7 @@ def persona_state(persona):
         "totp_secret": persona.totp_secret,
         "dossiers": account.dossiers.count() if account else 0,
         "vneid": _vneid_state(persona),
+        "usb_token": usb_token_state(persona),
     }
 
 

@@ -15,6 +15,7 @@ from identity.provider import faults as vneid_faults
 from .forms import FaultForm, LoginPolicyForm
 from .models import OutboxMessage
 from .personas import PERSONAS, PERSONAS_BY_KEY, persona_state, reset_persona
+from .usb_tokens import PKCS12_PASSWORD
 
 
 def sandbox_only(view):
@@ -53,6 +54,7 @@ def console(request):
             "captcha_test_mode": settings.CAPTCHA_TEST_MODE,
             "login_policy_form": LoginPolicyForm(),
             "login_policy_setting": settings.PORTAL_LOGIN_POLICY,
+            "pkcs12_password": PKCS12_PASSWORD,
         },
     )
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "citizen_registry",
     "identity.provider",
+    "certificate_authority",
     # Spans the three organisations on purpose: personas, resets and fault injection.
     "sandbox",
 ]
@@ -217,6 +218,21 @@ VNEID_SCOPES = env("VNEID_SCOPES", "openid profile vneid_identity")
 # The assurance level the portal accepts: 2 (verified in person) unless set otherwise.
 VNEID_REQUIRED_LEVEL = int(env("VNEID_REQUIRED_LEVEL", "2"))
 VNEID_TIMEOUT_SECONDS = float(env("VNEID_TIMEOUT_SECONDS", "3"))
+
+# The sandbox CA: where the portal fetches its trust anchor and CRL (over HTTP, like the
+# registry), and the CA's own public address written into the certificates it issues.
+CA_BASE_URL = env("CA_BASE_URL", "http://127.0.0.1:8000/ca/")
+CA_PUBLIC_BASE_URL = env("CA_PUBLIC_BASE_URL", CA_BASE_URL)
+CA_TIMEOUT_SECONDS = float(env("CA_TIMEOUT_SECONDS", "3"))
+# SHA-256 of the root certificate (hex); when set, a fetched root that differs is refused.
+CA_ROOT_SHA256 = env("CA_ROOT_SHA256", "")
+# How long the portal keeps the fetched root and CRL before asking the CA again.
+CA_ROOT_CACHE_SECONDS = int(env("CA_ROOT_CACHE_SECONDS", "3600"))
+CA_CRL_CACHE_SECONDS = int(env("CA_CRL_CACHE_SECONDS", "30"))
+# Signature logins (USB ký số, Sim ký số): a challenge is single-use and lives this long.
+SIGNATURE_CHALLENGE_SECONDS = int(env("SIGNATURE_CHALLENGE_SECONDS", "120"))
+# The signing plugin on the citizen's computer; in the sandbox, a simulated one.
+SIGNING_PLUGIN_URL = env("SIGNING_PLUGIN_URL", "/sandbox/plugin-ky-so/")
 
 SANDBOX_ENABLED = False
 # Persona commands create accounts with published passwords, an official among them.

@@ -15,6 +15,9 @@ VNEID_ISSUER = "http://vneid.test/vneid"
 VNEID_CLIENT_ID = "dvcqg-portal-test"
 VNEID_CLIENT_SECRET = "dvcqg-portal-test-secret"
 VNEID_TIMEOUT_SECONDS = 2
+CA_BASE_URL = "http://ca.test/ca/"
+CA_PUBLIC_BASE_URL = "http://ca.test/ca/"
+CA_TIMEOUT_SECONDS = 2
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -14,6 +14,7 @@ def sandbox_server(live_server, transactional_db, settings):
     """The live server with the portal pointed at its own registry API, personas seeded."""
     settings.REGISTRY_BASE_URL = f"{live_server.url}/registry/api/v1/"
     settings.VNEID_ISSUER = f"{live_server.url}/vneid"
+    settings.CA_BASE_URL = f"{live_server.url}/ca/"
     register_portal(base_urls=[live_server.url])
     ensure_personas()
     return live_server
@@ -35,7 +36,8 @@ class Screens:
     def shot(self, name):
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        # Finish CSS transitions (tab fades) at once, so each shot shows the settled screen.
+        self.page.screenshot(path=str(path), full_page=True, animations="disabled")
         return path
 
 
