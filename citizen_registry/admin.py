@@ -343,7 +343,11 @@ class LookupLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     # The citizen appears by name only (its __str__): the log never shows a full number.
-    fields = (*list_display, _column("citizen", "công dân"))
+    fields = (
+        *list_display,
+        _column("purpose_note", "ghi chú mục đích"),
+        _column("citizen", "công dân"),
+    )
     readonly_fields = fields
 
 

@@ -46,6 +46,14 @@ PAGES = {
     ),
 }
 
+# What a program is told: about the request it made, not about a page.
+JSON_MESSAGES = {
+    400: "Yêu cầu không hợp lệ; vui lòng kiểm tra định dạng yêu cầu rồi gửi lại.",
+    403: "Yêu cầu bị từ chối: không có quyền thực hiện thao tác này.",
+    404: "Không có đường dẫn này; vui lòng xem tài liệu của dịch vụ (OpenAPI, discovery).",
+    500: "Hệ thống gặp lỗi khi xử lý yêu cầu, dữ liệu chưa được lưu; vui lòng thử lại sau.",
+}
+
 # (registry code, VNeID/OAuth code) per status.
 CODES = {
     400: ("invalid_request", "invalid_request"),
@@ -64,12 +72,11 @@ def _json_format(path):
 
 
 def _json_error(kind, status):
-    _, explanation, next_step = PAGES[status]
     registry_code, oauth_code = CODES[status]
     if kind == "registry":
-        body = {"error": registry_code, "message": f"{explanation} {next_step}"}
+        body = {"error": registry_code, "message": JSON_MESSAGES[status]}
     else:
-        body = {"error": oauth_code, "error_description": f"{explanation} {next_step}"}
+        body = {"error": oauth_code, "error_description": JSON_MESSAGES[status]}
     response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     return response

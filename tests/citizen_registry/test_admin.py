@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from citizen_registry.models import ApiClient, FaultInjection, LookupLog
+from citizen_registry.models import ApiClient, FaultInjection, LookupLog, RecordChange
 from tests.admin_helpers import search_list
 
 from .conftest import NGA_ATTRIBUTES, PURPOSE, VERIFY_URL
@@ -163,3 +163,31 @@ def test_only_one_fault_switch_can_be_added(admin_client):
     assert response.status_code == 302
     assert FaultInjection.objects.get().mode == "outage"
     assert admin_client.get(add_url).status_code == 403
+
+
+def test_an_official_gives_a_key_its_own_rate_limit_with_an_audited_reason(admin_client, verifier):
+    response = admin_client.post(
+        reverse("admin:citizen_registry_apiclient_change", args=[verifier.pk]),
+        {
+            "name": verifier.name,
+            "can_read_records": "",
+            "is_active": "on",
+            "rate_limit_per_minute": "600",
+            "reason": "Công văn 34/BCA: hệ thống phục vụ toàn tỉnh",
+        },
+    )
+    assert response.status_code == 302
+    verifier.refresh_from_db()
+    assert verifier.rate_limit_per_minute == 600
+    change = RecordChange.objects.get(api_client=verifier)
+    assert change.changes == {"rate_limit_per_minute": [None, 600]}
+    assert change.reason == "Công văn 34/BCA: hệ thống phục vụ toàn tỉnh"
+
+
+def test_a_lookup_log_page_shows_the_purpose_note(admin_client, call_api, verifier, nga):
+    body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE, **NGA_ATTRIBUTES}
+    call_api(VERIFY_URL, {**body, "purpose_note": "Hồ sơ H36-0001"}, key=verifier.raw_key)
+    log = LookupLog.objects.get()
+    page = admin_client.get(reverse("admin:citizen_registry_lookuplog_change", args=[log.pk]))
+    assert "Ghi chú mục đích" in page.content.decode()
+    assert "Hồ sơ H36-0001" in page.content.decode()

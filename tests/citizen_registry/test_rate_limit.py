@@ -147,3 +147,20 @@ def test_concurrent_calls_on_separate_connections_are_all_counted(verifier):
     assert errors == []
     counts = dict(RateCounter.objects.values_list("bucket", "count"))
     assert counts == {f"key:{verifier.pk}": 100, "addr:10.1.1.1": 100}
+
+
+def test_by_default_the_61st_call_of_a_key_in_a_minute_is_refused(call_api, verifier, body):
+    with time_machine.travel(START, tick=False):
+        statuses = _statuses(call_api, body, verifier.raw_key, 61)
+    assert statuses == [200] * 60 + [429]
+
+
+def test_on_postgresql_the_counters_skip_the_write_ahead_log():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no unlogged tables")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpersistence FROM pg_class WHERE relname = %s",
+            [RateCounter._meta.db_table],
+        )
+        assert cursor.fetchone() == ("u",)

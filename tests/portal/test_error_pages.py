@@ -82,6 +82,7 @@ def test_an_unknown_registry_api_path_is_a_404_in_the_registry_format(client):
     body = response.json()
     assert set(body) == {"error", "message"}
     assert body["error"] == "not_found"
+    assert "đường dẫn" in body["message"]
     assert response["Cache-Control"] == "no-store"
 
 
