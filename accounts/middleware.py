@@ -36,7 +36,7 @@ class CccdRequiredMiddleware:
     authentication middleware loads (session, then account) for them anyway.
     """
 
-    exempt_namespaces = frozenset({"admin", "citizen_registry", "vneid"})
+    exempt_namespaces = frozenset({"admin", "citizen_registry", "vneid", "mobile_operator"})
     exempt_view_modules = ("captcha.", "django.contrib.staticfiles.", "django.views.static")
 
     def __init__(self, get_response):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "citizen_registry",
     "identity.provider",
+    "mobile_operator",
     # Spans the three organisations on purpose: personas, resets and fault injection.
     "sandbox",
 ]
@@ -181,6 +182,13 @@ VNEID_SCOPES = env("VNEID_SCOPES", "openid profile vneid_identity")
 # The assurance level the portal accepts: 2 (verified in person) unless set otherwise.
 VNEID_REQUIRED_LEVEL = int(env("VNEID_REQUIRED_LEVEL", "2"))
 VNEID_TIMEOUT_SECONDS = float(env("VNEID_TIMEOUT_SECONDS", "3"))
+
+# The mobile operator's signing and SMS API, reached over HTTP (Sim ký số, OTP by SMS).
+MOBILE_OPERATOR_BASE_URL = env("MOBILE_OPERATOR_BASE_URL", "http://127.0.0.1:8000/nha-mang/api/v1/")
+MOBILE_OPERATOR_API_KEY = env("MOBILE_OPERATOR_API_KEY", "")
+MOBILE_OPERATOR_TIMEOUT_SECONDS = float(env("MOBILE_OPERATOR_TIMEOUT_SECONDS", "3"))
+# The simulated operator's own side: how long a signing request waits for the subscriber.
+MOBILE_OPERATOR_SIGNING_SECONDS = int(env("MOBILE_OPERATOR_SIGNING_SECONDS", "120"))
 
 SANDBOX_ENABLED = False
 DEFAULT_FROM_EMAIL = "Cổng Dịch vụ công Quốc gia <no-reply@dichvucong.example>"

@@ -15,6 +15,9 @@ VNEID_ISSUER = "http://vneid.test/vneid"
 VNEID_CLIENT_ID = "dvcqg-portal-test"
 VNEID_CLIENT_SECRET = "dvcqg-portal-test-secret"
 VNEID_TIMEOUT_SECONDS = 2
+MOBILE_OPERATOR_BASE_URL = "http://operator.test/nha-mang/api/v1/"
+MOBILE_OPERATOR_API_KEY = "dvcm_test_portal_key"
+MOBILE_OPERATOR_TIMEOUT_SECONDS = 2
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
