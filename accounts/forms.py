@@ -274,3 +274,44 @@ class PortalSetPasswordForm(SetPasswordForm):
             self.user.set_password(password)
             return self.user
         return services.reset_password(account=self.user, new_password=password)
+
+
+class SmsResetRequestForm(forms.Form):
+    """ "Quên mật khẩu?": the login name and the captcha; the code goes to the phone on file."""
+
+    username = forms.CharField(
+        label="Tên đăng nhập",
+        max_length=24,
+        widget=forms.TextInput(
+            attrs={"placeholder": "Nhập CMT/CCCD", "inputmode": "numeric", "autofocus": True}
+        ),
+        error_messages={"required": "Vui lòng nhập tên đăng nhập (số CMT/CCCD)."},
+    )
+    captcha = portal_captcha_field()
+
+    def clean_username(self):
+        return clean_username_number(self.cleaned_data["username"])
+
+
+class OtpForm(forms.Form):
+    """The 6-digit one-time code received by SMS."""
+
+    code = forms.CharField(
+        label="Mã OTP",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "Nhập mã gồm 6 chữ số",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+            }
+        ),
+        error_messages={"required": "Vui lòng nhập mã OTP đã nhận qua tin nhắn SMS."},
+    )
+
+    def clean_code(self):
+        code = normalize_number(self.cleaned_data["code"])
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("Mã OTP gồm đúng 6 chữ số.", code="otp_format")
+        return code

@@ -7,7 +7,16 @@ app_name = "accounts"
 urlpatterns = [
     path("dang-nhap/", views.PortalLoginView.as_view(), name="login"),
     path("dang-xuat/", views.PortalLogoutView.as_view(), name="logout"),
-    path("quen-mat-khau/", views.PortalPasswordResetView.as_view(), name="password_reset"),
+    path("quen-mat-khau/", views.SmsPasswordResetView.as_view(), name="password_reset"),
+    path("quen-mat-khau/nhap-ma/", views.SmsCodeView.as_view(), name="password_reset_code"),
+    path(
+        "quen-mat-khau/mat-khau-moi/", views.SmsNewPasswordView.as_view(), name="password_reset_new"
+    ),
+    path(
+        "quen-mat-khau/email/",
+        views.PortalPasswordResetView.as_view(),
+        name="password_reset_email",
+    ),
     path(
         "quen-mat-khau/da-gui/",
         views.PortalPasswordResetDoneView.as_view(),

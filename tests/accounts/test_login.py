@@ -296,7 +296,7 @@ def test_logout_page_of_an_anonymous_visitor_links_to_login(client, db):
 
 def _request_reset(client, username, email):
     return client.post(
-        "/quen-mat-khau/",
+        "/quen-mat-khau/email/",
         {"username": username, "email": email, "captcha_0": "k", "captcha_1": "PASSED"},
     )
 
@@ -361,8 +361,8 @@ def test_password_reset_of_a_locked_account_sends_nothing(client, db):
     assert mail.outbox == []
 
 
-def test_password_reset_page_shows_its_form(client, db):
-    page = client.get("/quen-mat-khau/").content.decode()
+def test_password_reset_email_page_shows_its_form(client, db):
+    page = client.get("/quen-mat-khau/email/").content.decode()
 
     assert "Quên mật khẩu" in page
     assert 'name="username"' in page
