@@ -22,6 +22,7 @@ from citizen_registry.models import Citizen
 from citizen_registry.services import ensure_api_client
 from identity.provider.models import VneidAccount
 from identity.provider.services import ensure_client, ensure_vneid_account
+from mobile_operator.services import ensure_api_client as ensure_operator_client
 from portal.models import Dossier
 
 PASSWORD = "DvcSandbox@2026"
@@ -405,6 +406,8 @@ def register_portal(*, base_urls):
         ensure_api_client(
             name=PORTAL_NAME, raw_key=settings.REGISTRY_API_KEY, can_read_records=True
         )
+    if settings.MOBILE_OPERATOR_API_KEY:
+        ensure_operator_client(name=PORTAL_NAME, raw_key=settings.MOBILE_OPERATOR_API_KEY)
     if settings.VNEID_CLIENT_ID and settings.VNEID_CLIENT_SECRET:
         bases = [url.rstrip("/") for url in base_urls]
         ensure_client(
