@@ -121,6 +121,8 @@ class AuditEntry(models.Model):
         LOGIN_UNLOCKED = "login_unlocked", "Mở khoá đăng nhập"
         ROLES_CHANGED = "roles_changed", "Thay đổi vai trò cán bộ"
         CSV_EXPORTED = "csv_exported", "Xuất CSV danh sách tài khoản"
+        USB_LOGIN = "usb_login", "Đăng nhập bằng USB ký số"
+        SIM_LOGIN = "sim_login", "Đăng nhập bằng Sim ký số"
 
     class ActorKind(models.TextChoices):
         CITIZEN = "citizen", "Công dân"

@@ -39,6 +39,13 @@ ROLES = {
         "accounts.assign_roles",
         "accounts.export_csv",
         "accounts.view_auditentry",
+        "certificate_authority.view_certificate",
+        "certificate_authority.add_certificate",
+        "certificate_authority.revoke_certificate",
+        "certificate_authority.renew_certificate",
+        "certificate_authority.view_usbtoken",
+        "certificate_authority.unlock_usbtoken",
+        "certificate_authority.view_certificateevent",
     ),
 }
 

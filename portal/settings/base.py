@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "citizen_registry",
     "identity.provider",
     "mobile_operator",
+    "certificate_authority",
     # Spans the three organisations on purpose: personas, resets and fault injection.
     "sandbox",
 ]
@@ -189,6 +190,20 @@ MOBILE_OPERATOR_API_KEY = env("MOBILE_OPERATOR_API_KEY", "")
 MOBILE_OPERATOR_TIMEOUT_SECONDS = float(env("MOBILE_OPERATOR_TIMEOUT_SECONDS", "3"))
 # The simulated operator's own side: how long a signing request waits for the subscriber.
 MOBILE_OPERATOR_SIGNING_SECONDS = int(env("MOBILE_OPERATOR_SIGNING_SECONDS", "120"))
+# The sandbox CA: where the portal fetches its trust anchor and CRL (over HTTP, like the
+# registry), and the CA's own public address written into the certificates it issues.
+CA_BASE_URL = env("CA_BASE_URL", "http://127.0.0.1:8000/ca/")
+CA_PUBLIC_BASE_URL = env("CA_PUBLIC_BASE_URL", CA_BASE_URL)
+CA_TIMEOUT_SECONDS = float(env("CA_TIMEOUT_SECONDS", "3"))
+# SHA-256 of the root certificate (hex); when set, a fetched root that differs is refused.
+CA_ROOT_SHA256 = env("CA_ROOT_SHA256", "")
+# How long the portal keeps the fetched root and CRL before asking the CA again.
+CA_ROOT_CACHE_SECONDS = int(env("CA_ROOT_CACHE_SECONDS", "3600"))
+CA_CRL_CACHE_SECONDS = int(env("CA_CRL_CACHE_SECONDS", "30"))
+# Signature logins (USB ký số, Sim ký số): a challenge is single-use and lives this long.
+SIGNATURE_CHALLENGE_SECONDS = int(env("SIGNATURE_CHALLENGE_SECONDS", "120"))
+# The signing plugin on the citizen's computer; in the sandbox, a simulated one.
+SIGNING_PLUGIN_URL = env("SIGNING_PLUGIN_URL", "/sandbox/plugin-ky-so/")
 
 SANDBOX_ENABLED = False
 DEFAULT_FROM_EMAIL = "Cổng Dịch vụ công Quốc gia <no-reply@dichvucong.example>"

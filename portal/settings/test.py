@@ -18,6 +18,9 @@ VNEID_TIMEOUT_SECONDS = 2
 MOBILE_OPERATOR_BASE_URL = "http://operator.test/nha-mang/api/v1/"
 MOBILE_OPERATOR_API_KEY = "dvcm_test_portal_key"
 MOBILE_OPERATOR_TIMEOUT_SECONDS = 2
+CA_BASE_URL = "http://ca.test/ca/"
+CA_PUBLIC_BASE_URL = "http://ca.test/ca/"
+CA_TIMEOUT_SECONDS = 2
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_official_roles'),
+        ('accounts', '0007_auditentry_signature_logins'),
     ]
 
     operations = [

@@ -1,0 +1,116 @@
+"""The portal's one way to reach the sandbox CA: its root certificate and CRL over HTTP."""
+
+import hashlib
+import logging
+from urllib.parse import urljoin
+
+import requests
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+
+class CaError(Exception):
+    """The CA did not give a usable answer."""
+
+
+class CaTimeout(CaError):
+    """The CA did not answer within the timeout."""
+
+
+class CaUnavailable(CaError):
+    """The CA could not be reached or answered with a server error."""
+
+
+class CaBadResponse(CaError):
+    """The CA answered something that is not a trustworthy root or CRL."""
+
+
+class CaClient:
+    """Fetch the CA's root (the trust anchor) and CRL, with a timeout, a cache and typed errors.
+
+    The root is kept for CA_ROOT_CACHE_SECONDS and, when CA_ROOT_SHA256 is set, must have that
+    fingerprint; the CRL is kept for CA_CRL_CACHE_SECONDS and must be signed by the root.
+    """
+
+    def __init__(self, *, base_url=None, timeout=None, session=None):
+        self.base_url = base_url or settings.CA_BASE_URL
+        if not self.base_url.endswith("/"):
+            self.base_url += "/"
+        self.timeout = timeout if timeout is not None else settings.CA_TIMEOUT_SECONDS
+        self.session = session or requests.Session()
+
+    def close(self):
+        """Release the pooled connections."""
+        self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def root_certificate(self) -> x509.Certificate:
+        """Return the CA's self-signed root certificate, the anchor of every chain."""
+        key = f"ca_client.root:{self.base_url}"
+        pem = cache.get(key)
+        if pem is None:
+            pem = self._get("root.crt")
+            root = self._parse_root(pem)
+            cache.set(key, pem, settings.CA_ROOT_CACHE_SECONDS)
+            return root
+        return self._parse_root(pem)
+
+    def crl(self, root: x509.Certificate) -> x509.CertificateRevocationList:
+        """Return the CA's current CRL, checked against root."""
+        key = f"ca_client.crl:{self.base_url}"
+        der = cache.get(key)
+        fetched = der is None
+        if fetched:
+            der = self._get("crl")
+        try:
+            crl = x509.load_der_x509_crl(der)
+        except ValueError as error:
+            raise CaBadResponse("the CRL is not DER") from error
+        if crl.issuer != root.subject or not crl.is_signature_valid(root.public_key()):
+            raise CaBadResponse("the CRL is not signed by the root")
+        if fetched and settings.CA_CRL_CACHE_SECONDS > 0:
+            cache.set(key, der, settings.CA_CRL_CACHE_SECONDS)
+        return crl
+
+    def _parse_root(self, pem: bytes) -> x509.Certificate:
+        try:
+            root = x509.load_pem_x509_certificate(pem)
+        except ValueError as error:
+            raise CaBadResponse("the root is not a PEM certificate") from error
+        pinned = settings.CA_ROOT_SHA256.replace(":", "").lower()
+        if pinned:
+            der = root.public_bytes(serialization.Encoding.DER)
+            if hashlib.sha256(der).hexdigest() != pinned:
+                raise CaBadResponse("the root does not have the configured fingerprint")
+        try:
+            constraints = root.extensions.get_extension_for_class(x509.BasicConstraints).value
+            root.verify_directly_issued_by(root)
+        except (x509.ExtensionNotFound, InvalidSignature, ValueError, TypeError) as error:
+            raise CaBadResponse("the root is not a self-signed CA certificate") from error
+        if not constraints.ca:
+            raise CaBadResponse("the root is not a CA certificate")
+        return root
+
+    def _get(self, endpoint: str) -> bytes:
+        url = urljoin(self.base_url, endpoint)
+        try:
+            response = self.session.get(url, timeout=self.timeout)
+        except requests.Timeout as error:
+            raise CaTimeout(f"no answer from {endpoint} in {self.timeout}s") from error
+        except requests.RequestException as error:
+            raise CaUnavailable(f"cannot reach {endpoint}: {type(error).__name__}") from error
+        if response.status_code >= 500:
+            raise CaUnavailable(f"{endpoint} answered {response.status_code}")
+        if response.status_code != 200:
+            raise CaBadResponse(f"{endpoint} answered {response.status_code}")
+        return response.content

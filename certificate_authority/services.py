@@ -1,0 +1,368 @@
+"""State changes of the sandbox CA, each with its audit entry in the same transaction."""
+
+import re
+from datetime import datetime, timedelta
+from urllib.parse import urljoin
+
+from cryptography import x509
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from . import x509_tools
+from .models import Authority, Certificate, CertificateEvent, IdKind, UsbToken
+
+ROOT_NAME = "CA thử nghiệm DVC Sandbox"
+ROOT_VALID_DAYS = 3650
+CERTIFICATE_VALID_DAYS = 3 * 365
+# The CRL is signed afresh on every request; this is how long a relying party may keep it.
+CRL_VALID_HOURS = 24
+PIN_PATTERN = re.compile(r"^\d{6}$")
+ID_PATTERNS = {IdKind.CMND: re.compile(r"^(\d{9}|\d{12})$"), IdKind.CCCD: re.compile(r"^\d{12}$")}
+
+
+class CertificateAuthorityError(Exception):
+    """A refused CA operation, with the sentence shown to the person."""
+
+    message = "Không thực hiện được thao tác với chứng thư số."
+
+    def __init__(self, message=None):
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+
+
+class ReasonRequired(CertificateAuthorityError):
+    message = "Vui lòng nhập lý do thay đổi."
+
+
+class InvalidHolder(CertificateAuthorityError):
+    message = "Số giấy tờ không hợp lệ: CMND gồm 9 hoặc 12 chữ số, CCCD gồm 12 chữ số."
+
+
+class AlreadyRevoked(CertificateAuthorityError):
+    message = "Chứng thư số này đã bị thu hồi trước đó."
+
+
+class WrongPin(CertificateAuthorityError):
+    """The PIN did not open the token; tries_left more before it locks."""
+
+    def __init__(self, tries_left):
+        super().__init__(
+            f"Mã PIN không đúng. Bạn còn {tries_left} lần thử trước khi thiết bị bị khoá."
+        )
+        self.tries_left = tries_left
+
+
+class TokenLocked(CertificateAuthorityError):
+    message = (
+        "Thiết bị USB ký số đã bị khoá do nhập sai mã PIN quá 3 lần. Vui lòng liên hệ nhà cung "
+        "cấp dịch vụ chứng thực chữ ký số để được mở khoá (trong môi trường thử nghiệm: đặt lại "
+        "persona tại Bàn điều khiển thử nghiệm)."
+    )
+
+
+def key_password() -> bytes:
+    """Return the password that encrypts the CA's keys at rest, derived from SECRET_KEY."""
+    return salted_hmac("certificate_authority.keys", "private-key-encryption").hexdigest().encode()
+
+
+def get_authority() -> Authority:
+    """Return the root CA, creating its key and self-signed certificate the first time."""
+    authority = Authority.objects.filter(name=ROOT_NAME).first()
+    if authority is not None:
+        return authority
+    key = x509_tools.new_private_key()
+    now = timezone.now()
+    certificate = x509_tools.build_root(
+        common_name=ROOT_NAME,
+        key=key,
+        not_before=now - timedelta(days=1),
+        not_after=now + timedelta(days=ROOT_VALID_DAYS),
+    )
+    try:
+        with transaction.atomic():
+            return Authority.objects.create(
+                name=ROOT_NAME,
+                certificate_pem=x509_tools.certificate_to_pem(certificate),
+                private_key_pem=x509_tools.key_to_pem(key, key_password()),
+            )
+    except IntegrityError:
+        # Another process created the root at the same moment: use theirs.
+        return Authority.objects.get(name=ROOT_NAME)
+
+
+def root_certificate(authority=None):
+    return x509_tools.certificate_from_pem((authority or get_authority()).certificate_pem)
+
+
+def certificate_key(certificate: Certificate):
+    """Return the private key a certificate's device holds."""
+    return x509_tools.key_from_pem(certificate.private_key_pem, key_password())
+
+
+def crl_url():
+    """Return the CRL address written into certificates (the CA's public base URL)."""
+    return urljoin(settings.CA_PUBLIC_BASE_URL, "crl")
+
+
+@transaction.atomic
+def issue_certificate(
+    *,
+    holder_name: str,
+    id_kind: str,
+    id_number: str,
+    kind: str,
+    reason: str = "",
+    actor=None,
+    valid_days: int = CERTIFICATE_VALID_DAYS,
+    not_before: datetime | None = None,
+    renewed_from: Certificate | None = None,
+) -> Certificate:
+    """Issue a certificate with a new key pair for a holder; audit it."""
+    holder_name = " ".join(holder_name.split())
+    if id_kind not in ID_PATTERNS or not ID_PATTERNS[id_kind].match(id_number or ""):
+        raise InvalidHolder()
+    if not holder_name:
+        raise InvalidHolder("Vui lòng nhập họ tên chủ thể chứng thư.")
+    reason = _reason(reason, actor)
+    authority = get_authority()
+    issuer_certificate = root_certificate(authority)
+    issuer_key = x509_tools.key_from_pem(authority.private_key_pem, key_password())
+    key = x509_tools.new_private_key()
+    start = not_before or timezone.now()
+    end = start + timedelta(days=valid_days)
+    serial = x509.random_serial_number()
+    certificate = x509_tools.build_certificate(
+        issuer_certificate=issuer_certificate,
+        issuer_key=issuer_key,
+        subject=x509_tools.holder_name(full_name=holder_name, subject_uid=f"{id_kind}:{id_number}"),
+        public_key=key.public_key(),
+        serial_number=serial,
+        not_before=start,
+        not_after=end,
+        crl_url=crl_url(),
+    )
+    record = Certificate.objects.create(
+        serial_number=format(serial, "X"),
+        kind=kind,
+        holder_name=holder_name,
+        id_kind=id_kind,
+        id_number=id_number,
+        certificate_pem=x509_tools.certificate_to_pem(certificate),
+        private_key_pem=x509_tools.key_to_pem(key, key_password()),
+        not_before=start,
+        not_after=end,
+        renewed_from=renewed_from,
+    )
+    CertificateEvent.objects.create(
+        certificate=record,
+        actor=actor,
+        action=CertificateEvent.Action.ISSUED,
+        changes={"serial_number": [None, record.serial_number], "not_after": [None, str(end)]},
+        reason=reason,
+    )
+    return record
+
+
+@transaction.atomic
+def revoke_certificate(
+    *, certificate: Certificate, revocation_reason: str, reason: str = "", actor=None
+) -> Certificate:
+    """Revoke a certificate (it goes on the CRL at once); audit it."""
+    reason = _reason(reason, actor)
+    if revocation_reason not in Certificate.RevocationReason.values:
+        raise ValueError(f"Unknown revocation reason {revocation_reason!r}.")
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.is_revoked:
+        raise AlreadyRevoked()
+    locked.status = Certificate.Status.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.revocation_reason = revocation_reason
+    locked.save(update_fields=["status", "revoked_at", "revocation_reason"])
+    CertificateEvent.objects.create(
+        certificate=locked,
+        actor=actor,
+        action=CertificateEvent.Action.REVOKED,
+        changes={"status": ["valid", "revoked"], "revocation_reason": ["", revocation_reason]},
+        reason=reason,
+    )
+    for field in ("status", "revoked_at", "revocation_reason"):
+        setattr(certificate, field, getattr(locked, field))
+    return certificate
+
+
+@transaction.atomic
+def renew_certificate(
+    *, certificate: Certificate, reason: str = "", actor=None, valid_days=CERTIFICATE_VALID_DAYS
+) -> Certificate:
+    """Issue a new certificate and key for the same holder, move its devices, retire the old."""
+    reason = _reason(reason, actor)
+    renewed = issue_certificate(
+        holder_name=certificate.holder_name,
+        id_kind=certificate.id_kind,
+        id_number=certificate.id_number,
+        kind=certificate.kind,
+        reason=reason or "Gia hạn chứng thư số",
+        actor=actor,
+        valid_days=valid_days,
+        renewed_from=certificate,
+    )
+    UsbToken.objects.filter(certificate=certificate).update(
+        certificate=renewed, failed_pin_attempts=0
+    )
+    if not Certificate.objects.filter(
+        pk=certificate.pk, status=Certificate.Status.REVOKED
+    ).exists():
+        revoke_certificate(
+            certificate=certificate,
+            revocation_reason=Certificate.RevocationReason.SUPERSEDED,
+            reason=reason or "Gia hạn chứng thư số",
+            actor=actor,
+        )
+    CertificateEvent.objects.create(
+        certificate=certificate,
+        actor=actor,
+        action=CertificateEvent.Action.RENEWED,
+        changes={"serial_number": [certificate.serial_number, renewed.serial_number]},
+        reason=reason,
+    )
+    return renewed
+
+
+@transaction.atomic
+def create_usb_token(*, certificate: Certificate, pin: str, label: str = "") -> UsbToken:
+    """Put a certificate on a USB token protected by a 6-digit PIN."""
+    if not PIN_PATTERN.match(pin):
+        raise CertificateAuthorityError("Mã PIN của USB ký số gồm đúng 6 chữ số.")
+    token = UsbToken.objects.create(
+        label=label or f"USB ký số — {certificate.holder_name}",
+        certificate=certificate,
+        pin_hash=make_password(pin),
+    )
+    CertificateEvent.objects.create(
+        certificate=certificate,
+        action=CertificateEvent.Action.TOKEN_ISSUED,
+        changes={"usb_token": [None, token.label]},
+    )
+    return token
+
+
+def sign_with_usb_token(*, token: UsbToken, pin: str, data: bytes) -> bytes:
+    """Open the token with its PIN and sign data with its key, as the device does.
+
+    A wrong PIN is counted before the error leaves (the count survives the refusal); the third
+    one locks the token, and a locked token refuses even the right PIN.
+    """
+    with transaction.atomic():
+        locked = UsbToken.objects.select_for_update().select_related("certificate").get(pk=token.pk)
+        if locked.is_locked:
+            raise TokenLocked()
+        if not check_password(pin, locked.pin_hash):
+            locked.failed_pin_attempts += 1
+            locked.save(update_fields=["failed_pin_attempts"])
+            if locked.is_locked:
+                CertificateEvent.objects.create(
+                    certificate=locked.certificate,
+                    action=CertificateEvent.Action.TOKEN_LOCKED,
+                    changes={"failed_pin_attempts": [locked.failed_pin_attempts - 1, 3]},
+                )
+            error = TokenLocked() if locked.is_locked else WrongPin(locked.tries_left)
+        else:
+            error = None
+            if locked.failed_pin_attempts:
+                locked.failed_pin_attempts = 0
+                locked.save(update_fields=["failed_pin_attempts"])
+    token.failed_pin_attempts = locked.failed_pin_attempts
+    if error is not None:
+        raise error
+    return x509_tools.sign(certificate_key(locked.certificate), data)
+
+
+@transaction.atomic
+def unlock_usb_token(*, token: UsbToken, reason: str = "", actor=None, pin: str = "") -> UsbToken:
+    """Clear a token's wrong PIN count (and set a new PIN if given); audit it."""
+    reason = _reason(reason, actor)
+    locked = UsbToken.objects.select_for_update().get(pk=token.pk)
+    changes = {}
+    if locked.failed_pin_attempts:
+        changes["failed_pin_attempts"] = [locked.failed_pin_attempts, 0]
+        locked.failed_pin_attempts = 0
+    if pin:
+        if not PIN_PATTERN.match(pin):
+            raise CertificateAuthorityError("Mã PIN của USB ký số gồm đúng 6 chữ số.")
+        if not check_password(pin, locked.pin_hash):
+            changes["pin"] = ["***", "***"]
+        locked.pin_hash = make_password(pin)
+    if changes:
+        locked.save(update_fields=["failed_pin_attempts", "pin_hash"])
+        CertificateEvent.objects.create(
+            certificate=locked.certificate,
+            actor=actor,
+            action=CertificateEvent.Action.TOKEN_UNLOCKED,
+            changes=changes,
+            reason=reason,
+        )
+    token.failed_pin_attempts = locked.failed_pin_attempts
+    token.pin_hash = locked.pin_hash
+    return token
+
+
+@transaction.atomic
+def export_pkcs12(*, certificate: Certificate, password: str, reason: str = "", actor=None):
+    """Return the certificate, its key and the root as a PKCS#12 file under password; audit."""
+    reason = _reason(reason, actor)
+    bundle = x509_tools.pkcs12_bundle(
+        friendly_name=f"{certificate.holder_name} ({certificate.subject_uid})",
+        key=certificate_key(certificate),
+        certificate=x509_tools.certificate_from_pem(certificate.certificate_pem),
+        ca_certificate=root_certificate(),
+        password=password.encode("utf-8"),
+    )
+    CertificateEvent.objects.create(
+        certificate=certificate,
+        actor=actor,
+        action=CertificateEvent.Action.PKCS12_EXPORTED,
+        reason=reason,
+    )
+    return bundle
+
+
+def root_pem() -> bytes:
+    return get_authority().certificate_pem.encode("ascii")
+
+
+@transaction.atomic
+def current_crl():
+    """Sign and return a fresh CRL listing every revoked certificate (with a new CRL number)."""
+    authority = Authority.objects.select_for_update().get(pk=get_authority().pk)
+    authority.crl_number += 1
+    authority.save(update_fields=["crl_number"])
+    now = timezone.now()
+    revoked = [
+        (
+            int(serial, 16),
+            revoked_at,
+            x509.ReasonFlags[reason or Certificate.RevocationReason.UNSPECIFIED],
+        )
+        for serial, revoked_at, reason in Certificate.objects.revoked().values_list(
+            "serial_number", "revoked_at", "revocation_reason"
+        )
+    ]
+    return x509_tools.build_crl(
+        issuer_certificate=root_certificate(authority),
+        issuer_key=x509_tools.key_from_pem(authority.private_key_pem, key_password()),
+        revoked=revoked,
+        last_update=now,
+        next_update=now + timedelta(hours=CRL_VALID_HOURS),
+        number=authority.crl_number,
+    )
+
+
+def _reason(reason, actor):
+    reason = (reason or "").strip()
+    if actor is not None and not reason:
+        raise ReasonRequired()
+    return reason
