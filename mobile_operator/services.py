@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from idnumbers.phones import mask_phone
 
@@ -54,15 +55,29 @@ def ensure_api_client(*, name, raw_key):
     return client
 
 
+def _key_password():
+    """Return the password that encrypts the SIMs' keys at rest, derived from SECRET_KEY."""
+    return salted_hmac("mobile_operator.sim_keys", "private-key-encryption").hexdigest().encode()
+
+
+def _load_key(pem):
+    return serialization.load_pem_private_key(pem.encode("ascii"), password=_key_password())
+
+
 @transaction.atomic
-def provision_sim(*, phone_number, holder_name, certificate_pem, private_key_pem, pin):
+def provision_sim(*, phone_number, holder_name, certificate_pem, private_key, pin):
     """Give a subscriber a signing SIM (or a fresh one): certificate, key, PIN, unlocked."""
+    key_pem = private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(_key_password()),
+    ).decode("ascii")
     sim, _ = Sim.objects.update_or_create(
         phone_number=phone_number,
         defaults={
             "holder_name": holder_name,
             "certificate_pem": certificate_pem,
-            "private_key_pem": private_key_pem,
+            "private_key_pem": key_pem,
             "pin_hash": make_password(pin),
             "pin_failures": 0,
             "locked_at": None,
@@ -100,9 +115,8 @@ def create_signing_request(*, client, phone_number, data_to_sign, display_text):
     return request
 
 
-def signature_of(private_key_pem, data):
+def signature_of(key, data):
     """Sign data with the SIM's key: PKCS#1 v1.5 for RSA, ECDSA for EC, SHA-256 both."""
-    key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
     if isinstance(key, rsa.RSAPrivateKey):
         return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
     if isinstance(key, ec.EllipticCurvePrivateKey):
@@ -170,7 +184,7 @@ def approve(*, phone_number, public_id, pin):
     if sim.pin_failures:
         sim.pin_failures = 0
         sim.save(update_fields=["pin_failures"])
-    request.signature = signature_of(sim.private_key_pem, bytes(request.data_to_sign))
+    request.signature = signature_of(_load_key(sim.private_key_pem), bytes(request.data_to_sign))
     request.status = Status.APPROVED
     request.decided_at = now
     request.save(update_fields=["signature", "status", "decided_at"])

@@ -25,6 +25,8 @@ from identity.provider.services import ensure_client, ensure_vneid_account
 from mobile_operator.services import ensure_api_client as ensure_operator_client
 from portal.models import Dossier
 
+from .signing_sims import reset_signing_sim, signing_sim_state, sim_missing
+
 PASSWORD = "DvcSandbox@2026"
 VNEID_PASSWORD = "VneidSandbox@2026"
 PORTAL_NAME = "Cổng Dịch vụ công Quốc gia"
@@ -327,6 +329,7 @@ def reset_persona(key):
         ensure_vneid_account(citizen, password=VNEID_PASSWORD, level=persona.vneid_level)
     if persona.account is not None:
         _restore_account(persona)
+        reset_signing_sim(persona)
     return persona
 
 
@@ -353,7 +356,13 @@ def ensure_personas():
                 user__username=persona.account["username"], confirmed=True
             ).exists()
         )
-        if not citizen_exists or account_missing or vneid_missing or official_missing:
+        if (
+            not citizen_exists
+            or account_missing
+            or vneid_missing
+            or official_missing
+            or sim_missing(persona)
+        ):
             reset_persona(persona.key)
             created.append(persona.key)
     return created
@@ -381,6 +390,7 @@ def persona_state(persona):
         "totp_secret": persona.totp_secret,
         "dossiers": account.dossiers.count() if account else 0,
         "vneid": _vneid_state(persona),
+        "sim": signing_sim_state(persona),
     }
 
 

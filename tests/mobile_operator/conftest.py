@@ -14,7 +14,7 @@ PIN = "246810"
 
 
 def self_signed(common_name):
-    """Return (certificate PEM, key PEM) of a throwaway EC key, for the SIM's chip."""
+    """Return (certificate PEM, key) of a throwaway EC key, for the SIM's chip."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.datetime.now(datetime.UTC)
@@ -28,12 +28,7 @@ def self_signed(common_name):
         .not_valid_after(now + datetime.timedelta(days=30))
         .sign(key, hashes.SHA256())
     )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM).decode(), key_pem.decode()
+    return certificate.public_bytes(serialization.Encoding.PEM).decode(), key
 
 
 @pytest.fixture
@@ -43,12 +38,12 @@ def portal_client(db):
 
 @pytest.fixture
 def sim(db):
-    certificate_pem, key_pem = self_signed("Tô Thị Nga")
+    certificate_pem, key = self_signed("Tô Thị Nga")
     return services.provision_sim(
         phone_number=PHONE,
         holder_name="Tô Thị Nga",
         certificate_pem=certificate_pem,
-        private_key_pem=key_pem,
+        private_key=key,
         pin=PIN,
     )
 

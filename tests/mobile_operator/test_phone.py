@@ -118,15 +118,16 @@ def test_phone_is_not_served_without_the_sandbox(client, db, settings):
 
 
 def test_signature_of_an_rsa_key_uses_pkcs1_v15(db):
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
 
-    signature = services.signature_of(pem, b"data")
+    signature = services.signature_of(key, b"data")
 
     key.public_key().verify(signature, b"data", padding.PKCS1v15(), hashes.SHA256())
     assert base64.b64encode(signature)
+
+
+def test_sim_key_is_kept_encrypted(sim):
+    assert "ENCRYPTED PRIVATE KEY" in sim.private_key_pem
