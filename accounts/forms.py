@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.db.models import Q
 
 from idnumbers.numbers import cccd_problems, normalize_number
+from idnumbers.phones import normalize_phone
 
 from . import services
 
@@ -315,3 +316,29 @@ class OtpForm(forms.Form):
         if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Mã OTP gồm đúng 6 chữ số.", code="otp_format")
         return code
+
+
+class SimLoginForm(forms.Form):
+    """ "Sim ký số": the phone number whose SIM signs the login."""
+
+    phone_number = forms.CharField(
+        label="Số điện thoại",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "Nhập số điện thoại của Sim ký số",
+                "inputmode": "tel",
+                "autocomplete": "tel",
+            }
+        ),
+        error_messages={"required": "Vui lòng nhập số điện thoại của Sim ký số."},
+    )
+
+    def clean_phone_number(self):
+        phone = normalize_phone(self.cleaned_data["phone_number"])
+        if not phone:
+            raise forms.ValidationError(
+                "Số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0 (hoặc +84).",
+                code="phone_format",
+            )
+        return phone

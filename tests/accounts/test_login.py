@@ -63,7 +63,6 @@ def test_login_page_explains_the_tabs_that_are_not_simulated_yet(client, db):
 
     assert 'id="vneid-modal"' not in page
     assert "USB ký số (USB token) chưa được mô phỏng" in page
-    assert "Sim ký số chưa được mô phỏng" in page
 
 
 def test_login_page_captcha_image_and_refresh_work(client, db):
