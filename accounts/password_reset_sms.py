@@ -13,6 +13,7 @@ with a code nobody receives, so the pages never tell whether an account exists.
 import hmac
 import logging
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -115,7 +116,6 @@ def sms_text(code):
     )
 
 
-@transaction.atomic
 def request_code(*, login_name, client=None):
     """Send a code to the registered phone of login_name's account; return the reset row.
 
@@ -129,31 +129,34 @@ def request_code(*, login_name, client=None):
     )
     if recent.count() >= MAX_CODES_PER_WINDOW:
         raise ResetProblem("throttled")
-    # A newer code replaces any earlier one still open for the same name.
-    PasswordResetCode.objects.filter(login_name_hash=name_hash, closed_at__isnull=True).update(
-        closed_at=now
-    )
     account = _account_for(login_name)
     phone = normalize_phone(account.phone) if account else ""
     code = new_code()
-    reset = PasswordResetCode.objects.create(
-        account=account if phone else None,
-        login_name_hash=name_hash,
-        masked_phone=mask_phone(phone) if phone else _decoy_phone(name_hash),
-        code_hash=_digest("code", code),
-        created_at=now,
-        expires_at=now + CODE_LIFETIME,
-    )
     if phone:
-        owned = client is None
-        client = client or OperatorClient()
-        try:
-            client.send_sms(phone_number=phone, text=sms_text(code))
-        finally:
-            if owned:
-                client.close()
+        # Sent before anything is written, and outside a transaction: no row is kept for an
+        # SMS that never left, and no lock is held while the operator answers.
+        with _client(client) as operator:
+            operator.send_sms(phone_number=phone, text=sms_text(code))
+    with transaction.atomic():
+        # A newer code replaces any earlier one still open for the same name.
+        PasswordResetCode.objects.filter(login_name_hash=name_hash, closed_at__isnull=True).update(
+            closed_at=now
+        )
+        reset = PasswordResetCode.objects.create(
+            account=account if phone else None,
+            login_name_hash=name_hash,
+            masked_phone=mask_phone(phone) if phone else _decoy_phone(name_hash),
+            code_hash=_digest("code", code),
+            created_at=now,
+            expires_at=now + CODE_LIFETIME,
+        )
+    if phone:
         logger.info("password reset code %s sent to account %s", reset.pk, account.pk)
     return reset
+
+
+def _client(client):
+    return nullcontext(client) if client is not None else OperatorClient()
 
 
 @transaction.atomic
