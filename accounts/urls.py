@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import sim_views, views
+from . import signature_views, sim_views, views
 
 app_name = "accounts"
 
@@ -23,6 +23,14 @@ urlpatterns = [
         name="sim_login_finish",
     ),
     path("dang-xuat/", views.PortalLogoutView.as_view(), name="logout"),
+    path(
+        "dang-nhap/usb-ky-so/", signature_views.UsbLoginStartView.as_view(), name="usb_login_start"
+    ),
+    path(
+        "dang-nhap/usb-ky-so/xac-thuc/",
+        signature_views.UsbLoginVerifyView.as_view(),
+        name="usb_login_verify",
+    ),
     path("quen-mat-khau/", views.SmsPasswordResetView.as_view(), name="password_reset"),
     path("quen-mat-khau/nhap-ma/", views.SmsCodeView.as_view(), name="password_reset_code"),
     path(

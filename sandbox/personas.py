@@ -26,6 +26,7 @@ from mobile_operator.services import ensure_api_client as ensure_operator_client
 from portal.models import Dossier
 
 from .signing_sims import reset_signing_sim, signing_sim_state, sim_missing
+from .usb_tokens import persona_token, reset_usb_token, usb_token_state
 
 PASSWORD = "DvcSandbox@2026"
 VNEID_PASSWORD = "VneidSandbox@2026"
@@ -329,6 +330,7 @@ def reset_persona(key):
         ensure_vneid_account(citizen, password=VNEID_PASSWORD, level=persona.vneid_level)
     if persona.account is not None:
         _restore_account(persona)
+        reset_usb_token(persona)
         reset_signing_sim(persona)
     return persona
 
@@ -356,11 +358,13 @@ def ensure_personas():
                 user__username=persona.account["username"], confirmed=True
             ).exists()
         )
+        token_missing = persona.account is not None and persona_token(persona) is None
         if (
             not citizen_exists
             or account_missing
             or vneid_missing
             or official_missing
+            or token_missing
             or sim_missing(persona)
         ):
             reset_persona(persona.key)
@@ -390,6 +394,7 @@ def persona_state(persona):
         "totp_secret": persona.totp_secret,
         "dossiers": account.dossiers.count() if account else 0,
         "vneid": _vneid_state(persona),
+        "usb_token": usb_token_state(persona),
         "sim": signing_sim_state(persona),
     }
 

@@ -17,6 +17,7 @@ from mobile_operator.models import SmsMessage
 from .forms import FaultForm
 from .models import OutboxMessage
 from .personas import PERSONAS, PERSONAS_BY_KEY, persona_state, reset_persona
+from .usb_tokens import PKCS12_PASSWORD
 
 
 def sandbox_only(view):
@@ -56,6 +57,7 @@ def console(request):
             # SMS travel through the operator, which keeps them: shown beside the e-mails.
             "sms_outbox": SmsMessage.objects.all()[:20],
             "captcha_test_mode": settings.CAPTCHA_TEST_MODE,
+            "pkcs12_password": PKCS12_PASSWORD,
         },
     )
 

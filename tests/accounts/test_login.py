@@ -58,11 +58,11 @@ def test_login_page_shows_the_guide_texts(client, db):
     assert 'href="/quen-mat-khau/"' in page
 
 
-def test_login_page_explains_the_tabs_that_are_not_simulated_yet(client, db):
+def test_login_page_has_no_tab_that_says_it_is_not_simulated(client, db):
     page = client.get(LOGIN_URL).content.decode()
 
     assert 'id="vneid-modal"' not in page
-    assert "USB ký số (USB token) chưa được mô phỏng" in page
+    assert "chưa được mô phỏng" not in page
 
 
 def test_login_page_captcha_image_and_refresh_work(client, db):

@@ -37,7 +37,8 @@ class Screens:
     def shot(self, name):
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        # Finish CSS transitions (tab fades) at once, so each shot shows the settled screen.
+        self.page.screenshot(path=str(path), full_page=True, animations="disabled")
         return path
 
 

@@ -1,0 +1,100 @@
+"""The personas' USB ký số tokens: a certificate from the sandbox CA and a known 6-digit PIN."""
+
+from django.contrib.auth.hashers import make_password
+from django.urls import reverse
+
+from certificate_authority import services as ca
+from certificate_authority.models import Certificate, UsbToken
+
+# Public on purpose, like the passwords: testers and scripts type them.
+USB_TOKEN_PINS = {
+    "nga": "123456",
+    "an": "234567",
+    "binh": "345678",
+    "khoa": "456789",
+    "dung": "567890",
+    "lan": "678901",
+}
+DEFAULT_PIN = "111111"
+# The password of every persona's PKCS#12 download (certificate, key and the CA root).
+PKCS12_PASSWORD = "ChungThuSo@2026"
+ISSUE_REASON = "Cấp USB ký số cho persona của môi trường thử nghiệm"
+
+
+def token_pin(persona):
+    return USB_TOKEN_PINS.get(persona.key, DEFAULT_PIN)
+
+
+def token_subject(persona):
+    """Return the (kind, number) in the certificate: the CCCD if linked, else the old CMND."""
+    account = persona.account
+    if account["cccd_number"]:
+        return "CCCD", account["cccd_number"]
+    return "CMND", account["username"]
+
+
+def persona_token(persona):
+    """Return the persona's USB token (with its certificate), or None."""
+    if persona.account is None:
+        return None
+    id_kind, id_number = token_subject(persona)
+    return (
+        UsbToken.objects.filter(
+            certificate__kind=Certificate.Kind.USB_TOKEN,
+            certificate__id_kind=id_kind,
+            certificate__id_number=id_number,
+        )
+        .select_related("certificate")
+        .order_by("-id")
+        .first()
+    )
+
+
+def reset_usb_token(persona):
+    """Give the persona a working token: a valid certificate, its PIN, no wrong tries."""
+    if persona.account is None:
+        return None
+    token = persona_token(persona)
+    certificate = token.certificate if token else None
+    if certificate is None or certificate.is_revoked or certificate.is_expired():
+        id_kind, id_number = token_subject(persona)
+        certificate = ca.issue_certificate(
+            # The certificate carries the name on the ID card, as a CA checks it.
+            holder_name=persona.full_name,
+            id_kind=id_kind,
+            id_number=id_number,
+            kind=Certificate.Kind.USB_TOKEN,
+            reason=ISSUE_REASON,
+        )
+    if token is None:
+        return ca.create_usb_token(
+            certificate=certificate,
+            pin=token_pin(persona),
+            label=f"USB ký số — {persona.full_name}",
+        )
+    UsbToken.objects.filter(pk=token.pk).update(
+        certificate=certificate, failed_pin_attempts=0, pin_hash=make_password(token_pin(persona))
+    )
+    token.refresh_from_db()
+    return token
+
+
+def usb_token_state(persona):
+    """Describe the persona's token for the console and `personas --json`."""
+    token = persona_token(persona)
+    if token is None:
+        return None
+    certificate = token.certificate
+    return {
+        "pin": token_pin(persona),
+        "locked": token.is_locked,
+        "certificate": {
+            "serial_number": certificate.serial_number,
+            "subject_uid": certificate.subject_uid,
+            "not_after": certificate.not_after.isoformat(),
+            "status": certificate.status,
+            "pem": certificate.certificate_pem,
+        },
+        "pkcs12_password": PKCS12_PASSWORD,
+        "pkcs12_path": reverse("sandbox:persona_pkcs12", args=[persona.key]),
+    }

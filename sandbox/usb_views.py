@@ -1,0 +1,136 @@
+"""The simulated signing plugin on the citizen's computer, and the personas' PKCS#12 files."""
+
+import base64
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+
+from certificate_authority import services as ca
+from certificate_authority.models import UsbToken
+from idnumbers.numbers import mask_number
+
+from .personas import PERSONAS_BY_KEY
+from .usb_tokens import PKCS12_PASSWORD, persona_token
+from .views import sandbox_only
+
+MAX_CHALLENGE_LENGTH = 200
+PIN_FORMAT_MESSAGE = "Mã PIN gồm đúng 6 chữ số."
+NO_TOKEN_MESSAGE = "Vui lòng chọn thiết bị USB ký số để ký."
+BAD_REQUEST_MESSAGE = (
+    "Yêu cầu ký không hợp lệ: thiếu nội dung cần ký hoặc địa chỉ trả kết quả không thuộc trang "
+    "web đã gửi yêu cầu. Vui lòng quay lại trang web và bấm đăng nhập lại."
+)
+
+
+@sandbox_only
+@never_cache
+def plugin(request):
+    """List the plugged-in tokens, ask the PIN, sign the site's challenge and send it back."""
+    data = request.POST if request.method == "POST" else request.GET
+    challenge = data.get("challenge", "")
+    return_url = data.get("return_url", "")
+    if not challenge and not return_url and request.method == "GET":
+        return _plugin_page(request, challenge="", return_url="")
+    if not _valid_request(request, challenge, return_url):
+        return _plugin_page(
+            request, challenge="", return_url="", error=BAD_REQUEST_MESSAGE, status=400
+        )
+    if request.method != "POST":
+        return _plugin_page(request, challenge=challenge, return_url=return_url)
+    if data.get("action") == "cancel":
+        return _send_back(request, return_url, {"challenge": challenge, "error": "cancelled"})
+    token = (
+        UsbToken.objects.select_related("certificate").filter(pk=_int(data.get("token"))).first()
+    )
+    pin = data.get("pin", "").strip()
+    if token is None:
+        return _plugin_page(
+            request, challenge=challenge, return_url=return_url, error=NO_TOKEN_MESSAGE
+        )
+    if not (len(pin) == 6 and pin.isascii() and pin.isdigit()):
+        return _plugin_page(
+            request,
+            challenge=challenge,
+            return_url=return_url,
+            error=PIN_FORMAT_MESSAGE,
+            chosen=token,
+        )
+    try:
+        signature = ca.sign_with_usb_token(token=token, pin=pin, data=challenge.encode("utf-8"))
+    except ca.TokenLocked as locked:
+        return render(
+            request,
+            "sandbox/plugin_locked.html",
+            {"message": locked.message, "return_url": return_url, "challenge": challenge},
+            status=403,
+        )
+    except ca.WrongPin as wrong:
+        return _plugin_page(
+            request, challenge=challenge, return_url=return_url, error=wrong.message, chosen=token
+        )
+    fields = {
+        "challenge": challenge,
+        "certificate": token.certificate.certificate_pem,
+        "signature": base64.b64encode(signature).decode("ascii"),
+    }
+    return _send_back(request, return_url, fields)
+
+
+@sandbox_only
+def persona_pkcs12(request, key):
+    """Download a persona's certificate, key and the CA root as PKCS#12 (password shown)."""
+    persona = PERSONAS_BY_KEY.get(key)
+    token = persona_token(persona) if persona else None
+    if token is None:
+        raise Http404
+    bundle = ca.export_pkcs12(
+        certificate=token.certificate,
+        password=PKCS12_PASSWORD,
+        reason="Tải tệp PKCS#12 của persona từ Bàn điều khiển thử nghiệm",
+    )
+    response = HttpResponse(bundle, content_type="application/x-pkcs12")
+    response["Content-Disposition"] = f'attachment; filename="{key}-usb-ky-so.p12"'
+    return response
+
+
+def _valid_request(request, challenge, return_url):
+    if not challenge or len(challenge) > MAX_CHALLENGE_LENGTH:
+        return False
+    # The plugin answers only the site that asked: a return address on another host is refused.
+    return bool(return_url) and url_has_allowed_host_and_scheme(
+        return_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def _plugin_page(request, *, challenge, return_url, error="", chosen=None, status=200):
+    tokens = [
+        {
+            "token": token,
+            "subject": f"{token.certificate.id_kind}:{mask_number(token.certificate.id_number)}",
+            "expired": token.certificate.is_expired(),
+        }
+        for token in UsbToken.objects.select_related("certificate")
+    ]
+    context = {
+        "tokens": tokens,
+        "challenge": challenge,
+        "return_url": return_url,
+        "error": error,
+        "chosen": chosen,
+    }
+    return render(request, "sandbox/plugin.html", context, status=status)
+
+
+def _send_back(request, return_url, fields):
+    return render(
+        request, "sandbox/plugin_return.html", {"return_url": return_url, "fields": fields}
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
