@@ -294,3 +294,16 @@ def test_login_page_sim_tab_holds_the_phone_form(client, db):
     assert 'data-testid="sim-login-form"' in page
     assert 'action="/dang-nhap/sim-ky-so/"' in page
     assert "Sim ký số chưa được mô phỏng" not in page
+
+
+def test_extended_page_explains_the_sim_login_with_the_registered_phone(client, nga):
+    client.force_login(nga)
+    session = client.session
+    session["accounts.cccd_prompt_skipped"] = True
+    session.save()
+
+    page = client.get("/tai-khoan/thong-tin-mo-rong/").content.decode()
+
+    assert 'data-testid="login-method-sim"' in page
+    assert "(số đã đăng ký: 0912345678)" in page
+    assert "chưa được mô phỏng" not in page
