@@ -45,6 +45,10 @@ class SimLocked(OperatorError):
     """The SIM's signing is locked after too many wrong PINs."""
 
 
+class TooManyRequests(OperatorError):
+    """The number already has as many signing requests as the operator allows for now."""
+
+
 @dataclass(frozen=True)
 class SigningStatus:
     """A signing request as the operator reports it; signature and certificate once approved."""
@@ -156,6 +160,8 @@ class OperatorClient:
                 kind = UnknownSubscriber
             elif error_code == "sim_locked":
                 kind = SimLocked
+            elif error_code == "too_many_requests":
+                kind = TooManyRequests
             raise kind(
                 f"{endpoint} answered {status} {error_code}".strip(),
                 status=status,

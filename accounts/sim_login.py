@@ -25,6 +25,7 @@ from .operator_client import (
     OperatorError,
     OperatorTimeout,
     SimLocked,
+    TooManyRequests,
     UnknownSubscriber,
 )
 from .signature_login import SignatureLoginError
@@ -43,6 +44,10 @@ MESSAGES = {
     "sim_locked": (
         "Chức năng ký số của Sim đã bị khoá do nhập sai mã PIN quá 3 lần. Vui lòng liên hệ nhà "
         "mạng để mở khoá, hoặc đăng nhập bằng cách khác."
+    ),
+    "too_many_requests": (
+        "Đã có nhiều yêu cầu ký số gửi tới số điện thoại này trong 2 phút qua. Vui lòng xác "
+        "nhận hoặc từ chối các yêu cầu đang chờ trên điện thoại, hoặc thử lại sau ít phút."
     ),
     "operator_slow": (
         "Hệ thống ký số của nhà mạng phản hồi quá chậm nên yêu cầu ký số chưa được gửi tới điện "
@@ -132,6 +137,8 @@ def _start_problem(error):
         return "unknown_number"
     if isinstance(error, SimLocked):
         return "sim_locked"
+    if isinstance(error, TooManyRequests):
+        return "too_many_requests"
     if isinstance(error, OperatorTimeout):
         return "operator_slow"
     return "operator_down"

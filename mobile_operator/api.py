@@ -31,6 +31,10 @@ SIGNING_PROBLEMS = {
         404,
         "Số điện thoại chưa đăng ký dịch vụ Sim ký số (hoặc không phải thuê bao của nhà mạng).",
     ),
+    "too_many_requests": (
+        429,
+        "Đã có quá nhiều yêu cầu ký số gửi tới thuê bao này; vui lòng thử lại sau ít phút.",
+    ),
     "sim_locked": (
         423,
         "Chức năng ký số của Sim đã bị khoá do nhập sai mã PIN quá số lần cho phép.",

@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "dvcm_"
 PIN_LIMIT = 3
+# Requests per SIM within one request lifetime: a login retried, not a phone flooded.
+MAX_REQUESTS_PER_LIFETIME = 3
 # Digits and capitals that cannot be misread for one another on a small screen.
 CONFIRMATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CONFIRMATION_LENGTH = 4
@@ -101,6 +103,10 @@ def create_signing_request(*, client, phone_number, data_to_sign, display_text):
         raise SigningProblem("sim_locked")
     now = timezone.now()
     lifetime = timedelta(seconds=settings.MOBILE_OPERATOR_SIGNING_SECONDS)
+    if sim.signing_requests.filter(created_at__gt=now - lifetime).count() >= (
+        MAX_REQUESTS_PER_LIFETIME
+    ):
+        raise SigningProblem("too_many_requests")
     request = SigningRequest.objects.create(
         public_id=secrets.token_urlsafe(32),
         sim=sim,

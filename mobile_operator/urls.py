@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("api/v1/sms", api.send_sms, name="api_sms"),
     path("dien-thoai/", views.phone, name="phone"),
+    path("dien-thoai/moi-nhat/", views.latest, name="phone_latest"),
     path("dien-thoai/chon-so/", views.choose_number, name="choose_number"),
     path("dien-thoai/doi-so/", views.forget_number, name="forget_number"),
     path("dien-thoai/ky-so/<str:public_id>/", views.decide, name="decide"),

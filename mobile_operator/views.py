@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -62,6 +62,7 @@ def _phone_context(number, *, pin_form, pin_error_for=None):
         ]
     return {
         "number": number,
+        "latest": _latest(number),
         "sim": sim,
         "tries_left": services.pin_tries_left(sim) if sim else 0,
         "pending": pending,
@@ -69,6 +70,21 @@ def _phone_context(number, *, pin_form, pin_error_for=None):
         "pin_error_for": pin_error_for,
         "inbox": SmsMessage.objects.filter(phone_number=number)[:20],
     }
+
+
+def _latest(number):
+    """Return a fingerprint of what the phone shows, which changes when something arrives."""
+    sms = SmsMessage.objects.filter(phone_number=number).order_by("-pk").values_list("pk")[:1]
+    requests = SigningRequest.objects.filter(
+        sim__phone_number=number, status=SigningRequest.Status.PENDING
+    ).values_list("pk", flat=True)
+    return f"{next(iter(sms), (0,))[0]}:{','.join(map(str, sorted(requests)))}"
+
+
+@sandbox_phone
+def latest(request):
+    number = request.session.get(PHONE_SESSION_KEY)
+    return JsonResponse({"latest": _latest(number) if number else ""})
 
 
 @sandbox_phone

@@ -13,6 +13,7 @@ from accounts.operator_client import (
     OperatorTimeout,
     OperatorUnavailable,
     SimLocked,
+    TooManyRequests,
     UnknownSubscriber,
 )
 
@@ -85,6 +86,7 @@ def test_signing_status_quotes_the_request_id_into_the_path(operator):
     [
         (404, "unknown_subscriber", UnknownSubscriber),
         (423, "sim_locked", SimLocked),
+        (429, "too_many_requests", TooManyRequests),
         (400, "invalid_request", OperatorBadResponse),
         (503, "unavailable", OperatorUnavailable),
         (500, "internal_error", OperatorUnavailable),

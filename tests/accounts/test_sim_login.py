@@ -307,3 +307,12 @@ def test_extended_page_explains_the_sim_login_with_the_registered_phone(client, 
     assert 'data-testid="login-method-sim"' in page
     assert "(số đã đăng ký: 0912345678)" in page
     assert "chưa được mô phỏng" not in page
+
+
+def test_too_many_requests_to_one_number_get_their_own_message(client, db, http):
+    http.post(SIGNING_URL, json={"error": "too_many_requests", "message": "x"}, status=429)
+
+    response = client.post(START, {"phone_number": PHONE})
+
+    assert response.status_code == 400
+    assert "Đã có nhiều yêu cầu ký số gửi tới số điện thoại này" in response.content.decode()

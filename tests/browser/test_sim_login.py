@@ -53,9 +53,11 @@ def start_sim_login(page, number, *, next_path="/ho-so/"):
 
 
 def test_an_approves_on_his_phone_and_lands_on_his_dossiers(page, phone):
-    code = start_sim_login(page, AN_PHONE)
     open_phone(phone, AN_PHONE)
+    expect(phone.get_by_test_id("phone-no-request")).to_be_visible()
+    code = start_sim_login(page, AN_PHONE)
 
+    # The phone page shows the new request by itself, as a phone shows a notification.
     expect(phone.get_by_test_id("phone-confirmation-code")).to_have_text(code)
     phone.screens.shot("signing-request")
     phone.get_by_test_id("phone-pin").fill(AN_SIM_PIN)

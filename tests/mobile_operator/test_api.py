@@ -173,3 +173,16 @@ def test_fault_switch_can_make_the_api_fail(api, sim):
     faults.set_fault(faults.Mode.ERROR)
 
     assert api.post("sms", {"phone_number": PHONE, "text": "x"}).status_code == 500
+
+
+def test_a_fourth_request_within_the_lifetime_is_refused_as_too_many(api, sim, settings):
+    for _ in range(services.MAX_REQUESTS_PER_LIFETIME):
+        assert _request_signature(api).status_code == 201
+
+    refused = _request_signature(api)
+
+    assert refused.status_code == 429
+    assert refused.json()["error"] == "too_many_requests"
+    later = timezone.now() + timedelta(seconds=settings.MOBILE_OPERATOR_SIGNING_SECONDS + 1)
+    with time_machine.travel(later):
+        assert _request_signature(api).status_code == 201

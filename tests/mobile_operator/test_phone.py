@@ -131,3 +131,18 @@ def test_signature_of_an_rsa_key_uses_pkcs1_v15(db):
 
 def test_sim_key_is_kept_encrypted(sim):
     assert "ENCRYPTED PRIVATE KEY" in sim.private_key_pem
+
+
+def test_phone_fingerprint_changes_when_an_sms_or_a_request_arrives(handset, sim, portal_client):
+    before = handset.get("/nha-mang/dien-thoai/moi-nhat/").json()["latest"]
+    page = handset.get("/nha-mang/dien-thoai/").content.decode()
+    assert f'data-latest="{before}"' in page
+
+    services.deliver_sms(client=portal_client, phone_number=PHONE, text="Mã OTP: 111222")
+    after_sms = handset.get("/nha-mang/dien-thoai/moi-nhat/").json()["latest"]
+    services.create_signing_request(
+        client=portal_client, phone_number=PHONE, data_to_sign=b"x", display_text="Đăng nhập"
+    )
+    after_request = handset.get("/nha-mang/dien-thoai/moi-nhat/").json()["latest"]
+
+    assert len({before, after_sms, after_request}) == 3
