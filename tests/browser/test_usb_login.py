@@ -88,3 +88,19 @@ def test_a_revoked_certificate_does_not_log_in(page):
     expect_usb_tab_shown(page)
     expect(page.get_by_role("banner").get_by_role("link", name="Đăng nhập")).to_be_visible()
     page.screens.shot("revoked")
+
+
+def test_the_console_shows_a_locked_token_and_a_reset_unlocks_it(page):
+    token = UsbToken.objects.get(certificate__id_number=NGA_CMND)
+    UsbToken.objects.filter(pk=token.pk).update(failed_pin_attempts=3)
+    page.goto(f"{page.base_url}/sandbox/")
+    row = page.locator('[data-usb-token="nga"]')
+    expect(row).to_contain_text("thiết bị bị khoá")
+    expect(row).to_contain_text(NGA_PIN)
+    expect(row).to_contain_text(token.certificate.serial_number)
+    page.screens.shot("console-locked")
+    page.locator('[data-persona="nga"]').get_by_role("button", name="Đặt lại").click()
+    expect(page.locator('[data-usb-token="nga"]')).not_to_contain_text("thiết bị bị khoá")
+    open_plugin(page)
+    sign(page, NGA_PIN)
+    expect(page).to_have_url(re.compile(r"/tai-khoan/cap-nhat-cccd/\?next="))
