@@ -31,6 +31,7 @@ from .forms import (
 )
 from .middleware import CCCD_PROMPT_SKIPPED, cccd_not_required, cccd_prompt_url
 from .mixins import AccountAreaMixin
+from .models import PasswordResetCode
 from .operator_client import OperatorError
 from .registry_client import RegistryError, RegistryNotFound
 
@@ -162,7 +163,7 @@ class SmsCodeView(FormView):
     template_name = "accounts/password_reset_sms_code.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.reset = password_reset_sms.PasswordResetCode.objects.filter(
+        self.reset = PasswordResetCode.objects.filter(
             pk=request.session.get(SMS_RESET_SESSION_KEY)
         ).first()
         if self.reset is None:
