@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from idnumbers.numbers import cccd_problems, normalize_number
+from idnumbers.phones import normalize_phone
 
 from . import services
 
@@ -288,3 +289,70 @@ class PortalSetPasswordForm(SetPasswordForm):
             self.user.set_password(password)
             return self.user
         return services.reset_password(account=self.user, new_password=password)
+
+
+class SmsResetRequestForm(forms.Form):
+    """ "Quên mật khẩu?": the login name and the captcha; the code goes to the phone on file."""
+
+    username = forms.CharField(
+        label="Tên đăng nhập",
+        max_length=24,
+        widget=forms.TextInput(
+            attrs={"placeholder": "Nhập CMT/CCCD", "inputmode": "numeric", "autofocus": True}
+        ),
+        error_messages={"required": "Vui lòng nhập tên đăng nhập (số CMT/CCCD)."},
+    )
+    captcha = portal_captcha_field()
+
+    def clean_username(self):
+        return clean_username_number(self.cleaned_data["username"])
+
+
+class OtpForm(forms.Form):
+    """The 6-digit one-time code received by SMS."""
+
+    code = forms.CharField(
+        label="Mã OTP",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "Nhập mã gồm 6 chữ số",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+            }
+        ),
+        error_messages={"required": "Vui lòng nhập mã OTP đã nhận qua tin nhắn SMS."},
+    )
+
+    def clean_code(self):
+        code = normalize_number(self.cleaned_data["code"])
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("Mã OTP gồm đúng 6 chữ số.", code="otp_format")
+        return code
+
+
+class SimLoginForm(forms.Form):
+    """ "Sim ký số": the phone number whose SIM signs the login."""
+
+    phone_number = forms.CharField(
+        label="Số điện thoại",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "Nhập số điện thoại của Sim ký số",
+                "inputmode": "tel",
+                "autocomplete": "tel",
+            }
+        ),
+        error_messages={"required": "Vui lòng nhập số điện thoại của Sim ký số."},
+    )
+
+    def clean_phone_number(self):
+        phone = normalize_phone(self.cleaned_data["phone_number"])
+        if not phone:
+            raise forms.ValidationError(
+                "Số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0 (hoặc +84).",
+                code="phone_format",
+            )
+        return phone

@@ -36,7 +36,9 @@ class CccdRequiredMiddleware:
     authentication middleware loads (session, then account) for them anyway.
     """
 
-    exempt_namespaces = frozenset({"admin", "citizen_registry", "vneid", "certificate_authority"})
+    exempt_namespaces = frozenset(
+        {"admin", "citizen_registry", "vneid", "certificate_authority", "mobile_operator"}
+    )
     exempt_view_modules = ("captcha.", "django.contrib.staticfiles.", "django.views.static")
 
     def __init__(self, get_response):

@@ -169,3 +169,38 @@ class AuditEntry(models.Model):
         subject = self.account or "nhiều tài khoản"
         when = timezone.localtime(self.created_at)
         return f"{self.get_action_display()} — {subject} — {when:%d/%m/%Y %H:%M}"
+
+
+class PasswordResetCode(models.Model):
+    """A one-time code sent by SMS to reset a password; only a keyed hash of it is kept.
+
+    A request for an unknown login name gets a row too (without account), so that both
+    answers take the same path and the page never tells whether an account exists.
+    """
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="tài khoản",
+    )
+    # A keyed hash of the login name typed, to throttle requests without storing the number.
+    login_name_hash = models.CharField(max_length=64, db_index=True)
+    masked_phone = models.CharField("số điện thoại (đã che)", max_length=15)
+    code_hash = models.CharField(max_length=64)
+    failed_attempts = models.PositiveSmallIntegerField("số lần nhập sai", default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    verified_at = models.DateTimeField(null=True, blank=True)
+    # Set when the new password is saved, or when a newer code replaces this one.
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "mã OTP đặt lại mật khẩu"
+        verbose_name_plural = "mã OTP đặt lại mật khẩu"
+
+    def __str__(self):
+        return f"OTP → {self.masked_phone}"

@@ -205,19 +205,22 @@ def change_contact(*, account, phone, email, actor=None):
     return changes
 
 
+EMAIL_RESET_REASON = "Đặt lại mật khẩu bằng liên kết gửi tới email của tài khoản."
+
+
 @transaction.atomic
-def reset_password(*, account, new_password):
-    """Set a new password through the e-mailed reset link, lifting a login lock, and audit it."""
+def reset_password(*, account, new_password, reason=EMAIL_RESET_REASON):
+    """Set a new password after a proven reset, lifting a login lock, and audit it."""
     account.set_password(new_password)
     account.save(update_fields=["password"])
-    # Whoever proved they own the mailbox should not wait out a lock a guesser caused.
+    # Whoever proved they own the mailbox or the phone should not wait out a guesser's lock.
     account_failures(account).delete()
     AuditEntry.objects.create(
         account=account,
         actor=account,
         actor_kind=AuditEntry.ActorKind.CITIZEN,
         action=AuditEntry.Action.PASSWORD_RESET,
-        reason="Đặt lại mật khẩu bằng liên kết gửi tới email của tài khoản.",
+        reason=reason,
     )
     return account
 

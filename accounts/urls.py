@@ -1,11 +1,27 @@
 from django.urls import path
 
-from . import signature_views, views
+from . import signature_views, sim_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("dang-nhap/", views.PortalLoginView.as_view(), name="login"),
+    path("dang-nhap/sim-ky-so/", sim_views.SimLoginStartView.as_view(), name="sim_login"),
+    path(
+        "dang-nhap/sim-ky-so/cho-xac-nhan/",
+        sim_views.SimLoginWaitView.as_view(),
+        name="sim_login_wait",
+    ),
+    path(
+        "dang-nhap/sim-ky-so/trang-thai/",
+        sim_views.SimLoginStatusView.as_view(),
+        name="sim_login_status",
+    ),
+    path(
+        "dang-nhap/sim-ky-so/hoan-tat/",
+        sim_views.SimLoginFinishView.as_view(),
+        name="sim_login_finish",
+    ),
     path("dang-xuat/", views.PortalLogoutView.as_view(), name="logout"),
     path(
         "dang-nhap/usb-ky-so/", signature_views.UsbLoginStartView.as_view(), name="usb_login_start"
@@ -15,7 +31,16 @@ urlpatterns = [
         signature_views.UsbLoginVerifyView.as_view(),
         name="usb_login_verify",
     ),
-    path("quen-mat-khau/", views.PortalPasswordResetView.as_view(), name="password_reset"),
+    path("quen-mat-khau/", views.SmsPasswordResetView.as_view(), name="password_reset"),
+    path("quen-mat-khau/nhap-ma/", views.SmsCodeView.as_view(), name="password_reset_code"),
+    path(
+        "quen-mat-khau/mat-khau-moi/", views.SmsNewPasswordView.as_view(), name="password_reset_new"
+    ),
+    path(
+        "quen-mat-khau/email/",
+        views.PortalPasswordResetView.as_view(),
+        name="password_reset_email",
+    ),
     path(
         "quen-mat-khau/da-gui/",
         views.PortalPasswordResetDoneView.as_view(),

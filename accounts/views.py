@@ -21,10 +21,20 @@ from django.views.generic import FormView, TemplateView
 from identity.relying_party import flows as vneid_login
 from portal import login_policy
 
-from . import services
-from .forms import CccdForm, ContactForm, LoginForm, PortalPasswordResetForm, PortalSetPasswordForm
+from . import password_reset_sms, services
+from .forms import (
+    CccdForm,
+    ContactForm,
+    LoginForm,
+    OtpForm,
+    PortalPasswordResetForm,
+    PortalSetPasswordForm,
+    SmsResetRequestForm,
+)
 from .middleware import CCCD_PROMPT_SKIPPED, cccd_not_required, cccd_prompt_url
 from .mixins import AccountAreaMixin
+from .models import PasswordResetCode
+from .operator_client import OperatorError
 from .registry_client import RegistryError, RegistryNotFound
 
 logger = logging.getLogger(__name__)
@@ -39,6 +49,11 @@ VNEID_ONLY_REFUSAL_MESSAGE = (
     "chọn “Đăng nhập bằng VNeID”."
 )
 PASSWORD_RESET_CONTEXT = {"crumbs": ["Quên mật khẩu"]}
+SMS_RESET_SESSION_KEY = "accounts.password_reset_sms"
+SMS_UNAVAILABLE_MESSAGE = (
+    "Hiện chưa gửi được tin nhắn SMS chứa mã OTP do hệ thống của nhà mạng không phản hồi. "
+    "Vui lòng thử lại sau ít phút, hoặc nhận liên kết đặt lại mật khẩu qua email."
+)
 EMPTY_VALUE = "Chưa có thông tin"
 
 
@@ -136,9 +151,94 @@ class PortalLogoutView(auth_views.LogoutView):
         return response
 
 
+@method_decorator([cccd_not_required, never_cache], name="dispatch")
+class SmsPasswordResetView(FormView):
+    """ "Quên mật khẩu?": send a one-time code by SMS to the account's registered phone."""
+
+    extra_context = PASSWORD_RESET_CONTEXT
+    form_class = SmsResetRequestForm
+    template_name = "accounts/password_reset_sms_form.html"
+
+    def form_valid(self, form):
+        try:
+            reset = password_reset_sms.request_code(login_name=form.cleaned_data["username"])
+        except password_reset_sms.ResetProblem as problem:
+            form.add_error(None, ValidationError(problem.message, code=problem.code))
+            return self.form_invalid(form)
+        except OperatorError as error:
+            logger.warning("password reset SMS: operator error %r", error)
+            form.add_error(None, ValidationError(SMS_UNAVAILABLE_MESSAGE, code="sms_unavailable"))
+            return self.form_invalid(form)
+        self.request.session[SMS_RESET_SESSION_KEY] = reset.pk
+        return redirect("accounts:password_reset_code")
+
+
+@method_decorator([cccd_not_required, never_cache], name="dispatch")
+class SmsCodeView(FormView):
+    """Type the code received by SMS: 5 minutes, 3 tries, single use."""
+
+    extra_context = PASSWORD_RESET_CONTEXT
+    form_class = OtpForm
+    template_name = "accounts/password_reset_sms_code.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.reset = PasswordResetCode.objects.filter(
+            pk=request.session.get(SMS_RESET_SESSION_KEY)
+        ).first()
+        if self.reset is None:
+            return redirect("accounts:password_reset")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        lifetime = int(password_reset_sms.CODE_LIFETIME.total_seconds() // 60)
+        return super().get_context_data(
+            masked_phone=self.reset.masked_phone, lifetime_minutes=lifetime, **kwargs
+        )
+
+    def form_valid(self, form):
+        result = password_reset_sms.verify_code(
+            reset_id=self.reset.pk, code=form.cleaned_data["code"]
+        )
+        if result.problem is not None:
+            form.add_error(None, ValidationError(result.problem.message, code=result.problem.code))
+            return self.form_invalid(form)
+        return redirect("accounts:password_reset_new")
+
+
+@method_decorator([cccd_not_required, never_cache], name="dispatch")
+class SmsNewPasswordView(FormView):
+    """Choose the new password once the SMS code was right."""
+
+    extra_context = PASSWORD_RESET_CONTEXT
+    form_class = PortalSetPasswordForm
+    template_name = "accounts/password_reset_sms_new.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.reset = password_reset_sms.verified_reset(request.session.get(SMS_RESET_SESSION_KEY))
+        if self.reset is None:
+            messages.error(
+                request,
+                "Phiên đặt lại mật khẩu không còn hiệu lực. Vui lòng yêu cầu mã OTP mới.",
+            )
+            return redirect("accounts:password_reset")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.reset.account}
+
+    def form_valid(self, form):
+        account = password_reset_sms.set_new_password(
+            reset_id=self.reset.pk, new_password=form.cleaned_data["new_password1"]
+        )
+        self.request.session.pop(SMS_RESET_SESSION_KEY, None)
+        if account is None:
+            return redirect("accounts:password_reset")
+        return redirect("accounts:password_reset_complete")
+
+
 @method_decorator(cccd_not_required, name="dispatch")
 class PortalPasswordResetView(auth_views.PasswordResetView):
-    """ "Quên mật khẩu?": mail a reset link to the e-mail on file of the named account."""
+    """The second way: mail a reset link to the e-mail on file of the named account."""
 
     extra_context = PASSWORD_RESET_CONTEXT
     form_class = PortalPasswordResetForm

@@ -24,8 +24,10 @@ from citizen_registry.models import Citizen
 from citizen_registry.services import ensure_api_client
 from identity.provider.models import VneidAccount
 from identity.provider.services import ensure_client, ensure_vneid_account
+from mobile_operator.services import ensure_api_client as ensure_operator_client
 from portal.models import Dossier
 
+from .signing_sims import reset_signing_sim, signing_sim_state, sim_missing
 from .usb_tokens import persona_token, reset_usb_token, usb_token_state
 
 PASSWORD = "DvcSandbox@2026"
@@ -345,6 +347,7 @@ def reset_persona(key):
     if persona.account is not None:
         _restore_account(persona, citizen)
         reset_usb_token(persona)
+        reset_signing_sim(persona)
     return persona
 
 
@@ -378,6 +381,7 @@ def ensure_personas():
             or vneid_missing
             or official_missing
             or token_missing
+            or sim_missing(persona)
         ):
             reset_persona(persona.key)
             created.append(persona.key)
@@ -407,6 +411,7 @@ def persona_state(persona):
         "dossiers": account.dossiers.count() if account else 0,
         "vneid": _vneid_state(persona),
         "usb_token": usb_token_state(persona),
+        "sim": signing_sim_state(persona),
     }
 
 
@@ -435,6 +440,8 @@ def register_portal(*, base_urls):
             can_read_records=True,
             rate_limit_per_minute=PORTAL_REGISTRY_RATE_LIMIT_PER_MINUTE,
         )
+    if settings.MOBILE_OPERATOR_API_KEY:
+        ensure_operator_client(name=PORTAL_NAME, raw_key=settings.MOBILE_OPERATOR_API_KEY)
     if settings.VNEID_CLIENT_ID and settings.VNEID_CLIENT_SECRET:
         bases = [url.rstrip("/") for url in base_urls]
         ensure_client(

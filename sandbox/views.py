@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts.middleware import cccd_not_required
 from citizen_registry import faults as registry_faults
 from identity.provider import faults as vneid_faults
+from mobile_operator import faults as operator_faults
+from mobile_operator.models import SmsMessage
 
 from .forms import FaultForm, LoginPolicyForm
 from .models import OutboxMessage
@@ -34,6 +36,7 @@ def sandbox_only(view):
 FAULT_TARGETS = {
     "registry": ("CSDL Quốc gia về Dân cư", registry_faults),
     "vneid": ("VNeID", vneid_faults),
+    "operator": ("nhà mạng (Sim ký số, SMS)", operator_faults),
 }
 
 
@@ -51,6 +54,8 @@ def console(request):
             "personas": [persona_state(persona) for persona in PERSONAS],
             "fault_panels": fault_panels,
             "outbox": OutboxMessage.objects.all()[:20],
+            # SMS travel through the operator, which keeps them: shown beside the e-mails.
+            "sms_outbox": SmsMessage.objects.all()[:20],
             "captcha_test_mode": settings.CAPTCHA_TEST_MODE,
             "login_policy_form": LoginPolicyForm(),
             "login_policy_setting": settings.PORTAL_LOGIN_POLICY,

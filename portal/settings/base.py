@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "citizen_registry",
     "identity.provider",
+    "mobile_operator",
     "certificate_authority",
     # Spans the three organisations on purpose: personas, resets and fault injection.
     "sandbox",
@@ -219,6 +220,12 @@ VNEID_SCOPES = env("VNEID_SCOPES", "openid profile vneid_identity")
 VNEID_REQUIRED_LEVEL = int(env("VNEID_REQUIRED_LEVEL", "2"))
 VNEID_TIMEOUT_SECONDS = float(env("VNEID_TIMEOUT_SECONDS", "3"))
 
+# The mobile operator's signing and SMS API, reached over HTTP (Sim ký số, OTP by SMS).
+MOBILE_OPERATOR_BASE_URL = env("MOBILE_OPERATOR_BASE_URL", "http://127.0.0.1:8000/nha-mang/api/v1/")
+MOBILE_OPERATOR_API_KEY = env("MOBILE_OPERATOR_API_KEY", "")
+MOBILE_OPERATOR_TIMEOUT_SECONDS = float(env("MOBILE_OPERATOR_TIMEOUT_SECONDS", "3"))
+# The simulated operator's own side: how long a signing request waits for the subscriber.
+MOBILE_OPERATOR_SIGNING_SECONDS = int(env("MOBILE_OPERATOR_SIGNING_SECONDS", "120"))
 # The sandbox CA: where the portal fetches its trust anchor and CRL (over HTTP, like the
 # registry), and the CA's own public address written into the certificates it issues.
 CA_BASE_URL = env("CA_BASE_URL", "http://127.0.0.1:8000/ca/")

@@ -10,6 +10,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-not-for-production")
 REGISTRY_API_KEY = env("REGISTRY_API_KEY", "dvcr_local_portal_key_for_the_sandbox_only")
+MOBILE_OPERATOR_API_KEY = env(
+    "MOBILE_OPERATOR_API_KEY", "dvcm_local_portal_key_for_the_sandbox_only"
+)
 SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", True)
 VNEID_CLIENT_ID = env("VNEID_CLIENT_ID", "dvcqg-portal-sandbox")
 VNEID_CLIENT_SECRET = env("VNEID_CLIENT_SECRET", "dvcqg-portal-sandbox-secret-not-for-production")

@@ -76,3 +76,18 @@ def verify_answer(match=True, **fields):
         **fields,
     }
     return {"match": match, "citizen_status": "alive", "fields": verdicts}
+
+
+OPERATOR = "http://operator.test/nha-mang/api/v1/"
+SMS_URL = OPERATOR + "sms"
+SIGNING_URL = OPERATOR + "signing-requests"
+
+
+@pytest.fixture
+def operator(settings):
+    """Stub the mobile operator's HTTP API; every registered answer must be used."""
+    settings.MOBILE_OPERATOR_BASE_URL = OPERATOR
+    settings.MOBILE_OPERATOR_API_KEY = "dvcm_test_portal_key"
+    settings.MOBILE_OPERATOR_TIMEOUT_SECONDS = 2
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock

@@ -58,11 +58,11 @@ def test_login_page_shows_the_guide_texts(client, db):
     assert 'href="/quen-mat-khau/"' in page
 
 
-def test_login_page_explains_the_tabs_that_are_not_simulated_yet(client, db):
+def test_login_page_has_no_tab_that_says_it_is_not_simulated(client, db):
     page = client.get(LOGIN_URL).content.decode()
 
     assert 'id="vneid-modal"' not in page
-    assert "Sim ký số chưa được mô phỏng" in page
+    assert "chưa được mô phỏng" not in page
 
 
 def test_login_page_captcha_image_and_refresh_work(client, db):
@@ -295,7 +295,7 @@ def test_logout_page_of_an_anonymous_visitor_links_to_login(client, db):
 
 def _request_reset(client, username, email):
     return client.post(
-        "/quen-mat-khau/",
+        "/quen-mat-khau/email/",
         {"username": username, "email": email, "captcha_0": "k", "captcha_1": "PASSED"},
     )
 
@@ -360,8 +360,8 @@ def test_password_reset_of_a_locked_account_sends_nothing(client, db):
     assert mail.outbox == []
 
 
-def test_password_reset_page_shows_its_form(client, db):
-    page = client.get("/quen-mat-khau/").content.decode()
+def test_password_reset_email_page_shows_its_form(client, db):
+    page = client.get("/quen-mat-khau/email/").content.decode()
 
     assert "Quên mật khẩu" in page
     assert 'name="username"' in page

@@ -14,6 +14,7 @@ def sandbox_server(live_server, transactional_db, settings):
     """The live server with the portal pointed at its own registry API, personas seeded."""
     settings.REGISTRY_BASE_URL = f"{live_server.url}/registry/api/v1/"
     settings.VNEID_ISSUER = f"{live_server.url}/vneid"
+    settings.MOBILE_OPERATOR_BASE_URL = f"{live_server.url}/nha-mang/api/v1/"
     settings.CA_BASE_URL = f"{live_server.url}/ca/"
     register_portal(base_urls=[live_server.url])
     ensure_personas()

@@ -1,0 +1,179 @@
+"""The portal's one way to reach the mobile operator: its signing and SMS API over HTTP."""
+
+import base64
+import binascii
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote, urljoin
+
+import requests
+from django.conf import settings
+
+from idnumbers.phones import mask_phone
+
+logger = logging.getLogger(__name__)
+
+
+class OperatorError(Exception):
+    """The mobile operator did not give a usable answer."""
+
+    def __init__(self, message, *, status=None, error_code=""):
+        super().__init__(message)
+        self.status = status
+        self.error_code = error_code
+
+
+class OperatorTimeout(OperatorError):
+    """The operator did not answer within the timeout (slow)."""
+
+
+class OperatorUnavailable(OperatorError):
+    """The operator could not be reached or answered with a server error (down)."""
+
+
+class OperatorBadResponse(OperatorError):
+    """The operator refused the request or answered something off its contract."""
+
+
+class UnknownSubscriber(OperatorError):
+    """The number has no signing SIM at the operator."""
+
+
+class SimLocked(OperatorError):
+    """The SIM's signing is locked after too many wrong PINs."""
+
+
+class TooManyRequests(OperatorError):
+    """The number already has as many signing requests as the operator allows for now."""
+
+
+@dataclass(frozen=True)
+class SigningStatus:
+    """A signing request as the operator reports it; signature and certificate once approved."""
+
+    request_id: str
+    status: str
+    confirmation_code: str
+    expires_at: datetime
+    pin_tries_left: int
+    signature: bytes = b""
+    certificate_pem: str = ""
+
+
+class OperatorClient:
+    """Call the operator's v1 API with the portal's key, a timeout and typed errors."""
+
+    def __init__(self, *, base_url=None, api_key=None, timeout=None, session=None):
+        self.base_url = base_url or settings.MOBILE_OPERATOR_BASE_URL
+        if not self.base_url.endswith("/"):
+            self.base_url += "/"
+        self.timeout = timeout if timeout is not None else settings.MOBILE_OPERATOR_TIMEOUT_SECONDS
+        self.session = session or requests.Session()
+        self.session.headers.update(
+            {
+                "Authorization": f"Bearer {api_key or settings.MOBILE_OPERATOR_API_KEY}",
+                "Accept": "application/json",
+            }
+        )
+
+    def close(self):
+        """Release the pooled connections."""
+        self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def request_signature(self, *, phone_number, data, display_text):
+        """Ask the subscriber of phone_number to sign data on their phone; return its status."""
+        payload = {
+            "phone_number": phone_number,
+            "data_to_sign": base64.b64encode(data).decode(),
+            "display_text": display_text,
+        }
+        body = self._call("POST", "signing-requests", phone_number, json=payload, expect=201)
+        return self._signing_status(body)
+
+    def signing_status(self, request_id):
+        """Return where a signing request stands."""
+        body = self._call("GET", f"signing-requests/{quote(request_id, safe='')}", "")
+        return self._signing_status(body)
+
+    def send_sms(self, *, phone_number, text):
+        """Have the operator deliver a text message to phone_number."""
+        self._call(
+            "POST",
+            "sms",
+            phone_number,
+            json={"phone_number": phone_number, "text": text},
+            expect=202,
+        )
+
+    @staticmethod
+    def _signing_status(body):
+        try:
+            return SigningStatus(
+                request_id=str(body["id"]),
+                status=str(body["status"]),
+                confirmation_code=str(body["confirmation_code"]),
+                expires_at=datetime.fromisoformat(body["expires_at"]),
+                pin_tries_left=int(body.get("pin_tries_left", 0)),
+                signature=base64.b64decode(body.get("signature", ""), validate=True),
+                certificate_pem=str(body.get("certificate", "")),
+            )
+        except (KeyError, TypeError, ValueError, binascii.Error) as error:
+            raise OperatorBadResponse("signing answer is off the contract") from error
+
+    def _call(self, method, endpoint, phone_number, *, json=None, expect=200):
+        url = urljoin(self.base_url, endpoint)
+        started = time.monotonic()
+        outcome = "error"
+        status = None
+        try:
+            try:
+                response = self.session.request(method, url, json=json, timeout=self.timeout)
+            except requests.Timeout as error:
+                outcome = "timeout"
+                raise OperatorTimeout(f"no answer from {endpoint} in {self.timeout}s") from error
+            except requests.RequestException as error:
+                outcome = "unreachable"
+                message = f"cannot reach {endpoint}: {type(error).__name__}"
+                raise OperatorUnavailable(message) from error
+            status = response.status_code
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if status == expect and isinstance(body, dict):
+                outcome = "ok"
+                return body
+            error_code = body.get("error", "") if isinstance(body, dict) else ""
+            outcome = error_code or f"http_{status}"
+            kind = OperatorBadResponse
+            if status >= 500:
+                kind = OperatorUnavailable
+            elif error_code == "unknown_subscriber":
+                kind = UnknownSubscriber
+            elif error_code == "sim_locked":
+                kind = SimLocked
+            elif error_code == "too_many_requests":
+                kind = TooManyRequests
+            raise kind(
+                f"{endpoint} answered {status} {error_code}".strip(),
+                status=status,
+                error_code=error_code,
+            )
+        finally:
+            logger.info(
+                "operator %s %s for %s -> %s, status %s, %d ms",
+                method,
+                endpoint.split("/")[0],
+                mask_phone(phone_number),
+                outcome,
+                status,
+                (time.monotonic() - started) * 1000,
+            )

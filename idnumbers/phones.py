@@ -1,0 +1,29 @@
+"""Vietnamese phone numbers: the typed forms people use, and masking for screens and logs."""
+
+import re
+
+from .numbers import normalize_number
+
+_SEPARATORS = re.compile(r"[\s.\-()]")
+_NATIONAL = re.compile(r"0\d{9,10}")
+
+
+def normalize_phone(raw):
+    """Return a typed phone number in its national form (0…), or "" if it is not one."""
+    phone = _SEPARATORS.sub("", normalize_number(raw))
+    if phone.startswith("+84"):
+        phone = "0" + phone[3:]
+    elif phone.startswith("84") and len(phone) in (11, 12):
+        phone = "0" + phone[2:]
+    if phone.isascii() and _NATIONAL.fullmatch(phone):
+        return phone
+    return ""
+
+
+def mask_phone(phone):
+    """Mask a phone number for screens and logs: keep the first 3 and last 2 digits."""
+    if not phone:
+        return ""
+    if len(phone) <= 5:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 5) + phone[-2:]

@@ -1,0 +1,202 @@
+"""The operator's JSON API for service providers: signing requests and SMS (bearer key)."""
+
+import base64
+import binascii
+import hmac
+import json
+import logging
+from functools import wraps
+
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from fault_switch.switch import delay
+from idnumbers.phones import normalize_phone
+
+from . import faults, services
+from .models import ApiClient, SigningRequest
+
+logger = logging.getLogger("mobile_operator.api")
+
+DISPLAY_TEXT_MAX = SigningRequest._meta.get_field("display_text").max_length
+DATA_MAX_BYTES = 1024
+SMS_MAX_LENGTH = 480
+
+FAULT_ANSWERS = {
+    faults.Mode.ERROR: (500, "internal_error", "Hệ thống ký số của nhà mạng gặp lỗi."),
+    faults.Mode.OUTAGE: (503, "unavailable", "Hệ thống của nhà mạng tạm ngừng hoạt động."),
+}
+SIGNING_PROBLEMS = {
+    "unknown_subscriber": (
+        404,
+        "Số điện thoại chưa đăng ký dịch vụ Sim ký số (hoặc không phải thuê bao của nhà mạng).",
+    ),
+    "too_many_requests": (
+        429,
+        "Đã có quá nhiều yêu cầu ký số gửi tới thuê bao này; vui lòng thử lại sau ít phút.",
+    ),
+    "sim_locked": (
+        423,
+        "Chức năng ký số của Sim đã bị khoá do nhập sai mã PIN quá số lần cho phép.",
+    ),
+}
+
+
+class ApiError(Exception):
+    """A refusal with its HTTP status, stable error code and Vietnamese message."""
+
+    def __init__(self, status, error, message, fields=None):
+        super().__init__(message)
+        self.status, self.error, self.message, self.fields = status, error, message, fields
+
+    def response(self):
+        body = {"error": self.error, "message": self.message}
+        if self.fields:
+            body["fields"] = self.fields
+        return _json(body, self.status)
+
+
+def _json(body, status=200):
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _client(request):
+    scheme, _, key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    key = key.strip()
+    if scheme.lower() == "bearer" and key:
+        digest = services.hash_api_key(key)
+        client = ApiClient.objects.filter(key_hash=digest, is_active=True).first()
+        if client is not None and hmac.compare_digest(client.key_hash, digest):
+            return client
+    raise ApiError(401, "unauthorized", "Thiếu khoá API hợp lệ (Authorization: Bearer …).")
+
+
+def api_view(method):
+    """Accept method only, authenticate the caller, honour the fault switch, answer JSON."""
+
+    def decorator(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != method:
+                body = {"error": "method_not_allowed", "message": f"Chỉ nhận {method}."}
+                response = _json(body, 405)
+                response["Allow"] = method
+                return response
+            fault = faults.current_fault()
+            if fault.mode == faults.Mode.LATENCY:
+                delay(fault.latency_ms)
+            elif fault.mode in FAULT_ANSWERS:
+                status, error, message = FAULT_ANSWERS[fault.mode]
+                return _json({"error": error, "message": message}, status)
+            try:
+                return view(request, _client(request), *args, **kwargs)
+            except ApiError as error:
+                return error.response()
+
+        return wrapper
+
+    return decorator
+
+
+def _body(request):
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError(400, "invalid_request", "Nội dung yêu cầu phải là JSON hợp lệ.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_request", "Nội dung yêu cầu phải là một đối tượng JSON.")
+    return data
+
+
+def _invalid(fields):
+    message = "Yêu cầu không hợp lệ: xem các trường được nêu."
+    return ApiError(400, "invalid_request", message, fields)
+
+
+def _phone(data, errors):
+    value = data.get("phone_number")
+    phone = normalize_phone(value) if isinstance(value, str) else ""
+    if not phone:
+        errors["phone_number"] = ["Số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0."]
+    return phone
+
+
+def _text(data, name, max_length, errors):
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        errors[name] = ["Trường này là bắt buộc."]
+    elif len(value) > max_length:
+        errors[name] = [f"Dài tối đa {max_length} ký tự."]
+    return value if isinstance(value, str) else ""
+
+
+def _data_to_sign(data, errors):
+    value = data.get("data_to_sign")
+    try:
+        raw = base64.b64decode(value, validate=True) if isinstance(value, str) else b""
+    except (binascii.Error, ValueError):
+        raw = b""
+    if not raw or len(raw) > DATA_MAX_BYTES:
+        errors["data_to_sign"] = [f"Dữ liệu cần ký: base64 của 1 đến {DATA_MAX_BYTES} byte."]
+    return raw
+
+
+def _signing_body(signing_request):
+    state = signing_request.state()
+    body = {
+        "id": signing_request.public_id,
+        "status": state,
+        "confirmation_code": signing_request.confirmation_code,
+        "expires_at": signing_request.expires_at.isoformat(),
+        "pin_tries_left": services.pin_tries_left(signing_request.sim),
+    }
+    if state == SigningRequest.Status.APPROVED:
+        body["signature"] = base64.b64encode(bytes(signing_request.signature)).decode()
+        body["certificate"] = signing_request.sim.certificate_pem
+    return body
+
+
+@api_view("POST")
+def create_signing_request(request, client):
+    data = _body(request)
+    errors = {}
+    phone = _phone(data, errors)
+    raw = _data_to_sign(data, errors)
+    display_text = _text(data, "display_text", DISPLAY_TEXT_MAX, errors)
+    if errors:
+        raise _invalid(errors)
+    try:
+        signing_request = services.create_signing_request(
+            client=client, phone_number=phone, data_to_sign=raw, display_text=display_text
+        )
+    except services.SigningProblem as problem:
+        status, message = SIGNING_PROBLEMS[problem.code]
+        raise ApiError(status, problem.code, message) from None
+    return _json(_signing_body(signing_request), 201)
+
+
+@api_view("GET")
+def signing_request_status(request, client, public_id):
+    signing_request = (
+        SigningRequest.objects.select_related("sim")
+        .filter(public_id=public_id, client=client)
+        .first()
+    )
+    if signing_request is None:
+        raise ApiError(404, "not_found", "Không có yêu cầu ký số này.")
+    return _json(_signing_body(signing_request))
+
+
+@api_view("POST")
+def send_sms(request, client):
+    data = _body(request)
+    errors = {}
+    phone = _phone(data, errors)
+    text = _text(data, "text", SMS_MAX_LENGTH, errors)
+    if errors:
+        raise _invalid(errors)
+    message = services.deliver_sms(client=client, phone_number=phone, text=text)
+    return _json({"id": message.pk, "status": "delivered"}, 202)

@@ -1,0 +1,209 @@
+"""State changes of the mobile operator: API keys, SIMs, signing requests and SMS."""
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from idnumbers.phones import mask_phone
+
+from .models import ApiClient, SigningRequest, Sim, SmsMessage
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "dvcm_"
+PIN_LIMIT = 3
+# Requests per SIM within one request lifetime: a login retried, not a phone flooded.
+MAX_REQUESTS_PER_LIFETIME = 3
+# Digits and capitals that cannot be misread for one another on a small screen.
+CONFIRMATION_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CONFIRMATION_LENGTH = 4
+
+Status = SigningRequest.Status
+
+
+class SigningProblem(Exception):
+    """A signing request that cannot be created or decided; `code` names why."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def hash_api_key(raw_key):
+    """Return the SHA-256 hex digest under which a key is stored and looked up."""
+    # A plain hash is enough: the keys are 256-bit random values, not guessable passwords.
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+@transaction.atomic
+def ensure_api_client(*, name, raw_key):
+    """Make the client called name hold exactly this key; return it."""
+    key_hash = hash_api_key(raw_key)
+    ApiClient.objects.filter(key_hash=key_hash).exclude(name=name).delete()
+    client, _ = ApiClient.objects.update_or_create(
+        name=name,
+        defaults={"key_prefix": raw_key[:12], "key_hash": key_hash, "is_active": True},
+    )
+    return client
+
+
+def _key_password():
+    """Return the password that encrypts the SIMs' keys at rest, derived from SECRET_KEY."""
+    return salted_hmac("mobile_operator.sim_keys", "private-key-encryption").hexdigest().encode()
+
+
+def _load_key(pem):
+    return serialization.load_pem_private_key(pem.encode("ascii"), password=_key_password())
+
+
+@transaction.atomic
+def provision_sim(*, phone_number, holder_name, certificate_pem, private_key, pin):
+    """Give a subscriber a signing SIM (or a fresh one): certificate, key, PIN, unlocked."""
+    key_pem = private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(_key_password()),
+    ).decode("ascii")
+    sim, _ = Sim.objects.update_or_create(
+        phone_number=phone_number,
+        defaults={
+            "holder_name": holder_name,
+            "certificate_pem": certificate_pem,
+            "private_key_pem": key_pem,
+            "pin_hash": make_password(pin),
+            "pin_failures": 0,
+            "locked_at": None,
+        },
+    )
+    sim.signing_requests.filter(status=Status.PENDING).delete()
+    return sim
+
+
+def _confirmation_code():
+    return "".join(secrets.choice(CONFIRMATION_ALPHABET) for _ in range(CONFIRMATION_LENGTH))
+
+
+@transaction.atomic
+def create_signing_request(*, client, phone_number, data_to_sign, display_text):
+    """Ask the subscriber of phone_number to sign; raise SigningProblem if no SIM can."""
+    sim = Sim.objects.filter(phone_number=phone_number).first()
+    if sim is None:
+        raise SigningProblem("unknown_subscriber")
+    if sim.is_locked:
+        raise SigningProblem("sim_locked")
+    now = timezone.now()
+    lifetime = timedelta(seconds=settings.MOBILE_OPERATOR_SIGNING_SECONDS)
+    if sim.signing_requests.filter(created_at__gt=now - lifetime).count() >= (
+        MAX_REQUESTS_PER_LIFETIME
+    ):
+        raise SigningProblem("too_many_requests")
+    request = SigningRequest.objects.create(
+        public_id=secrets.token_urlsafe(32),
+        sim=sim,
+        client=client,
+        data_to_sign=data_to_sign,
+        display_text=display_text,
+        confirmation_code=_confirmation_code(),
+        created_at=now,
+        expires_at=now + lifetime,
+    )
+    logger.info("signing request %s for %s", request.pk, mask_phone(phone_number))
+    return request
+
+
+def signature_of(key, data):
+    """Sign data with the SIM's key: PKCS#1 v1.5 for RSA, ECDSA for EC, SHA-256 both."""
+    if isinstance(key, rsa.RSAPrivateKey):
+        return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return key.sign(data, ec.ECDSA(hashes.SHA256()))
+    raise TypeError(f"unsupported SIM key type {type(key).__name__}")
+
+
+def _pending_for_decision(*, phone_number, public_id):
+    request = (
+        SigningRequest.objects.select_for_update()
+        .select_related("sim")
+        .filter(public_id=public_id or "", sim__phone_number=phone_number)
+        .first()
+    )
+    if request is None:
+        raise SigningProblem("not_found")
+    state = request.state()
+    if state != Status.PENDING:
+        raise SigningProblem(state)
+    return request
+
+
+@transaction.atomic
+def refuse(*, phone_number, public_id):
+    """Refuse a pending request on the subscriber's phone."""
+    request = _pending_for_decision(phone_number=phone_number, public_id=public_id)
+    request.status = Status.REFUSED
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "decided_at"])
+    return request
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the subscriber's PIN did: "approved", "wrong_pin" or "pin_locked"."""
+
+    request: SigningRequest
+    outcome: str
+    tries_left: int
+
+
+@transaction.atomic
+def approve(*, phone_number, public_id, pin):
+    """Sign a pending request with the SIM's key if pin is right; count a wrong PIN.
+
+    A wrong PIN leaves the request pending with one try less; the third one locks the SIM's
+    signing and ends every request pending on it. Returned, not raised, so the count is kept.
+    """
+    request = _pending_for_decision(phone_number=phone_number, public_id=public_id)
+    sim = Sim.objects.select_for_update().get(pk=request.sim_id)
+    now = timezone.now()
+    if not check_password(pin or "", sim.pin_hash):
+        sim.pin_failures += 1
+        if sim.pin_failures >= PIN_LIMIT:
+            sim.locked_at = now
+            sim.save(update_fields=["pin_failures", "locked_at"])
+            sim.signing_requests.filter(status=Status.PENDING).update(
+                status=Status.PIN_LOCKED, decided_at=now
+            )
+            logger.info("SIM %s locked after wrong PINs", mask_phone(sim.phone_number))
+            request.refresh_from_db()
+            return Decision(request, "pin_locked", 0)
+        sim.save(update_fields=["pin_failures"])
+        return Decision(request, "wrong_pin", pin_tries_left(sim))
+    if sim.pin_failures:
+        sim.pin_failures = 0
+        sim.save(update_fields=["pin_failures"])
+    request.signature = signature_of(_load_key(sim.private_key_pem), bytes(request.data_to_sign))
+    request.status = Status.APPROVED
+    request.decided_at = now
+    request.save(update_fields=["signature", "status", "decided_at"])
+    return Decision(request, "approved", pin_tries_left(sim))
+
+
+def pin_tries_left(sim):
+    """Return how many PIN tries the SIM has before its signing locks."""
+    return max(PIN_LIMIT - sim.pin_failures, 0)
+
+
+def deliver_sms(*, client, phone_number, text):
+    """File a text message for the phone number; return it."""
+    message = SmsMessage.objects.create(phone_number=phone_number, sender=client.name, text=text)
+    logger.info("SMS %s from %s to %s", message.pk, client.name, mask_phone(phone_number))
+    return message

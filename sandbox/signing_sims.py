@@ -1,0 +1,92 @@
+"""The personas' signing SIMs: a certificate from the sandbox CA on a SIM at the operator."""
+
+from cryptography import x509
+
+from certificate_authority import services as ca
+from certificate_authority.models import Certificate
+from idnumbers.phones import normalize_phone
+from mobile_operator.models import Sim
+from mobile_operator.services import provision_sim
+
+# Public on purpose, like the passwords: testers and scripts type them on the phone page.
+SIM_PINS = {
+    "nga": "111222",
+    "an": "222333",
+    "binh": "333444",
+    "khoa": "444555",
+    "dung": "555666",
+    "lan": "666777",
+}
+DEFAULT_PIN = "000111"
+ISSUE_REASON = "Cấp Sim ký số cho persona của môi trường thử nghiệm"
+
+
+def sim_pin(persona):
+    return SIM_PINS.get(persona.key, DEFAULT_PIN)
+
+
+def sim_phone(persona):
+    """Return the persona's registered phone in national form, or "" when it has none."""
+    if persona.account is None:
+        return ""
+    return normalize_phone(persona.account.get("phone", ""))
+
+
+def _subject(persona):
+    """Return the (kind, number) in the certificate: the CCCD if linked, else the old CMND."""
+    account = persona.account
+    if account["cccd_number"]:
+        return "CCCD", account["cccd_number"]
+    return "CMND", account["username"]
+
+
+def _certificate_of(sim):
+    serial = x509.load_pem_x509_certificate(sim.certificate_pem.encode()).serial_number
+    return Certificate.objects.filter(serial_number=format(serial, "X")).first()
+
+
+def reset_signing_sim(persona):
+    """Give the persona a working SIM: a valid certificate, its PIN, signing unlocked."""
+    phone = sim_phone(persona)
+    if not phone:
+        return None
+    sim = Sim.objects.filter(phone_number=phone).first()
+    certificate = _certificate_of(sim) if sim else None
+    if certificate is None or certificate.is_revoked or certificate.is_expired():
+        id_kind, id_number = _subject(persona)
+        certificate = ca.issue_certificate(
+            holder_name=persona.full_name,
+            id_kind=id_kind,
+            id_number=id_number,
+            kind=Certificate.Kind.SIGNING_SIM,
+            reason=ISSUE_REASON,
+        )
+    return provision_sim(
+        phone_number=phone,
+        holder_name=persona.full_name,
+        certificate_pem=certificate.certificate_pem,
+        private_key=ca.certificate_key(certificate),
+        pin=sim_pin(persona),
+    )
+
+
+def sim_missing(persona):
+    """Return whether the persona should have a SIM and has none."""
+    phone = sim_phone(persona)
+    return bool(phone) and not Sim.objects.filter(phone_number=phone).exists()
+
+
+def signing_sim_state(persona):
+    """Describe the persona's SIM for the console and `personas --json`."""
+    phone = sim_phone(persona)
+    sim = Sim.objects.filter(phone_number=phone).first() if phone else None
+    if sim is None:
+        return None
+    certificate = x509.load_pem_x509_certificate(sim.certificate_pem.encode())
+    return {
+        "phone": sim.phone_number,
+        "pin": sim_pin(persona),
+        "locked": sim.is_locked,
+        "serial": format(certificate.serial_number, "X"),
+        "certificate_pem": sim.certificate_pem,
+    }
