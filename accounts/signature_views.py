@@ -1,5 +1,6 @@
 """Pages of "USB ký số": send the citizen to the signing plugin, then check what it signed."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+
+from portal import login_policy
 
 from . import signature_login
 from .middleware import cccd_not_required
@@ -43,7 +46,30 @@ def login_url(next_url=""):
     return url + USB_TAB_ANCHOR
 
 
-@method_decorator([cccd_not_required, never_cache], name="dispatch")
+SIGNATURE_LOGINS_CLOSED_MESSAGE = (
+    "Từ ngày 01/7/2024, tài khoản định danh điện tử VNeID là tài khoản duy nhất để đăng nhập "
+    "Cổng Dịch vụ công Quốc gia; Cổng không còn đăng nhập bằng USB ký số hoặc Sim ký số. Vui "
+    "lòng chọn “Đăng nhập bằng VNeID”."
+)
+
+
+def signature_logins_open(view):
+    """Send a USB or SIM login step back to the login page while VNeID is the only account.
+
+    Hiding the tabs is not enough: a bookmarked or scripted request must not log in either.
+    """
+
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not login_policy.current().allows_legacy_logins:
+            messages.error(request, SIGNATURE_LOGINS_CLOSED_MESSAGE)
+            return HttpResponseRedirect(reverse("accounts:login"))
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@method_decorator([cccd_not_required, never_cache, signature_logins_open], name="dispatch")
 class UsbLoginStartView(View):
     """ "Đăng nhập" on the USB tab: issue a challenge and hand it to the signing plugin."""
 
@@ -64,7 +90,9 @@ class UsbLoginStartView(View):
 
 # The plugin posts here from outside the portal's pages, so it cannot carry the CSRF token;
 # the single-use challenge in this session, signed by the certificate's key, does that job.
-@method_decorator([cccd_not_required, never_cache, csrf_exempt], name="dispatch")
+@method_decorator(
+    [cccd_not_required, never_cache, csrf_exempt, signature_logins_open], name="dispatch"
+)
 class UsbLoginVerifyView(View):
     """Where the plugin returns the signature: verify it, find the account, log in."""
 

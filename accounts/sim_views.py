@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from . import signature_login, sim_login
 from .forms import SimLoginForm
 from .middleware import cccd_not_required
+from .signature_views import signature_logins_open
 
 FORM_TEMPLATE = "accounts/sim_login.html"
 
@@ -23,7 +24,7 @@ def _form_page(request, form, *, problem="", status=200):
     return render(request, FORM_TEMPLATE, context, status=status)
 
 
-@method_decorator([cccd_not_required, never_cache], name="dispatch")
+@method_decorator([cccd_not_required, never_cache, signature_logins_open], name="dispatch")
 class SimLoginStartView(View):
     """Type the phone number; the operator sends the signing request to that phone."""
 
@@ -69,7 +70,7 @@ class SimLoginStatusView(View):
         return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
-@method_decorator([cccd_not_required, never_cache], name="dispatch")
+@method_decorator([cccd_not_required, never_cache, signature_logins_open], name="dispatch")
 class SimLoginFinishView(View):
     """Check the signature the phone made and log in, as after a password login."""
 

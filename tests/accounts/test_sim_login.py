@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from accounts.signature_login import CHALLENGE_SESSION_KEY
+from portal import login_policy
 
 from . import pki
 from .conftest import NGA_CMND, SIGNING_URL
@@ -316,3 +317,20 @@ def test_too_many_requests_to_one_number_get_their_own_message(client, db, http)
 
     assert response.status_code == 400
     assert "Đã có nhiều yêu cầu ký số gửi tới số điện thoại này" in response.content.decode()
+
+
+def test_vneid_only_refuses_an_approved_sim_signature_after_the_switch(client, nga, ca, http):
+    _, challenge = _start(client, http)
+    _phone_signs(http, ca.issue(uid=f"CMND:{NGA_CMND}"), challenge)
+    login_policy.set_policy(policy="vneid_only", changed_by="test")
+    done = client.post(FINISH)
+    assert done["Location"] == "/dang-nhap/"
+    assert "_auth_user_id" not in client.session
+    assert not nga.audit_entries.filter(action=AuditEntry.Action.SIM_LOGIN).exists()
+
+
+def test_vneid_only_sends_no_signing_request_to_the_operator(client, db, http):
+    login_policy.set_policy(policy="vneid_only", changed_by="test")
+    response = client.post(START, {"phone_number": PHONE})
+    assert response["Location"] == "/dang-nhap/"
+    assert not [c for c in http.calls if c.request.url == SIGNING_URL]

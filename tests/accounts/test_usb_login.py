@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from certificate_authority import services as ca
+from portal import login_policy
 
 from .factories import UserFactory
 from .pki import CRL_URL, ROOT_URL
@@ -256,3 +257,21 @@ def test_a_verify_post_without_a_challenge_logs_no_one_in(client, nga):
     response = client.post(VERIFY, {"certificate": "x", "signature": "eA=="})
     assert any("đã được sử dụng" in message for message in _messages(response))
     assert not _logged_in(client)
+
+
+def test_vneid_only_refuses_a_signed_challenge_posted_after_the_switch(client, ca_http, nga):
+    token = _token()
+    page, _ = _sign(client, token)
+    login_policy.set_policy(policy="vneid_only", changed_by="test")
+    response = client.post(VERIFY, _fields(page))
+    assert response["Location"] == reverse("accounts:login")
+    assert not _logged_in(client)
+    assert "USB ký số hoặc Sim ký số" in _messages(response)[0]
+    assert not nga.audit_entries.filter(action=AuditEntry.Action.USB_LOGIN).exists()
+
+
+def test_vneid_only_issues_no_usb_challenge(client, db):
+    login_policy.set_policy(policy="vneid_only", changed_by="test")
+    response = client.post(START)
+    assert response["Location"] == reverse("accounts:login")
+    assert "signature_login.challenges" not in client.session
