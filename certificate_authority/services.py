@@ -103,6 +103,11 @@ def certificate_key(certificate: Certificate):
     return x509_tools.key_from_pem(certificate.private_key_pem, key_password())
 
 
+def sign_with_certificate_key(*, certificate: Certificate, data: bytes) -> bytes:
+    """Sign data with the key of a certificate's device (a USB token, a signing SIM)."""
+    return x509_tools.sign(certificate_key(certificate), data)
+
+
 def crl_url():
     """Return the CRL address written into certificates (the CA's public base URL)."""
     return urljoin(settings.CA_PUBLIC_BASE_URL, "crl")
@@ -278,7 +283,7 @@ def sign_with_usb_token(*, token: UsbToken, pin: str, data: bytes) -> bytes:
     token.failed_pin_attempts = locked.failed_pin_attempts
     if error is not None:
         raise error
-    return x509_tools.sign(certificate_key(locked.certificate), data)
+    return sign_with_certificate_key(certificate=locked.certificate, data=data)
 
 
 @transaction.atomic

@@ -210,3 +210,9 @@ def test_a_certificate_issued_in_the_past_expires():
     with time_machine.travel(timezone.now() - timedelta(days=40), tick=False):
         record = _issue(valid_days=30)
     assert record.is_expired()
+
+
+def test_a_signing_sim_certificate_signs_with_its_own_key():
+    record = _issue(kind=Certificate.Kind.SIGNING_SIM, id_kind="CCCD", id_number="037190612345")
+    signature = services.sign_with_certificate_key(certificate=record, data=DATA)
+    _x509(record).public_key().verify(signature, DATA, padding.PKCS1v15(), hashes.SHA256())

@@ -46,3 +46,11 @@ def test_the_crl_is_also_served_as_pem(client):
 
 def test_the_endpoints_refuse_post(client):
     assert client.post(reverse("certificate_authority:crl")).status_code == 405
+
+
+def test_an_account_without_cccd_reaches_the_ca_without_the_cccd_screen(client):
+    from tests.accounts.factories import UserFactory
+
+    client.force_login(UserFactory(cccd_number=""))
+    assert client.get(reverse("certificate_authority:root_certificate")).status_code == 200
+    assert client.get(reverse("certificate_authority:crl")).status_code == 200
