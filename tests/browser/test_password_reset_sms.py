@@ -45,8 +45,9 @@ def ask_for_a_code(page):
     expect(page.get_by_test_id("otp-sent-to")).to_contain_text("091*****78")
 
 
-def code_on_the_phone(handset):
-    handset.reload()
+def code_on_the_phone(handset, count):
+    """Return the newest code once the phone shows count SMS (it refreshes by itself)."""
+    expect(handset.get_by_test_id("phone-sms")).to_have_count(count)
     text = handset.get_by_test_id("phone-sms").first.inner_text()
     return re.search(r"\b(\d{6})\b", text).group(1)
 
@@ -58,7 +59,7 @@ def enter(page, code):
 
 def test_nga_resets_her_password_with_the_sms_code_after_a_wrong_and_an_expired_one(page, phone):
     ask_for_a_code(page)
-    first = code_on_the_phone(phone)
+    first = code_on_the_phone(phone, 1)
     phone.screens.shot("sms")
 
     enter(page, "000000" if first != "000000" else "111111")
@@ -74,7 +75,7 @@ def test_nga_resets_her_password_with_the_sms_code_after_a_wrong_and_an_expired_
 
         page.get_by_test_id("otp-new-code").click()
         ask_for_a_code(page)
-        second = code_on_the_phone(phone)
+        second = code_on_the_phone(phone, 2)
         enter(page, second)
         expect(page).to_have_url(f"{page.base_url}/quen-mat-khau/mat-khau-moi/")
         page.locator("input[name=new_password1]").fill(NEW_PASSWORD)
@@ -94,7 +95,7 @@ def test_nga_resets_her_password_with_the_sms_code_after_a_wrong_and_an_expired_
 
 def test_the_sms_shows_in_the_sandbox_outbox(page, phone):
     ask_for_a_code(page)
-    code = code_on_the_phone(phone)
+    code = code_on_the_phone(phone, 1)
 
     page.goto(f"{page.base_url}/sandbox/")
 
