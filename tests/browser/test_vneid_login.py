@@ -312,7 +312,7 @@ def test_logout_ends_on_the_portal_even_when_vneid_would_refuse_the_id_token_hin
     rotate_signing_key()
     unpublish_signing_key(kid=retired)
 
-    page.get_by_role("button", name="Đăng xuất").click()
+    press_logout(page)
 
     expect(page.get_by_role("heading", name="Đăng xuất khỏi VNeID?")).to_be_visible()
     page.screens.shot("vneid-asks-without-a-hint")
