@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.checks import run_checks
 
-from portal import login_policy
-from portal.models import LoginPolicy, LoginPolicyOverride
+from accounts import login_policy
+from accounts.models import LoginPolicy, LoginPolicyOverride
 
 ROOT = Path(__file__).resolve().parents[2]
 
