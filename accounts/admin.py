@@ -16,7 +16,6 @@ from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from admin_kit.search import NumberSearchMixin
 from idnumbers.numbers import cccd_problems, mask_number, normalize_number
-from portal.models import Dossier
 
 from . import services
 from .models import AuditEntry, User
@@ -127,17 +126,6 @@ class AuditEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
         return format_changes(entry.changes, FIELD_LABELS)
 
 
-class DossierInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = Dossier
-    fk_name = "owner"
-    verbose_name_plural = "hồ sơ của tài khoản"
-    fields = ("code", "procedure_name", "status", "submitted_at", "completed_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-
 @admin.register(User)
 class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
     form = AccountForm
@@ -158,7 +146,8 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
     show_full_result_count = False
     ordering = ("-id",)
     filter_horizontal = ("groups", "user_permissions")
-    inlines = (AuditEntryInline, DossierInline)
+    # The portal's admin adds the account's dossiers (portal.admin.AccountWithDossiersAdmin).
+    inlines = (AuditEntryInline,)
     actions = ("unlink_cccd", "unlock_login", "export_csv")
 
     @admin.display(description="tên đăng nhập", ordering="username")

@@ -1,7 +1,10 @@
-"""The officials' view of dossiers: read them, move their status, nothing else."""
+"""The officials' view of dossiers: read them, move their status; and each account's dossiers."""
 
 from django.contrib import admin
 
+from accounts.admin import AccountAdmin
+from accounts.models import User
+from admin_kit.readonly import ReadOnlyAdminMixin
 from idnumbers.numbers import mask_number
 
 from .models import Dossier
@@ -52,3 +55,23 @@ class DossierAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class DossierInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Dossier
+    fk_name = "owner"
+    verbose_name_plural = "hồ sơ của tài khoản"
+    fields = ("code", "procedure_name", "status", "submitted_at", "completed_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+# Accounts knows nothing of dossiers: the portal shows an account's dossiers on its admin page.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountWithDossiersAdmin(AccountAdmin):
+    inlines = (*AccountAdmin.inlines, DossierInline)
