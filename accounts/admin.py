@@ -7,7 +7,6 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -101,9 +100,7 @@ class AccountForm(forms.ModelForm):
         elif (
             "cccd_number" in self.fields
             and number != self.instance.cccd_number
-            and User.objects.filter(Q(cccd_number=number) | Q(username=number))
-            .exclude(pk=self.instance.pk)
-            .exists()
+            and User.objects.number_taken(number, other_than=self.instance)
         ):
             # One CCCD, one account: explained here rather than left to the constraint.
             self.add_error("cccd_number", services.CccdAlreadyLinked.message)
