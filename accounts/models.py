@@ -133,10 +133,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return f"{self.full_name or 'Tài khoản'} ({mask_number(self.username)})"
 
     @property
-    def has_cccd(self):
-        return bool(self.cccd_number)
-
-    @property
     def legacy_cmnd(self):
         """Return the CMND the account was registered with: its CMND field, else its username."""
         if self.cmnd_number:
