@@ -171,6 +171,7 @@ class AuditEntry(models.Model):
         CSV_EXPORTED = "csv_exported", "Xuất CSV danh sách tài khoản"
         USB_LOGIN = "usb_login", "Đăng nhập bằng USB ký số"
         SIM_LOGIN = "sim_login", "Đăng nhập bằng Sim ký số"
+        DOSSIER_STATUS_CHANGED = "dossier_status_changed", "Cán bộ đổi trạng thái hồ sơ"
 
     class ActorKind(models.TextChoices):
         CITIZEN = "citizen", "Công dân"
