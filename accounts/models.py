@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from idnumbers.names import initials
@@ -16,7 +16,59 @@ class Gender(models.TextChoices):
     FEMALE = "female", "Nữ"
 
 
-class UserManager(BaseUserManager):
+class AccountQuerySet(models.QuerySet):
+    """The one place that knows which account a CMND or CCCD number stands for."""
+
+    def by_login_number(self, number):
+        """Accounts a login number finds: registered under it first, then linked to it as CCCD.
+
+        A 12-digit CMND can equal a later CCCD, hence the order (the password login takes the
+        first whose password matches).
+        """
+        return self._registered_first(Q(username=number) | Q(cccd_number=number), [number])
+
+    def by_signer_number(self, number, *, is_cccd):
+        """Accounts a certificate's number finds: registered under it or with it as the CMND.
+
+        A CCCD also finds the account that linked it. Registered under the number comes first.
+        """
+        lookup = Q(username=number) | Q(cmnd_number=number)
+        if is_cccd:
+            lookup |= Q(cccd_number=number)
+        return self._registered_first(lookup, [number])
+
+    def legacy_without_cccd(self, numbers):
+        """Accounts without a CCCD registered under, or with the CMND, one of these numbers."""
+        numbers = [number for number in numbers if number]
+        lookup = Q(username__in=numbers) | Q(cmnd_number__in=numbers)
+        return self._registered_first(lookup, numbers).filter(cccd_number="")
+
+    def linked_to(self, cccd_number):
+        """The account that linked this CCCD (at most one: a constraint says so)."""
+        return self.filter(cccd_number=cccd_number)
+
+    def number_taken(self, number, *, other_than=None):
+        """Whether an account (other than `other_than`) uses the number as CCCD or username."""
+        taken = self.filter(Q(cccd_number=number) | Q(username=number))
+        if other_than is not None:
+            taken = taken.exclude(pk=other_than.pk)
+        return taken.exists()
+
+    def _registered_first(self, lookup, numbers):
+        return (
+            self.filter(lookup)
+            .annotate(
+                by_username=Case(
+                    When(username__in=numbers, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("by_username", "pk")
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(AccountQuerySet)):
     use_in_migrations = True
 
     def create_user(self, username, password=None, **fields):
@@ -81,10 +133,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return f"{self.full_name or 'Tài khoản'} ({mask_number(self.username)})"
 
     @property
-    def has_cccd(self):
-        return bool(self.cccd_number)
-
-    @property
     def legacy_cmnd(self):
         """Return the CMND the account was registered with: its CMND field, else its username."""
         if self.cmnd_number:
@@ -123,6 +171,7 @@ class AuditEntry(models.Model):
         CSV_EXPORTED = "csv_exported", "Xuất CSV danh sách tài khoản"
         USB_LOGIN = "usb_login", "Đăng nhập bằng USB ký số"
         SIM_LOGIN = "sim_login", "Đăng nhập bằng Sim ký số"
+        DOSSIER_STATUS_CHANGED = "dossier_status_changed", "Cán bộ đổi trạng thái hồ sơ"
 
     class ActorKind(models.TextChoices):
         CITIZEN = "citizen", "Công dân"
@@ -204,3 +253,38 @@ class PasswordResetCode(models.Model):
 
     def __str__(self):
         return f"OTP → {self.masked_phone}"
+
+
+class LoginPolicy(models.TextChoices):
+    """Which logins the portal offers (Nghị định 59/2022: VNeID the only account from 01/7/2024)."""
+
+    LEGACY = "legacy", "Trước 2024: mọi cách đăng nhập, không nhắc liên kết"
+    TRANSITION = "transition", "Giai đoạn chuyển đổi: mọi cách đăng nhập, nhắc liên kết CCCD"
+    VNEID_ONLY = "vneid_only", "Từ 01/7/2024: VNeID là tài khoản duy nhất"
+
+
+class LoginPolicyOverride(models.Model):
+    """The login policy chosen at run time, overriding the PORTAL_LOGIN_POLICY setting.
+
+    One row at most (pk 1). Without it the setting applies. `accounts.login_policy` reads and
+    writes it and keeps the value cached.
+    """
+
+    SINGLETON_PK = 1
+
+    policy = models.CharField("chính sách đăng nhập", max_length=12, choices=LoginPolicy.choices)
+    changed_at = models.DateTimeField("thời điểm đổi", default=timezone.now)
+    changed_by = models.CharField("người đổi", max_length=150, blank=True, default="")
+
+    class Meta:
+        verbose_name = "chính sách đăng nhập"
+        verbose_name_plural = "chính sách đăng nhập"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(policy__in=["legacy", "transition", "vneid_only"]),
+                name="login_policy_override_known_value",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_policy_display()

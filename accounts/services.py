@@ -11,7 +11,6 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from idnumbers.names import display_name
@@ -124,7 +123,7 @@ def link_cccd(*, account, cccd_number, actor=None, client=None):
         if account.cccd_number == number:
             return account
         raise AccountAlreadyHasCccd()
-    if _number_taken(number, account=account):
+    if User.objects.number_taken(number, other_than=account):
         _record_refusal(account=account, actor=actor, number=number, reason="already_linked")
         raise CccdAlreadyLinked()
 
@@ -154,7 +153,7 @@ def link_cccd(*, account, cccd_number, actor=None, client=None):
         raise RegistryBadResponse("lookup returned another citizen's record")
 
     try:
-        return _save_link(account=account, number=number, record=record, actor=actor)
+        return save_cccd_link(account=account, record=record, actor=actor)
     except IntegrityError:
         # Another account linked the same number between our check and our write.
         _record_refusal(
@@ -163,9 +162,62 @@ def link_cccd(*, account, cccd_number, actor=None, client=None):
         raise CccdAlreadyLinked() from None
 
 
-def link_matched_record(*, account, record, actor=None):
-    """Link the CCCD of a registry record already matched to the account, audited as link_cccd."""
-    return _save_link(account=account, number=record.cccd_number, record=record, actor=actor)
+@dataclass(frozen=True)
+class ConfirmedIdentity:
+    """Identity data an authority vouched for, in a registry record's shape (VNeID's claims)."""
+
+    cccd_number: str
+    full_name: str
+    birth_date: date | None
+    gender: str
+    cmnd_number: str = ""
+    place_of_birth: str = ""
+    place_of_origin: str = ""
+
+
+@transaction.atomic
+def save_cccd_link(*, account, record, actor=None, reason=PURPOSE_LINK):
+    """Link the CCCD of a record already matched to the account and copy its identity data.
+
+    The one place a CCCD gets linked: the CCCD screen and the identity page (after the registry
+    matched it), the VNeID login (VNeID vouches for it) and the sandbox's personas. `record` is
+    a registry CitizenRecord or a ConfirmedIdentity. Audited as a link plus an identity refresh;
+    a repeated link of the same number is a no-op. Raises AccountAlreadyHasCccd, and
+    IntegrityError if another account took the number meanwhile.
+    """
+    number = record.cccd_number
+    locked = User.objects.select_for_update().get(pk=account.pk)
+    if locked.cccd_number == number:
+        # A double submit: the first request already linked this number.
+        return locked
+    if locked.cccd_number:
+        raise AccountAlreadyHasCccd()
+    locked.cccd_number = number
+    identity_changes = apply_confirmed_identity(locked, record)
+    locked.identity_refreshed_at = timezone.now()
+    locked.save()
+    link_changes = {"cccd_number": ["", mask_number(number)]}
+    if "cmnd_number" in identity_changes:
+        link_changes["cmnd_number"] = identity_changes.pop("cmnd_number")
+    kind = _actor_kind(account=locked, actor=actor)
+    AuditEntry.objects.create(
+        account=locked,
+        actor=actor,
+        actor_kind=kind,
+        action=AuditEntry.Action.CCCD_LINKED,
+        changes=link_changes,
+        reason=reason,
+    )
+    AuditEntry.objects.create(
+        account=locked,
+        actor=actor,
+        actor_kind=kind,
+        action=AuditEntry.Action.IDENTITY_REFRESHED,
+        changes=identity_changes,
+        reason=reason,
+    )
+    logger.info("CCCD %s linked to account %s", mask_number(number), locked.pk)
+    return locked
 
 
 def refresh_identity(*, account, actor=None, client=None):
@@ -252,7 +304,7 @@ def correct_account(*, account, values, actor, reason):
         )
         if problems:
             raise InvalidCccd(problems)
-        if _number_taken(locked.cccd_number, account=locked):
+        if User.objects.number_taken(locked.cccd_number, other_than=locked):
             raise CccdAlreadyLinked()
     linked = "cccd_number" in changes and changes["cccd_number"][0] == ""
     try:
@@ -354,47 +406,11 @@ def _required_reason(reason):
 
 
 @transaction.atomic
-def _save_link(*, account, number, record, actor):
-    locked = User.objects.select_for_update().get(pk=account.pk)
-    if locked.cccd_number == number:
-        # A double submit: the first request already linked this number.
-        return locked
-    if locked.cccd_number:
-        raise AccountAlreadyHasCccd()
-    locked.cccd_number = number
-    identity_changes = _apply_record(locked, record)
-    locked.identity_refreshed_at = timezone.now()
-    locked.save()
-    link_changes = {"cccd_number": ["", mask_number(number)]}
-    if "cmnd_number" in identity_changes:
-        link_changes["cmnd_number"] = identity_changes.pop("cmnd_number")
-    kind = _actor_kind(account=locked, actor=actor)
-    AuditEntry.objects.create(
-        account=locked,
-        actor=actor,
-        actor_kind=kind,
-        action=AuditEntry.Action.CCCD_LINKED,
-        changes=link_changes,
-        reason=PURPOSE_LINK,
-    )
-    AuditEntry.objects.create(
-        account=locked,
-        actor=actor,
-        actor_kind=kind,
-        action=AuditEntry.Action.IDENTITY_REFRESHED,
-        changes=identity_changes,
-        reason=PURPOSE_LINK,
-    )
-    logger.info("CCCD %s linked to account %s", mask_number(number), locked.pk)
-    return locked
-
-
-@transaction.atomic
 def _save_refresh(*, account, record, actor):
     locked = User.objects.select_for_update().get(pk=account.pk)
     if locked.cccd_number != record.cccd_number:
         raise CccdNotLinked("Số CCCD của tài khoản vừa thay đổi; vui lòng thử lại.")
-    changes = _apply_record(locked, record)
+    changes = apply_confirmed_identity(locked, record)
     locked.identity_refreshed_at = timezone.now()
     locked.save()
     AuditEntry.objects.create(
@@ -408,8 +424,8 @@ def _save_refresh(*, account, record, actor):
     return IdentityRefresh(account=locked, changes=changes)
 
 
-def _apply_record(account, record):
-    """Copy a registry record's identity data onto the account; return what changed."""
+def apply_confirmed_identity(account, record):
+    """Copy a record's identity data onto the account (not saved); return what changed."""
     values = {
         "full_name": display_name(record.full_name),
         "birth_date": record.birth_date,
@@ -423,7 +439,7 @@ def _apply_record(account, record):
     changes = {}
     for field, value in values.items():
         before = getattr(account, field)
-        # An empty registry value never erases what the account has.
+        # An empty value (a claim VNeID left out, say) never erases what the account has.
         if value in ("", None) or before == value:
             continue
         changes[field] = [_audit_value(field, before), _audit_value(field, value)]
@@ -437,15 +453,6 @@ def _audit_value(field, value):
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def _number_taken(number, *, account):
-    """Return whether another account uses the number as its CCCD or its username."""
-    return (
-        User.objects.filter(Q(cccd_number=number) | Q(username=number))
-        .exclude(pk=account.pk)
-        .exists()
-    )
 
 
 @transaction.atomic

@@ -12,9 +12,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from portal import login_policy
-
-from . import signature_login
+from . import login_policy, signature_login
 from .middleware import cccd_not_required
 from .signature_login import SignatureLoginError
 

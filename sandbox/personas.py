@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.registry_client import CitizenRecord
 from accounts.roles import ACCOUNT_OFFICER, ensure_default_roles
-from accounts.services import link_matched_record
+from accounts.services import save_cccd_link
 from citizen_registry.models import Citizen
 from citizen_registry.services import ensure_api_client
 from identity.provider.models import VneidAccount
@@ -300,7 +300,7 @@ def _restore_account(persona, citizen):
     account.save(update_fields=["password", "cccd_number"])
     if cccd_number and not account.cccd_number:
         # Through the portal's own link, so a seeded link leaves the audit rows a real one does.
-        account = link_matched_record(account=account, record=_record_of(citizen), actor=account)
+        account = save_cccd_link(account=account, record=_record_of(citizen), actor=account)
     AccessAttempt.objects.filter(username=username).delete()
     _restore_dossiers(persona, account)
     _restore_official(persona, account)

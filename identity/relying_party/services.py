@@ -4,12 +4,15 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import AuditEntry, Gender
-from accounts.services import AccountAlreadyHasCccd, CccdAlreadyLinked
-from idnumbers.names import display_name
+from accounts.models import AuditEntry
+from accounts.services import (
+    CccdAlreadyLinked,
+    ConfirmedIdentity,
+    apply_confirmed_identity,
+    save_cccd_link,
+)
 from idnumbers.numbers import mask_number
 
 logger = logging.getLogger(__name__)
@@ -28,7 +31,7 @@ def record_vneid_login(*, account, identity):
 
     An official's correction in the population database reaches the account this way too.
     """
-    changes = _apply_identity(account, identity)
+    changes = apply_confirmed_identity(account, _confirmed(identity))
     if changes:
         account.save(update_fields=list(changes))
         _audit(
@@ -43,10 +46,15 @@ def record_vneid_login(*, account, identity):
 
 def link_with_vneid(*, account, identity):
     """Link a legacy account to the citizen's CCCD and refresh its identity from VNeID."""
-    if _number_taken(identity.personal_id_number, account=account):
+    if User.objects.number_taken(identity.personal_id_number, other_than=account):
         raise CccdAlreadyLinked()
     try:
-        return _save_link(account=account, identity=identity)
+        with transaction.atomic():
+            account = save_cccd_link(
+                account=account, record=_confirmed(identity), actor=account, reason=REASON_LINK
+            )
+            _audit(account, AuditEntry.Action.VNEID_LOGIN, reason=_level_reason(identity))
+            return account
     except IntegrityError:
         # Another account took the number between the check and the write.
         raise CccdAlreadyLinked() from None
@@ -72,35 +80,12 @@ def record_link_refused(*, account, identity, reason):
 def create_account_from_vneid(*, identity, declined_account=None):
     """Create a new, empty account from the VNeID identity; it has no password."""
     number = identity.personal_id_number
-    if User.objects.filter(Q(cccd_number=number) | Q(username=number)).exists():
+    if User.objects.number_taken(number):
         raise CccdAlreadyLinked()
     try:
         return _create(identity=identity, declined_account=declined_account)
     except IntegrityError:
         raise CccdAlreadyLinked() from None
-
-
-@transaction.atomic
-def _save_link(*, account, identity):
-    locked = User.objects.select_for_update().get(pk=account.pk)
-    if locked.cccd_number:
-        if locked.cccd_number == identity.personal_id_number:
-            return locked
-        raise AccountAlreadyHasCccd()
-    locked.cccd_number = identity.personal_id_number
-    changes = _apply_identity(locked, identity)
-    locked.identity_refreshed_at = timezone.now()
-    locked.save()
-    link_changes = {"cccd_number": ["", mask_number(identity.personal_id_number)]}
-    _audit(locked, AuditEntry.Action.CCCD_LINKED, changes=link_changes, reason=REASON_LINK)
-    _audit(locked, AuditEntry.Action.IDENTITY_REFRESHED, changes=changes, reason=REASON_LINK)
-    _audit(locked, AuditEntry.Action.VNEID_LOGIN, reason=_level_reason(identity))
-    logger.info(
-        "CCCD %s linked to account %s at a VNeID login",
-        mask_number(identity.personal_id_number),
-        locked.pk,
-    )
-    return locked
 
 
 @transaction.atomic
@@ -111,7 +96,7 @@ def _create(*, identity, declined_account):
         cmnd_number=identity.old_cmnd_number,
         identity_refreshed_at=timezone.now(),
     )
-    _apply_identity(account, identity)
+    apply_confirmed_identity(account, _confirmed(identity))
     # The account is reached through VNeID only: no password exists that could be guessed.
     account.set_unusable_password()
     account.save()
@@ -131,26 +116,15 @@ def _create(*, identity, declined_account):
     return account
 
 
-def _apply_identity(account, identity):
-    """Copy name, birth date and gender from VNeID onto the account; return what changed."""
-    values = {
-        "full_name": display_name(identity.full_name),
-        "birth_date": identity.birth_date,
-        "gender": identity.gender if identity.gender in Gender.values else "",
-    }
-    changes = {}
-    for field, value in values.items():
-        before = getattr(account, field)
-        # An empty claim never erases what the account has.
-        if value in ("", None) or before == value:
-            continue
-        changes[field] = [_audit_value(before), _audit_value(value)]
-        setattr(account, field, value)
-    return changes
-
-
-def _audit_value(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
+def _confirmed(identity):
+    """Return what VNeID vouched for about the citizen, in the shape the linking service takes."""
+    return ConfirmedIdentity(
+        cccd_number=identity.personal_id_number,
+        full_name=identity.full_name,
+        birth_date=identity.birth_date,
+        gender=identity.gender,
+        cmnd_number=identity.old_cmnd_number,
+    )
 
 
 def _audit(account, action, *, by_citizen=True, changes=None, reason=""):
@@ -168,11 +142,3 @@ def _audit(account, action, *, by_citizen=True, changes=None, reason=""):
 
 def _level_reason(identity):
     return f"Tài khoản định danh điện tử VNeID mức {identity.level}"
-
-
-def _number_taken(number, *, account):
-    return (
-        User.objects.filter(Q(cccd_number=number) | Q(username=number))
-        .exclude(pk=account.pk)
-        .exists()
-    )

@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 import responses
 
+from tests.personas import NGA_CCCD, NGA_CMND
+
 from .factories import UserFactory
 
 # Tô Thị Nga, the citizen of the guide: CMND 164438056, legacy account without a CCCD.
-NGA_CMND = "164438056"
-NGA_CCCD = "037190612345"
 NGA_BIRTH = date(1990, 3, 15)
 
 REGISTRY = "http://registry.test/registry/api/v1/"

@@ -146,3 +146,31 @@ def test_link_refuses_a_lookup_answer_about_another_citizen(nga, registry):
 
     nga.refresh_from_db()
     assert nga.cccd_number == ""
+
+
+@pytest.mark.django_db
+def test_one_link_service_copies_vneid_data_like_a_registry_record_without_erasing():
+    account = UserFactory(
+        username="023456789", cmnd_number="", full_name="Tran Van Binh", place_of_birth="Huế"
+    )
+    vouched = services.ConfirmedIdentity(
+        cccd_number="079078088012",
+        full_name="Trần Văn Bình",
+        birth_date=date(1978, 3, 14),
+        gender="male",
+        cmnd_number="023456789",
+    )
+
+    linked = services.save_cccd_link(account=account, record=vouched, actor=account, reason="VNeID")
+
+    linked.refresh_from_db()
+    assert linked.cccd_number == "079078088012"
+    assert linked.full_name == "Trần Văn Bình"
+    assert linked.cmnd_number == "023456789"
+    # VNeID says nothing of the place of birth: the account keeps what it had.
+    assert linked.place_of_birth == "Huế"
+    link, refresh = AuditEntry.objects.filter(account=linked).order_by("id")
+    assert link.action == AuditEntry.Action.CCCD_LINKED
+    assert link.changes == {"cccd_number": ["", "0790******12"], "cmnd_number": ["", "0234***89"]}
+    assert refresh.changes["full_name"] == ["Tran Van Binh", "Trần Văn Bình"]
+    assert {link.reason, refresh.reason} == {"VNeID"}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts import signature_login as sl
 from accounts.ca_client import CaClient
 from accounts.models import AuditEntry
+from tests.personas import NGA_CCCD, NGA_CMND
 
 from .factories import UserFactory
 from .pki import CRL_URL, ROOT_URL, OwnCa, publish, rsa_key
@@ -42,19 +43,19 @@ def _verify(holder, *, challenge=CHALLENGE, signed=CHALLENGE, signature=None):
 
 def test_a_right_signature_gives_the_holders_identity(ca, http):
     publish(http, ca)
-    holder = ca.issue(uid="CMND:164438056")
+    holder = ca.issue(uid=f"CMND:{NGA_CMND}")
     identity = _verify(holder)
     assert (identity.full_name, identity.id_kind, identity.id_number) == (
         "Tô Thị Nga",
         "CMND",
-        "164438056",
+        NGA_CMND,
     )
     assert identity.serial_number == format(holder.certificate.serial_number, "X")
 
 
 def test_an_rsa_key_signs_too(ca, http):
     publish(http, ca)
-    assert _verify(ca.issue(key=rsa_key())).id_number == "164438056"
+    assert _verify(ca.issue(key=rsa_key())).id_number == NGA_CMND
 
 
 def test_a_certificate_from_another_ca_is_foreign(ca, http):
@@ -104,7 +105,7 @@ def test_garbage_instead_of_a_certificate_is_unknown(ca, http):
         sl.verify_signed_challenge(challenge=CHALLENGE, certificate_pem="xyz", signature=b"1")
 
 
-@pytest.mark.parametrize("uid", [None, "CCCD:164438056", "EMAIL:a@b.vn", "CMND:16443805x"])
+@pytest.mark.parametrize("uid", [None, f"CCCD:{NGA_CMND}", "EMAIL:a@b.vn", "CMND:16443805x"])
 def test_a_certificate_without_a_usable_id_is_unknown(ca, http, uid):
     publish(http, ca)
     with pytest.raises(sl.UnknownCertificate):
@@ -225,21 +226,21 @@ def _identity(kind, number):
 
 @pytest.mark.django_db
 def test_a_cmnd_finds_the_account_registered_with_it():
-    account = UserFactory(username="164438056")
-    assert sl.find_account(_identity("CMND", "164438056")) == account
+    account = UserFactory(username=NGA_CMND)
+    assert sl.find_account(_identity("CMND", NGA_CMND)) == account
 
 
 @pytest.mark.django_db
 def test_a_cccd_finds_the_account_that_linked_it():
-    account = UserFactory(cccd_number="037190612345")
-    assert sl.find_account(_identity("CCCD", "037190612345")) == account
+    account = UserFactory(cccd_number=NGA_CCCD)
+    assert sl.find_account(_identity("CCCD", NGA_CCCD)) == account
 
 
 @pytest.mark.django_db
 def test_a_cmnd_does_not_match_a_linked_cccd():
-    UserFactory(cccd_number="037190612345")
+    UserFactory(cccd_number=NGA_CCCD)
     with pytest.raises(sl.NoMatchingAccount):
-        sl.find_account(_identity("CMND", "037190612345"))
+        sl.find_account(_identity("CMND", NGA_CCCD))
 
 
 @pytest.mark.django_db
@@ -257,13 +258,13 @@ def test_a_locked_account_is_refused():
 
 @pytest.mark.django_db
 def test_complete_login_audits_and_sends_an_account_without_cccd_to_the_cccd_screen(client):
-    account = UserFactory(username="164438056")
+    account = UserFactory(username=NGA_CMND)
     request = _request()
     request.user = None
     url = sl.complete_login(
         request,
         account=account,
-        identity=_identity("CMND", "164438056"),
+        identity=_identity("CMND", NGA_CMND),
         method="usb",
         next_url="/ho-so/",
     )
@@ -271,4 +272,4 @@ def test_complete_login_audits_and_sends_an_account_without_cccd_to_the_cccd_scr
     entry = account.audit_entries.get()
     assert entry.action == AuditEntry.Action.USB_LOGIN
     assert "1644***56" in entry.reason
-    assert "164438056" not in entry.reason
+    assert NGA_CMND not in entry.reason

@@ -10,9 +10,9 @@ import responses
 import time_machine
 from django.utils import timezone
 
+from accounts import login_policy
 from accounts.models import AuditEntry
 from accounts.signature_login import CHALLENGE_SESSION_KEY
-from portal import login_policy
 
 from . import pki
 from .conftest import NGA_CMND, SIGNING_URL

@@ -15,9 +15,10 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import login_policy
 from accounts.models import AuditEntry
 from certificate_authority import services as ca
-from portal import login_policy
+from tests.personas import AN_CCCD, AN_USERNAME, NGA_CMND
 
 from .factories import UserFactory
 from .pki import CRL_URL, ROOT_URL
@@ -49,10 +50,10 @@ def ca_http():
 
 @pytest.fixture
 def nga():
-    return UserFactory(username="164438056", full_name="Tô Thị Nga")
+    return UserFactory(username=NGA_CMND, full_name="Tô Thị Nga")
 
 
-def _token(holder_name="Tô Thị Nga", id_kind="CMND", id_number="164438056", **kwargs):
+def _token(holder_name="Tô Thị Nga", id_kind="CMND", id_number=NGA_CMND, **kwargs):
     certificate = ca.issue_certificate(
         holder_name=holder_name, id_kind=id_kind, id_number=id_number, kind="usb_token", **kwargs
     )
@@ -128,8 +129,8 @@ def test_the_right_pin_logs_nga_in_and_sends_her_to_the_cccd_screen(client, ca_h
 
 
 def test_an_account_with_a_cccd_lands_on_the_requested_page(client, ca_http):
-    an = UserFactory(username="012345678", cccd_number="001085004321")
-    token = _token(holder_name="Nguyễn Văn An", id_kind="CCCD", id_number="001085004321")
+    an = UserFactory(username=AN_USERNAME, cccd_number=AN_CCCD)
+    token = _token(holder_name="Nguyễn Văn An", id_kind="CCCD", id_number=AN_CCCD)
     page, _ = _sign(client, token, next_url="/ho-so/")
     response = client.post(VERIFY, _fields(page))
     assert response["Location"] == "/ho-so/"
@@ -250,7 +251,7 @@ def test_the_plugin_lists_the_plugged_in_tokens_with_masked_numbers(client):
     page = client.get(PLUGIN).content.decode()
     assert "Tô Thị Nga" in page
     assert "CMND:1644***56" in page
-    assert "164438056" not in page
+    assert NGA_CMND not in page
 
 
 def test_a_verify_post_without_a_challenge_logs_no_one_in(client, nga):

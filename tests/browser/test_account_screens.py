@@ -8,13 +8,12 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from sandbox.personas import PASSWORD
+from tests.personas import NGA_CCCD, NGA_CMND
 
 from .conftest import press_logout
 
 pytestmark = pytest.mark.browser
 
-NGA_CMND = "164438056"
-NGA_CCCD = "037190612345"
 IDENTITY_PATH = "/tai-khoan/thong-tin-dinh-danh/"
 User = get_user_model()
 

@@ -10,11 +10,11 @@ from playwright.sync_api import expect
 
 from accounts.models import AuditEntry
 from sandbox.personas import PASSWORD, PERSONAS_BY_KEY, totp_key_hex
+from tests.personas import NGA_CMND
 
 pytestmark = pytest.mark.browser
 
 LAN = PERSONAS_BY_KEY["lan"]
-NGA_CMND = "164438056"
 User = get_user_model()
 
 

@@ -8,13 +8,12 @@ from playwright.sync_api import expect
 
 from citizen_registry.faults import set_fault
 from sandbox.personas import PASSWORD
+from tests.personas import NGA_CCCD, NGA_CMND
 
 from .conftest import press_logout
 
 pytestmark = pytest.mark.browser
 
-NGA_CMND = "164438056"
-NGA_CCCD = "037190612345"
 SERVICE_PATH = "/dich-vu-cong/cap-phieu-ly-lich-tu-phap/"
 User = get_user_model()
 

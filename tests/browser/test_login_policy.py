@@ -8,12 +8,10 @@ from playwright.sync_api import expect
 
 from accounts.models import AuditEntry
 from sandbox.personas import PASSWORD, VNEID_PASSWORD
+from tests.personas import AN_USERNAME, NGA_CCCD, NGA_CMND
 
 pytestmark = pytest.mark.browser
 
-AN_USERNAME = "012345678"
-NGA_CMND = "164438056"
-NGA_CCCD = "037190612345"
 NGA_DOSSIERS = ("G22.230410.000101", "G22.231102.000102", "G22.240520.000103")
 DOSSIERS_PATH = "/ho-so/"
 User = get_user_model()

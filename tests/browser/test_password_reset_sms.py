@@ -8,12 +8,12 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.personas import NGA_CMND, NGA_PHONE
+
 from .conftest import Screens
 
 pytestmark = pytest.mark.browser
 
-NGA_CMND = "164438056"
-NGA_PHONE = "0912345678"
 NEW_PASSWORD = "Mat-Khau-Moi-2026"
 
 

@@ -9,15 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mobile_operator.models import SigningRequest
+from tests.personas import AN_PHONE, AN_SIM_PIN, NGA_PHONE, NGA_SIM_PIN
 
 from .conftest import Screens
 
 pytestmark = pytest.mark.browser
-
-NGA_PHONE = "0912345678"
-NGA_SIM_PIN = "111222"
-AN_PHONE = "0987654321"
-AN_SIM_PIN = "222333"
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ from playwright.sync_api import expect
 
 from certificate_authority import services as ca
 from certificate_authority.models import UsbToken
+from tests.personas import NGA_CMND, NGA_USB_PIN
 
 pytestmark = pytest.mark.browser
 
-NGA_CMND = "164438056"
-NGA_PIN = "123456"
 SERVICE_PATH = "/dich-vu-cong/cap-phieu-ly-lich-tu-phap/"
 
 
@@ -43,7 +42,7 @@ def sign(page, pin, holder="Tô Thị Nga"):
 def test_nga_logs_in_with_her_usb_token_and_gets_the_cccd_screen(page):
     open_plugin(page)
     page.screens.shot("plugin")
-    sign(page, NGA_PIN)
+    sign(page, NGA_USB_PIN)
     expect(page).to_have_url(re.compile(r"/tai-khoan/cap-nhat-cccd/\?next="))
     expect(page.get_by_label("Chứng minh nhân dân*")).to_have_value(NGA_CMND)
     expect(page.get_by_test_id("header-user")).to_contain_text("Tô Thị Nga")
@@ -82,7 +81,7 @@ def test_a_revoked_certificate_does_not_log_in(page):
     token = UsbToken.objects.get(certificate__id_number=NGA_CMND)
     ca.revoke_certificate(certificate=token.certificate, revocation_reason="key_compromise")
     open_plugin(page)
-    sign(page, NGA_PIN)
+    sign(page, NGA_USB_PIN)
     expect(page).to_have_url(re.compile(r"/dang-nhap/.*#usb-ky-so$"))
     expect(page.get_by_role("alert")).to_contain_text("Chứng thư số đã bị thu hồi")
     expect_usb_tab_shown(page)
@@ -96,11 +95,11 @@ def test_the_console_shows_a_locked_token_and_a_reset_unlocks_it(page):
     page.goto(f"{page.base_url}/sandbox/")
     row = page.locator('[data-usb-token="nga"]')
     expect(row).to_contain_text("thiết bị bị khoá")
-    expect(row).to_contain_text(NGA_PIN)
+    expect(row).to_contain_text(NGA_USB_PIN)
     expect(row).to_contain_text(token.certificate.serial_number)
     page.screens.shot("console-locked")
     page.locator('[data-persona="nga"]').get_by_role("button", name="Đặt lại").click()
     expect(page.locator('[data-usb-token="nga"]')).not_to_contain_text("thiết bị bị khoá")
     open_plugin(page)
-    sign(page, NGA_PIN)
+    sign(page, NGA_USB_PIN)
     expect(page).to_have_url(re.compile(r"/tai-khoan/cap-nhat-cccd/\?next="))

@@ -10,16 +10,13 @@ from playwright.sync_api import expect
 from accounts.models import AuditEntry
 from identity.provider.keys import active_signing_key, rotate_signing_key, unpublish_signing_key
 from sandbox.personas import PASSWORD, VNEID_PASSWORD
+from tests.personas import HOA_CCCD, KHOA_CCCD, NGA_CCCD, NGA_CMND
 
 from .conftest import press_logout
 
 pytestmark = pytest.mark.browser
 
-NGA_CMND = "164438056"
-NGA_CCCD = "037190612345"
 NGA_DOSSIERS = ("G22.230410.000101", "G22.231102.000102", "G22.240520.000103")
-HOA_CCCD = "048195020233"
-KHOA_CCCD = "040201051888"
 DOSSIERS_PATH = "/ho-so/"
 PHONE = {"width": 390, "height": 844}
 User = get_user_model()

@@ -11,6 +11,7 @@ from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
 
 from portal import errors
+from tests.personas import NGA_CCCD, NGA_CMND
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_an_unknown_page_is_a_vietnamese_404_offering_home_and_help(client):
 
 def test_the_404_page_shows_who_is_logged_in(client, django_user_model):
     account = django_user_model.objects.create_user(
-        "164438056", "DvcSandbox@2026", full_name="Tô Thị Nga", cccd_number="037190612345"
+        NGA_CMND, "DvcSandbox@2026", full_name="Tô Thị Nga", cccd_number=NGA_CCCD
     )
     client.force_login(account)
     assert "Tô Thị Nga" in client.get("/khong-co-trang-nay/").content.decode()
@@ -155,7 +156,7 @@ def test_make_run_settings_show_the_branded_404_and_still_serve_static_files(tmp
         if not key.startswith(("DJANGO_", "DATABASE_URL"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.local",
+        DJANGO_SETTINGS_MODULE="config.settings.local",
         DATABASE_URL=f"sqlite:///{tmp_path / 'local.sqlite3'}",
     )
     result = subprocess.run(

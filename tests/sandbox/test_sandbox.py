@@ -12,6 +12,7 @@ from identity.provider import faults as vneid_faults
 from portal.models import Dossier
 from sandbox.models import OutboxMessage
 from sandbox.personas import PASSWORD, PERSONAS, VNEID_PASSWORD, ensure_personas
+from tests.personas import NGA_CCCD, NGA_CMND
 
 User = get_user_model()
 
@@ -28,13 +29,13 @@ def test_personas_json_lists_every_persona_with_credentials_and_state(personas, 
     assert set(by_key) == {persona.key for persona in PERSONAS}
     nga = by_key["nga"]
     assert nga["full_name"] == "Tô Thị Nga"
-    assert nga["username"] == "164438056"
-    assert nga["cmnd_number"] == "164438056"
+    assert nga["username"] == NGA_CMND
+    assert nga["cmnd_number"] == NGA_CMND
     assert nga["password"] == PASSWORD
     assert nga["linked"] is False
     assert nga["dossiers"] == 3
     assert nga["vneid"] == {
-        "personal_id_number": "037190612345",
+        "personal_id_number": NGA_CCCD,
         "password": VNEID_PASSWORD,
         "level": 2,
         "active": True,
@@ -48,7 +49,7 @@ def test_personas_json_lists_every_persona_with_credentials_and_state(personas, 
 
 
 def test_persona_passwords_work(personas):
-    nga = User.objects.get(username="164438056")
+    nga = User.objects.get(username=NGA_CMND)
     assert nga.check_password(PASSWORD)
 
 
@@ -56,14 +57,14 @@ def test_seed_sandbox_is_idempotent_and_registers_the_portal_key(db, settings):
     call_command("seed_sandbox", "--citizens", "50", "--quiet")
     call_command("seed_sandbox", "--citizens", "50", "--quiet")
     assert Citizen.objects.count() == 50 + len(PERSONAS)
-    assert User.objects.filter(username="164438056").count() == 1
-    assert Dossier.objects.filter(owner__username="164438056").count() == 3
+    assert User.objects.filter(username=NGA_CMND).count() == 1
+    assert Dossier.objects.filter(owner__username=NGA_CMND).count() == 3
     assert ApiClient.objects.filter(can_read_records=True, is_active=True).count() == 1
 
 
 def test_reset_puts_a_changed_persona_back(client, personas):
-    nga = User.objects.get(username="164438056")
-    nga.cccd_number = "037190612345"
+    nga = User.objects.get(username=NGA_CMND)
+    nga.cccd_number = NGA_CCCD
     nga.full_name = "Đã sửa"
     nga.save()
     Dossier.objects.filter(owner=nga).delete()

@@ -12,6 +12,7 @@ from certificate_authority import services as ca
 from certificate_authority.models import CertificateEvent, UsbToken
 from sandbox.personas import ensure_personas, reset_persona
 from sandbox.usb_tokens import PKCS12_PASSWORD, USB_TOKEN_PINS
+from tests.personas import AN_CCCD, NGA_CMND
 
 
 @pytest.fixture
@@ -28,12 +29,12 @@ def test_every_persona_with_a_portal_account_has_a_usb_token(personas, capsys):
     by_key = _json(capsys)
     nga = by_key["nga"]["usb_token"]
     assert nga["pin"] == USB_TOKEN_PINS["nga"] == "123456"
-    assert nga["certificate"]["subject_uid"] == "CMND:164438056"
+    assert nga["certificate"]["subject_uid"] == f"CMND:{NGA_CMND}"
     assert nga["pkcs12_password"] == PKCS12_PASSWORD
     certificate = x509.load_pem_x509_certificate(nga["certificate"]["pem"].encode())
     assert format(certificate.serial_number, "X") == nga["certificate"]["serial_number"]
     certificate.verify_directly_issued_by(ca.root_certificate())
-    assert by_key["an"]["usb_token"]["certificate"]["subject_uid"] == "CCCD:001085004321"
+    assert by_key["an"]["usb_token"]["certificate"]["subject_uid"] == f"CCCD:{AN_CCCD}"
     assert by_key["hoa"]["usb_token"] is None
 
 
@@ -44,7 +45,7 @@ def test_the_console_lists_the_tokens_with_their_pins(personas, client):
 
 
 def test_a_reset_unlocks_the_token_and_replaces_a_revoked_certificate(personas):
-    token = UsbToken.objects.get(certificate__id_number="164438056")
+    token = UsbToken.objects.get(certificate__id_number=NGA_CMND)
     old = token.certificate
     UsbToken.objects.filter(pk=token.pk).update(failed_pin_attempts=3)
     ca.revoke_certificate(certificate=old, revocation_reason="key_compromise")
@@ -57,7 +58,7 @@ def test_a_reset_unlocks_the_token_and_replaces_a_revoked_certificate(personas):
 
 
 def test_a_reset_keeps_a_good_certificate(personas):
-    token = UsbToken.objects.get(certificate__id_number="164438056")
+    token = UsbToken.objects.get(certificate__id_number=NGA_CMND)
     reset_persona("nga")
     token.refresh_from_db()
     assert UsbToken.objects.get(pk=token.pk).certificate_id == token.certificate_id
@@ -68,7 +69,7 @@ def test_the_pkcs12_download_opens_with_the_printed_password(personas, client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/x-pkcs12"
     loaded = pkcs12.load_pkcs12(response.content, PKCS12_PASSWORD.encode())
-    token = UsbToken.objects.get(certificate__id_number="164438056")
+    token = UsbToken.objects.get(certificate__id_number=NGA_CMND)
     assert loaded.cert.certificate == x509.load_pem_x509_certificate(
         token.certificate.certificate_pem.encode()
     )
@@ -90,7 +91,7 @@ def test_export_certificate_writes_pkcs12_and_prints_the_password(personas, tmp_
     call_command("export_certificate", "--persona", "nga", "--out", str(out))
     printed = capsys.readouterr().out
     assert f"password: {PKCS12_PASSWORD}" in printed
-    assert "UID=CMND:164438056" in printed
+    assert f"UID=CMND:{NGA_CMND}" in printed
     loaded = pkcs12.load_pkcs12(out.read_bytes(), PKCS12_PASSWORD.encode())
     assert loaded.cert.certificate.subject.rfc4514_string().endswith("C=VN")
 

@@ -6,15 +6,14 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.urls import reverse
 
-PASSWORD = "VneidSandbox@2026"
+# Tô Thị Nga, the citizen of the guide: level 2, with an old CMND in the registry.
+from tests.personas import NGA_CCCD, NGA_CMND, VNEID_PASSWORD  # noqa: F401  (for the tests)
+
+PASSWORD = VNEID_PASSWORD
 REDIRECT_URI = "https://rp.example/callback"
 OTHER_REDIRECT_URI = "https://rp.example/other-callback"
 POST_LOGOUT_URI = "https://rp.example/logged-out"
 ALL_SCOPES = "openid profile vneid_identity"
-
-# Tô Thị Nga, the citizen of the guide: level 2, with an old CMND in the registry.
-NGA_CCCD = "037190612345"
-NGA_CMND = "164438056"
 
 
 @dataclass

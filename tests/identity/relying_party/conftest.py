@@ -15,6 +15,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from tests.accounts.factories import UserFactory
+from tests.personas import NGA_CCCD, NGA_CMND
 
 ISSUER = "http://vneid.test/vneid"
 DISCOVERY_URL = ISSUER + "/.well-known/openid-configuration"
@@ -32,8 +33,6 @@ LINK_PATH = "/dang-nhap/vneid/lien-ket/"
 ACCESS_TOKEN = "vneid-access-token-1"
 
 # Tô Thị Nga, the citizen of the guide, as VNeID knows her.
-NGA_CCCD = "037190612345"
-NGA_CMND = "164438056"
 NGA_SUB = "vneid-account-7f3a"
 
 
