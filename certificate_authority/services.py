@@ -11,6 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from admin_kit.audit import ReasonRequired as ReasonRequired
+from admin_kit.audit import required_reason
+
 from . import x509_tools
 from .models import Authority, Certificate, CertificateEvent, IdKind, UsbToken
 
@@ -32,10 +35,6 @@ class CertificateAuthorityError(Exception):
         super().__init__(message or self.message)
         if message:
             self.message = message
-
-
-class ReasonRequired(CertificateAuthorityError):
-    message = "Vui lòng nhập lý do thay đổi."
 
 
 class InvalidHolder(CertificateAuthorityError):
@@ -367,7 +366,5 @@ def current_crl():
 
 
 def _reason(reason, actor):
-    reason = (reason or "").strip()
-    if actor is not None and not reason:
-        raise ReasonRequired()
-    return reason
+    # Only an official's change needs a reason; the CA's own steps record none.
+    return required_reason(reason) if actor is not None else (reason or "").strip()
