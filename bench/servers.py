@@ -22,7 +22,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def django_env(database_path, settings_module="portal.settings.local"):
+def django_env(database_path, settings_module="config.settings.local"):
     """Return the environment of a production-style process on the benchmark database."""
     env = dict(os.environ)
     env.update(
@@ -51,9 +51,9 @@ def manage(database_path, *args):
 
 
 class Gunicorn:
-    """One threaded `gunicorn portal.wsgi -w 2` on a free port; a context manager that stops it."""
+    """One threaded `gunicorn config.wsgi -w 2` on a free port; a context manager that stops it."""
 
-    def __init__(self, database_path, log_path, settings_module="portal.settings.local"):
+    def __init__(self, database_path, log_path, settings_module="config.settings.local"):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.env = django_env(database_path, settings_module)
@@ -67,7 +67,7 @@ class Gunicorn:
                     sys.executable,
                     "-m",
                     "gunicorn",
-                    "portal.wsgi",
+                    "config.wsgi",
                     "-w",
                     "2",
                     # Threaded workers keep connections alive, as a deployment behind a proxy does.

@@ -36,7 +36,7 @@ def _statuses(call_api, body, key, times, **extra):
 
 
 def test_the_defaults_are_60_calls_a_minute_per_key_and_per_address():
-    from portal.settings import base
+    from config.settings import base
 
     assert (base.REGISTRY_API_RATE_LIMIT_PER_KEY, base.REGISTRY_API_RATE_LIMIT_PER_ADDRESS) == (
         60,

@@ -15,7 +15,7 @@ def _manage(*args, env_overrides, tmp_path):
     }
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
             "DJANGO_ALLOWED_HOSTS": "dichvucong.example",
             **env_overrides,
