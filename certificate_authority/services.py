@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
 from cryptography import x509
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +14,7 @@ from admin_kit.audit import ReasonRequired as ReasonRequired
 from admin_kit.audit import required_reason
 
 from . import x509_tools
+from .conf import authority_settings
 from .models import Authority, Certificate, CertificateEvent, IdKind, UsbToken
 
 ROOT_NAME = "CA thử nghiệm DVC Sandbox"
@@ -109,7 +109,7 @@ def sign_with_certificate_key(*, certificate: Certificate, data: bytes) -> bytes
 
 def crl_url():
     """Return the CRL address written into certificates (the CA's public base URL)."""
-    return urljoin(settings.CA_PUBLIC_BASE_URL, "crl")
+    return urljoin(authority_settings.PUBLIC_BASE_URL, "crl")
 
 
 @transaction.atomic

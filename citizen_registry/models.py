@@ -74,7 +74,7 @@ class ApiClient(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     can_read_records = models.BooleanField("được tra cứu hồ sơ công dân", default=False)
     is_active = models.BooleanField("đang hoạt động", default=True)
-    # Empty: the default of settings.REGISTRY_API_RATE_LIMIT_PER_KEY and the address limit.
+    # Empty: the default of REGISTRY_API's RATE_LIMIT_PER_KEY and the address limit.
     rate_limit_per_minute = models.PositiveIntegerField(
         "giới hạn lời gọi mỗi phút",
         null=True,
