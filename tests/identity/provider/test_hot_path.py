@@ -7,12 +7,19 @@ import time_machine
 from django.test import RequestFactory
 from django.utils import timezone
 
-from identity.provider import hot_path
+from identity.provider import hot_path, keys
 from identity.provider.digests import secret_digest
 from identity.provider.login_state import start_login
 from identity.provider.models import AuthorizationCode, OidcClient, VneidAccount
 
+from .flows import authorize_params, authorize_url, exchange, redirect_query, submit_login
+
 pytestmark = pytest.mark.django_db
+
+# Authorize with a live login (client, login with account and citizen, fault, nonce, code
+# insert) and the token exchange (client, fault, code locked with account and citizen, token
+# insert, used mark, signing key), with the token view's savepoint.
+ROUND_TRIP_QUERIES = 13
 
 
 @pytest.fixture
@@ -95,3 +102,14 @@ def test_only_an_active_client_is_found(rp):
     OidcClient.objects.filter(client_id=rp.client_id).update(is_active=False)
     assert hot_path.active_client(rp.client_id) is None
     assert hot_path.active_client("no-such-client") is None
+
+
+def test_a_round_trip_with_a_live_login_asks_the_database_few_times(
+    client, nga, rp, pkce, django_assert_max_num_queries
+):
+    submit_login(client, authorize_params(rp, pkce))
+    keys.active_signing_key()
+    with django_assert_max_num_queries(ROUND_TRIP_QUERIES):
+        answer = client.get(authorize_url(authorize_params(rp, pkce, nonce="second")))
+        code = redirect_query(answer)["code"]
+        assert exchange(client, rp, code, pkce.verifier).status_code == 200
