@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from admin_kit.audit import AuditRecord
 from idnumbers.names import initials
 from idnumbers.numbers import mask_number
 
@@ -152,7 +153,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split()[-1] if self.full_name else self.username
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AuditRecord):
     """An append-only record of one change to an account, with who made it and why."""
 
     class Action(models.TextChoices):
@@ -197,13 +198,8 @@ class AuditEntry(models.Model):
     )
     actor_kind = models.CharField("loại người thực hiện", max_length=10, choices=ActorKind.choices)
     action = models.CharField("thao tác", max_length=30, choices=Action.choices)
-    # {"field": [before, after], ...}; CCCD/CMND values are stored masked.
-    changes = models.JSONField("thay đổi", default=dict, blank=True)
-    reason = models.TextField("lý do", blank=True, default="")
-    created_at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(AuditRecord.Meta):
         verbose_name = "nhật ký thay đổi"
         verbose_name_plural = "nhật ký thay đổi"
         constraints = [

@@ -6,10 +6,10 @@ database) sees the same numbers; one upsert per call increments them atomically.
 
 import math
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from .conf import registry_api_settings
 from .models import RateCounter
 
 WINDOW_SECONDS = 60
@@ -57,9 +57,9 @@ def limits_for(client, address):
         # A limit set for one system (the portal serves every citizen from one address)
         # replaces both defaults.
         return {f"key:{client.pk}": client.rate_limit_per_minute}
-    limits = {f"addr:{address or '-'}"[:64]: settings.REGISTRY_API_RATE_LIMIT_PER_ADDRESS}
+    limits = {f"addr:{address or '-'}"[:64]: registry_api_settings.RATE_LIMIT_PER_ADDRESS}
     if client is not None:
-        limits[f"key:{client.pk}"] = settings.REGISTRY_API_RATE_LIMIT_PER_KEY
+        limits[f"key:{client.pk}"] = registry_api_settings.RATE_LIMIT_PER_KEY
     return limits
 
 
