@@ -1,9 +1,9 @@
-"""The login flow with VNeID as plain functions: protocol state in the session, claims, accounts.
+"""The login flow with VNeID as plain functions: the protocol and its state in the session.
 
-Views are shims over these functions. The protocol state of one pending login (state, nonce,
-PKCE verifier, next) lives in the session and is removed when the callback reads it, so a
-replayed callback finds nothing. Mapping the claims to a portal account happens in the small
-hooks `find_linked_account` and `find_legacy_account`; state changes are in `services`.
+The protocol state of one pending login (state, nonce, PKCE verifier, next) lives in the
+session and is removed when the callback reads it, so a replayed callback finds nothing. What a
+completed login means for the portal's accounts is decided in `login.decide_login`; state
+changes are in `services`.
 """
 
 import base64
@@ -57,18 +57,6 @@ class StateMismatch(Exception):
 
 class IssuerMismatch(Exception):
     """The authorization response names another issuer, or none where VNeID promised one."""
-
-
-class LevelUnknown(Exception):
-    """The ID token does not say the VNeID account's assurance level (no or unknown acr)."""
-
-
-class InsufficientLevel(Exception):
-    """The VNeID account's assurance level is below the one the portal requires."""
-
-    def __init__(self, level):
-        super().__init__(f"level {level} < {vneid_settings.REQUIRED_LEVEL}")
-        self.level = level
 
 
 @dataclass(frozen=True)
@@ -258,30 +246,6 @@ def identity_from_claims(claims):
         gender=str(claims.get("gender") or ""),
         level=int(match.group(1)) if match else None,
     )
-
-
-def check_level(identity):
-    """Refuse an identity below vneid_settings.REQUIRED_LEVEL, or of an unknown level."""
-    if identity.level is None:
-        raise LevelUnknown()
-    if identity.level < vneid_settings.REQUIRED_LEVEL:
-        raise InsufficientLevel(identity.level)
-
-
-def find_linked_account(identity):
-    """Return the portal account whose CCCD is the citizen's personal ID number, if any."""
-    return User.objects.linked_to(identity.personal_id_number).first()
-
-
-def find_legacy_account(identity):
-    """Return a portal account without CCCD registered with the citizen's old number, if any.
-
-    The old CMND comes from VNeID (the population database); a 12-digit CMND often became the
-    CCCD itself, so the personal ID number is tried too. An account registered under the number
-    comes before one that only has it as its CMND.
-    """
-    numbers = [identity.old_cmnd_number, identity.personal_id_number]
-    return User.objects.legacy_without_cccd(numbers).first()
 
 
 def offer_link(request, *, account, completed):

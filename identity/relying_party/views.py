@@ -22,6 +22,7 @@ from idnumbers.numbers import mask_number
 from . import flows, services
 from .client import InvalidIdToken, VneidError, VneidTimeout, VneidUnavailable
 from .forms import INACTIVE_MESSAGE, LinkPasswordForm
+from .login import CREATED, OFFER_LINK, REFUSED, decide_login
 
 logger = logging.getLogger(__name__)
 
@@ -228,41 +229,25 @@ class VneidCallbackView(View):
             completed = flows.complete_login(request, pending)
         except VneidError as error:
             return _vneid_failure(request, error, next_url=next_url)
-        try:
-            flows.check_level(completed.identity)
-        except flows.LevelUnknown:
-            logger.warning("VNeID login refused: the ID token does not state the level (acr)")
-            return error_page(request, "level_unknown", next_url=next_url)
-        except flows.InsufficientLevel as refusal:
-            logger.info("VNeID login refused: %s", refusal)
-            return error_page(request, "level", next_url=next_url)
         return resolve_account(request, completed)
 
 
 def resolve_account(request, completed):
-    """Log in the linked account, offer to link a legacy one, or create a new account."""
-    identity = completed.identity
-    account = flows.find_linked_account(identity)
-    if account is not None:
-        if not account.is_active:
-            return error_page(request, "locked")
-        services.record_vneid_login(account=account, identity=identity)
-        return _log_in(request, account, completed.id_token, completed.next_url)
-    legacy = flows.find_legacy_account(identity)
-    if legacy is not None:
-        # Never a silent link: the person proves ownership of the old account or declines.
-        flows.offer_link(request, account=legacy, completed=completed)
+    """Show the decision on a completed VNeID login (identity.relying_party.login)."""
+    decision = decide_login(request, completed)
+    if decision.outcome == REFUSED:
+        return error_page(
+            request, decision.refusal, next_url=decision.next_url, message=decision.message
+        )
+    if decision.outcome == OFFER_LINK:
         return redirect("vneid_login:link")
-    try:
-        account = services.create_account_from_vneid(identity=identity)
-    except AccountServiceError as refusal:
-        return error_page(request, "link_refused", message=refusal.message)
-    messages.success(
-        request,
-        "Đã tạo tài khoản trên Cổng Dịch vụ công Quốc gia từ thông tin tài khoản VNeID của bạn. "
-        + SUPPORT_HINT,
-    )
-    return _log_in(request, account, completed.id_token, completed.next_url)
+    if decision.outcome == CREATED:
+        messages.success(
+            request,
+            "Đã tạo tài khoản trên Cổng Dịch vụ công Quốc gia từ thông tin tài khoản VNeID của "
+            "bạn. " + SUPPORT_HINT,
+        )
+    return _log_in(request, decision.account, completed.id_token, completed.next_url)
 
 
 @method_decorator(
