@@ -7,10 +7,16 @@ import time_machine
 from django.test import RequestFactory
 from django.utils import timezone
 
-from identity.provider import hot_path, keys
+from identity.provider import faults, hot_path, keys
 from identity.provider.digests import secret_digest
 from identity.provider.login_state import start_login
-from identity.provider.models import AuthorizationCode, OidcClient, VneidAccount
+from identity.provider.models import (
+    AuthorizationCode,
+    OidcClient,
+    ServiceFault,
+    SigningKey,
+    VneidAccount,
+)
 
 from .flows import authorize_params, authorize_url, exchange, redirect_query, submit_login
 
@@ -113,3 +119,27 @@ def test_a_round_trip_with_a_live_login_asks_the_database_few_times(
         answer = client.get(authorize_url(authorize_params(rp, pkce, nonce="second")))
         code = redirect_query(answer)["code"]
         assert exchange(client, rp, code, pkce.verifier).status_code == 200
+
+
+def test_the_prepared_client_lookup_finds_what_the_orm_query_finds(rp, other_rp):
+    OidcClient.objects.filter(client_id=other_rp.client_id).update(is_active=False)
+    for client_id in (rp.client_id, other_rp.client_id, "no-such-client", "x' OR '1'='1"):
+        expected = OidcClient.objects.filter(client_id=client_id, is_active=True).first()
+        assert hot_path.active_client(client_id) == expected
+
+
+def test_the_prepared_signing_key_lookup_finds_what_the_orm_query_finds():
+    assert hot_path.active_signing_key() is None
+    created = keys.active_signing_key()
+    expected = SigningKey.objects.filter(is_active=True).first()
+    found = hot_path.active_signing_key()
+    assert found == expected == created
+    assert found.private_jwk == expected.private_jwk
+
+
+def test_the_prepared_fault_lookup_finds_what_the_orm_query_finds():
+    assert hot_path.current_service_fault() is None
+    faults.set_fault("latency", latency_ms=40)
+    found = hot_path.current_service_fault()
+    expected = ServiceFault.objects.order_by("pk").first()
+    assert (found, found.mode, found.latency_ms) == (expected, expected.mode, 40)
