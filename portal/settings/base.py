@@ -211,6 +211,26 @@ REGISTRY_TIMEOUT_SECONDS = float(env("REGISTRY_TIMEOUT_SECONDS", "3"))
 REGISTRY_API_RATE_LIMIT_PER_KEY = int(env("REGISTRY_API_RATE_LIMIT_PER_KEY", "60"))
 REGISTRY_API_RATE_LIMIT_PER_ADDRESS = int(env("REGISTRY_API_RATE_LIMIT_PER_ADDRESS", "60"))
 
+# Several app servers behind a load balancer share one Redis when REDIS_URL is set
+# (redis://127.0.0.1:6379/0): the cache, sessions (cached_db: Redis in front, PostgreSQL
+# behind, so a Redis restart logs nobody out) and the registry's rate limits move there.
+# Without it (`make run`), each process keeps its own cache and the rest stays in the database.
+REDIS_URL = env("REDIS_URL", "")
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "dvc")
+# "database" (one upsert per call) or "cache" (INCR in the shared cache, with REDIS_URL).
+REGISTRY_API_RATE_LIMIT_STORE = "database"
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            # redis-py picks the hiredis parser by itself when hiredis is installed.
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    REGISTRY_API_RATE_LIMIT_STORE = "cache"
+
 # VNeID, reached over HTTP as an OpenID Connect provider (our simulation or another one).
 VNEID_ISSUER = env("VNEID_ISSUER", "http://127.0.0.1:8000/vneid")
 VNEID_CLIENT_ID = env("VNEID_CLIENT_ID", "")
