@@ -8,8 +8,9 @@ import requests
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from django.conf import settings
 from django.core.cache import cache
+
+from .conf import ca_settings
 
 logger = logging.getLogger(__name__)
 
@@ -33,15 +34,15 @@ class CaBadResponse(CaError):
 class CaClient:
     """Fetch the CA's root (the trust anchor) and CRL, with a timeout, a cache and typed errors.
 
-    The root is kept for CA_ROOT_CACHE_SECONDS and, when CA_ROOT_SHA256 is set, must have that
-    fingerprint; the CRL is kept for CA_CRL_CACHE_SECONDS and must be signed by the root.
+    The root is kept for CA.ROOT_CACHE_SECONDS and, when CA.ROOT_SHA256 is set, must have that
+    fingerprint; the CRL is kept for CA.CRL_CACHE_SECONDS and must be signed by the root.
     """
 
     def __init__(self, *, base_url=None, timeout=None, session=None):
-        self.base_url = base_url or settings.CA_BASE_URL
+        self.base_url = base_url or ca_settings.BASE_URL
         if not self.base_url.endswith("/"):
             self.base_url += "/"
-        self.timeout = timeout if timeout is not None else settings.CA_TIMEOUT_SECONDS
+        self.timeout = timeout if timeout is not None else ca_settings.TIMEOUT_SECONDS
         self.session = session or requests.Session()
 
     def close(self):
@@ -61,7 +62,7 @@ class CaClient:
         if pem is None:
             pem = self._get("root.crt")
             root = self._parse_root(pem)
-            cache.set(key, pem, settings.CA_ROOT_CACHE_SECONDS)
+            cache.set(key, pem, ca_settings.ROOT_CACHE_SECONDS)
             return root
         return self._parse_root(pem)
 
@@ -78,8 +79,8 @@ class CaClient:
             raise CaBadResponse("the CRL is not DER") from error
         if crl.issuer != root.subject or not crl.is_signature_valid(root.public_key()):
             raise CaBadResponse("the CRL is not signed by the root")
-        if fetched and settings.CA_CRL_CACHE_SECONDS > 0:
-            cache.set(key, der, settings.CA_CRL_CACHE_SECONDS)
+        if fetched and ca_settings.CRL_CACHE_SECONDS > 0:
+            cache.set(key, der, ca_settings.CRL_CACHE_SECONDS)
         return crl
 
     def _parse_root(self, pem: bytes) -> x509.Certificate:
@@ -87,7 +88,7 @@ class CaClient:
             root = x509.load_pem_x509_certificate(pem)
         except ValueError as error:
             raise CaBadResponse("the root is not a PEM certificate") from error
-        pinned = settings.CA_ROOT_SHA256.replace(":", "").lower()
+        pinned = ca_settings.ROOT_SHA256.replace(":", "").lower()
         if pinned:
             der = root.public_bytes(serialization.Encoding.DER)
             if hashlib.sha256(der).hexdigest() != pinned:

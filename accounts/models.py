@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from admin_kit.audit import AuditRecord
 from idnumbers.names import initials
 from idnumbers.numbers import mask_number
 
@@ -104,7 +105,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split()[-1] if self.full_name else self.username
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AuditRecord):
     """An append-only record of one change to an account, with who made it and why."""
 
     class Action(models.TextChoices):
@@ -148,13 +149,8 @@ class AuditEntry(models.Model):
     )
     actor_kind = models.CharField("loại người thực hiện", max_length=10, choices=ActorKind.choices)
     action = models.CharField("thao tác", max_length=30, choices=Action.choices)
-    # {"field": [before, after], ...}; CCCD/CMND values are stored masked.
-    changes = models.JSONField("thay đổi", default=dict, blank=True)
-    reason = models.TextField("lý do", blank=True, default="")
-    created_at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(AuditRecord.Meta):
         verbose_name = "nhật ký thay đổi"
         verbose_name_plural = "nhật ký thay đổi"
         constraints = [
@@ -204,3 +200,38 @@ class PasswordResetCode(models.Model):
 
     def __str__(self):
         return f"OTP → {self.masked_phone}"
+
+
+class LoginPolicy(models.TextChoices):
+    """Which logins the portal offers (Nghị định 59/2022: VNeID the only account from 01/7/2024)."""
+
+    LEGACY = "legacy", "Trước 2024: mọi cách đăng nhập, không nhắc liên kết"
+    TRANSITION = "transition", "Giai đoạn chuyển đổi: mọi cách đăng nhập, nhắc liên kết CCCD"
+    VNEID_ONLY = "vneid_only", "Từ 01/7/2024: VNeID là tài khoản duy nhất"
+
+
+class LoginPolicyOverride(models.Model):
+    """The login policy chosen at run time, overriding the PORTAL_LOGIN_POLICY setting.
+
+    One row at most (pk 1). Without it the setting applies. `accounts.login_policy` reads and
+    writes it and keeps the value cached.
+    """
+
+    SINGLETON_PK = 1
+
+    policy = models.CharField("chính sách đăng nhập", max_length=12, choices=LoginPolicy.choices)
+    changed_at = models.DateTimeField("thời điểm đổi", default=timezone.now)
+    changed_by = models.CharField("người đổi", max_length=150, blank=True, default="")
+
+    class Meta:
+        verbose_name = "chính sách đăng nhập"
+        verbose_name_plural = "chính sách đăng nhập"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(policy__in=["legacy", "transition", "vneid_only"]),
+                name="login_policy_override_known_value",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_policy_display()

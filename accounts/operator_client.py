@@ -9,9 +9,10 @@ from datetime import datetime
 from urllib.parse import quote, urljoin
 
 import requests
-from django.conf import settings
 
 from idnumbers.phones import mask_phone
+
+from .conf import operator_settings
 
 logger = logging.getLogger(__name__)
 
@@ -66,14 +67,14 @@ class OperatorClient:
     """Call the operator's v1 API with the portal's key, a timeout and typed errors."""
 
     def __init__(self, *, base_url=None, api_key=None, timeout=None, session=None):
-        self.base_url = base_url or settings.MOBILE_OPERATOR_BASE_URL
+        self.base_url = base_url or operator_settings.BASE_URL
         if not self.base_url.endswith("/"):
             self.base_url += "/"
-        self.timeout = timeout if timeout is not None else settings.MOBILE_OPERATOR_TIMEOUT_SECONDS
+        self.timeout = timeout if timeout is not None else operator_settings.TIMEOUT_SECONDS
         self.session = session or requests.Session()
         self.session.headers.update(
             {
-                "Authorization": f"Bearer {api_key or settings.MOBILE_OPERATOR_API_KEY}",
+                "Authorization": f"Bearer {api_key or operator_settings.API_KEY}",
                 "Accept": "application/json",
             }
         )

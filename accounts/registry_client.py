@@ -7,9 +7,10 @@ from datetime import date
 from urllib.parse import urljoin
 
 import requests
-from django.conf import settings
 
 from idnumbers.numbers import mask_number
+
+from .conf import registry_settings
 
 logger = logging.getLogger(__name__)
 
@@ -89,14 +90,14 @@ class RegistryClient:
     """
 
     def __init__(self, *, base_url=None, api_key=None, timeout=None, session=None):
-        self.base_url = base_url or settings.REGISTRY_BASE_URL
+        self.base_url = base_url or registry_settings.BASE_URL
         if not self.base_url.endswith("/"):
             self.base_url += "/"
-        self.timeout = timeout if timeout is not None else settings.REGISTRY_TIMEOUT_SECONDS
+        self.timeout = timeout if timeout is not None else registry_settings.TIMEOUT_SECONDS
         self.session = session or requests.Session()
         self.session.headers.update(
             {
-                "Authorization": f"Bearer {api_key or settings.REGISTRY_API_KEY}",
+                "Authorization": f"Bearer {api_key or registry_settings.API_KEY}",
                 "Accept": "application/json",
             }
         )

@@ -7,13 +7,20 @@ while the portal waits on the network.
 import logging
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from admin_kit.audit import ReasonRequired as ReasonRequired
+from admin_kit.audit import (
+    apply_changes,
+    copy_changed,
+    recorded_value,
+    refuse_unknown_fields,
+    required_reason,
+)
 from idnumbers.names import display_name
 from idnumbers.numbers import cccd_problems, mask_number, normalize_number
 
@@ -94,11 +101,6 @@ class IdentityMismatch(AccountServiceError):
 class CccdNotLinked(AccountServiceError):
     code = "no_cccd"
     message = "Tài khoản chưa cập nhật số CCCD."
-
-
-class ReasonRequired(AccountServiceError):
-    code = "reason_required"
-    message = "Vui lòng nhập lý do thay đổi."
 
 
 @dataclass(frozen=True)
@@ -187,12 +189,7 @@ def refresh_identity(*, account, actor=None, client=None):
 def change_contact(*, account, phone, email, actor=None):
     """Save the account's phone and email; return the {field: [before, after]} changes."""
     locked = User.objects.select_for_update().get(pk=account.pk)
-    changes = {}
-    for field, value in (("phone", phone), ("email", email)):
-        before = getattr(locked, field)
-        if before != value:
-            changes[field] = [before, value]
-            setattr(locked, field, value)
+    changes = apply_changes(locked, {"phone": phone, "email": email})
     if changes:
         locked.save(update_fields=list(changes))
         AuditEntry.objects.create(
@@ -232,18 +229,10 @@ def correct_account(*, account, values, actor, reason):
     One audit entry covers the whole correction; a CCCD that was empty and is now set makes it
     a link. The CCCD rules and "one CCCD, one account" hold here as everywhere.
     """
-    reason = _required_reason(reason)
-    unknown = set(values) - set(CORRECTABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Not correctable by an official: {', '.join(sorted(unknown))}.")
+    reason = required_reason(reason)
+    refuse_unknown_fields(values, CORRECTABLE_FIELDS)
     locked = User.objects.select_for_update().get(pk=account.pk)
-    changes = {}
-    for field, value in values.items():
-        before = getattr(locked, field)
-        if before == value:
-            continue
-        changes[field] = [_audit_value(field, before), _audit_value(field, value)]
-        setattr(locked, field, value)
+    changes = apply_changes(locked, values, shown=_audit_value)
     if not changes:
         return changes
     if "cccd_number" in changes and locked.cccd_number:
@@ -269,15 +258,14 @@ def correct_account(*, account, values, actor, reason):
         changes=changes,
         reason=reason,
     )
-    for field in changes:
-        setattr(account, field, getattr(locked, field))
+    copy_changed(account, locked, changes)
     return changes
 
 
 @transaction.atomic
 def unlink_cccd(*, account, actor, reason):
     """Remove the CCCD linked to an account (linked by mistake); return the changes."""
-    reason = _required_reason(reason)
+    reason = required_reason(reason)
     locked = User.objects.select_for_update().get(pk=account.pk)
     if not locked.cccd_number:
         raise CccdNotLinked()
@@ -299,7 +287,7 @@ def unlink_cccd(*, account, actor, reason):
 @transaction.atomic
 def unlock_login(*, account, actor, reason):
     """Clear the failed logins that lock an account's login; return how many there were."""
-    reason = _required_reason(reason)
+    reason = required_reason(reason)
     attempts = account_failures(account)
     failures = sum(attempt.failures_since_start for attempt in attempts)
     if not failures:
@@ -319,7 +307,7 @@ def unlock_login(*, account, actor, reason):
 @transaction.atomic
 def record_roles_change(*, account, before, after, actor, reason):
     """Audit a change of an account's staff flag and roles ({name: value} before and after)."""
-    reason = _required_reason(reason)
+    reason = required_reason(reason)
     changes = {key: [before[key], after[key]] for key in after if before.get(key) != after[key]}
     if changes:
         AuditEntry.objects.create(
@@ -342,15 +330,8 @@ def record_csv_export(*, count, actor, reason):
         actor_kind=AuditEntry.ActorKind.OFFICIAL,
         action=AuditEntry.Action.CSV_EXPORTED,
         changes={"exported_accounts": [None, count]},
-        reason=_required_reason(reason),
+        reason=required_reason(reason),
     )
-
-
-def _required_reason(reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired()
-    return reason
 
 
 @transaction.atomic
@@ -420,23 +401,12 @@ def _apply_record(account, record):
     # The old CMND is kept as registered; the registry only fills it in when it is missing.
     if not account.cmnd_number:
         values["cmnd_number"] = record.cmnd_number
-    changes = {}
-    for field, value in values.items():
-        before = getattr(account, field)
-        # An empty registry value never erases what the account has.
-        if value in ("", None) or before == value:
-            continue
-        changes[field] = [_audit_value(field, before), _audit_value(field, value)]
-        setattr(account, field, value)
-    return changes
+    # An empty registry value never erases what the account has.
+    return apply_changes(account, values, shown=_audit_value, keep_when_empty=True)
 
 
 def _audit_value(field, value):
-    if field in NUMBER_FIELDS:
-        return mask_number(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    return mask_number(value) if field in NUMBER_FIELDS else recorded_value(value)
 
 
 def _number_taken(number, *, account):

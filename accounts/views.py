@@ -19,9 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from identity.relying_party import flows as vneid_login
-from portal import login_policy
 
-from . import password_reset_sms, services
+from . import login_policy, password_reset_sms, services
 from .forms import (
     CccdForm,
     ContactForm,

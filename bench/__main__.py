@@ -16,13 +16,15 @@ from pathlib import Path
 
 import requests
 
-from . import signature, vneid
+from . import mockpass, signature, vneid
 from .servers import Gunicorn, django_env, manage
 
 SEED_TARGET_SECONDS = 120
 VERIFY_TARGET_MEDIAN_MS = 3.0
 MIDDLEWARE_TARGET_PERCENT = 3.0
 VNEID_FLOW_TARGET_MEDIAN_MS = 5.0
+# The VNeID round trip against MockPass's full login, both medians from the same run.
+MOCKPASS_TARGET_RATIO = 0.5
 WARM_UP = 20
 IDENTITY_PAGE = "/tai-khoan/thong-tin-dinh-danh/"
 BASELINE_PATH = "/healthz"
@@ -297,6 +299,35 @@ def _signature_rows(checks, logins):
     ]
 
 
+def _mockpass_rows(flow, mockpass_login):
+    """Return the table's rows comparing the VNeID round trip with MockPass's full login."""
+    if isinstance(mockpass_login, str):
+        return [("MockPass full login (npm @opengovsg/mockpass)", "skipped", "", mockpass_login)]
+    ratio = flow["flow_median"] / mockpass_login["median"]
+    return [
+        (
+            f"MockPass full login (authorize, token, ID token), {mockpass_login['flows']} seq.",
+            f"median {mockpass_login['median']:.2f} ms, p95 {mockpass_login['p95']:.2f} ms",
+            "",
+            "",
+        ),
+        (
+            "  ratio VNeID round trip / MockPass login, same run",
+            f"{ratio:.3f}",
+            f"≤ {MOCKPASS_TARGET_RATIO:g}",
+            _verdict(ratio <= MOCKPASS_TARGET_RATIO),
+        ),
+    ]
+
+
+def _measure_mockpass(flows):
+    """Return MockPass's login figures, or the reason it could not run (Node missing...)."""
+    try:
+        return mockpass.measure(flows=flows)
+    except mockpass.Unavailable as reason:
+        return str(reason)
+
+
 def _print_table(args, seed, api, flow, page, signing=()):
     verify_ms, baseline_ms, matches = api
     median_verify = statistics.median(verify_ms)
@@ -419,6 +450,8 @@ def main(argv=None):
             flow = vneid.measure(
                 server.base_url, vneid_fixtures, flows=args.flows, concurrent_flows=args.flows * 2
             )
+        print(f"Timing {args.flows} MockPass logins …", flush=True)
+        mockpass_rows = _mockpass_rows(flow, _measure_mockpass(args.flows))
         print(
             f"Timing {args.page} with and without the CCCD middleware "
             f"({args.server_pairs} sets of servers) …",
@@ -427,7 +460,7 @@ def main(argv=None):
         page = _middleware_cost(database, workdir, fixtures, args)
         print(f"Timing {args.logins} USB ký số and password logins …", flush=True)
         signing = _signature_comparison(database, workdir, signature_fixtures, args)
-        _print_table(args, seed, api, flow, page, signing)
+        _print_table(args, seed, api, flow, page, [*mockpass_rows, *signing])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -28,7 +28,7 @@ def database_url(database):
     return database if "://" in database else f"sqlite:///{database}"
 
 
-def django_env(database_path, settings_module="portal.settings.local"):
+def django_env(database_path, settings_module="config.settings.local"):
     """Return the environment of a production-style process on the benchmark database."""
     env = dict(os.environ)
     env.update(
@@ -57,9 +57,9 @@ def manage(database_path, *args):
 
 
 class Gunicorn:
-    """One threaded `gunicorn portal.wsgi -w 2` on a free port; a context manager that stops it."""
+    """One threaded `gunicorn config.wsgi -w 2` on a free port; a context manager that stops it."""
 
-    def __init__(self, database_path, log_path, settings_module="portal.settings.local"):
+    def __init__(self, database_path, log_path, settings_module="config.settings.local"):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.env = django_env(database_path, settings_module)
@@ -73,7 +73,7 @@ class Gunicorn:
                     sys.executable,
                     "-m",
                     "gunicorn",
-                    "portal.wsgi",
+                    "config.wsgi",
                     "-w",
                     "2",
                     # Threaded workers keep connections alive, as a deployment behind a proxy does.

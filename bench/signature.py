@@ -74,12 +74,14 @@ def _ms(started):
 def measure_checks(base_url, fixtures, *, count):
     """Time the signature check and the password check alone, alternating, in this process."""
     from django.conf import settings
+    from django.test.utils import override_settings
 
     from accounts import signature_login
     from accounts.backends import CmndOrCccdBackend
     from accounts.ca_client import CaClient
 
-    settings.CA_BASE_URL = f"{base_url}/ca/"
+    # Through override_settings, so that the CA settings object reads the new address.
+    override_settings(CA={**settings.CA, "BASE_URL": f"{base_url}/ca/"}).enable()
     key = _load_key(fixtures)
     backend = CmndOrCccdBackend()
     client = CaClient()

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from admin_kit.audit import AuditRecord
 from idnumbers.numbers import mask_number
 
 # Three wrong PINs lock a token, as real USB tokens do.
@@ -151,7 +152,7 @@ class UsbToken(models.Model):
         return max(0, USB_TOKEN_PIN_TRIES - self.failed_pin_attempts)
 
 
-class CertificateEvent(models.Model):
+class CertificateEvent(AuditRecord):
     """An append-only audit entry of the CA: who did what to which certificate, and why."""
 
     class Action(models.TextChoices):
@@ -175,12 +176,8 @@ class CertificateEvent(models.Model):
         verbose_name="người thực hiện",
     )
     action = models.CharField("thao tác", max_length=20, choices=Action.choices)
-    changes = models.JSONField("thay đổi", default=dict, blank=True)
-    reason = models.TextField("lý do", blank=True, default="")
-    created_at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(AuditRecord.Meta):
         verbose_name = "nhật ký CA"
         verbose_name_plural = "nhật ký CA"
         constraints = [

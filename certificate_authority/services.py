@@ -5,13 +5,16 @@ from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
 from cryptography import x509
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from admin_kit.audit import ReasonRequired as ReasonRequired
+from admin_kit.audit import required_reason
+
 from . import x509_tools
+from .conf import authority_settings
 from .models import Authority, Certificate, CertificateEvent, IdKind, UsbToken
 
 ROOT_NAME = "CA thử nghiệm DVC Sandbox"
@@ -32,10 +35,6 @@ class CertificateAuthorityError(Exception):
         super().__init__(message or self.message)
         if message:
             self.message = message
-
-
-class ReasonRequired(CertificateAuthorityError):
-    message = "Vui lòng nhập lý do thay đổi."
 
 
 class InvalidHolder(CertificateAuthorityError):
@@ -110,7 +109,7 @@ def sign_with_certificate_key(*, certificate: Certificate, data: bytes) -> bytes
 
 def crl_url():
     """Return the CRL address written into certificates (the CA's public base URL)."""
-    return urljoin(settings.CA_PUBLIC_BASE_URL, "crl")
+    return urljoin(authority_settings.PUBLIC_BASE_URL, "crl")
 
 
 @transaction.atomic
@@ -367,7 +366,5 @@ def current_crl():
 
 
 def _reason(reason, actor):
-    reason = (reason or "").strip()
-    if actor is not None and not reason:
-        raise ReasonRequired()
-    return reason
+    # Only an official's change needs a reason; the CA's own steps record none.
+    return required_reason(reason) if actor is not None else (reason or "").strip()

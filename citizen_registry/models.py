@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from admin_kit.audit import AuditRecord
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
 
@@ -73,7 +74,7 @@ class ApiClient(models.Model):
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     can_read_records = models.BooleanField("được tra cứu hồ sơ công dân", default=False)
     is_active = models.BooleanField("đang hoạt động", default=True)
-    # Empty: the default of settings.REGISTRY_API_RATE_LIMIT_PER_KEY and the address limit.
+    # Empty: the default of REGISTRY_API's RATE_LIMIT_PER_KEY and the address limit.
     rate_limit_per_minute = models.PositiveIntegerField(
         "giới hạn lời gọi mỗi phút",
         null=True,
@@ -142,7 +143,7 @@ class FaultInjection(FaultSwitch):
         verbose_name_plural = "giả lập sự cố"
 
 
-class RecordChange(models.Model):
+class RecordChange(AuditRecord):
     """An append-only record of one official change to a citizen record or an API client."""
 
     class Action(models.TextChoices):
@@ -176,13 +177,10 @@ class RecordChange(models.Model):
         related_name="changes",
         verbose_name="hệ thống kết nối API",
     )
-    # {"field": [before, after], ...}; numbers masked, keys never stored.
-    changes = models.JSONField("thay đổi", default=dict, blank=True)
+    # Every change here is an official's, so the reason is required (the constraint says so too).
     reason = models.TextField("lý do")
-    created_at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(AuditRecord.Meta):
         verbose_name = "nhật ký sửa đổi dữ liệu"
         verbose_name_plural = "nhật ký sửa đổi dữ liệu"
         constraints = [

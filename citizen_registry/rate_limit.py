@@ -2,16 +2,16 @@
 
 The counters live in one table so that every gunicorn worker (and every machine sharing the
 database) sees the same numbers; one upsert per call increments them atomically. With
-REGISTRY_API_RATE_LIMIT_STORE = "cache" (set by REDIS_URL) they live in Redis instead.
+REGISTRY_API["STORE"] = "cache" (set by REDIS_URL) they live in Redis instead.
 """
 
 import math
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from .conf import registry_api_settings
 from .models import RateCounter
 
 WINDOW_SECONDS = 60
@@ -75,9 +75,9 @@ def limits_for(client, address):
         # A limit set for one system (the portal serves every citizen from one address)
         # replaces both defaults.
         return {f"key:{client.pk}": client.rate_limit_per_minute}
-    limits = {f"addr:{address or '-'}"[:64]: settings.REGISTRY_API_RATE_LIMIT_PER_ADDRESS}
+    limits = {f"addr:{address or '-'}"[:64]: registry_api_settings.RATE_LIMIT_PER_ADDRESS}
     if client is not None:
-        limits[f"key:{client.pk}"] = settings.REGISTRY_API_RATE_LIMIT_PER_KEY
+        limits[f"key:{client.pk}"] = registry_api_settings.RATE_LIMIT_PER_KEY
     return limits
 
 
@@ -86,7 +86,7 @@ def seconds_refused(client, address):
     now = timezone.now().timestamp()
     minute = int(now // WINDOW_SECONDS)
     limits = limits_for(client, address)
-    if settings.REGISTRY_API_RATE_LIMIT_STORE == "cache":
+    if registry_api_settings.STORE == "cache":
         counts = _increment_in_cache(list(limits), minute)
     else:
         counts = _increment(list(limits), minute)

@@ -5,10 +5,11 @@ Officials' changes carry a reason and write one RecordChange in the same transac
 
 import hashlib
 import secrets
-from datetime import date
 
 from django.db import transaction
 
+from admin_kit.audit import ReasonRequired as ReasonRequired
+from admin_kit.audit import recorded_value, required_reason, save_audited
 from idnumbers.numbers import mask_number
 
 from .models import RECORD_FIELDS, ApiClient, Citizen, RecordChange
@@ -91,32 +92,28 @@ CORRECTABLE_FIELDS = tuple(name for name in RECORD_FIELDS if name not in ("cccd_
 NUMBER_FIELDS = frozenset({"cccd_number", "cmnd_number"})
 
 
-class ReasonRequired(ValueError):
-    """An official change without a reason."""
-
-
-def _save_audited(*, model, instance, values, allowed, actor, reason, action, subject):
+def _save_audited(*, instance, values, allowed, actor, reason, action, subject):
     """Save an official's change of allowed fields with one audit entry; return the changes."""
-    reason = _required_reason(reason)
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise ValueError(f"Not changeable by an official: {', '.join(sorted(unknown))}.")
-    locked = model.objects.select_for_update().get(pk=instance.pk)
-    changes = _apply(locked, values)
-    if changes:
-        locked.save(update_fields=list(changes))
+
+    def write_entry(locked, changes, reason):
         RecordChange.objects.create(
             actor=actor, action=action, changes=changes, reason=reason, **{subject: locked}
         )
-        _copy_back(instance, locked, changes)
-    return changes
+
+    return save_audited(
+        instance,
+        values,
+        allowed=allowed,
+        reason=reason,
+        write_entry=write_entry,
+        shown=_audit_value,
+    )
 
 
 @transaction.atomic
 def correct_citizen(*, citizen, values, actor, reason):
     """Save an official's correction of a citizen record with one audit entry; return changes."""
     return _save_audited(
-        model=Citizen,
         instance=citizen,
         values=values,
         allowed=CORRECTABLE_FIELDS,
@@ -130,26 +127,21 @@ def correct_citizen(*, citizen, values, actor, reason):
 @transaction.atomic
 def set_citizen_status(*, citizen, status, actor, reason):
     """Mark a citizen deceased, their card revoked, or alive again; return the changes."""
-    reason = _required_reason(reason)
-    locked = Citizen.objects.select_for_update().get(pk=citizen.pk)
-    changes = _apply(locked, {"status": Citizen.Status(status).value})
-    if changes:
-        locked.save(update_fields=["status"])
-        RecordChange.objects.create(
-            actor=actor,
-            action=RecordChange.Action.STATUS_CHANGED,
-            citizen=locked,
-            changes=changes,
-            reason=reason,
-        )
-        _copy_back(citizen, locked, changes)
-    return changes
+    return _save_audited(
+        instance=citizen,
+        values={"status": Citizen.Status(status).value},
+        allowed=("status",),
+        actor=actor,
+        reason=reason,
+        action=RecordChange.Action.STATUS_CHANGED,
+        subject="citizen",
+    )
 
 
 @transaction.atomic
 def register_api_client(*, client, actor, reason):
     """Save a new client an official registered, with a fresh key; return the key (shown once)."""
-    reason = _required_reason(reason)
+    reason = required_reason(reason)
     raw_key = set_key(client)
     client.save()
     RecordChange.objects.create(
@@ -171,7 +163,6 @@ def register_api_client(*, client, actor, reason):
 def change_api_client(*, client, values, actor, reason):
     """Save an official's change of a client's name, permission or state; return the changes."""
     return _save_audited(
-        model=ApiClient,
         instance=client,
         values=values,
         allowed=("name", "can_read_records", "is_active", "rate_limit_per_minute"),
@@ -185,7 +176,7 @@ def change_api_client(*, client, values, actor, reason):
 @transaction.atomic
 def issue_new_key_by_official(*, client, actor, reason):
     """Rotate a client's key for an official, audited; return the new key (shown once)."""
-    reason = _required_reason(reason)
+    reason = required_reason(reason)
     before = client.key_prefix
     raw_key = issue_new_key(client=client)
     RecordChange.objects.create(
@@ -199,32 +190,5 @@ def issue_new_key_by_official(*, client, actor, reason):
     return raw_key
 
 
-def _apply(instance, values):
-    changes = {}
-    for field, value in values.items():
-        before = getattr(instance, field)
-        if before == value:
-            continue
-        changes[field] = [_audit_value(field, before), _audit_value(field, value)]
-        setattr(instance, field, value)
-    return changes
-
-
-def _copy_back(target, source, changes):
-    for field in changes:
-        setattr(target, field, getattr(source, field))
-
-
 def _audit_value(field, value):
-    if field in NUMBER_FIELDS:
-        return mask_number(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _required_reason(reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired("Vui lòng nhập lý do thay đổi.")
-    return reason
+    return mask_number(value) if field in NUMBER_FIELDS else recorded_value(value)

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.crypto import salted_hmac
 
 from idnumbers.phones import mask_phone
 
+from .conf import network_settings
 from .models import ApiClient, SigningRequest, Sim, SmsMessage
 
 logger = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def create_signing_request(*, client, phone_number, data_to_sign, display_text):
     if sim.is_locked:
         raise SigningProblem("sim_locked")
     now = timezone.now()
-    lifetime = timedelta(seconds=settings.MOBILE_OPERATOR_SIGNING_SECONDS)
+    lifetime = timedelta(seconds=network_settings.SIGNING_SECONDS)
     if sim.signing_requests.filter(created_at__gt=now - lifetime).count() >= (
         MAX_REQUESTS_PER_LIFETIME
     ):

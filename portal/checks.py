@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
-from .models import LoginPolicy
+from accounts.models import LoginPolicy
 
 
 @register()

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from . import login_policy
+from accounts import login_policy
 
 
 def portal(request):

@@ -46,38 +46,3 @@ class Dossier(models.Model):
 
     def __str__(self):
         return f"{self.code} — {self.procedure_name}"
-
-
-class LoginPolicy(models.TextChoices):
-    """Which logins the portal offers (Nghị định 59/2022: VNeID the only account from 01/7/2024)."""
-
-    LEGACY = "legacy", "Trước 2024: mọi cách đăng nhập, không nhắc liên kết"
-    TRANSITION = "transition", "Giai đoạn chuyển đổi: mọi cách đăng nhập, nhắc liên kết CCCD"
-    VNEID_ONLY = "vneid_only", "Từ 01/7/2024: VNeID là tài khoản duy nhất"
-
-
-class LoginPolicyOverride(models.Model):
-    """The login policy chosen at run time, overriding the PORTAL_LOGIN_POLICY setting.
-
-    One row at most (pk 1). Without it the setting applies. `portal.login_policy` reads and
-    writes it and keeps the value cached.
-    """
-
-    SINGLETON_PK = 1
-
-    policy = models.CharField("chính sách đăng nhập", max_length=12, choices=LoginPolicy.choices)
-    changed_at = models.DateTimeField("thời điểm đổi", default=timezone.now)
-    changed_by = models.CharField("người đổi", max_length=150, blank=True, default="")
-
-    class Meta:
-        verbose_name = "chính sách đăng nhập"
-        verbose_name_plural = "chính sách đăng nhập"
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(policy__in=["legacy", "transition", "vneid_only"]),
-                name="login_policy_override_known_value",
-            ),
-        ]
-
-    def __str__(self):
-        return self.get_policy_display()

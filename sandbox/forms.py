@@ -1,8 +1,8 @@
 from django import forms
 
+from accounts import login_policy
+from accounts.models import LoginPolicy
 from fault_switch.switch import Mode
-from portal import login_policy
-from portal.models import LoginPolicy
 
 # The console's choice that drops the override, so PORTAL_LOGIN_POLICY applies again.
 POLICY_FROM_SETTINGS = "setting"

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from axes.models import AccessAttempt
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.conf import operator_settings, registry_settings
 from accounts.registry_client import CitizenRecord
 from accounts.roles import ACCOUNT_OFFICER, ensure_default_roles
 from accounts.services import link_matched_record
@@ -24,6 +24,7 @@ from citizen_registry.models import Citizen
 from citizen_registry.services import ensure_api_client
 from identity.provider.models import VneidAccount
 from identity.provider.services import ensure_client, ensure_vneid_account
+from identity.relying_party.conf import vneid_settings
 from mobile_operator.services import ensure_api_client as ensure_operator_client
 from portal.models import Dossier
 
@@ -433,20 +434,20 @@ def _vneid_state(persona):
 
 def register_portal(*, base_urls):
     """Register the portal, with the keys in its settings, at the registry and at VNeID."""
-    if settings.REGISTRY_API_KEY:
+    if registry_settings.API_KEY:
         ensure_api_client(
             name=PORTAL_NAME,
-            raw_key=settings.REGISTRY_API_KEY,
+            raw_key=registry_settings.API_KEY,
             can_read_records=True,
             rate_limit_per_minute=PORTAL_REGISTRY_RATE_LIMIT_PER_MINUTE,
         )
-    if settings.MOBILE_OPERATOR_API_KEY:
-        ensure_operator_client(name=PORTAL_NAME, raw_key=settings.MOBILE_OPERATOR_API_KEY)
-    if settings.VNEID_CLIENT_ID and settings.VNEID_CLIENT_SECRET:
+    if operator_settings.API_KEY:
+        ensure_operator_client(name=PORTAL_NAME, raw_key=operator_settings.API_KEY)
+    if vneid_settings.CLIENT_ID and vneid_settings.CLIENT_SECRET:
         bases = [url.rstrip("/") for url in base_urls]
         ensure_client(
-            client_id=settings.VNEID_CLIENT_ID,
-            client_secret=settings.VNEID_CLIENT_SECRET,
+            client_id=vneid_settings.CLIENT_ID,
+            client_secret=vneid_settings.CLIENT_SECRET,
             name=PORTAL_NAME,
             redirect_uris=[f"{base}{reverse('vneid_login:callback')}" for base in bases],
             post_logout_redirect_uris=[f"{base}{reverse('portal:home')}" for base in bases],

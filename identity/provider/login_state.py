@@ -6,24 +6,22 @@ login live and end independently, as two organisations' logins do. The simulated
 """
 
 import secrets
-from datetime import timedelta
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from . import hot_path
+from .conf import provider_settings
 from .digests import secret_digest
 from .models import LoginSession
 
 COOKIE_NAME = "vneid_session"
 APP_COOKIE_NAME = "vneid_app_session"
-DEFAULT_LIFETIME = timedelta(hours=8)
 
 
 def lifetime():
-    """Return how long a VNeID login lasts (setting VNEID_SESSION_LIFETIME, a timedelta)."""
-    return getattr(settings, "VNEID_SESSION_LIFETIME", DEFAULT_LIFETIME)
+    """Return how long a VNeID login lasts (VNEID_PROVIDER's SESSION_LIFETIME)."""
+    return provider_settings.SESSION_LIFETIME
 
 
 def cookie_path(cookie=COOKIE_NAME):

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from admin_kit.audit import AuditRecord
 from citizen_registry.models import Citizen
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
@@ -281,7 +282,7 @@ class LoginFailure(models.Model):
         return f"{mask_number(self.personal_id_number)} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AuditRecord):
     """One security-relevant event of the provider."""
 
     class Kind(models.TextChoices):
@@ -323,13 +324,8 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name="cán bộ",
     )
-    # {"field": [before, after], ...} of an official change; secrets are never stored.
-    changes = models.JSONField("thay đổi", default=dict, blank=True)
-    reason = models.TextField("lý do", blank=True, default="")
-    created_at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(AuditRecord.Meta):
         verbose_name = "nhật ký VNeID"
         verbose_name_plural = "nhật ký VNeID"
         constraints = [

@@ -20,13 +20,13 @@ from authlib.oidc.core import OpenIDCode, UserInfo
 from authlib.oidc.core.errors import RequestNotSupportedError, RequestURINotSupportedError
 from authlib.oidc.core.grants.util import is_openid_scope
 from authlib.oidc.core.util import create_half_hash
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from joserfc import jwt
 
 from . import hot_path, keys
 from .claims import SCOPES_SUPPORTED, claims_for
+from .conf import provider_settings
 from .digests import secret_digest
 from .models import AccessToken, AuthorizationCode, OidcClient
 from .parameters import is_storable
@@ -47,7 +47,7 @@ def issuer_path():
 
 def issuer_from_uri(absolute_uri):
     """Return the issuer for a request to absolute_uri; setting VNEID_PROVIDER_ISSUER wins."""
-    configured = getattr(settings, "VNEID_PROVIDER_ISSUER", "")
+    configured = provider_settings.ISSUER
     if configured:
         return configured.rstrip("/")
     parts = urlsplit(absolute_uri)

@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from admin_kit.audit import required_reason, save_audited
 from idnumbers.numbers import mask_number, normalize_number
 
 from . import throttling
@@ -66,7 +67,7 @@ CLIENT_FIELDS = (
 def register_client(client, *, actor=None, reason=""):
     """Save a new, validated client with a fresh id and secret; return the secret, shown once."""
     if actor is not None:
-        reason = _required_reason(reason)
+        reason = required_reason(reason)
     client.client_id = secrets.token_urlsafe(24)
     raw_secret = set_client_secret(client)
     client.save()
@@ -84,19 +85,8 @@ def register_client(client, *, actor=None, reason=""):
 @transaction.atomic
 def change_client(*, client, values, actor, reason):
     """Save an official's change of a client's settings with one audit event; return changes."""
-    reason = _required_reason(reason)
-    unknown = set(values) - set(CLIENT_FIELDS)
-    if unknown:
-        raise ValueError(f"Not changeable: {', '.join(sorted(unknown))}.")
-    locked = OidcClient.objects.select_for_update().get(pk=client.pk)
-    changes = {}
-    for field, value in values.items():
-        before = getattr(locked, field)
-        if before != value:
-            changes[field] = [before, value]
-            setattr(locked, field, value)
-    if changes:
-        locked.save(update_fields=list(changes))
+
+    def write_entry(locked, changes, reason):
         AuditEvent.objects.create(
             kind=AuditEvent.Kind.CLIENT_CHANGED,
             client=locked,
@@ -105,16 +95,10 @@ def change_client(*, client, values, actor, reason):
             reason=reason,
             changes=changes,
         )
-        for field in changes:
-            setattr(client, field, getattr(locked, field))
-    return changes
 
-
-def _required_reason(reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValueError("An official's change needs a reason.")
-    return reason
+    return save_audited(
+        client, values, allowed=CLIENT_FIELDS, reason=reason, write_entry=write_entry
+    )
 
 
 def _client_settings(redirect_uris, post_logout_redirect_uris, scopes):
@@ -176,7 +160,7 @@ def ensure_client(
 def issue_new_client_secret(*, client, actor=None, reason=""):
     """Replace a client's secret; return the new one, shown only once."""
     if actor is not None:
-        reason = _required_reason(reason)
+        reason = required_reason(reason)
     raw_secret = set_client_secret(client)
     client.save(update_fields=["client_secret_hash"])
     AuditEvent.objects.create(

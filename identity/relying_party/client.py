@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import requests
-from django.conf import settings
 from django.core.cache import cache
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
+
+from .conf import vneid_settings
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +75,10 @@ class VneidClient:
     def __init__(
         self, *, issuer=None, client_id=None, client_secret=None, timeout=None, session=None
     ):
-        self.issuer = (issuer or settings.VNEID_ISSUER).rstrip("/")
-        self.client_id = client_id or settings.VNEID_CLIENT_ID
-        self.client_secret = client_secret or settings.VNEID_CLIENT_SECRET
-        self.timeout = timeout if timeout is not None else settings.VNEID_TIMEOUT_SECONDS
+        self.issuer = (issuer or vneid_settings.ISSUER).rstrip("/")
+        self.client_id = client_id or vneid_settings.CLIENT_ID
+        self.client_secret = client_secret or vneid_settings.CLIENT_SECRET
+        self.timeout = timeout if timeout is not None else vneid_settings.TIMEOUT_SECONDS
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json"})
 

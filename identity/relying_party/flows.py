@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .client import InvalidIdToken, VneidClient, VneidError, VneidProtocolError
+from .conf import vneid_settings
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class InsufficientLevel(Exception):
     """The VNeID account's assurance level is below the one the portal requires."""
 
     def __init__(self, level):
-        super().__init__(f"level {level} < {settings.VNEID_REQUIRED_LEVEL}")
+        super().__init__(f"level {level} < {vneid_settings.REQUIRED_LEVEL}")
         self.level = level
 
 
@@ -122,7 +123,7 @@ def next_or_default(url):
 
 def callback_uri(request):
     """Return the absolute redirect_uri registered at VNeID for this portal."""
-    configured = getattr(settings, "VNEID_REDIRECT_URI", "")
+    configured = vneid_settings.REDIRECT_URI
     return configured or request.build_absolute_uri(reverse("vneid_login:callback"))
 
 
@@ -146,7 +147,7 @@ def level_request():
     """
     claims = {"id_token": {"acr": {"essential": True}}}
     return {
-        "acr_values": acr_for_level(settings.VNEID_REQUIRED_LEVEL),
+        "acr_values": acr_for_level(vneid_settings.REQUIRED_LEVEL),
         "claims": json.dumps(claims, separators=(",", ":")),
     }
 
@@ -167,9 +168,9 @@ def begin_login(request, *, next_url="", prompt="", client=None):
     request.session[PENDING_LOGIN_SESSION_KEY] = pending
     params = {
         "response_type": "code",
-        "client_id": settings.VNEID_CLIENT_ID,
+        "client_id": vneid_settings.CLIENT_ID,
         "redirect_uri": pending["redirect_uri"],
-        "scope": settings.VNEID_SCOPES,
+        "scope": vneid_settings.SCOPES,
         "state": pending["state"],
         "nonce": pending["nonce"],
         "code_challenge": s256_challenge(pending["code_verifier"]),
@@ -261,10 +262,10 @@ def identity_from_claims(claims):
 
 
 def check_level(identity):
-    """Refuse an identity below settings.VNEID_REQUIRED_LEVEL, or of an unknown level."""
+    """Refuse an identity below vneid_settings.REQUIRED_LEVEL, or of an unknown level."""
     if identity.level is None:
         raise LevelUnknown()
-    if identity.level < settings.VNEID_REQUIRED_LEVEL:
+    if identity.level < vneid_settings.REQUIRED_LEVEL:
         raise InsufficientLevel(identity.level)
 
 
@@ -354,7 +355,7 @@ def end_session_url(request, id_token, *, client=None):
         return ""
     params = {
         "id_token_hint": hint,
-        "client_id": settings.VNEID_CLIENT_ID,
+        "client_id": vneid_settings.CLIENT_ID,
         "post_logout_redirect_uri": post_logout_uri(request),
     }
     params = {name: value for name, value in params.items() if value}
@@ -373,7 +374,7 @@ def _acceptable_hint(vneid, id_token):
 
 def post_logout_uri(request):
     """Return the absolute address VNeID sends the browser back to after its logout."""
-    configured = getattr(settings, "VNEID_POST_LOGOUT_REDIRECT_URI", "")
+    configured = vneid_settings.POST_LOGOUT_REDIRECT_URI
     return configured or request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry, Gender
 from accounts.services import AccountAlreadyHasCccd, CccdAlreadyLinked
+from admin_kit.audit import apply_changes
 from idnumbers.names import display_name
 from idnumbers.numbers import mask_number
 
@@ -138,19 +139,8 @@ def _apply_identity(account, identity):
         "birth_date": identity.birth_date,
         "gender": identity.gender if identity.gender in Gender.values else "",
     }
-    changes = {}
-    for field, value in values.items():
-        before = getattr(account, field)
-        # An empty claim never erases what the account has.
-        if value in ("", None) or before == value:
-            continue
-        changes[field] = [_audit_value(before), _audit_value(value)]
-        setattr(account, field, value)
-    return changes
-
-
-def _audit_value(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    # An empty claim never erases what the account has.
+    return apply_changes(account, values, keep_when_empty=True)
 
 
 def _audit(account, action, *, by_citizen=True, changes=None, reason=""):

@@ -5,7 +5,7 @@ from django.core.management import BaseCommand, CommandError
 
 PRODUCTION_REFUSAL = (
     "Lệnh này tạo hoặc in các tài khoản thử nghiệm có mật khẩu công khai (cả một tài khoản "
-    "cán bộ), nên không chạy với cấu hình production. Hãy dùng portal.settings.local."
+    "cán bộ), nên không chạy với cấu hình production. Hãy dùng config.settings.local."
 )
 
 

@@ -19,9 +19,9 @@ LOOKUP_URL = REGISTRY + "citizens/lookup"
 
 @pytest.fixture(autouse=True)
 def _registry_settings(settings):
-    settings.REGISTRY_BASE_URL = REGISTRY
-    settings.REGISTRY_API_KEY = "dvcr_test_portal_key"
-    settings.REGISTRY_TIMEOUT_SECONDS = 2
+    settings.REGISTRY = {**settings.REGISTRY, "BASE_URL": REGISTRY}
+    settings.REGISTRY = {**settings.REGISTRY, "API_KEY": "dvcr_test_portal_key"}
+    settings.REGISTRY = {**settings.REGISTRY, "TIMEOUT_SECONDS": 2}
 
 
 @pytest.fixture
@@ -86,8 +86,8 @@ SIGNING_URL = OPERATOR + "signing-requests"
 @pytest.fixture
 def operator(settings):
     """Stub the mobile operator's HTTP API; every registered answer must be used."""
-    settings.MOBILE_OPERATOR_BASE_URL = OPERATOR
-    settings.MOBILE_OPERATOR_API_KEY = "dvcm_test_portal_key"
-    settings.MOBILE_OPERATOR_TIMEOUT_SECONDS = 2
+    settings.MOBILE_OPERATOR = {**settings.MOBILE_OPERATOR, "BASE_URL": OPERATOR}
+    settings.MOBILE_OPERATOR = {**settings.MOBILE_OPERATOR, "API_KEY": "dvcm_test_portal_key"}
+    settings.MOBILE_OPERATOR = {**settings.MOBILE_OPERATOR, "TIMEOUT_SECONDS": 2}
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
         yield mock

@@ -3,7 +3,7 @@
 import pytest
 from axes.models import AccessAttempt
 
-from portal import login_policy
+from accounts import login_policy
 
 from .conftest import NGA_CMND
 from .factories import UserFactory

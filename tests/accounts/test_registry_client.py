@@ -103,7 +103,7 @@ def test_lookup_returns_the_record(registry):
 
 
 def test_base_url_without_trailing_slash_still_reaches_the_endpoint(registry, settings):
-    settings.REGISTRY_BASE_URL = "http://registry.test/registry/api/v1"
+    settings.REGISTRY = {**settings.REGISTRY, "BASE_URL": "http://registry.test/registry/api/v1"}
     registry.post(LOOKUP_URL, json=nga_record())
 
     RegistryClient().lookup(cccd_number=NGA_CCCD, purpose="p", requested_by="r")

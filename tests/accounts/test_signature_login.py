@@ -139,7 +139,7 @@ def test_an_out_of_date_crl_stops_the_login(ca, http):
 
 
 def test_a_pinned_root_refuses_another_root(ca, http, settings):
-    settings.CA_ROOT_SHA256 = "00" * 32
+    settings.CA = {**settings.CA, "ROOT_SHA256": "00" * 32}
     publish(http, ca)
     with pytest.raises(sl.CaUnreachable):
         _verify(ca.issue())
@@ -153,7 +153,7 @@ def test_the_root_is_fetched_once_and_cached(ca, http):
 
 
 def test_the_ca_client_sends_its_timeout(ca, http, settings):
-    settings.CA_TIMEOUT_SECONDS = 1.5
+    settings.CA = {**settings.CA, "TIMEOUT_SECONDS": 1.5}
     publish(http, ca)
     with CaClient() as client:
         client.root_certificate()

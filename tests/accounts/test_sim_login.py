@@ -33,8 +33,11 @@ def ca():
 @pytest.fixture
 def http(settings, ca):
     """Stub the operator and the CA over HTTP; the CA publishes its root and CRL."""
-    settings.MOBILE_OPERATOR_BASE_URL = SIGNING_URL.rsplit("signing-requests", 1)[0]
-    settings.MOBILE_OPERATOR_API_KEY = "dvcm_test_portal_key"
+    settings.MOBILE_OPERATOR = {
+        **settings.MOBILE_OPERATOR,
+        "BASE_URL": SIGNING_URL.rsplit("signing-requests", 1)[0],
+        "API_KEY": "dvcm_test_portal_key",
+    }
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         pki.publish(mock, ca)
         yield mock

@@ -12,10 +12,13 @@ from sandbox.personas import ensure_personas, register_portal
 @pytest.fixture
 def sandbox_server(live_server, transactional_db, settings):
     """The live server with the portal pointed at its own registry API, personas seeded."""
-    settings.REGISTRY_BASE_URL = f"{live_server.url}/registry/api/v1/"
-    settings.VNEID_ISSUER = f"{live_server.url}/vneid"
-    settings.MOBILE_OPERATOR_BASE_URL = f"{live_server.url}/nha-mang/api/v1/"
-    settings.CA_BASE_URL = f"{live_server.url}/ca/"
+    settings.REGISTRY = {**settings.REGISTRY, "BASE_URL": f"{live_server.url}/registry/api/v1/"}
+    settings.VNEID = {**settings.VNEID, "ISSUER": f"{live_server.url}/vneid"}
+    settings.MOBILE_OPERATOR = {
+        **settings.MOBILE_OPERATOR,
+        "BASE_URL": f"{live_server.url}/nha-mang/api/v1/",
+    }
+    settings.CA = {**settings.CA, "BASE_URL": f"{live_server.url}/ca/"}
     register_portal(base_urls=[live_server.url])
     ensure_personas()
     return live_server

@@ -114,7 +114,7 @@ def test_the_log_line_names_the_masked_number_and_never_the_full_one(
 def test_calls_without_a_valid_key_leave_a_log_line_and_no_lookup_log_row(
     call_api, nga, caplog, settings
 ):
-    settings.REGISTRY_API_RATE_LIMIT_PER_ADDRESS = 1000
+    settings.REGISTRY_API = {**settings.REGISTRY_API, "RATE_LIMIT_PER_ADDRESS": 1000}
     caplog.set_level(logging.INFO, logger="citizen_registry.api")
     body = {"cccd_number": nga.cccd_number, "purpose": PURPOSE}
     for _ in range(200):

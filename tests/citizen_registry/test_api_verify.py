@@ -196,8 +196,8 @@ def test_a_verify_only_key_is_told_a_cmnd_no_citizen_holds(verify_only, nga):
 
 
 def test_a_verify_only_key_cannot_enumerate_a_birth_date_field_by_field(verify_only, nga, settings):
-    settings.REGISTRY_API_RATE_LIMIT_PER_KEY = 1000
-    settings.REGISTRY_API_RATE_LIMIT_PER_ADDRESS = 1000
+    settings.REGISTRY_API = {**settings.REGISTRY_API, "RATE_LIMIT_PER_KEY": 1000}
+    settings.REGISTRY_API = {**settings.REGISTRY_API, "RATE_LIMIT_PER_ADDRESS": 1000}
     answers = set()
     for month in range(1, 13):
         response = verify_only(

@@ -4,8 +4,10 @@ import time
 
 import pytest
 
+from citizen_registry import views
 from citizen_registry.faults import current_fault, set_fault
 from citizen_registry.models import FaultInjection, LookupLog
+from citizen_registry.services import hash_api_key
 
 from .conftest import LOOKUP_URL, NGA_ATTRIBUTES, OPENAPI_URL, PURPOSE, VERIFY_URL
 
@@ -81,3 +83,17 @@ def test_a_fault_costs_no_extra_query_on_the_hot_path(verify_nga, django_assert_
     verify_nga()
     with django_assert_num_queries(4):
         assert verify_nga().status_code == 200
+
+
+def test_a_known_key_brings_the_fault_along_in_one_query(verifier, django_assert_num_queries):
+    set_fault("latency", latency_ms=7)
+    with django_assert_num_queries(1):
+        found, mode, latency_ms = views._client_and_fault(hash_api_key(verifier.raw_key))
+    assert (found.pk, mode, latency_ms) == (verifier.pk, "latency", 7)
+
+
+def test_an_unknown_key_or_none_still_learns_the_fault(django_assert_num_queries):
+    set_fault("outage")
+    assert views._client_and_fault(hash_api_key("dvcr_unknown")) == (None, "outage", 0)
+    with django_assert_num_queries(1):
+        assert views._client_and_fault(None) == (None, "outage", 0)

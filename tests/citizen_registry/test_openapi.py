@@ -98,7 +98,7 @@ def test_each_documented_response_is_what_the_view_answers(
 ):
     body, key_fixture, fault = SCENARIOS[(path, status)]
     if fault == "limit":
-        settings.REGISTRY_API_RATE_LIMIT_PER_KEY = 0
+        settings.REGISTRY_API = {**settings.REGISTRY_API, "RATE_LIMIT_PER_KEY": 0}
         fault = "none"
     set_fault(fault)
     key = request.getfixturevalue(key_fixture).raw_key if key_fixture else None

@@ -8,6 +8,7 @@ import time_machine
 from django.db import connection
 
 from citizen_registry import rate_limit
+from citizen_registry.conf import registry_api_settings
 from citizen_registry.models import LookupLog, RateCounter
 
 from .conftest import LOOKUP_URL, NGA_ATTRIBUTES, PURPOSE, VERIFY_URL
@@ -26,8 +27,7 @@ def body(nga):
 
 @pytest.fixture
 def limits(settings):
-    settings.REGISTRY_API_RATE_LIMIT_PER_KEY = 3
-    settings.REGISTRY_API_RATE_LIMIT_PER_ADDRESS = 5
+    settings.REGISTRY_API = {"RATE_LIMIT_PER_KEY": 3, "RATE_LIMIT_PER_ADDRESS": 5}
     return settings
 
 
@@ -35,13 +35,12 @@ def _statuses(call_api, body, key, times, **extra):
     return [call_api(VERIFY_URL, body, key=key, **extra).status_code for _ in range(times)]
 
 
-def test_the_defaults_are_60_calls_a_minute_per_key_and_per_address():
-    from portal.settings import base
-
-    assert (base.REGISTRY_API_RATE_LIMIT_PER_KEY, base.REGISTRY_API_RATE_LIMIT_PER_ADDRESS) == (
-        60,
-        60,
-    )
+def test_the_defaults_are_60_calls_a_minute_per_key_and_per_address(settings):
+    settings.REGISTRY_API = {}
+    assert (
+        registry_api_settings.RATE_LIMIT_PER_KEY,
+        registry_api_settings.RATE_LIMIT_PER_ADDRESS,
+    ) == (60, 60)
 
 
 def test_a_key_over_its_limit_gets_429_with_retry_after_until_the_minute_ends(
@@ -169,7 +168,7 @@ def test_on_postgresql_the_counters_skip_the_write_ahead_log():
 def test_with_redis_the_counts_live_in_the_cache_and_not_in_the_database(
     call_api, verifier, body, limits, redis_cache
 ):
-    limits.REGISTRY_API_RATE_LIMIT_STORE = "cache"
+    limits.REGISTRY_API = {**limits.REGISTRY_API, "STORE": "cache"}
     with time_machine.travel(START, tick=False):
         statuses = _statuses(call_api, body, verifier.raw_key, 4)
         minute = int(START.timestamp() // 60)
@@ -182,7 +181,7 @@ def test_with_redis_the_counts_live_in_the_cache_and_not_in_the_database(
 def test_with_redis_the_next_minute_starts_a_fresh_count(
     call_api, verifier, body, limits, redis_cache
 ):
-    limits.REGISTRY_API_RATE_LIMIT_STORE = "cache"
+    limits.REGISTRY_API = {**limits.REGISTRY_API, "STORE": "cache"}
     with time_machine.travel(START, tick=False) as clock:
         statuses = _statuses(call_api, body, verifier.raw_key, 4)
         clock.shift(60)

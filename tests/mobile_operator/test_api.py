@@ -8,6 +8,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.utils import timezone
 
 from mobile_operator import faults, services
+from mobile_operator.conf import network_settings
 from mobile_operator.models import SigningRequest, SmsMessage
 
 from .conftest import PHONE, PIN
@@ -65,7 +66,7 @@ def test_request_expires_after_its_lifetime(api, sim, settings):
     public_id = _request_signature(api).json()["id"]
 
     with time_machine.travel(
-        timezone.now() + timedelta(seconds=settings.MOBILE_OPERATOR_SIGNING_SECONDS + 1)
+        timezone.now() + timedelta(seconds=network_settings.SIGNING_SECONDS + 1)
     ):
         body = api.get(f"signing-requests/{public_id}").json()
 
@@ -183,6 +184,6 @@ def test_a_fourth_request_within_the_lifetime_is_refused_as_too_many(api, sim, s
 
     assert refused.status_code == 429
     assert refused.json()["error"] == "too_many_requests"
-    later = timezone.now() + timedelta(seconds=settings.MOBILE_OPERATOR_SIGNING_SECONDS + 1)
+    later = timezone.now() + timedelta(seconds=network_settings.SIGNING_SECONDS + 1)
     with time_machine.travel(later):
         assert _request_signature(api).status_code == 201

@@ -366,9 +366,11 @@ def test_the_record_page_shows_its_history_and_the_lookups_about_it(official_cli
 @pytest.fixture
 def registry_over_http(settings):
     """Route the portal's registry calls to the registry views of this test database."""
-    settings.REGISTRY_BASE_URL = REGISTRY
+    settings.REGISTRY = {**settings.REGISTRY, "BASE_URL": REGISTRY}
     ensure_api_client(
-        name="Cổng Dịch vụ công Quốc gia", raw_key=settings.REGISTRY_API_KEY, can_read_records=True
+        name="Cổng Dịch vụ công Quốc gia",
+        raw_key=settings.REGISTRY["API_KEY"],
+        can_read_records=True,
     )
 
     def forward(request):

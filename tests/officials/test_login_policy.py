@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal import login_policy
+from accounts import login_policy
 from sandbox.personas import ensure_personas
 
 from .test_login import log_in

@@ -155,7 +155,7 @@ def test_make_run_settings_show_the_branded_404_and_still_serve_static_files(tmp
         if not key.startswith(("DJANGO_", "DATABASE_URL"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.local",
+        DJANGO_SETTINGS_MODULE="config.settings.local",
         DATABASE_URL=f"sqlite:///{tmp_path / 'local.sqlite3'}",
     )
     result = subprocess.run(

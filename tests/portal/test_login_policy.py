@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.checks import run_checks
 
-from portal import login_policy
-from portal.models import LoginPolicy, LoginPolicyOverride
+from accounts import login_policy
+from accounts.models import LoginPolicy, LoginPolicyOverride
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,7 +107,7 @@ def test_the_system_check_accepts_each_policy(settings):
 def test_settings_refuse_an_unknown_policy_from_the_environment():
     env = {**os.environ, "PORTAL_LOGIN_POLICY": "everyone"}
     result = subprocess.run(
-        [sys.executable, "-c", "import portal.settings.base"],
+        [sys.executable, "-c", "import config.settings.base"],
         cwd=ROOT,
         env=env,
         capture_output=True,

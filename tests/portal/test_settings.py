@@ -15,7 +15,7 @@ def _manage(*args, env_overrides, tmp_path):
     }
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
             "DJANGO_ALLOWED_HOSTS": "dichvucong.example",
             **env_overrides,
@@ -62,7 +62,8 @@ def test_production_refuses_to_start_with_the_captcha_test_mode(tmp_path):
 
 SHOW_STORES = (
     "from django.conf import settings as s; "
-    "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, s.REGISTRY_API_RATE_LIMIT_STORE)"
+    "from citizen_registry.conf import registry_api_settings as r; "
+    "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, r.STORE)"
 )
 
 
@@ -90,7 +91,7 @@ def test_without_redis_url_the_sessions_and_rate_limits_stay_in_the_database(tmp
         "shell",
         "-c",
         SHOW_STORES,
-        env_overrides={"DJANGO_SETTINGS_MODULE": "portal.settings.local"},
+        env_overrides={"DJANGO_SETTINGS_MODULE": "config.settings.local"},
         tmp_path=tmp_path,
     )
     assert result.returncode == 0, result.stderr

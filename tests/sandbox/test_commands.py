@@ -17,7 +17,7 @@ def _manage_in_production(database, *args):
         if not key.startswith(("DJANGO_", "DATABASE_URL", "CAPTCHA_"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
         DATABASE_URL=f"sqlite:///{database}",
         DJANGO_ALLOWED_HOSTS="dichvucong.example",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),

@@ -1,7 +1,7 @@
 """The sandbox console shows and switches the portal's login policy."""
 
-from portal import login_policy
-from portal.models import LoginPolicyOverride
+from accounts import login_policy
+from accounts.models import LoginPolicyOverride
 
 SWITCH_URL = "/sandbox/login-policy/"
 

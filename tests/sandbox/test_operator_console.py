@@ -45,7 +45,7 @@ def test_register_portal_gives_the_portal_its_operator_key(db):
     register_portal(base_urls=["http://127.0.0.1:8000"])
 
     client = ApiClient.objects.get()
-    assert client.key_hash == hash_api_key(settings.MOBILE_OPERATOR_API_KEY)
+    assert client.key_hash == hash_api_key(settings.MOBILE_OPERATOR["API_KEY"])
 
 
 def test_every_persona_with_a_phone_gets_a_signing_sim_from_the_sandbox_ca(db, capsys):

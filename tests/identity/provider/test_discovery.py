@@ -32,7 +32,10 @@ def test_discovery_document_describes_the_provider(client, db):
 
 
 def test_configured_issuer_wins_over_the_request_host(client, db, settings):
-    settings.VNEID_PROVIDER_ISSUER = "https://vneid.sandbox.example/vneid/"
+    settings.VNEID_PROVIDER = {
+        **settings.VNEID_PROVIDER,
+        "ISSUER": "https://vneid.sandbox.example/vneid/",
+    }
 
     document = client.get(reverse("vneid:discovery")).json()
 

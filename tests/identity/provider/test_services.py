@@ -7,8 +7,14 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from admin_kit.audit import ReasonRequired
 from identity.provider.models import AuditEvent, OidcClient, VneidAccount
-from identity.provider.services import create_client, ensure_client, ensure_vneid_account
+from identity.provider.services import (
+    change_client,
+    create_client,
+    ensure_client,
+    ensure_vneid_account,
+)
 from tests.citizen_registry.factories import CitizenFactory
 
 from .flows import PASSWORD
@@ -143,3 +149,10 @@ def test_ensure_client_requires_a_secret(db):
         ensure_client(
             client_id="x", client_secret="", name="X", redirect_uris=["https://rp.example/cb"]
         )
+
+
+def test_an_official_change_of_a_client_without_a_reason_raises_reason_required(rp):
+    client = OidcClient.objects.get(client_id=rp.client_id)
+    with pytest.raises(ReasonRequired):
+        change_client(client=client, values={"name": "Tên mới"}, actor=None, reason=" ")
+    assert OidcClient.objects.get(pk=client.pk).name == client.name

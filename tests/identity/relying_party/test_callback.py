@@ -392,7 +392,7 @@ def test_error_response_from_another_issuer_is_refused(client, vneid, db):
 
 
 def test_required_level_comes_from_settings(client, vneid, nga_linked, settings):
-    settings.VNEID_REQUIRED_LEVEL = 1
+    settings.VNEID = {**settings.VNEID, "REQUIRED_LEVEL": 1}
 
     response = log_in_with_vneid(client, vneid, acr="vneid:level1")
 

@@ -1,7 +1,7 @@
 """Under the vneid_only policy the VNeID login and the legacy account's link offer still work."""
 
+from accounts import login_policy
 from accounts.models import AuditEntry
-from portal import login_policy
 from tests.accounts.factories import PASSWORD, DossierFactory
 
 from .conftest import LINK_PATH, NGA_CCCD, log_in_with_vneid

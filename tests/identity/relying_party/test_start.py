@@ -107,7 +107,7 @@ def test_login_page_vneid_button_starts_the_flow_keeping_next(client, db):
 
 
 def test_start_asks_for_the_level_the_settings_require(client, vneid, db, settings):
-    settings.VNEID_REQUIRED_LEVEL = 1
+    settings.VNEID = {**settings.VNEID, "REQUIRED_LEVEL": 1}
 
     request = start(client, "/ho-so/")
 

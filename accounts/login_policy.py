@@ -1,7 +1,7 @@
 """The portal's login policy: the PORTAL_LOGIN_POLICY setting, or the override chosen at run time.
 
 Nghị định 59/2022/NĐ-CP makes VNeID the only account from 01/7/2024. The portal runs under one of
-three policies (`portal.models.LoginPolicy`): `legacy` (before 2024), `transition` (every login,
+three policies (`accounts.models.LoginPolicy`): `legacy` (before 2024), `transition` (every login,
 with a banner asking citizens to link their CCCD) and `vneid_only` (the password, USB and SIM
 logins explain the change and lead to VNeID). The sandbox console switches it at run time by
 writing `LoginPolicyOverride` through `set_policy`; reading it costs no query once cached.
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .models import LoginPolicy, LoginPolicyOverride
 
-CACHE_KEY = "portal.login_policy.override"
+CACHE_KEY = "accounts.login_policy.override"
 # Each server process may keep its own cache (local memory): this bounds how long another
 # process serves the previous policy after a switch.
 CACHE_SECONDS = 10

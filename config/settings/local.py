@@ -1,7 +1,7 @@
 """Settings for `make run`: a developer's machine, SQLite by default, the sandbox console on."""
 
 from .base import *  # noqa: F403
-from .base import env, env_bool
+from .base import MOBILE_OPERATOR, REGISTRY, VNEID, env, env_bool
 
 # Off by default so that `make run` shows the portal's own error pages, as production does;
 # DJANGO_DEBUG=1 brings back Django's debug pages. WhiteNoise serves static files either way.
@@ -9,12 +9,14 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-not-for-production")
-REGISTRY_API_KEY = env("REGISTRY_API_KEY", "dvcr_local_portal_key_for_the_sandbox_only")
-MOBILE_OPERATOR_API_KEY = env(
-    "MOBILE_OPERATOR_API_KEY", "dvcm_local_portal_key_for_the_sandbox_only"
-)
+# The sandbox's own keys and client, registered by `make run`; the environment still wins.
+REGISTRY = {"API_KEY": "dvcr_local_portal_key_for_the_sandbox_only", **REGISTRY}
+MOBILE_OPERATOR = {"API_KEY": "dvcm_local_portal_key_for_the_sandbox_only", **MOBILE_OPERATOR}
 SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", True)
-VNEID_CLIENT_ID = env("VNEID_CLIENT_ID", "dvcqg-portal-sandbox")
-VNEID_CLIENT_SECRET = env("VNEID_CLIENT_SECRET", "dvcqg-portal-sandbox-secret-not-for-production")
+VNEID = {
+    "CLIENT_ID": "dvcqg-portal-sandbox",
+    "CLIENT_SECRET": "dvcqg-portal-sandbox-secret-not-for-production",
+    **VNEID,
+}
 # Mail lands in the sandbox outbox (/sandbox/) instead of leaving the machine.
 EMAIL_BACKEND = "sandbox.mail.OutboxEmailBackend"

@@ -27,6 +27,20 @@ def env_list(name, default=""):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def env_settings(**keys):
+    """Return a settings object's keys whose environment variable is set, converted.
+
+    Each key names its variable, or (variable, type). The defaults are declared once, next to
+    the code that reads the object (e.g. identity/relying_party/conf.py).
+    """
+    values = {}
+    for key, source in keys.items():
+        variable, convert = source if isinstance(source, tuple) else (source, str)
+        if variable in os.environ:
+            values[key] = convert(os.environ[variable])
+    return values
+
+
 SECRET_KEY = env("DJANGO_SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -76,8 +90,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -202,60 +216,69 @@ CONTENT_SECURITY_POLICY = {
 # Officials' second factor: the issuer shown by authenticator apps for admin TOTP devices.
 OTP_TOTP_ISSUER = "Cổng DVCQG (thử nghiệm)"
 
-# The population database, reached over HTTP like any other consuming system would.
-REGISTRY_BASE_URL = env("REGISTRY_BASE_URL", "http://127.0.0.1:8000/registry/api/v1/")
-REGISTRY_API_KEY = env("REGISTRY_API_KEY", "")
-REGISTRY_TIMEOUT_SECONDS = float(env("REGISTRY_TIMEOUT_SECONDS", "3"))
-# The registry API's own limits, counted in the database across workers (calls per minute).
-# A key with its own limit (ApiClient.rate_limit_per_minute) is held to that one instead.
-REGISTRY_API_RATE_LIMIT_PER_KEY = int(env("REGISTRY_API_RATE_LIMIT_PER_KEY", "60"))
-REGISTRY_API_RATE_LIMIT_PER_ADDRESS = int(env("REGISTRY_API_RATE_LIMIT_PER_ADDRESS", "60"))
+# One settings object per organisation (README "Configuration"): here only what the
+# environment sets; each key's default and meaning sit in the reading package's conf.py.
+# The portal's clients: the population database (accounts/conf.py), reached over HTTP like
+# any other consuming system would, VNeID as an OpenID Connect provider
+# (identity/relying_party/conf.py), the mobile operator's signing and SMS API and the sandbox
+# CA's root and CRL (accounts/conf.py).
+REGISTRY = env_settings(
+    BASE_URL="REGISTRY_BASE_URL",
+    API_KEY="REGISTRY_API_KEY",
+    TIMEOUT_SECONDS=("REGISTRY_TIMEOUT_SECONDS", float),
+)
+VNEID = env_settings(
+    ISSUER="VNEID_ISSUER",
+    CLIENT_ID="VNEID_CLIENT_ID",
+    CLIENT_SECRET="VNEID_CLIENT_SECRET",
+    SCOPES="VNEID_SCOPES",
+    REQUIRED_LEVEL=("VNEID_REQUIRED_LEVEL", int),
+    TIMEOUT_SECONDS=("VNEID_TIMEOUT_SECONDS", float),
+    REDIRECT_URI="VNEID_REDIRECT_URI",
+    POST_LOGOUT_REDIRECT_URI="VNEID_POST_LOGOUT_REDIRECT_URI",
+)
+MOBILE_OPERATOR = env_settings(
+    BASE_URL="MOBILE_OPERATOR_BASE_URL",
+    API_KEY="MOBILE_OPERATOR_API_KEY",
+    TIMEOUT_SECONDS=("MOBILE_OPERATOR_TIMEOUT_SECONDS", float),
+)
+CA = env_settings(
+    BASE_URL="CA_BASE_URL",
+    TIMEOUT_SECONDS=("CA_TIMEOUT_SECONDS", float),
+    ROOT_SHA256="CA_ROOT_SHA256",
+    ROOT_CACHE_SECONDS=("CA_ROOT_CACHE_SECONDS", int),
+    CRL_CACHE_SECONDS=("CA_CRL_CACHE_SECONDS", int),
+)
+# The organisations' own sides: the registry API's limits (citizen_registry/conf.py), the
+# simulated VNeID (identity/provider/conf.py), the CA's public address
+# (certificate_authority/conf.py) and the operator's signing wait (mobile_operator/conf.py).
+REGISTRY_API = env_settings(
+    RATE_LIMIT_PER_KEY=("REGISTRY_API_RATE_LIMIT_PER_KEY", int),
+    RATE_LIMIT_PER_ADDRESS=("REGISTRY_API_RATE_LIMIT_PER_ADDRESS", int),
+)
+VNEID_PROVIDER = env_settings(ISSUER="VNEID_PROVIDER_ISSUER")
+# Without its own address the CA writes the one the portal reaches it at.
+CERTIFICATE_AUTHORITY = env_settings(PUBLIC_BASE_URL="CA_BASE_URL") | env_settings(
+    PUBLIC_BASE_URL="CA_PUBLIC_BASE_URL"
+)
+MOBILE_OPERATOR_NETWORK = env_settings(SIGNING_SECONDS=("MOBILE_OPERATOR_SIGNING_SECONDS", int))
 
 # Several app servers behind a load balancer share one Redis when REDIS_URL is set
 # (redis://127.0.0.1:6379/0): the cache, sessions (cached_db: Redis in front, PostgreSQL
 # behind, so a Redis restart logs nobody out) and the registry's rate limits move there.
 # Without it (`make run`), each process keeps its own cache and the rest stays in the database.
 REDIS_URL = env("REDIS_URL", "")
-CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "dvc")
-# "database" (one upsert per call) or "cache" (INCR in the shared cache, with REDIS_URL).
-REGISTRY_API_RATE_LIMIT_STORE = "database"
 if REDIS_URL:
     CACHES = {
         "default": {
             # redis-py picks the hiredis parser by itself when hiredis is installed.
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "dvc"),
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    REGISTRY_API_RATE_LIMIT_STORE = "cache"
-
-# VNeID, reached over HTTP as an OpenID Connect provider (our simulation or another one).
-VNEID_ISSUER = env("VNEID_ISSUER", "http://127.0.0.1:8000/vneid")
-VNEID_CLIENT_ID = env("VNEID_CLIENT_ID", "")
-VNEID_CLIENT_SECRET = env("VNEID_CLIENT_SECRET", "")
-VNEID_SCOPES = env("VNEID_SCOPES", "openid profile vneid_identity")
-# The assurance level the portal accepts: 2 (verified in person) unless set otherwise.
-VNEID_REQUIRED_LEVEL = int(env("VNEID_REQUIRED_LEVEL", "2"))
-VNEID_TIMEOUT_SECONDS = float(env("VNEID_TIMEOUT_SECONDS", "3"))
-
-# The mobile operator's signing and SMS API, reached over HTTP (Sim ký số, OTP by SMS).
-MOBILE_OPERATOR_BASE_URL = env("MOBILE_OPERATOR_BASE_URL", "http://127.0.0.1:8000/nha-mang/api/v1/")
-MOBILE_OPERATOR_API_KEY = env("MOBILE_OPERATOR_API_KEY", "")
-MOBILE_OPERATOR_TIMEOUT_SECONDS = float(env("MOBILE_OPERATOR_TIMEOUT_SECONDS", "3"))
-# The simulated operator's own side: how long a signing request waits for the subscriber.
-MOBILE_OPERATOR_SIGNING_SECONDS = int(env("MOBILE_OPERATOR_SIGNING_SECONDS", "120"))
-# The sandbox CA: where the portal fetches its trust anchor and CRL (over HTTP, like the
-# registry), and the CA's own public address written into the certificates it issues.
-CA_BASE_URL = env("CA_BASE_URL", "http://127.0.0.1:8000/ca/")
-CA_PUBLIC_BASE_URL = env("CA_PUBLIC_BASE_URL", CA_BASE_URL)
-CA_TIMEOUT_SECONDS = float(env("CA_TIMEOUT_SECONDS", "3"))
-# SHA-256 of the root certificate (hex); when set, a fetched root that differs is refused.
-CA_ROOT_SHA256 = env("CA_ROOT_SHA256", "")
-# How long the portal keeps the fetched root and CRL before asking the CA again.
-CA_ROOT_CACHE_SECONDS = int(env("CA_ROOT_CACHE_SECONDS", "3600"))
-CA_CRL_CACHE_SECONDS = int(env("CA_CRL_CACHE_SECONDS", "30"))
+    REGISTRY_API["STORE"] = "cache"
 # Signature logins (USB ký số, Sim ký số): a challenge is single-use and lives this long.
 SIGNATURE_CHALLENGE_SECONDS = int(env("SIGNATURE_CHALLENGE_SECONDS", "120"))
 # The signing plugin on the citizen's computer; in the sandbox, a simulated one.

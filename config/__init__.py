@@ -1,0 +1,1 @@
+"""The project configuration: settings, root URLs and the WSGI entry point."""
