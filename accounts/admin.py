@@ -7,7 +7,6 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -16,7 +15,6 @@ from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from admin_kit.search import NumberSearchMixin
 from idnumbers.numbers import cccd_problems, mask_number, normalize_number
-from portal.models import Dossier
 
 from . import services
 from .models import AuditEntry, User
@@ -102,9 +100,7 @@ class AccountForm(forms.ModelForm):
         elif (
             "cccd_number" in self.fields
             and number != self.instance.cccd_number
-            and User.objects.filter(Q(cccd_number=number) | Q(username=number))
-            .exclude(pk=self.instance.pk)
-            .exists()
+            and User.objects.number_taken(number, other_than=self.instance)
         ):
             # One CCCD, one account: explained here rather than left to the constraint.
             self.add_error("cccd_number", services.CccdAlreadyLinked.message)
@@ -127,17 +123,6 @@ class AuditEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
         return format_changes(entry.changes, FIELD_LABELS)
 
 
-class DossierInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = Dossier
-    fk_name = "owner"
-    verbose_name_plural = "hồ sơ của tài khoản"
-    fields = ("code", "procedure_name", "status", "submitted_at", "completed_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-
 @admin.register(User)
 class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
     form = AccountForm
@@ -158,7 +143,8 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
     show_full_result_count = False
     ordering = ("-id",)
     filter_horizontal = ("groups", "user_permissions")
-    inlines = (AuditEntryInline, DossierInline)
+    # The portal's admin adds the account's dossiers (portal.admin.AccountWithDossiersAdmin).
+    inlines = (AuditEntryInline,)
     actions = ("unlink_cccd", "unlock_login", "export_csv")
 
     @admin.display(description="tên đăng nhập", ordering="username")

@@ -2,7 +2,6 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Case, IntegerField, Q, Value, When
 
 from idnumbers.numbers import normalize_number
 
@@ -25,18 +24,7 @@ class CmndOrCccdBackend(ModelBackend):
         number = normalize_number(username)
         # The account registered under the number comes first; an account that linked the
         # number as its CCCD is the fallback (a 12-digit CMND can equal a later CCCD).
-        candidates = (
-            UserModel._default_manager.filter(Q(username=number) | Q(cccd_number=number))
-            .annotate(
-                by_username=Case(
-                    When(username=number, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("by_username", "pk")[:2]
-        )
-        candidates = list(candidates)
+        candidates = list(UserModel._default_manager.by_login_number(number)[:2])
         if not candidates:
             # Hash anyway so that an unknown number takes as long as a wrong password.
             UserModel().set_password(password)

@@ -8,7 +8,6 @@ from captcha.models import CaptchaStore
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
-from django.db.models import Q
 from django.utils import timezone
 
 from idnumbers.numbers import cccd_problems, normalize_number
@@ -269,8 +268,8 @@ class PortalPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         """Return the active account with this username (or linked CCCD) and this e-mail."""
         number = self.cleaned_data["username"]
-        accounts = UserModel._default_manager.filter(
-            Q(username=number) | Q(cccd_number=number), email__iexact=email, is_active=True
+        accounts = UserModel._default_manager.by_login_number(number).filter(
+            email__iexact=email, is_active=True
         )
         return (account for account in accounts if account.has_usable_password())
 

@@ -1,17 +1,9 @@
-"""What every page of the account area (left menu, counters, breadcrumbs) needs."""
+"""What every page of the account area (left menu, breadcrumbs) needs.
+
+The dossier counters of the menu come from the portal's `dossier_counters` template tag.
+"""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Q
-
-from portal.models import Dossier
-
-
-def dossier_counters(owner):
-    """Return the owner's completed and in-progress dossier counts in one aggregate query."""
-    return Dossier.objects.filter(owner=owner).aggregate(
-        completed_count=Count("pk", filter=Q(status=Dossier.Status.COMPLETED)),
-        in_progress_count=Count("pk", filter=Q(status__in=Dossier.IN_PROGRESS)),
-    )
 
 
 class AccountAreaMixin(LoginRequiredMixin):
@@ -21,8 +13,6 @@ class AccountAreaMixin(LoginRequiredMixin):
     the breadcrumb labels after "Trang chủ". Context keys added:
 
     - `account`: the logged-in user (the page's subject);
-    - `completed_count`: dossiers with status "completed" ("Hồ sơ đã hoàn thành");
-    - `in_progress_count`: dossiers in `Dossier.IN_PROGRESS` ("Hồ sơ đang xử lý");
     - `account_menu`: the active menu key: "account", "identity", "extended" or "dossiers";
     - `crumbs`: list of breadcrumb labels for templates/portal/breadcrumbs.html.
     """
@@ -36,6 +26,5 @@ class AccountAreaMixin(LoginRequiredMixin):
             account=self.request.user,
             account_menu=self.account_menu,
             crumbs=list(self.crumbs),
-            **dossier_counters(self.request.user),
         )
         return context

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from admin_kit.audit import AuditRecord
@@ -17,7 +17,59 @@ class Gender(models.TextChoices):
     FEMALE = "female", "Nữ"
 
 
-class UserManager(BaseUserManager):
+class AccountQuerySet(models.QuerySet):
+    """The one place that knows which account a CMND or CCCD number stands for."""
+
+    def by_login_number(self, number):
+        """Accounts a login number finds: registered under it first, then linked to it as CCCD.
+
+        A 12-digit CMND can equal a later CCCD, hence the order (the password login takes the
+        first whose password matches).
+        """
+        return self._registered_first(Q(username=number) | Q(cccd_number=number), [number])
+
+    def by_signer_number(self, number, *, is_cccd):
+        """Accounts a certificate's number finds: registered under it or with it as the CMND.
+
+        A CCCD also finds the account that linked it. Registered under the number comes first.
+        """
+        lookup = Q(username=number) | Q(cmnd_number=number)
+        if is_cccd:
+            lookup |= Q(cccd_number=number)
+        return self._registered_first(lookup, [number])
+
+    def legacy_without_cccd(self, numbers):
+        """Accounts without a CCCD registered under, or with the CMND, one of these numbers."""
+        numbers = [number for number in numbers if number]
+        lookup = Q(username__in=numbers) | Q(cmnd_number__in=numbers)
+        return self._registered_first(lookup, numbers).filter(cccd_number="")
+
+    def linked_to(self, cccd_number):
+        """The account that linked this CCCD (at most one: a constraint says so)."""
+        return self.filter(cccd_number=cccd_number)
+
+    def number_taken(self, number, *, other_than=None):
+        """Whether an account (other than `other_than`) uses the number as CCCD or username."""
+        taken = self.filter(Q(cccd_number=number) | Q(username=number))
+        if other_than is not None:
+            taken = taken.exclude(pk=other_than.pk)
+        return taken.exists()
+
+    def _registered_first(self, lookup, numbers):
+        return (
+            self.filter(lookup)
+            .annotate(
+                by_username=Case(
+                    When(username__in=numbers, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("by_username", "pk")
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(AccountQuerySet)):
     use_in_migrations = True
 
     def create_user(self, username, password=None, **fields):
@@ -82,10 +134,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return f"{self.full_name or 'Tài khoản'} ({mask_number(self.username)})"
 
     @property
-    def has_cccd(self):
-        return bool(self.cccd_number)
-
-    @property
     def legacy_cmnd(self):
         """Return the CMND the account was registered with: its CMND field, else its username."""
         if self.cmnd_number:
@@ -124,6 +172,7 @@ class AuditEntry(AuditRecord):
         CSV_EXPORTED = "csv_exported", "Xuất CSV danh sách tài khoản"
         USB_LOGIN = "usb_login", "Đăng nhập bằng USB ký số"
         SIM_LOGIN = "sim_login", "Đăng nhập bằng Sim ký số"
+        DOSSIER_STATUS_CHANGED = "dossier_status_changed", "Cán bộ đổi trạng thái hồ sơ"
 
     class ActorKind(models.TextChoices):
         CITIZEN = "citizen", "Công dân"

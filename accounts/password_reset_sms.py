@@ -19,7 +19,6 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -78,11 +77,7 @@ def _digest(purpose, value):
 
 
 def _account_for(login_name):
-    account = (
-        User.objects.filter(Q(username=login_name) | Q(cccd_number=login_name), is_active=True)
-        .order_by("pk")
-        .first()
-    )
+    account = User.objects.by_login_number(login_name).filter(is_active=True).first()
     if account is None or not account.has_usable_password():
         return None
     return account

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from admin_kit.audit import ReasonRequired as ReasonRequired
@@ -126,7 +125,7 @@ def link_cccd(*, account, cccd_number, actor=None, client=None):
         if account.cccd_number == number:
             return account
         raise AccountAlreadyHasCccd()
-    if _number_taken(number, account=account):
+    if User.objects.number_taken(number, other_than=account):
         _record_refusal(account=account, actor=actor, number=number, reason="already_linked")
         raise CccdAlreadyLinked()
 
@@ -241,7 +240,7 @@ def correct_account(*, account, values, actor, reason):
         )
         if problems:
             raise InvalidCccd(problems)
-        if _number_taken(locked.cccd_number, account=locked):
+        if User.objects.number_taken(locked.cccd_number, other_than=locked):
             raise CccdAlreadyLinked()
     linked = "cccd_number" in changes and changes["cccd_number"][0] == ""
     try:
@@ -407,15 +406,6 @@ def _apply_record(account, record):
 
 def _audit_value(field, value):
     return mask_number(value) if field in NUMBER_FIELDS else recorded_value(value)
-
-
-def _number_taken(number, *, account):
-    """Return whether another account uses the number as its CCCD or its username."""
-    return (
-        User.objects.filter(Q(cccd_number=number) | Q(username=number))
-        .exclude(pk=account.pk)
-        .exists()
-    )
 
 
 @transaction.atomic

@@ -25,7 +25,6 @@ from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -252,20 +251,9 @@ def find_account(identity: SignerIdentity):
     registered with it (its username or its CMND field). An account registered under the number
     comes first, as in the password login.
     """
-    number = identity.id_number
-    lookup = Q(username=number) | Q(cmnd_number=number)
-    if identity.id_kind == "CCCD":
-        lookup |= Q(cccd_number=number)
-    account = (
-        User.objects.filter(lookup)
-        .annotate(
-            by_username=Case(
-                When(username=number, then=Value(0)), default=Value(1), output_field=IntegerField()
-            )
-        )
-        .order_by("by_username", "pk")
-        .first()
-    )
+    account = User.objects.by_signer_number(
+        identity.id_number, is_cccd=identity.id_kind == "CCCD"
+    ).first()
     if account is None:
         raise NoMatchingAccount(identity.masked)
     if not account.is_active:

@@ -18,8 +18,6 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
-from identity.relying_party import flows as vneid_login
-
 from . import login_policy, password_reset_sms, services
 from .forms import (
     CccdForm,
@@ -37,6 +35,10 @@ from .operator_client import OperatorError
 from .registry_client import RegistryError, RegistryNotFound
 
 logger = logging.getLogger(__name__)
+
+# Set on the request by a `user_logged_out` receiver: a callable returning the URL that ends
+# the session of the identity provider the citizen logged in with, or "".
+IDENTITY_PROVIDER_LOGOUT = "identity_provider_logout"
 
 REGISTRY_UNREACHABLE_MESSAGE = (
     "Hiện chưa kết nối được tới Cơ sở dữ liệu Quốc gia về Dân cư. Thông tin của bạn chưa được "
@@ -124,7 +126,12 @@ class PortalLoginView(auth_views.LoginView):
 
 @method_decorator(cccd_not_required, name="dispatch")
 class PortalLogoutView(auth_views.LogoutView):
-    """Log out on POST; on GET show a page with the button that does it."""
+    """Log out on POST; on GET show a page with the button that does it.
+
+    The login the citizen came through may end its own session too: a `user_logged_out`
+    receiver (the VNeID login's) sets IDENTITY_PROVIDER_LOGOUT on the request, and the browser
+    goes to the URL it returns instead (RP-initiated logout).
+    """
 
     http_method_names = ["get", "post", "options"]
     template_name = "accounts/logout.html"
@@ -132,21 +139,13 @@ class PortalLogoutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         was_authenticated = request.user.is_authenticated
-        # Read before logging out: logout flushes the session that remembers the VNeID login.
-        id_token = vneid_login.vneid_id_token(request) if was_authenticated else ""
         response = super().post(request, *args, **kwargs)
         if was_authenticated:
             messages.info(request, "Bạn đã đăng xuất khỏi Cổng Dịch vụ công Quốc gia.")
-        if id_token:
-            # RP-initiated logout: VNeID ends its own session, then sends the browser back.
-            end_session = vneid_login.end_session_url(request, id_token)
-            if end_session:
-                return HttpResponseRedirect(end_session)
-            messages.warning(
-                request,
-                "Chưa kết nối được tới VNeID để đăng xuất khỏi tài khoản VNeID. Nếu dùng máy "
-                "tính chung, hãy đóng trình duyệt sau khi sử dụng.",
-            )
+        end_provider_session = getattr(request, IDENTITY_PROVIDER_LOGOUT, None)
+        end_session = end_provider_session() if end_provider_session else ""
+        if end_session:
+            return HttpResponseRedirect(end_session)
         return response
 
 

@@ -5,6 +5,9 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import AuditEntry
+from accounts.services import ReasonRequired
+
 from .models import Dossier
 
 CRIMINAL_RECORD_PROCEDURE = ("1.001233", "Cấp phiếu lý lịch tư pháp cho công dân Việt Nam")
@@ -52,12 +55,32 @@ def file_dossier(*, owner, procedure, details, submission_token):
     raise RuntimeError("could not allocate a unique dossier code")
 
 
-def set_dossier_status(*, dossier, status):
-    """Move a dossier to status, keeping its completion date in step with it."""
-    dossier.status = status
+@transaction.atomic
+def set_dossier_status(*, dossier, status, actor, reason):
+    """Move a dossier to status for an official, with the reason in the owner's audit trail.
+
+    The completion date follows the status. Nothing is written when the status stays the same;
+    a blank reason raises ReasonRequired before anything is written.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    before = locked.status
+    if before == status:
+        return locked
+    locked.status = status
     if status == Dossier.Status.COMPLETED:
-        dossier.completed_at = dossier.completed_at or timezone.now()
+        locked.completed_at = locked.completed_at or timezone.now()
     else:
-        dossier.completed_at = None
-    dossier.save(update_fields=["status", "completed_at", "updated_at"])
-    return dossier
+        locked.completed_at = None
+    locked.save(update_fields=["status", "completed_at", "updated_at"])
+    AuditEntry.objects.create(
+        account_id=locked.owner_id,
+        actor=actor,
+        actor_kind=AuditEntry.ActorKind.OFFICIAL,
+        action=AuditEntry.Action.DOSSIER_STATUS_CHANGED,
+        changes={"dossier": locked.code, "status": [before, status]},
+        reason=reason,
+    )
+    return locked

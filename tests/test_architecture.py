@@ -19,3 +19,15 @@ def test_import_contracts_hold():
     assert result.returncode == 0, result.stdout + result.stderr
     # Every contract in pyproject.toml ran: none was skipped by a typo in its table.
     assert f"Contracts: {len(contracts)} kept, 0 broken." in result.stdout
+
+
+def test_layers_contract_places_every_package():
+    linter = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (layers,) = [c["layers"] for c in linter["contracts"] if c["type"] == "layers"]
+    layered = {name.strip() for layer in layers for name in layer.replace(":", "|").split("|")}
+    expected = set(linter["root_packages"]) - {"identity"} | {
+        "identity.provider",
+        "identity.relying_party",
+    }
+    # A package missing from the layers could import anything and bring a cycle back.
+    assert layered == expected

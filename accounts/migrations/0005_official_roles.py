@@ -3,7 +3,10 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# Frozen here on purpose: a migration must not change when accounts/roles.py does.
+from accounts.roles import ensure_roles
+
+# Frozen here on purpose: a migration must not change when accounts/roles.py does; the helper
+# that applies them takes the historical models.
 ROLES = {
     "Cán bộ quản lý tài khoản": (
         "accounts.view_user",
@@ -48,17 +51,11 @@ def create_roles(apps, schema_editor):
         app_config = apps.get_app_config(label)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, perms in ROLES.items():
-        wanted = []
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            wanted.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(wanted)
+    ensure_roles(
+        group_model=apps.get_model("auth", "Group"),
+        permission_model=apps.get_model("auth", "Permission"),
+        roles=ROLES,
+    )
 
 
 def remove_roles(apps, schema_editor):

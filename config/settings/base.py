@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "portal",
     "accounts",
+    "identity.relying_party",
     "citizen_registry",
     "identity.provider",
     "mobile_operator",

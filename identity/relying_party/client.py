@@ -24,7 +24,6 @@ JWKS_CACHE_SECONDS = 3600
 # The only signing algorithm accepted: "none" and HMAC (key confusion) are refused by name.
 ID_TOKEN_ALGORITHMS = ("RS256",)
 CLOCK_LEEWAY_SECONDS = 60
-REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri")
 
 
 class VneidError(Exception):

@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -271,7 +270,7 @@ def check_level(identity):
 
 def find_linked_account(identity):
     """Return the portal account whose CCCD is the citizen's personal ID number, if any."""
-    return User.objects.filter(cccd_number=identity.personal_id_number).first()
+    return User.objects.linked_to(identity.personal_id_number).first()
 
 
 def find_legacy_account(identity):
@@ -281,19 +280,8 @@ def find_legacy_account(identity):
     CCCD itself, so the personal ID number is tried too. An account registered under the number
     comes before one that only has it as its CMND.
     """
-    numbers = [n for n in (identity.old_cmnd_number, identity.personal_id_number) if n]
-    return (
-        User.objects.filter(Q(username__in=numbers) | Q(cmnd_number__in=numbers), cccd_number="")
-        .annotate(
-            by_username=Case(
-                When(username__in=numbers, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("by_username", "pk")
-        .first()
-    )
+    numbers = [identity.old_cmnd_number, identity.personal_id_number]
+    return User.objects.legacy_without_cccd(numbers).first()
 
 
 def offer_link(request, *, account, completed):

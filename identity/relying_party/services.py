@@ -4,7 +4,6 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import AuditEntry, Gender
@@ -44,7 +43,7 @@ def record_vneid_login(*, account, identity):
 
 def link_with_vneid(*, account, identity):
     """Link a legacy account to the citizen's CCCD and refresh its identity from VNeID."""
-    if _number_taken(identity.personal_id_number, account=account):
+    if User.objects.number_taken(identity.personal_id_number, other_than=account):
         raise CccdAlreadyLinked()
     try:
         return _save_link(account=account, identity=identity)
@@ -73,7 +72,7 @@ def record_link_refused(*, account, identity, reason):
 def create_account_from_vneid(*, identity, declined_account=None):
     """Create a new, empty account from the VNeID identity; it has no password."""
     number = identity.personal_id_number
-    if User.objects.filter(Q(cccd_number=number) | Q(username=number)).exists():
+    if User.objects.number_taken(number):
         raise CccdAlreadyLinked()
     try:
         return _create(identity=identity, declined_account=declined_account)
@@ -158,11 +157,3 @@ def _audit(account, action, *, by_citizen=True, changes=None, reason=""):
 
 def _level_reason(identity):
     return f"Tài khoản định danh điện tử VNeID mức {identity.level}"
-
-
-def _number_taken(number, *, account):
-    return (
-        User.objects.filter(Q(cccd_number=number) | Q(username=number))
-        .exclude(pk=account.pk)
-        .exists()
-    )

@@ -135,7 +135,10 @@ def test_only_the_registry_officer_marks_a_citizen_deceased(
 def test_only_the_account_officer_moves_a_dossier_status(official_client, an, role, allowed):
     dossier = an.dossiers.get()
     client = official_client(role)
-    client.post(reverse("admin:portal_dossier_change", args=[dossier.pk]), {"status": "processing"})
+    client.post(
+        reverse("admin:portal_dossier_change", args=[dossier.pk]),
+        {"status": "processing", "reason": "Hồ sơ đủ điều kiện xử lý"},
+    )
     dossier.refresh_from_db()
     assert (dossier.status == "processing") is allowed
 

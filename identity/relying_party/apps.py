@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class RelyingPartyConfig(AppConfig):
+    name = "identity.relying_party"
+    label = "vneid_login"
+    verbose_name = "Đăng nhập bằng VNeID"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

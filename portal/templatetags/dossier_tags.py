@@ -1,0 +1,17 @@
+"""The dossier counters of the account area's menu (templates/accounts/account_base.html)."""
+
+from django import template
+from django.db.models import Count, Q
+
+from portal.models import Dossier
+
+register = template.Library()
+
+
+@register.simple_tag
+def dossier_counters(owner):
+    """Return the owner's completed and in-progress dossier counts in one aggregate query."""
+    return Dossier.objects.filter(owner=owner).aggregate(
+        completed_count=Count("pk", filter=Q(status=Dossier.Status.COMPLETED)),
+        in_progress_count=Count("pk", filter=Q(status__in=Dossier.IN_PROGRESS)),
+    )
