@@ -34,6 +34,11 @@ def _parse_args(argv):
     parser.add_argument(
         "--database-url", default=DEFAULT_URL, help="PostgreSQL database, dropped and re-created"
     )
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="keep the database and its citizens (seeded by a run that stopped before measuring)",
+    )
     return parser.parse_args(argv)
 
 
@@ -134,16 +139,22 @@ def _quantile(values, q):
     return statistics.quantiles(values, n=100)[q - 1]
 
 
+def _seed_row(seed):
+    if seed["wall"] is None:
+        return (f"seed_registry with COPY, {seed['rows']:,} rows", "seeded by an earlier run")
+    return (
+        f"seed_registry with COPY, {seed['rows']:,} rows",
+        f"{seed['wall']:.0f} s wall ({seed['load']:.0f} s load, "
+        f"{seed['rows'] / seed['load']:,.0f} rows/s)",
+    )
+
+
 def _print(seed, verify_ms, baseline_ms, shape, future):
     median_verify = statistics.median(verify_ms)
     future_verify = median_verify + future["lookup_median"] - shape["lookup_median"]
     mib = 1024 * 1024
     rows = [
-        (
-            f"seed_registry with COPY, {seed['rows']:,} rows",
-            f"{seed['wall']:.0f} s wall ({seed['load']:.0f} s load, "
-            f"{seed['rows'] / seed['load']:,.0f} rows/s)",
-        ),
+        _seed_row(seed),
         (
             f"POST verify, {len(verify_ms)} sequential calls",
             f"median {median_verify:.2f} ms, p95 {_quantile(verify_ms, 95):.2f} ms, "
@@ -189,12 +200,18 @@ def main(argv=None):
     args = _parse_args(argv)
     url = args.database_url
     workdir = Path(tempfile.mkdtemp(prefix="dvc-bench-national-"))
-    print(f"Re-creating {urlsplit(url).path.lstrip('/')} and migrating …", flush=True)
-    _recreate_database(url)
-    manage(url, "migrate", "--noinput", "-v", "0")
-    print(f"Seeding {args.count:,} citizens with COPY …", flush=True)
-    seed = _seed(url, args.count)
-    print(f"Seeded in {seed['wall']:.0f} s; timing {args.calls} verify calls …", flush=True)
+    if args.measure_only:
+        with psycopg.connect(url, autocommit=True) as db:
+            rows = db.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()[0]  # noqa: S608
+        seed = {"rows": rows, "wall": None, "load": None}
+    else:
+        print(f"Re-creating {urlsplit(url).path.lstrip('/')} and migrating …", flush=True)
+        _recreate_database(url)
+        manage(url, "migrate", "--noinput", "-v", "0")
+        print(f"Seeding {args.count:,} citizens with COPY …", flush=True)
+        seed = _seed(url, args.count)
+        print(f"Seeded in {seed['wall']:.0f} s", flush=True)
+    print(f"Timing {args.calls} verify calls …", flush=True)
     fixtures = _prepare(url, args.calls)
     with Gunicorn(url, workdir / "api.log") as server:
         verify_ms, baseline_ms, matches = _verify_calls(server.base_url, fixtures)
