@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate seed bench lint format clean
+.PHONY: run test setup migrate seed bench bench-national lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,18 @@ run: seed
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: setup
 	$(BIN)/python -m bench
+
+# National scale on PostgreSQL (about half an hour): 10M citizens with COPY, verify timings,
+# the CCCD index's depth extrapolated to 100M rows. Drops and re-creates NATIONAL_DATABASE_URL.
+NATIONAL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dvc_bench_national
+bench-national: setup
+	$(BIN)/python -m bench.national --database-url $(NATIONAL_DATABASE_URL)
 
 lint: setup
 	$(BIN)/ruff check .

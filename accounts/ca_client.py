@@ -2,17 +2,29 @@
 
 import hashlib
 import logging
+from typing import Self
 from urllib.parse import urljoin
 
 import requests
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from django.core.cache import cache
 
 from .conf import ca_settings
 
 logger = logging.getLogger(__name__)
+
+
+# The key types a root may sign its CRL with.
+CERTIFICATE_SIGNING_KEYS = (
+    dsa.DSAPublicKey,
+    rsa.RSAPublicKey,
+    ec.EllipticCurvePublicKey,
+    ed25519.Ed25519PublicKey,
+    ed448.Ed448PublicKey,
+)
 
 
 class CaError(Exception):
@@ -38,21 +50,27 @@ class CaClient:
     fingerprint; the CRL is kept for CA.CRL_CACHE_SECONDS and must be signed by the root.
     """
 
-    def __init__(self, *, base_url=None, timeout=None, session=None):
-        self.base_url = base_url or ca_settings.BASE_URL
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url: str = base_url or ca_settings.BASE_URL
         if not self.base_url.endswith("/"):
             self.base_url += "/"
-        self.timeout = timeout if timeout is not None else ca_settings.TIMEOUT_SECONDS
+        self.timeout: float = timeout if timeout is not None else ca_settings.TIMEOUT_SECONDS
         self.session = session or requests.Session()
 
-    def close(self):
+    def close(self) -> None:
         """Release the pooled connections."""
         self.session.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def root_certificate(self) -> x509.Certificate:
@@ -77,7 +95,13 @@ class CaClient:
             crl = x509.load_der_x509_crl(der)
         except ValueError as error:
             raise CaBadResponse("the CRL is not DER") from error
-        if crl.issuer != root.subject or not crl.is_signature_valid(root.public_key()):
+        public_key = root.public_key()
+        # A root with a key-agreement key (X25519, DH…) cannot sign: no CRL of it is valid.
+        if (
+            crl.issuer != root.subject
+            or not isinstance(public_key, CERTIFICATE_SIGNING_KEYS)
+            or not crl.is_signature_valid(public_key)
+        ):
             raise CaBadResponse("the CRL is not signed by the root")
         if fetched and ca_settings.CRL_CACHE_SECONDS > 0:
             cache.set(key, der, ca_settings.CRL_CACHE_SECONDS)

@@ -6,6 +6,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Self
 from urllib.parse import quote, urljoin
 
 import requests
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 class OperatorError(Exception):
     """The mobile operator did not give a usable answer."""
 
-    def __init__(self, message, *, status=None, error_code=""):
+    def __init__(self, message: str, *, status: int | None = None, error_code: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.error_code = error_code
@@ -66,11 +67,18 @@ class SigningStatus:
 class OperatorClient:
     """Call the operator's v1 API with the portal's key, a timeout and typed errors."""
 
-    def __init__(self, *, base_url=None, api_key=None, timeout=None, session=None):
-        self.base_url = base_url or operator_settings.BASE_URL
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url: str = base_url or operator_settings.BASE_URL
         if not self.base_url.endswith("/"):
             self.base_url += "/"
-        self.timeout = timeout if timeout is not None else operator_settings.TIMEOUT_SECONDS
+        self.timeout: float = timeout if timeout is not None else operator_settings.TIMEOUT_SECONDS
         self.session = session or requests.Session()
         self.session.headers.update(
             {
@@ -79,17 +87,19 @@ class OperatorClient:
             }
         )
 
-    def close(self):
+    def close(self) -> None:
         """Release the pooled connections."""
         self.session.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def request_signature(self, *, phone_number, data, display_text):
+    def request_signature(
+        self, *, phone_number: str, data: bytes, display_text: str
+    ) -> SigningStatus:
         """Ask the subscriber of phone_number to sign data on their phone; return its status."""
         payload = {
             "phone_number": phone_number,
@@ -99,12 +109,12 @@ class OperatorClient:
         body = self._call("POST", "signing-requests", phone_number, json=payload, expect=201)
         return self._signing_status(body)
 
-    def signing_status(self, request_id):
+    def signing_status(self, request_id: str) -> SigningStatus:
         """Return where a signing request stands."""
         body = self._call("GET", f"signing-requests/{quote(request_id, safe='')}", "")
         return self._signing_status(body)
 
-    def send_sms(self, *, phone_number, text):
+    def send_sms(self, *, phone_number: str, text: str) -> None:
         """Have the operator deliver a text message to phone_number."""
         self._call(
             "POST",
@@ -115,7 +125,7 @@ class OperatorClient:
         )
 
     @staticmethod
-    def _signing_status(body):
+    def _signing_status(body: dict[str, Any]) -> SigningStatus:
         try:
             return SigningStatus(
                 request_id=str(body["id"]),
@@ -129,7 +139,15 @@ class OperatorClient:
         except (KeyError, TypeError, ValueError, binascii.Error) as error:
             raise OperatorBadResponse("signing answer is off the contract") from error
 
-    def _call(self, method, endpoint, phone_number, *, json=None, expect=200):
+    def _call(
+        self,
+        method: str,
+        endpoint: str,
+        phone_number: str,
+        *,
+        json: dict[str, Any] | None = None,
+        expect: int = 200,
+    ) -> dict[str, Any]:
         url = urljoin(self.base_url, endpoint)
         started = time.monotonic()
         outcome = "error"
@@ -154,7 +172,7 @@ class OperatorClient:
                 return body
             error_code = body.get("error", "") if isinstance(body, dict) else ""
             outcome = error_code or f"http_{status}"
-            kind = OperatorBadResponse
+            kind: type[OperatorError] = OperatorBadResponse
             if status >= 500:
                 kind = OperatorUnavailable
             elif error_code == "unknown_subscriber":

@@ -4,6 +4,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Self
 from urllib.parse import urljoin
 
 import requests
@@ -18,7 +19,7 @@ logger = logging.getLogger(__name__)
 class RegistryError(Exception):
     """The population database did not give a usable answer."""
 
-    def __init__(self, message, *, status=None, error_code=""):
+    def __init__(self, message: str, *, status: int | None = None, error_code: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.error_code = error_code
@@ -49,10 +50,10 @@ class Verification:
 
     match: bool
     citizen_status: str | None
-    fields: dict
+    fields: dict[str, str]
     unknown_number: str | None = None
 
-    def reason(self):
+    def reason(self) -> str:
         """Return the precise refusal reason: the fields that did not match, no values."""
         parts = [
             f"{name}: {verdict}" for name, verdict in self.fields.items() if verdict != "match"
@@ -89,11 +90,18 @@ class RegistryClient:
     registry logs; numbers travel only in request bodies.
     """
 
-    def __init__(self, *, base_url=None, api_key=None, timeout=None, session=None):
-        self.base_url = base_url or registry_settings.BASE_URL
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url: str = base_url or registry_settings.BASE_URL
         if not self.base_url.endswith("/"):
             self.base_url += "/"
-        self.timeout = timeout if timeout is not None else registry_settings.TIMEOUT_SECONDS
+        self.timeout: float = timeout if timeout is not None else registry_settings.TIMEOUT_SECONDS
         self.session = session or requests.Session()
         self.session.headers.update(
             {
@@ -102,28 +110,32 @@ class RegistryClient:
             }
         )
 
-    def close(self):
+    def close(self) -> None:
         """Release the pooled connections."""
         self.session.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def verify(
         self,
         *,
-        cccd_number,
-        purpose,
-        requested_by,
-        cmnd_number=None,
-        full_name=None,
-        birth_date=None,
-    ):
+        cccd_number: str,
+        purpose: str,
+        requested_by: str,
+        cmnd_number: str | None = None,
+        full_name: str | None = None,
+        birth_date: date | None = None,
+    ) -> Verification:
         """Compare an account's attributes with the registry record of a CCCD."""
-        payload = {"cccd_number": cccd_number, "purpose": purpose, "requested_by": requested_by}
+        payload: dict[str, str] = {
+            "cccd_number": cccd_number,
+            "purpose": purpose,
+            "requested_by": requested_by,
+        }
         if cmnd_number:
             payload["cmnd_number"] = cmnd_number
         if full_name:
@@ -144,7 +156,7 @@ class RegistryClient:
         except (KeyError, TypeError, ValueError) as error:
             raise RegistryBadResponse("verify answer is off the contract") from error
 
-    def lookup(self, *, cccd_number, purpose, requested_by):
+    def lookup(self, *, cccd_number: str, purpose: str, requested_by: str) -> CitizenRecord:
         """Return the registry record of a CCCD."""
         payload = {"cccd_number": cccd_number, "purpose": purpose, "requested_by": requested_by}
         body = self._post("citizens/lookup", payload)
@@ -168,7 +180,7 @@ class RegistryClient:
         except (KeyError, TypeError, ValueError) as error:
             raise RegistryBadResponse("lookup answer is off the contract") from error
 
-    def _post(self, endpoint, payload):
+    def _post(self, endpoint: str, payload: dict[str, str]) -> dict[str, Any]:
         url = urljoin(self.base_url, endpoint)
         started = time.monotonic()
         outcome = "error"
@@ -217,7 +229,7 @@ class RegistryClient:
             )
 
     @staticmethod
-    def _json(response):
+    def _json(response: requests.Response) -> Any:
         try:
             return response.json()
         except ValueError:

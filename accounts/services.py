@@ -5,11 +5,12 @@ while the portal waits on the network.
 """
 
 import logging
-from contextlib import nullcontext
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -24,13 +25,14 @@ from admin_kit.audit import (
 from idnumbers.names import display_name
 from idnumbers.numbers import cccd_problems, mask_number, normalize_number
 
-from .models import AuditEntry, Gender
-from .registry_client import RegistryBadResponse, RegistryClient, RegistryNotFound
+from .models import AuditEntry, Gender, User
+from .registry_client import CitizenRecord, RegistryBadResponse, RegistryClient, RegistryNotFound
 from .throttling import account_failures
 
 logger = logging.getLogger(__name__)
 
-User = get_user_model()
+# {field: [before, after]} of one change, as the audit entries record it.
+Changes = dict[str, list[Any]]
 
 PURPOSE_LINK = "Liên kết số CCCD với tài khoản Cổng DVCQG"
 PURPOSE_REFRESH = "Cập nhật thông tin định danh của tài khoản Cổng DVCQG"
@@ -59,7 +61,7 @@ class AccountServiceError(Exception):
     code = "refused"
     message = "Không thực hiện được thao tác."
 
-    def __init__(self, message=None):
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.message)
         if message:
             self.message = message
@@ -69,7 +71,7 @@ class InvalidCccd(AccountServiceError):
     code = "invalid_cccd"
     message = "Số CCCD không hợp lệ."
 
-    def __init__(self, problems):
+    def __init__(self, problems: Sequence[Any]) -> None:
         super().__init__(" ".join(problem.message for problem in problems))
         self.problems = problems
 
@@ -107,11 +109,17 @@ class CccdNotLinked(AccountServiceError):
 class IdentityRefresh:
     """The outcome of a refresh: the saved account and the {field: [before, after]} changes."""
 
-    account: object
-    changes: dict
+    account: User
+    changes: Changes
 
 
-def link_cccd(*, account, cccd_number, actor=None, client=None):
+def link_cccd(
+    *,
+    account: User,
+    cccd_number: str,
+    actor: User | None = None,
+    client: RegistryClient | None = None,
+) -> User:
     """Link a CCCD to an account after the registry confirms it; return the saved account.
 
     Local rules first, then "one CCCD, one account", then the registry (verify, then lookup);
@@ -179,7 +187,13 @@ class ConfirmedIdentity:
 
 
 @transaction.atomic
-def save_cccd_link(*, account, record, actor=None, reason=PURPOSE_LINK):
+def save_cccd_link(
+    *,
+    account: User,
+    record: CitizenRecord | ConfirmedIdentity,
+    actor: User | None = None,
+    reason: str = PURPOSE_LINK,
+) -> User:
     """Link the CCCD of a record already matched to the account and copy its identity data.
 
     The one place a CCCD gets linked: the CCCD screen and the identity page (after the registry
@@ -189,7 +203,7 @@ def save_cccd_link(*, account, record, actor=None, reason=PURPOSE_LINK):
     IntegrityError if another account took the number meanwhile.
     """
     number = record.cccd_number
-    locked = User.objects.select_for_update().get(pk=account.pk)
+    locked: User = User.objects.select_for_update().get(pk=account.pk)
     if locked.cccd_number == number:
         # A double submit: the first request already linked this number.
         return locked
@@ -223,7 +237,9 @@ def save_cccd_link(*, account, record, actor=None, reason=PURPOSE_LINK):
     return locked
 
 
-def refresh_identity(*, account, actor=None, client=None):
+def refresh_identity(
+    *, account: User, actor: User | None = None, client: RegistryClient | None = None
+) -> IdentityRefresh:
     """Copy the registry record of the account's linked CCCD into the account."""
     if not account.cccd_number:
         raise CccdNotLinked()
@@ -239,9 +255,9 @@ def refresh_identity(*, account, actor=None, client=None):
 
 
 @transaction.atomic
-def change_contact(*, account, phone, email, actor=None):
+def change_contact(*, account: User, phone: str, email: str, actor: User | None = None) -> Changes:
     """Save the account's phone and email; return the {field: [before, after]} changes."""
-    locked = User.objects.select_for_update().get(pk=account.pk)
+    locked: User = User.objects.select_for_update().get(pk=account.pk)
     changes = apply_changes(locked, {"phone": phone, "email": email})
     if changes:
         locked.save(update_fields=list(changes))
@@ -259,7 +275,7 @@ EMAIL_RESET_REASON = "Đặt lại mật khẩu bằng liên kết gửi tới e
 
 
 @transaction.atomic
-def reset_password(*, account, new_password, reason=EMAIL_RESET_REASON):
+def reset_password(*, account: User, new_password: str, reason: str = EMAIL_RESET_REASON) -> User:
     """Set a new password after a proven reset, lifting a login lock, and audit it."""
     account.set_password(new_password)
     account.save(update_fields=["password"])
@@ -276,7 +292,9 @@ def reset_password(*, account, new_password, reason=EMAIL_RESET_REASON):
 
 
 @transaction.atomic
-def correct_account(*, account, values, actor, reason):
+def correct_account(
+    *, account: User, values: Mapping[str, Any], actor: User, reason: str
+) -> Changes:
     """Save an official's correction of an account with its reason; return the changes.
 
     One audit entry covers the whole correction; a CCCD that was empty and is now set makes it
@@ -284,7 +302,7 @@ def correct_account(*, account, values, actor, reason):
     """
     reason = required_reason(reason)
     refuse_unknown_fields(values, CORRECTABLE_FIELDS)
-    locked = User.objects.select_for_update().get(pk=account.pk)
+    locked: User = User.objects.select_for_update().get(pk=account.pk)
     changes = apply_changes(locked, values, shown=_audit_value)
     if not changes:
         return changes
@@ -316,10 +334,10 @@ def correct_account(*, account, values, actor, reason):
 
 
 @transaction.atomic
-def unlink_cccd(*, account, actor, reason):
+def unlink_cccd(*, account: User, actor: User, reason: str) -> Changes:
     """Remove the CCCD linked to an account (linked by mistake); return the changes."""
     reason = required_reason(reason)
-    locked = User.objects.select_for_update().get(pk=account.pk)
+    locked: User = User.objects.select_for_update().get(pk=account.pk)
     if not locked.cccd_number:
         raise CccdNotLinked()
     changes = {"cccd_number": [mask_number(locked.cccd_number), ""]}
@@ -338,11 +356,11 @@ def unlink_cccd(*, account, actor, reason):
 
 
 @transaction.atomic
-def unlock_login(*, account, actor, reason):
+def unlock_login(*, account: User, actor: User, reason: str) -> int:
     """Clear the failed logins that lock an account's login; return how many there were."""
     reason = required_reason(reason)
     attempts = account_failures(account)
-    failures = sum(attempt.failures_since_start for attempt in attempts)
+    failures: int = sum(attempt.failures_since_start for attempt in attempts)
     if not failures:
         return 0
     attempts.delete()
@@ -358,7 +376,14 @@ def unlock_login(*, account, actor, reason):
 
 
 @transaction.atomic
-def record_roles_change(*, account, before, after, actor, reason):
+def record_roles_change(
+    *,
+    account: User,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    actor: User,
+    reason: str,
+) -> Changes:
     """Audit a change of an account's staff flag and roles ({name: value} before and after)."""
     reason = required_reason(reason)
     changes = {key: [before[key], after[key]] for key in after if before.get(key) != after[key]}
@@ -375,7 +400,7 @@ def record_roles_change(*, account, before, after, actor, reason):
 
 
 @transaction.atomic
-def record_csv_export(*, count, actor, reason):
+def record_csv_export(*, count: int, actor: User, reason: str) -> AuditEntry:
     """Audit an export of the account list: who, how many rows, and why."""
     return AuditEntry.objects.create(
         account=None,
@@ -388,8 +413,8 @@ def record_csv_export(*, count, actor, reason):
 
 
 @transaction.atomic
-def _save_refresh(*, account, record, actor):
-    locked = User.objects.select_for_update().get(pk=account.pk)
+def _save_refresh(*, account: User, record: CitizenRecord, actor: User | None) -> IdentityRefresh:
+    locked: User = User.objects.select_for_update().get(pk=account.pk)
     if locked.cccd_number != record.cccd_number:
         raise CccdNotLinked("Số CCCD của tài khoản vừa thay đổi; vui lòng thử lại.")
     changes = apply_confirmed_identity(locked, record)
@@ -406,7 +431,7 @@ def _save_refresh(*, account, record, actor):
     return IdentityRefresh(account=locked, changes=changes)
 
 
-def apply_confirmed_identity(account, record):
+def apply_confirmed_identity(account: User, record: CitizenRecord | ConfirmedIdentity) -> Changes:
     """Copy a record's identity data onto the account (not saved); return what changed."""
     values = {
         "full_name": display_name(record.full_name),
@@ -422,12 +447,12 @@ def apply_confirmed_identity(account, record):
     return apply_changes(account, values, shown=_audit_value, keep_when_empty=True)
 
 
-def _audit_value(field, value):
+def _audit_value(field: str, value: Any) -> Any:
     return mask_number(value) if field in NUMBER_FIELDS else recorded_value(value)
 
 
 @transaction.atomic
-def _record_refusal(*, account, actor, number, reason):
+def _record_refusal(*, account: User, actor: User | None, number: str, reason: str) -> None:
     # The person sees one generic sentence; the precise reason stays in the log and audit.
     logger.info(
         "CCCD link refused for account %s, cccd %s: %s", account.pk, mask_number(number), reason
@@ -441,16 +466,16 @@ def _record_refusal(*, account, actor, number, reason):
     )
 
 
-def _registry(client):
+def _registry(client: RegistryClient | None) -> AbstractContextManager[RegistryClient]:
     """Use the given client as is, or a new one that is closed after use."""
     return nullcontext(client) if client is not None else RegistryClient()
 
 
-def _requested_by(account):
+def _requested_by(account: User) -> str:
     return f"portal-account:{account.pk}"
 
 
-def _actor_kind(*, account, actor):
+def _actor_kind(*, account: User, actor: User | None) -> str:
     if actor is None:
         return AuditEntry.ActorKind.SYSTEM
     if actor.pk == account.pk:

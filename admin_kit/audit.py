@@ -1,6 +1,8 @@
 """The one compare-then-audit helper and the audit model every organisation's log shares."""
 
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -18,7 +20,7 @@ class ReasonRequired(ValueError):
         super().__init__(message or self.message)
 
 
-def required_reason(reason):
+def required_reason(reason: str) -> str:
     """Return the reason stripped; raise ReasonRequired when nothing is left."""
     reason = (reason or "").strip()
     if not reason:
@@ -31,7 +33,13 @@ def recorded_value(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def apply_changes(instance, values, *, shown=None, keep_when_empty=False):
+def apply_changes(
+    instance: Any,
+    values: Mapping[str, Any],
+    *,
+    shown: Callable[[str, Any], Any] | None = None,
+    keep_when_empty: bool = False,
+) -> dict[str, list[Any]]:
     """Set the values that differ on instance; return their {field: [before, after]}.
 
     shown(field, value) turns a value into what the entry records (masking numbers); by
@@ -55,7 +63,15 @@ def refuse_unknown_fields(values, allowed):
         raise ValueError(f"Not changeable by an official: {', '.join(sorted(unknown))}.")
 
 
-def save_audited(instance, values, *, allowed, reason, write_entry, shown=None):
+def save_audited(
+    instance: Any,
+    values: Mapping[str, Any],
+    *,
+    allowed: Sequence[str],
+    reason: str,
+    write_entry: Callable[[Any, dict[str, list[Any]], str], None],
+    shown: Callable[[str, Any], Any] | None = None,
+) -> dict[str, list[Any]]:
     """Save an official's change of allowed fields with one audit entry; return the changes.
 
     Call inside a transaction: the row is locked, compared, saved, and write_entry(locked,

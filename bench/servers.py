@@ -22,12 +22,18 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def database_url(database):
+    """Return the DATABASE_URL of a SQLite file path, or database itself if it is a URL."""
+    database = str(database)
+    return database if "://" in database else f"sqlite:///{database}"
+
+
 def django_env(database_path, settings_module="config.settings.local"):
     """Return the environment of a production-style process on the benchmark database."""
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE=settings_module,
-        DATABASE_URL=f"sqlite:///{database_path}",
+        DATABASE_URL=database_url(database_path),
         DJANGO_DEBUG="0",
         PYTHONPATH=str(ROOT),
     )

@@ -1,11 +1,13 @@
-"""The API's rate limit: calls per key and per address in each minute, counted in the database.
+"""The API's rate limit: calls per key and per address in each minute, counted in a shared store.
 
 The counters live in one table so that every gunicorn worker (and every machine sharing the
-database) sees the same numbers; one upsert per call increments them atomically.
+database) sees the same numbers; one upsert per call increments them atomically. With
+REGISTRY_API["STORE"] = "cache" (set by REDIS_URL) they live in Redis instead.
 """
 
 import math
 
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -51,6 +53,22 @@ def _increment(buckets, minute):
     return counts
 
 
+def _cache_key(bucket, minute):
+    return f"registry-rate:{bucket}:{minute}"
+
+
+def _increment_in_cache(buckets, minute):
+    """Add one call to each bucket in this minute's cache keys; return {bucket: calls so far}."""
+    counts = {}
+    for bucket in buckets:
+        key = _cache_key(bucket, minute)
+        # add is SET NX and incr is INCRBY on Redis: atomic across every server. The key
+        # outlives its minute so it cannot expire between the two, then Redis drops it.
+        cache.add(key, 0, timeout=2 * WINDOW_SECONDS)
+        counts[bucket] = cache.incr(key)
+    return counts
+
+
 def limits_for(client, address):
     """Return {bucket: calls allowed per minute} for a call by client (or None) from address."""
     if client is not None and client.rate_limit_per_minute:
@@ -68,7 +86,10 @@ def seconds_refused(client, address):
     now = timezone.now().timestamp()
     minute = int(now // WINDOW_SECONDS)
     limits = limits_for(client, address)
-    counts = _increment(list(limits), minute)
+    if registry_api_settings.STORE == "cache":
+        counts = _increment_in_cache(list(limits), minute)
+    else:
+        counts = _increment(list(limits), minute)
     if all(counts[bucket] <= limit for bucket, limit in limits.items()):
         return None
     return max(1, math.ceil((minute + 1) * WINDOW_SECONDS - now))

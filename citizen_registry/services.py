@@ -5,6 +5,8 @@ Officials' changes carry a reason and write one RecordChange in the same transac
 
 import hashlib
 import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import transaction
 
@@ -15,20 +17,24 @@ from idnumbers.numbers import mask_number
 from .models import RECORD_FIELDS, ApiClient, Citizen, RecordChange
 
 KEY_PREFIX = "dvcr_"
+# The official making a change: the portal's User, which this organisation must not import.
+Actor = Any
+# {field: [before, after]} of one change.
+Changes = dict[str, list[Any]]
 
 
-def generate_api_key():
+def generate_api_key() -> str:
     """Return a new random bearer key for a consuming system."""
     return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
-def hash_api_key(raw_key):
+def hash_api_key(raw_key: str) -> str:
     """Return the SHA-256 hex digest under which a key is stored and looked up."""
     # A plain hash is enough: the keys are 256-bit random values, not guessable passwords.
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
-def set_key(client, raw_key=None):
+def set_key(client: ApiClient, raw_key: str | None = None) -> str:
     """Give an unsaved or saved client a key (new unless given) without saving; return it."""
     raw_key = raw_key or generate_api_key()
     client.key_prefix = raw_key[:12]
@@ -37,7 +43,13 @@ def set_key(client, raw_key=None):
 
 
 @transaction.atomic
-def create_api_client(*, name, can_read_records, raw_key=None, rate_limit_per_minute=None):
+def create_api_client(
+    *,
+    name: str,
+    can_read_records: bool,
+    raw_key: str | None = None,
+    rate_limit_per_minute: int | None = None,
+) -> tuple[ApiClient, str]:
     """Register a consuming system; return (client, raw_key), the key being shown only once."""
     client = ApiClient(
         name=name, can_read_records=can_read_records, rate_limit_per_minute=rate_limit_per_minute
@@ -48,7 +60,7 @@ def create_api_client(*, name, can_read_records, raw_key=None, rate_limit_per_mi
 
 
 @transaction.atomic
-def issue_new_key(*, client):
+def issue_new_key(*, client: ApiClient) -> str:
     """Give an existing client a fresh key, invalidating the old one; return the new key."""
     raw_key = set_key(client)
     client.save(update_fields=["key_prefix", "key_hash"])
@@ -56,7 +68,9 @@ def issue_new_key(*, client):
 
 
 @transaction.atomic
-def ensure_api_client(*, name, raw_key, can_read_records, rate_limit_per_minute=None):
+def ensure_api_client(
+    *, name: str, raw_key: str, can_read_records: bool, rate_limit_per_minute: int | None = None
+) -> ApiClient:
     """Make the client called name hold exactly this key, permission and limit; return it."""
     key_hash = hash_api_key(raw_key)
     holder = ApiClient.objects.filter(key_hash=key_hash).exclude(name=name).first()
@@ -92,15 +106,24 @@ CORRECTABLE_FIELDS = tuple(name for name in RECORD_FIELDS if name not in ("cccd_
 NUMBER_FIELDS = frozenset({"cccd_number", "cmnd_number"})
 
 
-def _save_audited(*, instance, values, allowed, actor, reason, action, subject):
+def _save_audited(
+    *,
+    instance: Citizen | ApiClient,
+    values: Mapping[str, Any],
+    allowed: Sequence[str],
+    actor: Actor,
+    reason: str,
+    action: str,
+    subject: str,
+) -> Changes:
     """Save an official's change of allowed fields with one audit entry; return the changes."""
 
-    def write_entry(locked, changes, reason):
+    def write_entry(locked: Citizen | ApiClient, changes: Changes, reason: str) -> None:
         RecordChange.objects.create(
             actor=actor, action=action, changes=changes, reason=reason, **{subject: locked}
         )
 
-    return save_audited(
+    changes: Changes = save_audited(
         instance,
         values,
         allowed=allowed,
@@ -108,10 +131,13 @@ def _save_audited(*, instance, values, allowed, actor, reason, action, subject):
         write_entry=write_entry,
         shown=_audit_value,
     )
+    return changes
 
 
 @transaction.atomic
-def correct_citizen(*, citizen, values, actor, reason):
+def correct_citizen(
+    *, citizen: Citizen, values: Mapping[str, Any], actor: Actor, reason: str
+) -> Changes:
     """Save an official's correction of a citizen record with one audit entry; return changes."""
     return _save_audited(
         instance=citizen,
@@ -125,7 +151,7 @@ def correct_citizen(*, citizen, values, actor, reason):
 
 
 @transaction.atomic
-def set_citizen_status(*, citizen, status, actor, reason):
+def set_citizen_status(*, citizen: Citizen, status: str, actor: Actor, reason: str) -> Changes:
     """Mark a citizen deceased, their card revoked, or alive again; return the changes."""
     return _save_audited(
         instance=citizen,
@@ -139,7 +165,7 @@ def set_citizen_status(*, citizen, status, actor, reason):
 
 
 @transaction.atomic
-def register_api_client(*, client, actor, reason):
+def register_api_client(*, client: ApiClient, actor: Actor, reason: str) -> str:
     """Save a new client an official registered, with a fresh key; return the key (shown once)."""
     reason = required_reason(reason)
     raw_key = set_key(client)
@@ -160,7 +186,9 @@ def register_api_client(*, client, actor, reason):
 
 
 @transaction.atomic
-def change_api_client(*, client, values, actor, reason):
+def change_api_client(
+    *, client: ApiClient, values: Mapping[str, Any], actor: Actor, reason: str
+) -> Changes:
     """Save an official's change of a client's name, permission or state; return the changes."""
     return _save_audited(
         instance=client,
@@ -174,7 +202,7 @@ def change_api_client(*, client, values, actor, reason):
 
 
 @transaction.atomic
-def issue_new_key_by_official(*, client, actor, reason):
+def issue_new_key_by_official(*, client: ApiClient, actor: Actor, reason: str) -> str:
     """Rotate a client's key for an official, audited; return the new key (shown once)."""
     reason = required_reason(reason)
     before = client.key_prefix
@@ -190,5 +218,5 @@ def issue_new_key_by_official(*, client, actor, reason):
     return raw_key
 
 
-def _audit_value(field, value):
+def _audit_value(field: str, value: Any) -> Any:
     return mask_number(value) if field in NUMBER_FIELDS else recorded_value(value)

@@ -72,3 +72,40 @@ def _fresh_django_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# Tests get a Redis database of their own (the machine's Redis on 127.0.0.1:6379) and a key
+# prefix per test, so parallel runs and other users of the server never see each other's keys.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+def redis_available(url=TEST_REDIS_URL):
+    """Return whether the Redis at url answers PING, failing the test in CI if it does not."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"no Redis at {url}: .ci/run starts it")
+        return False
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Point Django's cache at the test Redis under a fresh key prefix; skip without Redis."""
+    import secrets
+
+    if not redis_available():
+        pytest.skip(f"no Redis at {TEST_REDIS_URL}")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": f"test-{secrets.token_hex(6)}",
+        }
+    }
+    from django.core.cache import cache
+
+    yield cache
+    cache.clear()

@@ -263,6 +263,23 @@ CERTIFICATE_AUTHORITY = env_settings(PUBLIC_BASE_URL="CA_BASE_URL") | env_settin
     PUBLIC_BASE_URL="CA_PUBLIC_BASE_URL"
 )
 MOBILE_OPERATOR_NETWORK = env_settings(SIGNING_SECONDS=("MOBILE_OPERATOR_SIGNING_SECONDS", int))
+
+# Several app servers behind a load balancer share one Redis when REDIS_URL is set
+# (redis://127.0.0.1:6379/0): the cache, sessions (cached_db: Redis in front, PostgreSQL
+# behind, so a Redis restart logs nobody out) and the registry's rate limits move there.
+# Without it (`make run`), each process keeps its own cache and the rest stays in the database.
+REDIS_URL = env("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            # redis-py picks the hiredis parser by itself when hiredis is installed.
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "dvc"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    REGISTRY_API["STORE"] = "cache"
 # Signature logins (USB ký số, Sim ký số): a challenge is single-use and lives this long.
 SIGNATURE_CHALLENGE_SECONDS = int(env("SIGNATURE_CHALLENGE_SECONDS", "120"))
 # The signing plugin on the citizen's computer; in the sandbox, a simulated one.

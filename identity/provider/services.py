@@ -1,23 +1,40 @@
 """State changes of the VNeID provider: accounts, clients, logins, codes and tokens."""
 
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from admin_kit.audit import required_reason, save_audited
+from citizen_registry.models import Citizen
 from idnumbers.numbers import mask_number, normalize_number
 
 from . import throttling
 from .claims import SCOPES_SUPPORTED
 from .digests import secret_digest
-from .models import AccessToken, AuditEvent, OidcClient, VneidAccount
+from .models import (
+    AccessToken,
+    AuditEvent,
+    AuthorizationCode,
+    LoginSession,
+    OidcClient,
+    VneidAccount,
+)
+
+# An official changing a client: the portal's User, which this organisation must not import.
+Actor = Any
+# {field: [before, after]} of one change.
+Changes = dict[str, list[Any]]
 
 
 @transaction.atomic
-def ensure_vneid_account(citizen, *, password, level=VneidAccount.Level.LEVEL_2):
+def ensure_vneid_account(
+    citizen: Citizen, *, password: str, level: int = VneidAccount.Level.LEVEL_2
+) -> VneidAccount:
     """Make citizen hold an active VNeID account with this password and level; return it."""
     # Idempotent, for seeding; `sub` is never touched, so relying parties keep recognising it.
     level = VneidAccount.Level(level)
@@ -35,18 +52,18 @@ def ensure_vneid_account(citizen, *, password, level=VneidAccount.Level.LEVEL_2)
 
 
 @transaction.atomic
-def set_account_status(*, account, status):
+def set_account_status(*, account: VneidAccount, status: str) -> None:
     """Lock or unlock a VNeID account."""
     account.status = VneidAccount.Status(status)
     account.save(update_fields=["status"])
     AuditEvent.objects.create(kind=AuditEvent.Kind.ACCOUNT_SAVED, account=account, detail=status)
 
 
-def _clean_uris(uris):
+def _clean_uris(uris: Iterable[str]) -> list[str]:
     return [uri.strip() for uri in uris if uri and uri.strip()]
 
 
-def set_client_secret(client):
+def set_client_secret(client: OidcClient) -> str:
     """Give a client a new random secret, stored hashed, without saving; return the secret."""
     raw_secret = secrets.token_urlsafe(32)
     client.client_secret_hash = secret_digest(raw_secret)
@@ -64,7 +81,7 @@ CLIENT_FIELDS = (
 
 
 @transaction.atomic
-def register_client(client, *, actor=None, reason=""):
+def register_client(client: OidcClient, *, actor: Actor = None, reason: str = "") -> str:
     """Save a new, validated client with a fresh id and secret; return the secret, shown once."""
     if actor is not None:
         reason = required_reason(reason)
@@ -83,10 +100,12 @@ def register_client(client, *, actor=None, reason=""):
 
 
 @transaction.atomic
-def change_client(*, client, values, actor, reason):
+def change_client(
+    *, client: OidcClient, values: Mapping[str, Any], actor: Actor, reason: str
+) -> Changes:
     """Save an official's change of a client's settings with one audit event; return changes."""
 
-    def write_entry(locked, changes, reason):
+    def write_entry(locked: OidcClient, changes: Changes, reason: str) -> None:
         AuditEvent.objects.create(
             kind=AuditEvent.Kind.CLIENT_CHANGED,
             client=locked,
@@ -96,28 +115,37 @@ def change_client(*, client, values, actor, reason):
             changes=changes,
         )
 
-    return save_audited(
+    changes: Changes = save_audited(
         client, values, allowed=CLIENT_FIELDS, reason=reason, write_entry=write_entry
     )
+    return changes
 
 
-def _client_settings(redirect_uris, post_logout_redirect_uris, scopes):
+def _client_settings(
+    redirect_uris: Iterable[str], post_logout_redirect_uris: Iterable[str], scopes: Iterable[str]
+) -> dict[str, str]:
     """Return a client's URI and scope fields as stored; raise ValueError for unusable ones."""
     redirect_uris = _clean_uris(redirect_uris)
     if not redirect_uris:
         raise ValueError("A client needs at least one redirect URI.")
-    scopes = set(scopes)
-    unknown = scopes - set(SCOPES_SUPPORTED)
+    wanted = set(scopes)
+    unknown = wanted - set(SCOPES_SUPPORTED)
     if unknown:
         raise ValueError(f"Unsupported scopes: {', '.join(sorted(unknown))}.")
     return {
         "redirect_uris": "\n".join(redirect_uris),
         "post_logout_redirect_uris": "\n".join(_clean_uris(post_logout_redirect_uris)),
-        "allowed_scopes": " ".join(scope for scope in SCOPES_SUPPORTED if scope in scopes),
+        "allowed_scopes": " ".join(scope for scope in SCOPES_SUPPORTED if scope in wanted),
     }
 
 
-def create_client(*, name, redirect_uris, post_logout_redirect_uris=(), scopes=SCOPES_SUPPORTED):
+def create_client(
+    *,
+    name: str,
+    redirect_uris: Iterable[str],
+    post_logout_redirect_uris: Iterable[str] = (),
+    scopes: Iterable[str] = SCOPES_SUPPORTED,
+) -> tuple[OidcClient, str]:
     """Register a relying party; return (client, raw_secret), the secret being shown only once."""
     fields = _client_settings(redirect_uris, post_logout_redirect_uris, scopes)
     client = OidcClient(name=name, **fields)
@@ -128,22 +156,21 @@ def create_client(*, name, redirect_uris, post_logout_redirect_uris=(), scopes=S
 @transaction.atomic
 def ensure_client(
     *,
-    client_id,
-    client_secret,
-    name,
-    redirect_uris,
-    post_logout_redirect_uris=(),
-    scopes=SCOPES_SUPPORTED,
-):
+    client_id: str,
+    client_secret: str,
+    name: str,
+    redirect_uris: Iterable[str],
+    post_logout_redirect_uris: Iterable[str] = (),
+    scopes: Iterable[str] = SCOPES_SUPPORTED,
+) -> OidcClient:
     """Make the client with this id hold exactly these settings and secret; return it."""
     # For seeding a relying party whose credentials live in its own settings (the portal's).
     if not client_id or not client_secret:
         raise ValueError("Seeding a client needs both its client_id and its client_secret.")
     fields = _client_settings(redirect_uris, post_logout_redirect_uris, scopes)
-    client = OidcClient.objects.select_for_update().filter(client_id=client_id).first()
-    created = client is None
-    if created:
-        client = OidcClient(client_id=client_id)
+    existing = OidcClient.objects.select_for_update().filter(client_id=client_id).first()
+    created = existing is None
+    client = OidcClient(client_id=client_id) if existing is None else existing
     client.name = name
     for field, value in fields.items():
         setattr(client, field, value)
@@ -157,7 +184,7 @@ def ensure_client(
 
 
 @transaction.atomic
-def issue_new_client_secret(*, client, actor=None, reason=""):
+def issue_new_client_secret(*, client: OidcClient, actor: Actor = None, reason: str = "") -> str:
     """Replace a client's secret; return the new one, shown only once."""
     if actor is not None:
         reason = required_reason(reason)
@@ -187,7 +214,7 @@ class LoginRefused(Exception):
         "throttled": throttling.LOCKOUT_MESSAGE,
     }
 
-    def __init__(self, code):
+    def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
         self.message = self.messages[code]
@@ -201,17 +228,17 @@ class LoginAttempt:
 
 
 # Hashed once so that a login for an unknown number costs as much as one for a known number.
-_DUMMY_PASSWORD_HASH = None
+_DUMMY_PASSWORD_HASH: str | None = None
 
 
-def _run_dummy_hasher(password):
+def _run_dummy_hasher(password: str) -> None:
     global _DUMMY_PASSWORD_HASH
     if _DUMMY_PASSWORD_HASH is None:
         _DUMMY_PASSWORD_HASH = make_password(secrets.token_urlsafe(16))
     VneidAccount(password=_DUMMY_PASSWORD_HASH).check_password(password)
 
 
-def authenticate_password(attempt):
+def authenticate_password(attempt: LoginAttempt) -> VneidAccount:
     """Return the active account for a number and password, or raise LoginRefused."""
     # Not atomic: the failure count and audit rows must survive the refusal being raised.
     number = normalize_number(attempt.personal_id_number)
@@ -241,7 +268,7 @@ def authenticate_password(attempt):
     return account
 
 
-def revoke_tokens_of_reused_code(*, code):
+def revoke_tokens_of_reused_code(*, code: AuthorizationCode) -> int:
     """Revoke every token issued from a code presented a second time, and record it."""
     revoked = AccessToken.objects.filter(authorization_code=code, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -255,7 +282,7 @@ def revoke_tokens_of_reused_code(*, code):
     return revoked
 
 
-def revoke_tokens_of_login(*, login):
+def revoke_tokens_of_login(*, login: LoginSession) -> int:
     """Revoke the access tokens issued in a browser login that the citizen ended."""
     return AccessToken.objects.filter(
         authorization_code__login=login, revoked_at__isnull=True

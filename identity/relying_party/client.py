@@ -3,13 +3,14 @@
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any, Self, cast
 from urllib.parse import quote
 
 import requests
 from django.core.cache import cache
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+from joserfc.jwk import GuestProtocol, KeySet, KeySetSerialization
 from joserfc.jwt import JWTClaimsRegistry
 
 from .conf import vneid_settings
@@ -24,6 +25,8 @@ JWKS_CACHE_SECONDS = 3600
 # The only signing algorithm accepted: "none" and HMAC (key confusion) are refused by name.
 ID_TOKEN_ALGORITHMS = ("RS256",)
 CLOCK_LEEWAY_SECONDS = 60
+# A JSON object as a provider answers it (token, userinfo, discovery) or an ID token's claims.
+Json = dict[str, Any]
 
 
 class VneidError(Exception):
@@ -41,7 +44,7 @@ class VneidTimeout(VneidUnavailable):
 class VneidProtocolError(VneidError):
     """VNeID answered something off the OpenID Connect contract, or refused the request."""
 
-    def __init__(self, message, *, error_code=""):
+    def __init__(self, message: str, *, error_code: str = "") -> None:
         super().__init__(message)
         self.error_code = error_code
 
@@ -72,26 +75,32 @@ class VneidClient:
     """
 
     def __init__(
-        self, *, issuer=None, client_id=None, client_secret=None, timeout=None, session=None
-    ):
-        self.issuer = (issuer or vneid_settings.ISSUER).rstrip("/")
-        self.client_id = client_id or vneid_settings.CLIENT_ID
-        self.client_secret = client_secret or vneid_settings.CLIENT_SECRET
-        self.timeout = timeout if timeout is not None else vneid_settings.TIMEOUT_SECONDS
+        self,
+        *,
+        issuer: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        timeout: float | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.issuer: str = (issuer or vneid_settings.ISSUER).rstrip("/")
+        self.client_id: str = client_id or vneid_settings.CLIENT_ID
+        self.client_secret: str = client_secret or vneid_settings.CLIENT_SECRET
+        self.timeout: float = timeout if timeout is not None else vneid_settings.TIMEOUT_SECONDS
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json"})
 
-    def close(self):
+    def close(self) -> None:
         """Release the pooled connections."""
         self.session.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def metadata(self):
+    def metadata(self) -> ProviderMetadata:
         """Return the provider's discovery document, cached briefly."""
         key = f"vneid_login:discovery:{self.issuer}"
         document = cache.get(key)
@@ -119,7 +128,7 @@ class VneidClient:
             raise VneidProtocolError(f"discovery names issuer {metadata.issuer!r}")
         return metadata
 
-    def jwks(self, *, refresh=False):
+    def jwks(self, *, refresh: bool = False) -> KeySet:
         """Return the provider's public signing keys; refresh skips the cache."""
         key = f"vneid_login:jwks:{self.issuer}"
         document = None if refresh else cache.get(key)
@@ -127,12 +136,12 @@ class VneidClient:
             document = self._get_json(self.metadata().jwks_uri, "jwks")
             cache.set(key, document, JWKS_CACHE_SECONDS)
         try:
-            return KeySet.import_key_set(document)
+            return KeySet.import_key_set(cast(KeySetSerialization, document))
         except (JoseError, KeyError, TypeError, ValueError) as error:
             cache.delete(key)
             raise VneidProtocolError("the JWKS is not a usable key set") from error
 
-    def exchange_code(self, *, code, redirect_uri, code_verifier):
+    def exchange_code(self, *, code: str, redirect_uri: str, code_verifier: str) -> Json:
         """Trade an authorization code for tokens at the token endpoint (client_secret_basic)."""
         data = {
             "grant_type": "authorization_code",
@@ -153,7 +162,7 @@ class VneidClient:
             raise VneidProtocolError(f"token_type {body.get('token_type')!r} is not Bearer")
         return body
 
-    def userinfo(self, access_token):
+    def userinfo(self, access_token: str) -> Json:
         """Return the claims of the userinfo endpoint for an access token."""
         endpoint = self.metadata().userinfo_endpoint
         if not endpoint:
@@ -161,7 +170,7 @@ class VneidClient:
         headers = {"Authorization": f"Bearer {access_token}"}
         return self._request("GET", endpoint, "userinfo", headers=headers)
 
-    def validate_id_token(self, id_token, *, nonce):
+    def validate_id_token(self, id_token: str, *, nonce: str) -> Json:
         """Return the claims of an ID token after checking signature, iss, aud, times and nonce."""
         issuer = self.metadata().issuer
         claims = self._verified_claims(id_token)
@@ -184,7 +193,7 @@ class VneidClient:
             raise InvalidIdToken("claims: azp is not this client")
         return claims
 
-    def check_logout_hint(self, id_token):
+    def check_logout_hint(self, id_token: str) -> None:
         """Raise InvalidIdToken unless VNeID can still verify id_token as a logout hint.
 
         Expiry does not matter (RP-Initiated Logout 1.0 §2); a signature by a key VNeID no
@@ -197,10 +206,10 @@ class VneidClient:
         if claims.get("iss") != self.metadata().issuer or self.client_id not in audiences:
             raise InvalidIdToken("claims: not an ID token VNeID issued to this portal")
 
-    def _verified_claims(self, id_token, *, fresh_keys=False):
-        refreshed = [True] if fresh_keys else []
+    def _verified_claims(self, id_token: str, *, fresh_keys: bool = False) -> Json:
+        refreshed: list[object] = [True] if fresh_keys else []
 
-        def signing_key(token):
+        def signing_key(token: GuestProtocol) -> KeySet:
             keys = self.jwks(refresh=fresh_keys)
             kid = token.headers().get("kid")
             if kid and not any(key.kid == kid for key in keys) and not refreshed:
@@ -215,10 +224,10 @@ class VneidClient:
             raise InvalidIdToken(f"signature: {type(error).__name__}: {error}") from error
         return token.claims
 
-    def _get_json(self, url, name):
+    def _get_json(self, url: str, name: str) -> Json:
         return self._request("GET", url, name)
 
-    def _request(self, method, url, name, **kwargs):
+    def _request(self, method: str, url: str, name: str, **kwargs: Any) -> Json:
         started = time.monotonic()
         status = None
         try:

@@ -163,3 +163,27 @@ def test_on_postgresql_the_counters_skip_the_write_ahead_log():
             [RateCounter._meta.db_table],
         )
         assert cursor.fetchone() == ("u",)
+
+
+def test_with_redis_the_counts_live_in_the_cache_and_not_in_the_database(
+    call_api, verifier, body, limits, redis_cache
+):
+    limits.REGISTRY_API = {**limits.REGISTRY_API, "STORE": "cache"}
+    with time_machine.travel(START, tick=False):
+        statuses = _statuses(call_api, body, verifier.raw_key, 4)
+        minute = int(START.timestamp() // 60)
+        stored = redis_cache.get(f"registry-rate:key:{verifier.pk}:{minute}")
+    assert statuses == [200, 200, 200, 429]
+    assert stored == 4
+    assert not RateCounter.objects.exists()
+
+
+def test_with_redis_the_next_minute_starts_a_fresh_count(
+    call_api, verifier, body, limits, redis_cache
+):
+    limits.REGISTRY_API = {**limits.REGISTRY_API, "STORE": "cache"}
+    with time_machine.travel(START, tick=False) as clock:
+        statuses = _statuses(call_api, body, verifier.raw_key, 4)
+        clock.shift(60)
+        statuses += _statuses(call_api, body, verifier.raw_key, 1)
+    assert statuses == [200, 200, 200, 429, 200]

@@ -155,3 +155,15 @@ def test_the_sqlite_connection_settings_are_restored_after_the_load():
         seed_citizens(100, seed=3)
         cursor.execute("PRAGMA synchronous")
         assert cursor.fetchone()[0] == before
+
+
+def test_on_postgresql_the_rows_arrive_by_copy_not_by_insert():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no COPY")
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        report = seed_citizens(500, seed=5)
+    assert report.inserted == 500
+    assert Citizen.objects.count() == 500
+    assert not [q for q in queries if q["sql"].lstrip().upper().startswith("INSERT")]

@@ -58,3 +58,45 @@ def test_production_refuses_to_start_with_the_captcha_test_mode(tmp_path):
     )
     assert result.returncode != 0
     assert "CAPTCHA_TEST_MODE must be off in production" in result.stderr
+
+
+SHOW_STORES = (
+    "from django.conf import settings as s; "
+    "from citizen_registry.conf import registry_api_settings as r; "
+    "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, r.STORE)"
+)
+
+
+def test_redis_url_moves_the_cache_sessions_and_rate_limits_to_redis(tmp_path):
+    result = _manage(
+        "shell",
+        "-c",
+        SHOW_STORES,
+        env_overrides={
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "REDIS_URL": "redis://127.0.0.1:6379/9",
+        },
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+        "cache",
+    ]
+
+
+def test_without_redis_url_the_sessions_and_rate_limits_stay_in_the_database(tmp_path):
+    result = _manage(
+        "shell",
+        "-c",
+        SHOW_STORES,
+        env_overrides={"DJANGO_SETTINGS_MODULE": "config.settings.local"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+        "database",
+    ]
