@@ -215,3 +215,14 @@ def test_create_class_command_explains_a_bad_seat_count(db, seats):
 def test_create_class_command_refuses_an_empty_name(db):
     with pytest.raises(CommandError, match="tên lớp"):
         call_command("create_class", "--name", "  ", "--seats", "1")
+
+
+def test_the_purge_command_deletes_expired_workspaces(db):
+    with time_machine.travel(timezone.now() - timedelta(days=8), tick=False):
+        create_workspace(name="cũ")
+    out = StringIO()
+
+    call_command("purge_workspaces", stdout=out)
+
+    assert not Workspace.objects.exists()
+    assert "Đã xoá 1" in out.getvalue()
