@@ -135,7 +135,7 @@ def _expect(condition, message):
 
 
 def walk(base_url, seat):
-    """Walk guide steps 1–4 as this seat's Nga; return the seconds of each step."""
+    """Walk guide steps 1–4 as this seat's Nga; return the seconds of each step and the session."""
     nga = next(p for p in seat["personas"] if p["key"] == "nga")
     http = requests.Session()
     timings = []
@@ -202,7 +202,7 @@ def walk(base_url, seat):
     _expect(dossiers.status_code == 200, f"dossiers answered {dossiers.status_code}")
     _expect("G22." in dossiers.text, "the inherited dossiers are not listed")
     timings.append(time.perf_counter() - started)
-    return timings
+    return timings, http
 
 
 def _p95(values):
@@ -235,7 +235,7 @@ def run_class(backend, database_url, seats, workdir):
         def trainee(seat):
             barrier.wait()
             try:
-                timings = walk(server.base_url, seat)
+                timings, _ = walk(server.base_url, seat)
             except (AssertionError, requests.RequestException, KeyError) as error:
                 with lock:
                     errors.append(f"chỗ {seat['seat']}: {error}")
