@@ -11,9 +11,11 @@ from certificate_authority import services as ca
 from certificate_authority.models import UsbToken
 from idnumbers.numbers import mask_number
 
+from .models import Workspace
 from .personas import PERSONAS_BY_KEY
 from .usb_tokens import PKCS12_PASSWORD, persona_token
 from .views import sandbox_only
+from .workspaces import workspace_personas
 
 MAX_CHALLENGE_LENGTH = 200
 PIN_FORMAT_MESSAGE = "Mã PIN gồm đúng 6 chữ số."
@@ -82,6 +84,12 @@ def plugin(request):
 def persona_pkcs12(request, key):
     """Download a persona's certificate, key and the CA root as PKCS#12 (password shown)."""
     persona = PERSONAS_BY_KEY.get(key)
+    code = request.GET.get("cho-ngoi")
+    if code is not None:
+        # A workspace's copy: its own certificate, found by the seat's public code.
+        workspace = Workspace.objects.filter(code=code).first()
+        copies = workspace_personas(workspace) if workspace else []
+        persona = next((copy for copy in copies if copy.key == key), None)
     token = persona_token(persona) if persona else None
     if token is None:
         raise Http404

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 import time_machine
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
@@ -27,6 +28,7 @@ from sandbox.personas import (
     persona_state,
     record_of,
 )
+from sandbox.usb_tokens import PKCS12_PASSWORD
 from sandbox.workspaces import (
     WorkspaceError,
     class_state,
@@ -35,8 +37,14 @@ from sandbox.workspaces import (
     delete_workspace,
     purge_expired,
     reset_workspace,
+    seat_state,
     workspace_personas,
 )
+
+
+def seat_personas(workspace):
+    return seat_state(workspace)["personas"]
+
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +234,20 @@ def test_the_purge_command_deletes_expired_workspaces(db):
 
     assert not Workspace.objects.exists()
     assert "Đã xoá 1" in out.getvalue()
+
+
+def test_a_seat_persona_downloads_its_own_certificate(client, two_seats):
+    workspace = two_seats.workspaces.first()
+    nga = next(p for p in seat_personas(workspace) if p["key"] == "nga")
+
+    response = client.get(nga["usb_token"]["pkcs12_path"])
+
+    assert response.status_code == 200
+    bundle = pkcs12.load_pkcs12(response.content, PKCS12_PASSWORD.encode())
+    assert nga["username"] in bundle.cert.certificate.subject.rfc4514_string()
+
+
+def test_an_unknown_seat_code_has_no_certificate(client, two_seats):
+    response = client.get("/sandbox/personas/nga/usb-ky-so.p12?cho-ngoi=NOSUCH23")
+
+    assert response.status_code == 404
