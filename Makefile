@@ -40,6 +40,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.classroom
 
 lint: setup
 	$(BIN)/ruff check .
