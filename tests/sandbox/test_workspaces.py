@@ -3,6 +3,7 @@
 import json
 from datetime import timedelta
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -28,8 +29,10 @@ from sandbox.personas import (
     persona_state,
     record_of,
 )
-from sandbox.usb_tokens import PKCS12_PASSWORD
+from sandbox.usb_tokens import PKCS12_PASSWORD, persona_token
+from sandbox.usb_views import plugged_in_tokens
 from sandbox.workspaces import (
+    SEAT_SESSION_KEY,
     WorkspaceError,
     class_state,
     create_class,
@@ -251,3 +254,24 @@ def test_an_unknown_seat_code_has_no_certificate(client, two_seats):
     response = client.get("/sandbox/personas/nga/usb-ky-so.p12?cho-ngoi=NOSUCH23")
 
     assert response.status_code == 404
+
+
+def _token_of(workspace):
+    nga = next(copy for copy in workspace_personas(workspace) if copy.key == "nga")
+    return persona_token(nga).pk
+
+
+def test_the_signing_plugin_at_a_seat_holds_only_that_seats_tokens(two_seats):
+    first, second = two_seats.workspaces.all()
+    at_first_seat = SimpleNamespace(session={SEAT_SESSION_KEY: first.code})
+    elsewhere = SimpleNamespace(session={})
+
+    seat_tokens = set(plugged_in_tokens(at_first_seat).values_list("pk", flat=True))
+    shipped_tokens = set(plugged_in_tokens(elsewhere).values_list("pk", flat=True))
+
+    assert _token_of(first) in seat_tokens
+    assert _token_of(second) not in seat_tokens
+    assert persona_token(PERSONAS_BY_KEY["nga"]).pk not in seat_tokens
+    assert len(seat_tokens) == len([p for p in PERSONAS if p.account])
+    assert persona_token(PERSONAS_BY_KEY["nga"]).pk in shipped_tokens
+    assert not {_token_of(first), _token_of(second)} & shipped_tokens
