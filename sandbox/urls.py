@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import usb_views, views
+from . import api, usb_views, views
 
 app_name = "sandbox"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("login-policy/", views.switch_login_policy, name="switch_login_policy"),
     path("plugin-ky-so/", usb_views.plugin, name="signing_plugin"),
     path("personas/<slug:key>/usb-ky-so.p12", usb_views.persona_pkcs12, name="persona_pkcs12"),
+    path("api/v1/workspaces", api.workspaces, name="api_workspaces"),
+    path("api/v1/workspaces/<str:code>", api.workspace, name="api_workspace"),
+    path("api/v1/openapi.json", api.openapi, name="api_openapi"),
 ]

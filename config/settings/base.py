@@ -223,12 +223,15 @@ OTP_TOTP_ISSUER = "Cổng DVCQG (thử nghiệm)"
 # any other consuming system would, VNeID as an OpenID Connect provider
 # (identity/relying_party/conf.py), the mobile operator's signing and SMS API and the sandbox
 # CA's root and CRL (accounts/conf.py).
-REGISTRY = env_settings(
+# The address people type to reach this server (a trainer's LAN address for a class); every
+# address the sandbox registers or prints follows it unless set one by one.
+SANDBOX_BASE_URL = env("SANDBOX_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+REGISTRY = {"BASE_URL": f"{SANDBOX_BASE_URL}/registry/api/v1/"} | env_settings(
     BASE_URL="REGISTRY_BASE_URL",
     API_KEY="REGISTRY_API_KEY",
     TIMEOUT_SECONDS=("REGISTRY_TIMEOUT_SECONDS", float),
 )
-VNEID = env_settings(
+VNEID = {"ISSUER": f"{SANDBOX_BASE_URL}/vneid"} | env_settings(
     ISSUER="VNEID_ISSUER",
     CLIENT_ID="VNEID_CLIENT_ID",
     CLIENT_SECRET="VNEID_CLIENT_SECRET",
@@ -238,12 +241,12 @@ VNEID = env_settings(
     REDIRECT_URI="VNEID_REDIRECT_URI",
     POST_LOGOUT_REDIRECT_URI="VNEID_POST_LOGOUT_REDIRECT_URI",
 )
-MOBILE_OPERATOR = env_settings(
+MOBILE_OPERATOR = {"BASE_URL": f"{SANDBOX_BASE_URL}/nha-mang/api/v1/"} | env_settings(
     BASE_URL="MOBILE_OPERATOR_BASE_URL",
     API_KEY="MOBILE_OPERATOR_API_KEY",
     TIMEOUT_SECONDS=("MOBILE_OPERATOR_TIMEOUT_SECONDS", float),
 )
-CA = env_settings(
+CA = {"BASE_URL": f"{SANDBOX_BASE_URL}/ca/"} | env_settings(
     BASE_URL="CA_BASE_URL",
     TIMEOUT_SECONDS=("CA_TIMEOUT_SECONDS", float),
     ROOT_SHA256="CA_ROOT_SHA256",
@@ -259,7 +262,7 @@ REGISTRY_API = env_settings(
 )
 VNEID_PROVIDER = env_settings(ISSUER="VNEID_PROVIDER_ISSUER")
 # Without its own address the CA writes the one the portal reaches it at.
-CERTIFICATE_AUTHORITY = env_settings(PUBLIC_BASE_URL="CA_BASE_URL") | env_settings(
+CERTIFICATE_AUTHORITY = {"PUBLIC_BASE_URL": CA["BASE_URL"]} | env_settings(
     PUBLIC_BASE_URL="CA_PUBLIC_BASE_URL"
 )
 MOBILE_OPERATOR_NETWORK = env_settings(SIGNING_SECONDS=("MOBILE_OPERATOR_SIGNING_SECONDS", int))
@@ -286,6 +289,11 @@ SIGNATURE_CHALLENGE_SECONDS = int(env("SIGNATURE_CHALLENGE_SECONDS", "120"))
 SIGNING_PLUGIN_URL = env("SIGNING_PLUGIN_URL", "/sandbox/plugin-ky-so/")
 
 SANDBOX_ENABLED = False
+# Workspaces (a class's seats, a CI pipeline's run): lifetime and the most seats in one class.
+SANDBOX_WORKSPACE_DAYS = int(env("SANDBOX_WORKSPACE_DAYS", "7"))
+SANDBOX_CLASS_SEAT_LIMIT = int(env("SANDBOX_CLASS_SEAT_LIMIT", "200"))
+# The bearer token of the sandbox API (POST/DELETE /sandbox/api/v1/workspaces); "" turns it off.
+SANDBOX_API_TOKEN = env("SANDBOX_API_TOKEN", "")
 # Persona commands create accounts with published passwords, an official among them.
 SANDBOX_PERSONAS_ALLOWED = True
 DEFAULT_FROM_EMAIL = "Cổng Dịch vụ công Quốc gia <no-reply@dichvucong.example>"
