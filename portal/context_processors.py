@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from . import login_policy
+from . import guide, login_policy
 
 
 def portal(request):
@@ -10,4 +10,6 @@ def portal(request):
         "sandbox_enabled": settings.SANDBOX_ENABLED,
         # Lazy: read (from the cache) only by the pages that show it.
         "login_policy": SimpleLazyObject(login_policy.current),
+        "guide_enabled": guide.guide_enabled(request),
+        "guide_step": guide.current_step(request),
     }
