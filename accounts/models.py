@@ -123,6 +123,10 @@ class AuditEntry(models.Model):
         CSV_EXPORTED = "csv_exported", "Xuất CSV danh sách tài khoản"
         USB_LOGIN = "usb_login", "Đăng nhập bằng USB ký số"
         SIM_LOGIN = "sim_login", "Đăng nhập bằng Sim ký số"
+        PASSWORD_LOGIN = "password_login", "Đăng nhập bằng tài khoản Cổng"
+        LOGIN_FAILED = "login_failed", "Đăng nhập sai mật khẩu"
+        CCCD_PROMPT_SHOWN = "cccd_prompt_shown", "Hiện màn hình cập nhật số CCCD"
+        CCCD_PROMPT_SKIPPED = "cccd_prompt_skipped", "Bỏ qua cập nhật số CCCD"
 
     class ActorKind(models.TextChoices):
         CITIZEN = "citizen", "Công dân"

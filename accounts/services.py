@@ -478,3 +478,28 @@ def _actor_kind(*, account, actor):
     if actor.pk == account.pk:
         return AuditEntry.ActorKind.CITIZEN
     return AuditEntry.ActorKind.OFFICIAL
+
+
+def record_sign_in_step(*, account, action, shown_message=""):
+    """Audit a step of the guide the person took on their own (login, CCCD screen, skip).
+
+    A refusal keeps, as its reason, the message the person was shown.
+    """
+    AuditEntry.objects.create(
+        account=account,
+        actor=account,
+        actor_kind=AuditEntry.ActorKind.CITIZEN,
+        action=action,
+        reason=shown_message,
+    )
+
+
+def account_for_login_name(login_name):
+    """Return the account a login name (CMND or CCCD) belongs to, or None."""
+    if not login_name:
+        return None
+    return (
+        User.objects.filter(Q(username=login_name) | Q(cccd_number=login_name))
+        .order_by("pk")
+        .first()
+    )
