@@ -94,6 +94,17 @@ def get_authority() -> Authority:
         return Authority.objects.get(name=ROOT_NAME)
 
 
+_ISSUER_KEYS = {}
+
+
+def issuer_key_of(authority: Authority):
+    """Return the root's private key, decrypted once per process (it costs about 0.2 s)."""
+    pem = authority.private_key_pem
+    if pem not in _ISSUER_KEYS:
+        _ISSUER_KEYS[pem] = x509_tools.key_from_pem(pem, key_password())
+    return _ISSUER_KEYS[pem]
+
+
 def root_certificate(authority=None):
     return x509_tools.certificate_from_pem((authority or get_authority()).certificate_pem)
 
@@ -125,8 +136,9 @@ def issue_certificate(
     valid_days: int = CERTIFICATE_VALID_DAYS,
     not_before: datetime | None = None,
     renewed_from: Certificate | None = None,
+    private_key=None,
 ) -> Certificate:
-    """Issue a certificate with a new key pair for a holder; audit it."""
+    """Issue a certificate for a holder (with a new key pair unless one is given); audit it."""
     holder_name = " ".join(holder_name.split())
     if id_kind not in ID_PATTERNS or not ID_PATTERNS[id_kind].match(id_number or ""):
         raise InvalidHolder()
@@ -135,8 +147,8 @@ def issue_certificate(
     reason = _reason(reason, actor)
     authority = get_authority()
     issuer_certificate = root_certificate(authority)
-    issuer_key = x509_tools.key_from_pem(authority.private_key_pem, key_password())
-    key = x509_tools.new_private_key()
+    issuer_key = issuer_key_of(authority)
+    key = private_key or x509_tools.new_private_key()
     start = not_before or timezone.now()
     end = start + timedelta(days=valid_days)
     serial = x509.random_serial_number()
@@ -238,14 +250,16 @@ def renew_certificate(
 
 
 @transaction.atomic
-def create_usb_token(*, certificate: Certificate, pin: str, label: str = "") -> UsbToken:
+def create_usb_token(
+    *, certificate: Certificate, pin: str, label: str = "", pin_hash: str | None = None
+) -> UsbToken:
     """Put a certificate on a USB token protected by a 6-digit PIN."""
     if not PIN_PATTERN.match(pin):
         raise CertificateAuthorityError("Mã PIN của USB ký số gồm đúng 6 chữ số.")
     token = UsbToken.objects.create(
         label=label or f"USB ký số — {certificate.holder_name}",
         certificate=certificate,
-        pin_hash=make_password(pin),
+        pin_hash=pin_hash or make_password(pin),
     )
     CertificateEvent.objects.create(
         certificate=certificate,
@@ -358,7 +372,7 @@ def current_crl():
     ]
     return x509_tools.build_crl(
         issuer_certificate=root_certificate(authority),
-        issuer_key=x509_tools.key_from_pem(authority.private_key_pem, key_password()),
+        issuer_key=issuer_key_of(authority),
         revoked=revoked,
         last_update=now,
         next_update=now + timedelta(hours=CRL_VALID_HOURS),

@@ -67,7 +67,7 @@ def _load_key(pem):
 
 
 @transaction.atomic
-def provision_sim(*, phone_number, holder_name, certificate_pem, private_key, pin):
+def provision_sim(*, phone_number, holder_name, certificate_pem, private_key, pin, pin_hash=None):
     """Give a subscriber a signing SIM (or a fresh one): certificate, key, PIN, unlocked."""
     key_pem = private_key.private_bytes(
         serialization.Encoding.PEM,
@@ -80,7 +80,7 @@ def provision_sim(*, phone_number, holder_name, certificate_pem, private_key, pi
             "holder_name": holder_name,
             "certificate_pem": certificate_pem,
             "private_key_pem": key_pem,
-            "pin_hash": make_password(pin),
+            "pin_hash": pin_hash or make_password(pin),
             "pin_failures": 0,
             "locked_at": None,
         },

@@ -24,3 +24,91 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.recipients}: {self.subject}"
+
+
+class TrainingClass(models.Model):
+    """A class of trainees (or a CI pipeline's batch): one workspace per seat."""
+
+    name = models.CharField("tên lớp", max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField("hết hạn", db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "lớp học"
+        verbose_name_plural = "lớp học"
+
+    def __str__(self):
+        return self.name
+
+
+class WorkspaceQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        return self.filter(expires_at__lte=now or timezone.now())
+
+
+class Workspace(models.Model):
+    """One seat's full, fresh copy of every shipped persona, with its own numbers."""
+
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.CASCADE, related_name="workspaces", verbose_name="lớp"
+    )
+    seat = models.PositiveIntegerField("chỗ ngồi")
+    # Public: it names the seat in its URL and in the API; never a personal number.
+    code = models.CharField("mã chỗ ngồi", max_length=16, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField("hết hạn", db_index=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["training_class", "seat"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_class", "seat"], name="sandbox_workspace_unique_seat"
+            )
+        ]
+        verbose_name = "chỗ ngồi (không gian làm việc)"
+        verbose_name_plural = "chỗ ngồi (không gian làm việc)"
+
+    def __str__(self):
+        return f"{self.training_class} · chỗ {self.seat}"
+
+
+class WorkspacePersona(models.Model):
+    """The numbers one workspace's copy of a shipped persona was given."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="personas")
+    key = models.CharField("persona", max_length=20)
+    cccd_number = models.CharField(max_length=12, unique=True)
+    cmnd_number = models.CharField(max_length=12, blank=True, default="", db_index=True)
+    # The copy's portal login ("" when the persona has no portal account), to find its seat.
+    username = models.CharField(max_length=12, blank=True, default="", db_index=True)
+    phone = models.CharField(max_length=11, blank=True, default="")
+    dossier_codes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["workspace", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "key"], name="sandbox_workspace_persona_unique_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.workspace} · {self.key}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the sandbox API (workspaces for CI pipelines), stored hashed."""
+
+    name = models.CharField(max_length=100, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "khoá API hộp cát"
+        verbose_name_plural = "khoá API hộp cát"
+
+    def __str__(self):
+        return self.name

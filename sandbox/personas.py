@@ -27,6 +27,7 @@ from identity.provider.services import ensure_client, ensure_vneid_account
 from mobile_operator.services import ensure_api_client as ensure_operator_client
 from portal.models import Dossier
 
+from .secrets import hashed_secret
 from .signing_sims import reset_signing_sim, signing_sim_state, sim_missing
 from .usb_tokens import persona_token, reset_usb_token, usb_token_state
 
@@ -59,6 +60,8 @@ class Persona:
     # Officials: their roles (group names) and the base32 secret of their admin TOTP device.
     roles: tuple = field(default=())
     totp_secret: str | None = None
+    # The code of the workspace (seat) this copy belongs to; "" for the shipped persona.
+    workspace: str = ""
 
     @property
     def full_name(self):
@@ -294,20 +297,21 @@ def _restore_account(persona, citizen):
     account, _ = get_user_model().objects.update_or_create(
         username=username, defaults={**data, "identity_refreshed_at": None}
     )
-    account.set_password(PASSWORD)
+    account.password = hashed_secret(PASSWORD)
     if account.cccd_number != cccd_number:
         account.cccd_number = ""
     account.save(update_fields=["password", "cccd_number"])
     if cccd_number and not account.cccd_number:
         # Through the portal's own link, so a seeded link leaves the audit rows a real one does.
-        account = link_matched_record(account=account, record=_record_of(citizen), actor=account)
+        account = link_matched_record(account=account, record=record_of(citizen), actor=account)
     AccessAttempt.objects.filter(username=username).delete()
     _restore_dossiers(persona, account)
     _restore_official(persona, account)
     return account
 
 
-def _record_of(citizen):
+def record_of(citizen):
+    """Return a registry row as the record the portal receives from the registry's API."""
     return CitizenRecord(
         **{field.name: getattr(citizen, field.name) for field in fields(CitizenRecord)}
     )
@@ -337,13 +341,23 @@ def totp_key_hex(secret):
 @transaction.atomic
 def reset_persona(key):
     """Put one persona's registry record, account and dossiers back to their starting state."""
-    persona = PERSONAS_BY_KEY[key]
+    return restore_persona(PERSONAS_BY_KEY[key])
+
+
+@transaction.atomic
+def restore_persona(persona):
+    """Make the database hold this persona (shipped or a workspace's copy) as it starts."""
     citizen, _ = Citizen.objects.update_or_create(
         cccd_number=persona.citizen["cccd_number"],
         defaults={**persona.citizen, "status": Citizen.Status.ALIVE},
     )
     if persona.vneid_level is not None:
-        ensure_vneid_account(citizen, password=VNEID_PASSWORD, level=persona.vneid_level)
+        ensure_vneid_account(
+            citizen,
+            password=VNEID_PASSWORD,
+            password_hash=hashed_secret(VNEID_PASSWORD),
+            level=persona.vneid_level,
+        )
     if persona.account is not None:
         _restore_account(persona, citizen)
         reset_usb_token(persona)

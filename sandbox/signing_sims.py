@@ -8,6 +8,9 @@ from idnumbers.phones import normalize_phone
 from mobile_operator.models import Sim
 from mobile_operator.services import provision_sim
 
+from .device_keys import device_key
+from .secrets import hashed_secret
+
 # Public on purpose, like the passwords: testers and scripts type them on the phone page.
 SIM_PINS = {
     "nga": "111222",
@@ -54,19 +57,24 @@ def reset_signing_sim(persona):
     certificate = _certificate_of(sim) if sim else None
     if certificate is None or certificate.is_revoked or certificate.is_expired():
         id_kind, id_number = _subject(persona)
+        key = device_key(persona.key, Certificate.Kind.SIGNING_SIM)
         certificate = ca.issue_certificate(
             holder_name=persona.full_name,
             id_kind=id_kind,
             id_number=id_number,
             kind=Certificate.Kind.SIGNING_SIM,
             reason=ISSUE_REASON,
+            private_key=key,
         )
+    else:
+        key = ca.certificate_key(certificate)
     return provision_sim(
         phone_number=phone,
         holder_name=persona.full_name,
         certificate_pem=certificate.certificate_pem,
-        private_key=ca.certificate_key(certificate),
+        private_key=key,
         pin=sim_pin(persona),
+        pin_hash=hashed_secret(sim_pin(persona)),
     )
 
 

@@ -1,10 +1,12 @@
 """The personas' USB ký số tokens: a certificate from the sandbox CA and a known 6-digit PIN."""
 
-from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 
 from certificate_authority import services as ca
 from certificate_authority.models import Certificate, UsbToken
+
+from .device_keys import device_key
+from .secrets import hashed_secret
 
 # Public on purpose, like the passwords: testers and scripts type them.
 USB_TOKEN_PINS = {
@@ -65,18 +67,27 @@ def reset_usb_token(persona):
             id_number=id_number,
             kind=Certificate.Kind.USB_TOKEN,
             reason=ISSUE_REASON,
+            private_key=device_key(persona.key, Certificate.Kind.USB_TOKEN),
         )
+    pin_hash = hashed_secret(token_pin(persona))
     if token is None:
         return ca.create_usb_token(
             certificate=certificate,
             pin=token_pin(persona),
+            pin_hash=pin_hash,
             label=f"USB ký số — {persona.full_name}",
         )
     UsbToken.objects.filter(pk=token.pk).update(
-        certificate=certificate, failed_pin_attempts=0, pin_hash=make_password(token_pin(persona))
+        certificate=certificate, failed_pin_attempts=0, pin_hash=pin_hash
     )
     token.refresh_from_db()
     return token
+
+
+def pkcs12_path(persona):
+    """Return where the persona's PKCS#12 downloads (a workspace's copy: its own certificate)."""
+    path = reverse("sandbox:persona_pkcs12", args=[persona.key])
+    return f"{path}?cho-ngoi={persona.workspace}" if persona.workspace else path
 
 
 def usb_token_state(persona):
@@ -96,5 +107,5 @@ def usb_token_state(persona):
             "pem": certificate.certificate_pem,
         },
         "pkcs12_password": PKCS12_PASSWORD,
-        "pkcs12_path": reverse("sandbox:persona_pkcs12", args=[persona.key]),
+        "pkcs12_path": pkcs12_path(persona),
     }

@@ -16,14 +16,17 @@ from .models import AccessToken, AuditEvent, OidcClient, VneidAccount
 
 
 @transaction.atomic
-def ensure_vneid_account(citizen, *, password, level=VneidAccount.Level.LEVEL_2):
+def ensure_vneid_account(
+    citizen, *, password, level=VneidAccount.Level.LEVEL_2, password_hash: str | None = None
+):
     """Make citizen hold an active VNeID account with this password and level; return it."""
     # Idempotent, for seeding; `sub` is never touched, so relying parties keep recognising it.
     level = VneidAccount.Level(level)
     account = VneidAccount.objects.select_for_update().filter(citizen=citizen).first()
     if account is None:
         account = VneidAccount(citizen=citizen)
-    account.password = make_password(password)
+    # A caller seeding many accounts with one published password hashes it once.
+    account.password = password_hash or make_password(password)
     account.assurance_level = level
     account.status = VneidAccount.Status.ACTIVE
     account.save()

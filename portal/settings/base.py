@@ -202,8 +202,12 @@ CONTENT_SECURITY_POLICY = {
 # Officials' second factor: the issuer shown by authenticator apps for admin TOTP devices.
 OTP_TOTP_ISSUER = "Cổng DVCQG (thử nghiệm)"
 
+# The address people type to reach this server (a trainer's LAN address for a class); every
+# address the sandbox registers or prints follows it unless set one by one below.
+SANDBOX_BASE_URL = env("SANDBOX_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # The population database, reached over HTTP like any other consuming system would.
-REGISTRY_BASE_URL = env("REGISTRY_BASE_URL", "http://127.0.0.1:8000/registry/api/v1/")
+REGISTRY_BASE_URL = env("REGISTRY_BASE_URL", f"{SANDBOX_BASE_URL}/registry/api/v1/")
 REGISTRY_API_KEY = env("REGISTRY_API_KEY", "")
 REGISTRY_TIMEOUT_SECONDS = float(env("REGISTRY_TIMEOUT_SECONDS", "3"))
 # The registry API's own limits, counted in the database across workers (calls per minute).
@@ -212,7 +216,7 @@ REGISTRY_API_RATE_LIMIT_PER_KEY = int(env("REGISTRY_API_RATE_LIMIT_PER_KEY", "60
 REGISTRY_API_RATE_LIMIT_PER_ADDRESS = int(env("REGISTRY_API_RATE_LIMIT_PER_ADDRESS", "60"))
 
 # VNeID, reached over HTTP as an OpenID Connect provider (our simulation or another one).
-VNEID_ISSUER = env("VNEID_ISSUER", "http://127.0.0.1:8000/vneid")
+VNEID_ISSUER = env("VNEID_ISSUER", f"{SANDBOX_BASE_URL}/vneid")
 VNEID_CLIENT_ID = env("VNEID_CLIENT_ID", "")
 VNEID_CLIENT_SECRET = env("VNEID_CLIENT_SECRET", "")
 VNEID_SCOPES = env("VNEID_SCOPES", "openid profile vneid_identity")
@@ -221,14 +225,14 @@ VNEID_REQUIRED_LEVEL = int(env("VNEID_REQUIRED_LEVEL", "2"))
 VNEID_TIMEOUT_SECONDS = float(env("VNEID_TIMEOUT_SECONDS", "3"))
 
 # The mobile operator's signing and SMS API, reached over HTTP (Sim ký số, OTP by SMS).
-MOBILE_OPERATOR_BASE_URL = env("MOBILE_OPERATOR_BASE_URL", "http://127.0.0.1:8000/nha-mang/api/v1/")
+MOBILE_OPERATOR_BASE_URL = env("MOBILE_OPERATOR_BASE_URL", f"{SANDBOX_BASE_URL}/nha-mang/api/v1/")
 MOBILE_OPERATOR_API_KEY = env("MOBILE_OPERATOR_API_KEY", "")
 MOBILE_OPERATOR_TIMEOUT_SECONDS = float(env("MOBILE_OPERATOR_TIMEOUT_SECONDS", "3"))
 # The simulated operator's own side: how long a signing request waits for the subscriber.
 MOBILE_OPERATOR_SIGNING_SECONDS = int(env("MOBILE_OPERATOR_SIGNING_SECONDS", "120"))
 # The sandbox CA: where the portal fetches its trust anchor and CRL (over HTTP, like the
 # registry), and the CA's own public address written into the certificates it issues.
-CA_BASE_URL = env("CA_BASE_URL", "http://127.0.0.1:8000/ca/")
+CA_BASE_URL = env("CA_BASE_URL", f"{SANDBOX_BASE_URL}/ca/")
 CA_PUBLIC_BASE_URL = env("CA_PUBLIC_BASE_URL", CA_BASE_URL)
 CA_TIMEOUT_SECONDS = float(env("CA_TIMEOUT_SECONDS", "3"))
 # SHA-256 of the root certificate (hex); when set, a fetched root that differs is refused.
@@ -242,6 +246,11 @@ SIGNATURE_CHALLENGE_SECONDS = int(env("SIGNATURE_CHALLENGE_SECONDS", "120"))
 SIGNING_PLUGIN_URL = env("SIGNING_PLUGIN_URL", "/sandbox/plugin-ky-so/")
 
 SANDBOX_ENABLED = False
+# Workspaces (a class's seats, a CI pipeline's run): lifetime and the most seats in one class.
+SANDBOX_WORKSPACE_DAYS = int(env("SANDBOX_WORKSPACE_DAYS", "7"))
+SANDBOX_CLASS_SEAT_LIMIT = int(env("SANDBOX_CLASS_SEAT_LIMIT", "200"))
+# The bearer token of the sandbox API (POST/DELETE /sandbox/api/v1/workspaces); "" turns it off.
+SANDBOX_API_TOKEN = env("SANDBOX_API_TOKEN", "")
 # Persona commands create accounts with published passwords, an official among them.
 SANDBOX_PERSONAS_ALLOWED = True
 DEFAULT_FROM_EMAIL = "Cổng Dịch vụ công Quốc gia <no-reply@dichvucong.example>"

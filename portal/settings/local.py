@@ -1,7 +1,9 @@
 """Settings for `make run`: a developer's machine, SQLite by default, the sandbox console on."""
 
+from urllib.parse import urlsplit
+
 from .base import *  # noqa: F403
-from .base import env, env_bool
+from .base import ALLOWED_HOSTS, SANDBOX_BASE_URL, env, env_bool
 
 # Off by default so that `make run` shows the portal's own error pages, as production does;
 # DJANGO_DEBUG=1 brings back Django's debug pages. WhiteNoise serves static files either way.
@@ -18,3 +20,6 @@ VNEID_CLIENT_ID = env("VNEID_CLIENT_ID", "dvcqg-portal-sandbox")
 VNEID_CLIENT_SECRET = env("VNEID_CLIENT_SECRET", "dvcqg-portal-sandbox-secret-not-for-production")
 # Mail lands in the sandbox outbox (/sandbox/) instead of leaving the machine.
 EMAIL_BACKEND = "sandbox.mail.OutboxEmailBackend"
+SANDBOX_API_TOKEN = env("SANDBOX_API_TOKEN", "dvcs_local_sandbox_token_for_classes_and_ci")
+# Trainees on the local network reach the server by the address the trainer gave them.
+ALLOWED_HOSTS = list(dict.fromkeys([*ALLOWED_HOSTS, urlsplit(SANDBOX_BASE_URL).hostname]))

@@ -1,0 +1,326 @@
+"""Workspaces: one seat's full, fresh copy of every shipped persona, with its own numbers.
+
+A copy keeps the shipped persona's name, role, state, dossiers, VNeID level, USB token and
+SIM, but gets fictional numbers of its own: a CCCD with the same province code, century and
+gender digit and birth year (only the 6-digit tail changes), a CMND, a phone number and
+dossier codes, all unique across the sandbox. What one seat does therefore never touches
+another's rows, and the guide's own numbers stay with the shipped personas.
+"""
+
+import secrets
+from dataclasses import replace
+from datetime import timedelta
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from accounts.models import AuditEntry
+from certificate_authority.models import Certificate, CertificateEvent, UsbToken
+from citizen_registry.models import Citizen, RecordChange
+from identity.provider.models import AuditEvent, VneidAccount
+from mobile_operator.models import Sim, SmsMessage
+from portal.models import Dossier
+
+from .models import TrainingClass, Workspace, WorkspacePersona
+from .personas import PERSONAS, PERSONAS_BY_KEY, persona_state, restore_persona
+
+# Easy to read aloud and to type from a printed card: no 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+# The seat page (h11's trainee card) lives at this address under the sandbox's base URL.
+SEAT_PATH = "/sandbox/cho-ngoi/{code}/"
+CLASS_PATH = "/sandbox/lop/{id}/"
+
+
+class WorkspaceError(ValueError):
+    """A request for workspaces that cannot be served, with the Vietnamese reason."""
+
+    def __init__(self, message, *, code="invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def base_url():
+    """Return the address trainees type to reach the sandbox, without a trailing slash."""
+    return settings.SANDBOX_BASE_URL.rstrip("/")
+
+
+def seat_url(workspace):
+    return base_url() + SEAT_PATH.format(code=workspace.code)
+
+
+def class_url(training_class):
+    return base_url() + CLASS_PATH.format(id=training_class.pk)
+
+
+def check_seat_count(seats):
+    """Refuse a seat count outside 1..SANDBOX_CLASS_SEAT_LIMIT with a sentence saying why."""
+    limit = settings.SANDBOX_CLASS_SEAT_LIMIT
+    if not isinstance(seats, int) or isinstance(seats, bool) or seats <= 0:
+        raise WorkspaceError(
+            "Số chỗ ngồi phải là một số nguyên lớn hơn 0 (ví dụ --seats 30).", code="seats"
+        )
+    if seats > limit:
+        raise WorkspaceError(
+            f"Một lớp có tối đa {limit} chỗ ngồi (bạn yêu cầu {seats}). Hãy chia thành nhiều "
+            "lớp, hoặc đặt SANDBOX_CLASS_SEAT_LIMIT lớn hơn nếu máy chủ đủ sức.",
+            code="seats",
+        )
+
+
+def _random_tail(prefix, length):
+    digits = "".join(str(secrets.randbelow(10)) for _ in range(length - len(prefix)))
+    return prefix + digits
+
+
+def _candidate(persona):
+    """Draw one set of fresh numbers for a copy of persona."""
+    citizen = persona.citizen
+    # Digits 1–6 carry the province, the century/gender digit and the birth year: keep them.
+    cccd = _random_tail(citizen["cccd_number"][:6], 12)
+    cmnd = _random_tail(citizen["cmnd_number"][:3], 9) if citizen["cmnd_number"] else ""
+    account = persona.account
+    phone = ""
+    username = ""
+    if account is not None:
+        phone = (
+            _random_tail(account["phone"][:3], len(account["phone"])) if account["phone"] else ""
+        )
+        username = cccd if account["username"] == citizen["cccd_number"] else cmnd
+    dossiers = [_random_tail(dossier.code[:-6], len(dossier.code)) for dossier in persona.dossiers]
+    return {
+        "key": persona.key,
+        "cccd_number": cccd,
+        "cmnd_number": cmnd,
+        "username": username,
+        "phone": phone,
+        "dossier_codes": dossiers,
+    }
+
+
+def _taken(candidates):
+    """Return the numbers among candidates that someone in the sandbox already holds."""
+    user_model = get_user_model()
+    ids = {c["cccd_number"] for c in candidates} | {
+        c["cmnd_number"] for c in candidates if c["cmnd_number"]
+    }
+    phones = {c["phone"] for c in candidates if c["phone"]}
+    codes = {code for c in candidates for code in c["dossier_codes"]}
+    taken = set()
+    taken.update(Citizen.objects.filter(cccd_number__in=ids).values_list("cccd_number", flat=True))
+    taken.update(Citizen.objects.filter(cmnd_number__in=ids).values_list("cmnd_number", flat=True))
+    taken.update(user_model.objects.filter(username__in=ids).values_list("username", flat=True))
+    taken.update(
+        user_model.objects.filter(cccd_number__in=ids).values_list("cccd_number", flat=True)
+    )
+    taken.update(
+        WorkspacePersona.objects.filter(cmnd_number__in=ids).values_list("cmnd_number", flat=True)
+    )
+    taken.update(Sim.objects.filter(phone_number__in=phones).values_list("phone_number", flat=True))
+    taken.update(user_model.objects.filter(phone__in=phones).values_list("phone", flat=True))
+    taken.update(Dossier.objects.filter(code__in=codes).values_list("code", flat=True))
+    for persona in PERSONAS:
+        # The shipped numbers stay theirs even before `seed_sandbox` has created them.
+        taken.update({persona.citizen["cccd_number"], persona.citizen["cmnd_number"]})
+        if persona.account:
+            taken.add(persona.account["phone"])
+        taken.update(dossier.code for dossier in persona.dossiers)
+    return taken
+
+
+def _numbers_of(candidate):
+    return [candidate["cccd_number"], candidate["cmnd_number"], candidate["phone"]] + candidate[
+        "dossier_codes"
+    ]
+
+
+def allocate_numbers(seats):
+    """Return, per seat, fresh numbers for a copy of every shipped persona; all unique."""
+    allocation = [[_candidate(persona) for persona in PERSONAS] for _ in range(seats)]
+    while True:
+        flat = [candidate for seat in allocation for candidate in seat]
+        taken = _taken(flat)
+        seen = set()
+        clashes = 0
+        for seat in allocation:
+            for index, candidate in enumerate(seat):
+                numbers = [n for n in _numbers_of(candidate) if n]
+                if any(n in taken or n in seen for n in numbers):
+                    seat[index] = _candidate(PERSONAS_BY_KEY[candidate["key"]])
+                    clashes += 1
+                else:
+                    seen.update(numbers)
+        if not clashes:
+            return allocation
+
+
+def copy_of(persona, numbers, *, workspace_code):
+    """Return the workspace's copy of a shipped persona, carrying the seat's numbers."""
+    citizen = {
+        **persona.citizen,
+        "cccd_number": numbers.cccd_number,
+        "cmnd_number": numbers.cmnd_number,
+    }
+    account = None
+    if persona.account is not None:
+        account = {
+            **persona.account,
+            "username": numbers.username,
+            "cmnd_number": numbers.cmnd_number if persona.account["cmnd_number"] else "",
+            "cccd_number": numbers.cccd_number if persona.account["cccd_number"] else "",
+            "phone": numbers.phone,
+        }
+        if account["email"]:
+            local, _, domain = account["email"].partition("@")
+            account["email"] = f"{local}.{workspace_code.lower()}@{domain}"
+    dossiers = tuple(
+        replace(dossier, code=code)
+        for dossier, code in zip(persona.dossiers, numbers.dossier_codes, strict=True)
+    )
+    return replace(
+        persona, citizen=citizen, account=account, dossiers=dossiers, workspace=workspace_code
+    )
+
+
+def workspace_personas(workspace):
+    """Return the workspace's copies of the shipped personas, in the shipped order."""
+    rows = {row.key: row for row in workspace.personas.all()}
+    return [
+        copy_of(persona, rows[persona.key], workspace_code=workspace.code)
+        for persona in PERSONAS
+        if persona.key in rows
+    ]
+
+
+def _new_code():
+    return get_random_string(CODE_LENGTH, allowed_chars=CODE_ALPHABET)
+
+
+@transaction.atomic
+def create_class(*, name, seats, days=None):
+    """Create a class with one fresh workspace per seat; return the class."""
+    check_seat_count(seats)
+    name = " ".join((name or "").split())
+    if not name:
+        raise WorkspaceError('Vui lòng đặt tên lớp (ví dụ --name "Lớp 1").', code="name")
+    if len(name) > TrainingClass._meta.get_field("name").max_length:
+        raise WorkspaceError("Tên lớp dài tối đa 100 ký tự.", code="name")
+    now = timezone.now()
+    expires_at = now + timedelta(days=days or settings.SANDBOX_WORKSPACE_DAYS)
+    training_class = TrainingClass.objects.create(name=name, created_at=now, expires_at=expires_at)
+    allocation = allocate_numbers(seats)
+    codes = set()
+    while len(codes) < seats:
+        codes.add(_new_code())
+    codes -= set(Workspace.objects.filter(code__in=codes).values_list("code", flat=True))
+    while len(codes) < seats:
+        codes.add(_new_code())
+    for seat, (code, numbers) in enumerate(zip(sorted(codes), allocation, strict=True), start=1):
+        workspace = Workspace.objects.create(
+            training_class=training_class,
+            seat=seat,
+            code=code,
+            created_at=now,
+            expires_at=expires_at,
+        )
+        rows = WorkspacePersona.objects.bulk_create(
+            WorkspacePersona(workspace=workspace, **candidate) for candidate in numbers
+        )
+        for row in rows:
+            restore_persona(copy_of(PERSONAS_BY_KEY[row.key], row, workspace_code=code))
+    return training_class
+
+
+def create_workspace(*, name="", days=None):
+    """Create one workspace (a class of one seat), for a CI pipeline; return it."""
+    training_class = create_class(name=name or "Phiên chạy tự động", seats=1, days=days)
+    return training_class.workspaces.get()
+
+
+@transaction.atomic
+def reset_workspace(workspace):
+    """Put every persona of a workspace back to its starting state."""
+    for persona in workspace_personas(workspace):
+        restore_persona(persona)
+
+
+def seat_state(workspace):
+    """Describe one seat as `create_class --json` and the API print it."""
+    return {
+        "id": workspace.code,
+        "seat": workspace.seat,
+        "code": workspace.code,
+        "url": seat_url(workspace),
+        "expires_at": workspace.expires_at.isoformat(),
+        "personas": [persona_state(persona) for persona in workspace_personas(workspace)],
+    }
+
+
+def class_state(training_class):
+    """Describe a class and every seat in it."""
+    workspaces = training_class.workspaces.prefetch_related("personas")
+    return {
+        "class": {
+            "id": training_class.pk,
+            "name": training_class.name,
+            "seats": len(workspaces),
+            "created_at": training_class.created_at.isoformat(),
+            "expires_at": training_class.expires_at.isoformat(),
+            "url": class_url(training_class),
+        },
+        "seats": [seat_state(workspace) for workspace in workspaces],
+    }
+
+
+@transaction.atomic
+def delete_workspaces(workspaces):
+    """Delete workspaces with everything in them: records, accounts, devices, dossiers."""
+    rows = list(WorkspacePersona.objects.filter(workspace__in=workspaces))
+    cccds = [row.cccd_number for row in rows]
+    usernames = [row.username for row in rows if row.username]
+    phones = [row.phone for row in rows if row.phone]
+    ids = cccds + [row.cmnd_number for row in rows if row.cmnd_number]
+    users = get_user_model().objects.filter(username__in=usernames)
+    citizens = Citizen.objects.filter(cccd_number__in=cccds)
+    certificates = Certificate.objects.filter(id_number__in=ids)
+    # Audit rows protect what they point at; they go with the workspace they describe.
+    AuditEntry.objects.filter(account__in=users).delete()
+    AuditEntry.objects.filter(actor__in=users).delete()
+    AuditEvent.objects.filter(actor__in=users).delete()
+    AuditEvent.objects.filter(account__citizen__in=citizens).delete()
+    RecordChange.objects.filter(citizen__in=citizens).delete()
+    RecordChange.objects.filter(actor__in=users).delete()
+    CertificateEvent.objects.filter(certificate__in=certificates).delete()
+    CertificateEvent.objects.filter(actor__in=users).delete()
+    Dossier.objects.filter(owner__in=users).delete()
+    AccessAttempt.objects.filter(username__in=usernames).delete()
+    users.delete()
+    VneidAccount.objects.filter(citizen__in=citizens).delete()
+    citizens.delete()
+    UsbToken.objects.filter(certificate__in=certificates).delete()
+    # A renewal chain points backwards: delete the newest first.
+    for certificate in certificates.order_by("-id"):
+        certificate.delete()
+    Sim.objects.filter(phone_number__in=phones).delete()
+    SmsMessage.objects.filter(phone_number__in=phones).delete()
+    classes = {workspace.training_class_id for workspace in workspaces}
+    deleted = Workspace.objects.filter(pk__in=[w.pk for w in workspaces]).delete()[1]
+    TrainingClass.objects.filter(pk__in=classes, workspaces__isnull=True).delete()
+    return deleted.get(Workspace._meta.label, 0)
+
+
+def delete_workspace(workspace):
+    return delete_workspaces([workspace])
+
+
+def purge_expired(now=None):
+    """Delete every expired workspace with everything in it; return how many."""
+    expired = list(Workspace.objects.expired(now))
+    if not expired:
+        return 0
+    return delete_workspaces(expired)
