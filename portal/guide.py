@@ -115,6 +115,9 @@ def current_step(request):
     screen = (match.namespace, match.url_name) if match else ("", "")
     if screen in VNEID_SCREENS:
         return VNEID_SCREEN
+    if screen[0] == "vneid":
+        # VNeID's other pages (its phone app, errors) are not screens of the guide's walk.
+        return None
     if screen == ("vneid_login", "link"):
         return VNEID_LINK_SCREEN
     user = getattr(request, "user", None)

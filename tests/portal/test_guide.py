@@ -111,3 +111,10 @@ def test_guided_mode_is_off_when_the_sandbox_is(client, settings):
     settings.SANDBOX_ENABLED = False
     response = _guided(client).get(reverse("accounts:login"))
     assert _panel_step(response) is None
+
+
+@pytest.mark.django_db
+def test_vneid_pages_outside_the_login_show_no_panel(client):
+    response = _guided(client).get(reverse("vneid:app_home"))
+    assert response.status_code == 200
+    assert _panel_step(response) is None
