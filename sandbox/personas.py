@@ -27,7 +27,7 @@ from identity.provider.services import ensure_client, ensure_vneid_account
 from mobile_operator.services import ensure_api_client as ensure_operator_client
 from portal.models import Dossier
 
-from .secrets import hashed_secret
+from .secret_hashes import hashed_secret
 from .signing_sims import reset_signing_sim, signing_sim_state, sim_missing
 from .usb_tokens import persona_token, reset_usb_token, usb_token_state
 

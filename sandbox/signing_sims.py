@@ -9,7 +9,7 @@ from mobile_operator.models import Sim
 from mobile_operator.services import provision_sim
 
 from .device_keys import device_key
-from .secrets import hashed_secret
+from .secret_hashes import hashed_secret
 
 # Public on purpose, like the passwords: testers and scripts type them on the phone page.
 SIM_PINS = {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import class_views, usb_views, views
+from . import api, class_views, usb_views, views
 
 app_name = "sandbox"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("lop/<int:pk>/the/", class_views.class_cards, name="class_cards"),
     path("lop/<int:pk>/dat-lai/", class_views.reset_class, name="reset_class"),
     path("lop/<int:pk>/cho/<int:seat>/dat-lai/", class_views.reset_seat, name="reset_seat"),
+    path("api/v1/workspaces", api.workspaces, name="api_workspaces"),
+    path("api/v1/workspaces/<str:code>", api.workspace, name="api_workspace"),
+    path("api/v1/openapi.json", api.openapi, name="api_openapi"),
 ]

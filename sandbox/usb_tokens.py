@@ -6,7 +6,7 @@ from certificate_authority import services as ca
 from certificate_authority.models import Certificate, UsbToken
 
 from .device_keys import device_key
-from .secrets import hashed_secret
+from .secret_hashes import hashed_secret
 
 # Public on purpose, like the passwords: testers and scripts type them.
 USB_TOKEN_PINS = {

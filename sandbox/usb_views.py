@@ -2,6 +2,7 @@
 
 import base64
 
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,9 +12,11 @@ from certificate_authority import services as ca
 from certificate_authority.models import UsbToken
 from idnumbers.numbers import mask_number
 
+from .models import Workspace, WorkspacePersona
 from .personas import PERSONAS_BY_KEY
 from .usb_tokens import PKCS12_PASSWORD, persona_token
 from .views import sandbox_only
+from .workspaces import SEAT_SESSION_KEY, workspace_personas
 
 MAX_CHALLENGE_LENGTH = 200
 PIN_FORMAT_MESSAGE = "Mã PIN gồm đúng 6 chữ số."
@@ -41,9 +44,7 @@ def plugin(request):
         return _plugin_page(request, challenge=challenge, return_url=return_url)
     if data.get("action") == "cancel":
         return _send_back(request, return_url, {"challenge": challenge, "error": "cancelled"})
-    token = (
-        UsbToken.objects.select_related("certificate").filter(pk=_int(data.get("token"))).first()
-    )
+    token = plugged_in_tokens(request).filter(pk=_int(data.get("token"))).first()
     pin = data.get("pin", "").strip()
     if token is None:
         return _plugin_page(
@@ -82,6 +83,12 @@ def plugin(request):
 def persona_pkcs12(request, key):
     """Download a persona's certificate, key and the CA root as PKCS#12 (password shown)."""
     persona = PERSONAS_BY_KEY.get(key)
+    code = request.GET.get("cho-ngoi")
+    if code is not None:
+        # A workspace's copy: its own certificate, found by the seat's public code.
+        workspace = Workspace.objects.filter(code=code).first()
+        copies = workspace_personas(workspace) if workspace else []
+        persona = next((copy for copy in copies if copy.key == key), None)
     token = persona_token(persona) if persona else None
     if token is None:
         raise Http404
@@ -104,6 +111,23 @@ def _valid_request(request, challenge, return_url):
     )
 
 
+def plugged_in_tokens(request):
+    """Return the tokens this browser's computer holds: its seat's, else the shipped personas'."""
+    # A trainee at a seat sees only that seat's tokens, never another seat's copies.
+    tokens = UsbToken.objects.select_related("certificate").order_by("pk")
+    code = request.session.get(SEAT_SESSION_KEY)
+    workspace_numbers = WorkspacePersona.objects.all()
+    if code:
+        seat_numbers = workspace_numbers.filter(workspace__code=code)
+        return tokens.filter(
+            Q(certificate__id_number__in=seat_numbers.values("cccd_number"))
+            | Q(certificate__id_number__in=seat_numbers.exclude(username="").values("username"))
+        )
+    return tokens.exclude(
+        certificate__id_number__in=workspace_numbers.values("cccd_number")
+    ).exclude(certificate__id_number__in=workspace_numbers.values("username"))
+
+
 def _plugin_page(request, *, challenge, return_url, error="", chosen=None, status=200):
     tokens = [
         {
@@ -111,7 +135,7 @@ def _plugin_page(request, *, challenge, return_url, error="", chosen=None, statu
             "subject": f"{token.certificate.id_kind}:{mask_number(token.certificate.id_number)}",
             "expired": token.certificate.is_expired(),
         }
-        for token in UsbToken.objects.select_related("certificate")
+        for token in plugged_in_tokens(request)
     ]
     context = {
         "tokens": tokens,

@@ -60,6 +60,8 @@ def console(request):
             "login_policy_form": LoginPolicyForm(),
             "login_policy_setting": settings.PORTAL_LOGIN_POLICY,
             "pkcs12_password": PKCS12_PASSWORD,
+            "sandbox_api_token": settings.SANDBOX_API_TOKEN,
+            "sandbox_base_url": settings.SANDBOX_BASE_URL,
         },
     )
 

@@ -34,6 +34,8 @@ CODE_LENGTH = 8
 # The seat page (h11's trainee card) lives at this address under the sandbox's base URL.
 SEAT_PATH = "/sandbox/cho-ngoi/{code}/"
 CLASS_PATH = "/sandbox/lop/{id}/"
+# The seat a browser sits at (set when its seat page opens): the simulated devices it holds.
+SEAT_SESSION_KEY = "sandbox_seat"
 
 
 class WorkspaceError(ValueError):

@@ -355,10 +355,12 @@ def test_identity_rows_carry_edit_marks_that_lead_somewhere_real(nga_client):
 def test_extended_page_names_the_login_methods_of_the_policy(nga_client, settings):
     settings.PORTAL_LOGIN_POLICY = "transition"
     page = nga_client.get(EXTENDED_URL).content.decode()
-    assert "tại thẻ “USB ký số” hoặc “Sim ký số”" in page
+    assert 'chọn thẻ "USB ký số" tại màn hình đăng nhập' in page
+    assert 'chọn thẻ "Sim ký số" tại màn hình đăng nhập' in page
     assert "chưa được mô phỏng" not in page
 
     settings.PORTAL_LOGIN_POLICY = "vneid_only"
     page = nga_client.get(EXTENDED_URL).content.decode()
     assert 'data-testid="login-methods-vneid-only"' in page
-    assert "tại thẻ “USB ký số”" not in page
+    assert 'chọn thẻ "USB ký số"' not in page
+    assert 'chọn thẻ "Sim ký số"' not in page

@@ -3,9 +3,11 @@
 import json
 from datetime import timedelta
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 import time_machine
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
@@ -27,7 +29,10 @@ from sandbox.personas import (
     persona_state,
     record_of,
 )
+from sandbox.usb_tokens import PKCS12_PASSWORD, persona_token
+from sandbox.usb_views import plugged_in_tokens
 from sandbox.workspaces import (
+    SEAT_SESSION_KEY,
     WorkspaceError,
     class_state,
     create_class,
@@ -35,8 +40,14 @@ from sandbox.workspaces import (
     delete_workspace,
     purge_expired,
     reset_workspace,
+    seat_state,
     workspace_personas,
 )
+
+
+def seat_personas(workspace):
+    return seat_state(workspace)["personas"]
+
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +226,52 @@ def test_create_class_command_explains_a_bad_seat_count(db, seats):
 def test_create_class_command_refuses_an_empty_name(db):
     with pytest.raises(CommandError, match="tên lớp"):
         call_command("create_class", "--name", "  ", "--seats", "1")
+
+
+def test_the_purge_command_deletes_expired_workspaces(db):
+    with time_machine.travel(timezone.now() - timedelta(days=8), tick=False):
+        create_workspace(name="cũ")
+    out = StringIO()
+
+    call_command("purge_workspaces", stdout=out)
+
+    assert not Workspace.objects.exists()
+    assert "Đã xoá 1" in out.getvalue()
+
+
+def test_a_seat_persona_downloads_its_own_certificate(client, two_seats):
+    workspace = two_seats.workspaces.first()
+    nga = next(p for p in seat_personas(workspace) if p["key"] == "nga")
+
+    response = client.get(nga["usb_token"]["pkcs12_path"])
+
+    assert response.status_code == 200
+    bundle = pkcs12.load_pkcs12(response.content, PKCS12_PASSWORD.encode())
+    assert nga["username"] in bundle.cert.certificate.subject.rfc4514_string()
+
+
+def test_an_unknown_seat_code_has_no_certificate(client, two_seats):
+    response = client.get("/sandbox/personas/nga/usb-ky-so.p12?cho-ngoi=NOSUCH23")
+
+    assert response.status_code == 404
+
+
+def _token_of(workspace):
+    nga = next(copy for copy in workspace_personas(workspace) if copy.key == "nga")
+    return persona_token(nga).pk
+
+
+def test_the_signing_plugin_at_a_seat_holds_only_that_seats_tokens(two_seats):
+    first, second = two_seats.workspaces.all()
+    at_first_seat = SimpleNamespace(session={SEAT_SESSION_KEY: first.code})
+    elsewhere = SimpleNamespace(session={})
+
+    seat_tokens = set(plugged_in_tokens(at_first_seat).values_list("pk", flat=True))
+    shipped_tokens = set(plugged_in_tokens(elsewhere).values_list("pk", flat=True))
+
+    assert _token_of(first) in seat_tokens
+    assert _token_of(second) not in seat_tokens
+    assert persona_token(PERSONAS_BY_KEY["nga"]).pk not in seat_tokens
+    assert len(seat_tokens) == len([p for p in PERSONAS if p.account])
+    assert persona_token(PERSONAS_BY_KEY["nga"]).pk in shipped_tokens
+    assert not {_token_of(first), _token_of(second)} & shipped_tokens

@@ -1,8 +1,10 @@
 """Prepare a database for `make run`: the portal's registry key, a small registry, personas."""
 
+from django.conf import settings
 from django.core.management import call_command
 
 from citizen_registry.models import Citizen
+from sandbox.api import ensure_api_token
 from sandbox.management.base import PersonaCommand
 from sandbox.personas import (
     PASSWORD,
@@ -11,6 +13,15 @@ from sandbox.personas import (
     ensure_personas,
     register_portal,
 )
+
+
+def default_base_urls():
+    """Return the addresses the portal answers on: SANDBOX_BASE_URL (and localhost's twin)."""
+    base = settings.SANDBOX_BASE_URL.rstrip("/")
+    urls = [base]
+    if "//127.0.0.1:" in base:
+        urls.append(base.replace("//127.0.0.1:", "//localhost:"))
+    return urls
 
 
 class Command(PersonaCommand):
@@ -28,12 +39,14 @@ class Command(PersonaCommand):
             action="append",
             dest="base_urls",
             help="Address the portal is served on, for its VNeID redirect URIs (repeatable; "
-            "default http://127.0.0.1:8000 and http://localhost:8000).",
+            "default SANDBOX_BASE_URL, and its localhost twin when that is 127.0.0.1).",
         )
         parser.add_argument("--quiet", action="store_true", help="Print no persona table.")
 
     def handle(self, *args, citizens, base_urls, quiet, **options):
-        register_portal(base_urls=base_urls or ["http://127.0.0.1:8000", "http://localhost:8000"])
+        register_portal(base_urls=base_urls or default_base_urls())
+        if settings.SANDBOX_API_TOKEN:
+            ensure_api_token(name="make run", raw_token=settings.SANDBOX_API_TOKEN)
         created = ensure_personas()
         missing = citizens - (Citizen.objects.count() - len(PERSONAS))
         if missing > 0:
@@ -44,7 +57,8 @@ class Command(PersonaCommand):
             f"Personas created: {', '.join(created) if created else 'none (already there)'}"
         )
         self.stdout.write("")
-        self.stdout.write("DVC Sandbox: http://127.0.0.1:8000/  ·  console: /sandbox/")
+        base = settings.SANDBOX_BASE_URL
+        self.stdout.write(f"DVC Sandbox: {base}/  ·  console: {base}/sandbox/")
         self.stdout.write("Personas (every portal password is the same):")
         for persona in PERSONAS:
             login = persona.account["username"] if persona.account else "(chỉ có trong CSDL)"
@@ -53,3 +67,9 @@ class Command(PersonaCommand):
             )
         self.stdout.write(f"  portal password: {PASSWORD}   VNeID password: {VNEID_PASSWORD}")
         self.stdout.write("Captcha: set CAPTCHA_TEST_MODE=1 to make the answer PASSED accepted.")
+        if settings.SANDBOX_API_TOKEN:
+            self.stdout.write(
+                f"Sandbox API token (POST {base}/sandbox/api/v1/workspaces): "
+                f"{settings.SANDBOX_API_TOKEN}"
+            )
+        self.stdout.write('A class: python manage.py create_class --name "Lớp 1" --seats 30')
