@@ -173,6 +173,10 @@ class AuditEntry(AuditRecord):
         USB_LOGIN = "usb_login", "Đăng nhập bằng USB ký số"
         SIM_LOGIN = "sim_login", "Đăng nhập bằng Sim ký số"
         DOSSIER_STATUS_CHANGED = "dossier_status_changed", "Cán bộ đổi trạng thái hồ sơ"
+        PASSWORD_LOGIN = "password_login", "Đăng nhập bằng tài khoản Cổng"
+        LOGIN_FAILED = "login_failed", "Đăng nhập sai mật khẩu"
+        CCCD_PROMPT_SHOWN = "cccd_prompt_shown", "Hiện màn hình cập nhật số CCCD"
+        CCCD_PROMPT_SKIPPED = "cccd_prompt_skipped", "Bỏ qua cập nhật số CCCD"
 
     class ActorKind(models.TextChoices):
         CITIZEN = "citizen", "Công dân"

@@ -481,3 +481,24 @@ def _actor_kind(*, account: User, actor: User | None) -> str:
     if actor.pk == account.pk:
         return AuditEntry.ActorKind.CITIZEN
     return AuditEntry.ActorKind.OFFICIAL
+
+
+def record_sign_in_step(*, account, action, shown_message=""):
+    """Audit a step of the guide the person took on their own (login, CCCD screen, skip).
+
+    A refusal keeps, as its reason, the message the person was shown.
+    """
+    AuditEntry.objects.create(
+        account=account,
+        actor=account,
+        actor_kind=AuditEntry.ActorKind.CITIZEN,
+        action=action,
+        reason=shown_message,
+    )
+
+
+def account_for_login_name(login_name):
+    """Return the account a login name (CMND or CCCD) belongs to, or None."""
+    if not login_name:
+        return None
+    return User.objects.by_login_number(login_name).first()

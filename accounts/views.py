@@ -30,7 +30,7 @@ from .forms import (
 )
 from .middleware import CCCD_PROMPT_SKIPPED, cccd_not_required, cccd_prompt_url
 from .mixins import AccountAreaMixin
-from .models import PasswordResetCode
+from .models import AuditEntry, PasswordResetCode
 from .operator_client import OperatorError
 from .registry_client import RegistryError, RegistryNotFound
 
@@ -111,6 +111,24 @@ class PortalLoginView(auth_views.LoginView):
         if url and urlsplit(url).path == self.request.path:
             return ""
         return url
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.record_sign_in_step(
+            account=form.get_user(), action=AuditEntry.Action.PASSWORD_LOGIN
+        )
+        return response
+
+    def form_invalid(self, form):
+        if form.has_error("__all__", "invalid_login"):
+            account = services.account_for_login_name(form.cleaned_data.get("username", ""))
+            if account is not None:
+                services.record_sign_in_step(
+                    account=account,
+                    action=AuditEntry.Action.LOGIN_FAILED,
+                    shown_message=form.error_messages["invalid_login"],
+                )
+        return super().form_invalid(form)
 
     def get_success_url(self):
         url = super().get_success_url()
@@ -282,11 +300,17 @@ class CccdUpdateView(LoginRequiredMixin, FormView):
     def get(self, request, *args, **kwargs):
         if request.user.cccd_number:
             return HttpResponseRedirect(self.next_url())
+        services.record_sign_in_step(
+            account=request.user, action=AuditEntry.Action.CCCD_PROMPT_SHOWN
+        )
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("action") == "skip":
             request.session[CCCD_PROMPT_SKIPPED] = True
+            services.record_sign_in_step(
+                account=request.user, action=AuditEntry.Action.CCCD_PROMPT_SKIPPED
+            )
             return HttpResponseRedirect(self.next_url())
         if request.user.cccd_number:
             # A second click after the first one already linked the number.

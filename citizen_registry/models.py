@@ -104,6 +104,8 @@ class LookupLog(models.Model):
     requested_by = models.CharField(max_length=150, blank=True, default="")
     result = models.CharField(max_length=30)
     status_code = models.PositiveSmallIntegerField()
+    # How long the registry took to answer; empty on entries older than the field.
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -4,6 +4,7 @@ import hmac
 import json
 import logging
 import re
+import time
 from datetime import date
 from functools import wraps
 
@@ -299,6 +300,7 @@ def api_endpoint(endpoint, *, needs_read_records=False):
         @csrf_exempt
         @wraps(answer)
         def view(request):
+            started = time.monotonic()
             client, fault_mode, latency_ms = _client_and_fault(_bearer_digest(request))
             if client is not None and not client.is_active:
                 client = None
@@ -343,6 +345,7 @@ def api_endpoint(endpoint, *, needs_read_records=False):
                 requested_by=requested_by,
                 result=result,
                 status_code=status,
+                duration_ms=round((time.monotonic() - started) * 1000),
             )
             logger.log(
                 logging.INFO if status in (200, 404) else logging.WARNING,

@@ -3,6 +3,8 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts import login_policy
 
+from . import guide
+
 
 def portal(request):
     """Expose what every page's header needs without touching the database."""
@@ -10,4 +12,6 @@ def portal(request):
         "sandbox_enabled": settings.SANDBOX_ENABLED,
         # Lazy: read (from the cache) only by the pages that show it.
         "login_policy": SimpleLazyObject(login_policy.current),
+        "guide_enabled": guide.guide_enabled(request),
+        "guide_step": guide.current_step(request),
     }

@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("huong-dan/", views.toggle_guide, name="toggle_guide"),
     path("gioi-thieu/", views.info_page, {"page": "about"}, name="about"),
     path("thong-tin-va-dich-vu/", views.services, name="services"),
     path("thanh-toan-truc-tuyen/", views.info_page, {"page": "payment"}, name="payment"),

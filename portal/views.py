@@ -5,16 +5,19 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
 from accounts.middleware import cccd_not_required
 from accounts.mixins import AccountAreaMixin
 
 from .forms import CriminalRecordRequestForm
+from .guide import GUIDE_COOKIE, GUIDE_COOKIE_MAX_AGE
 from .models import Dossier
 from .services import CRIMINAL_RECORD_PROCEDURE, DuplicateSubmission, file_dossier
 
@@ -121,3 +124,22 @@ class CriminalRecordServiceView(LoginRequiredMixin, FormView):
             "Bạn có thể theo dõi tại mục Hồ sơ của tôi.",
         )
         return redirect(reverse("portal:dossiers"))
+
+
+@cccd_not_required
+@require_POST
+def toggle_guide(request):
+    """Turn guided mode on or off for this browser and go back to the screen it came from."""
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("portal:home")
+    response = HttpResponseRedirect(next_url)
+    if request.POST.get("on") == "1":
+        response.set_cookie(
+            GUIDE_COOKIE, "1", max_age=GUIDE_COOKIE_MAX_AGE, samesite="Lax", httponly=True
+        )
+    else:
+        response.delete_cookie(GUIDE_COOKIE, samesite="Lax")
+    return response

@@ -57,6 +57,8 @@ class Workspace(models.Model):
     # Public: it names the seat in its URL and in the API; never a personal number.
     code = models.CharField("mã chỗ ngồi", max_length=16, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The trainer put the seat back to the start: its dashboard row counts from then.
+    progress_since = models.DateTimeField("tiến độ tính từ", null=True, blank=True)
     expires_at = models.DateTimeField("hết hạn", db_index=True)
 
     objects = WorkspaceQuerySet.as_manager()

@@ -235,6 +235,8 @@ def create_class(*, name, seats, days=None):
         )
         for row in rows:
             restore_persona(copy_of(PERSONAS_BY_KEY[row.key], row, workspace_code=code))
+    # The seeded links and logins above are the starting state, not a trainee's progress.
+    training_class.workspaces.update(progress_since=timezone.now())
     return training_class
 
 

@@ -298,6 +298,7 @@ class AuditEvent(AuditRecord):
         KEY_ROTATED = "key_rotated", "Xoay vòng khoá ký"
         CLIENT_CHANGED = "client_changed", "Sửa hệ thống kết nối"
         CLIENT_SECRET_ISSUED = "client_secret_issued", "Cấp lại client secret"
+        REQUEST_ANSWERED = "request_answered", "Trả lời yêu cầu (authorize, token, userinfo)"
 
     kind = models.CharField("sự kiện", max_length=24, choices=Kind.choices)
     account = models.ForeignKey(
@@ -324,6 +325,13 @@ class AuditEvent(AuditRecord):
         related_name="+",
         verbose_name="cán bộ",
     )
+    # A request answered (REQUEST_ANSWERED): which endpoint, its status and how long it took.
+    endpoint = models.CharField("điểm cuối", max_length=20, blank=True, default="")
+    status_code = models.PositiveSmallIntegerField("mã trạng thái", null=True, blank=True)
+    duration_ms = models.PositiveIntegerField("thời gian xử lý (ms)", null=True, blank=True)
+    # A digest of the authorization request (client and state): ties the login page's request,
+    # answered before anyone logged in, to the account that then logged in.
+    flow = models.CharField(max_length=16, blank=True, default="", db_index=True)
 
     class Meta(AuditRecord.Meta):
         verbose_name = "nhật ký VNeID"

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from joserfc import jwt
 
-from . import hot_path, keys
+from . import hops, hot_path, keys
 from .claims import SCOPES_SUPPORTED, claims_for
 from .conf import provider_settings
 from .digests import secret_digest
@@ -227,6 +227,7 @@ class VneidAuthorizationServer(AuthorizationServer):
         return super().create_token_response(request)
 
     def save_token(self, token, request):
+        hops.note_account(request.user)
         now = timezone.now()
         hot_path.insert(
             AccessToken(

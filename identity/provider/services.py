@@ -13,7 +13,7 @@ from admin_kit.audit import required_reason, save_audited
 from citizen_registry.models import Citizen
 from idnumbers.numbers import mask_number, normalize_number
 
-from . import throttling
+from . import hops, throttling
 from .claims import SCOPES_SUPPORTED
 from .digests import secret_digest
 from .models import (
@@ -257,6 +257,8 @@ def authenticate_password(attempt: LoginAttempt) -> VneidAccount:
     if account is None:
         # Same work as a wrong password, so response time does not reveal which numbers exist.
         _run_dummy_hasher(attempt.password)
+    # A failed login is the account owner's to see on their timeline, like a successful one.
+    hops.note_account(account)
     if account is None or not account.check_password(attempt.password):
         AuditEvent.objects.create(
             kind=AuditEvent.Kind.LOGIN_FAILED, account=account, detail=mask_number(number)

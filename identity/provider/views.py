@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import faults, keys, login_state, qr, services, throttling
+from . import faults, hops, keys, login_state, qr, services, throttling
 from .claims import (
     ACR_VALUES_SUPPORTED,
     SCOPE_OPENID,
@@ -184,6 +184,7 @@ def _render_login(request, grant, form, *, refusal=None, status=200):
 
 def _issue_code(request, grant, login):
     grant.login = login
+    hops.note_account(login.account)
     return server.create_authorization_response(request, grant_user=login.account, grant=grant)
 
 
@@ -220,6 +221,7 @@ def _qr_login(request, grant):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@hops.records_hop("authorize", login_endpoint="login")
 @faults.honours_fault(page=True)
 def authorize(request):
     """Authenticate the citizen (password, QR, or the live VNeID login) and return a code."""
@@ -272,6 +274,7 @@ def qr_status(request):
 @csrf_exempt
 @allow_any_origin("POST")
 @json_methods("POST")
+@hops.records_hop("token")
 @faults.honours_fault()
 def token(request):
     """Exchange a code, once, for an access token and an ID token."""
@@ -305,6 +308,7 @@ def _presented_tokens(request):
 @csrf_exempt
 @allow_any_origin("GET", "POST")
 @json_methods("GET", "POST")
+@hops.records_hop("userinfo")
 @faults.honours_fault()
 def userinfo(request):
     """Return the claims the bearer token's scope releases."""
@@ -327,6 +331,7 @@ def userinfo(request):
         or access_token.account.status != VneidAccount.Status.ACTIVE
     ):
         return _bearer_error(401, "invalid_token", "The access token is invalid or expired.")
+    hops.note_account(access_token.account)
     if SCOPE_OPENID not in access_token.scope.split():
         return _bearer_error(403, "insufficient_scope", "The 'openid' scope is required.")
     return _json(claims_for(access_token.account, access_token.scope))

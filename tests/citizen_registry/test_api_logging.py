@@ -146,3 +146,9 @@ def test_nul_or_lone_surrogates_in_text_fields_are_refused_and_logged_cleanly(
     for text in (log.purpose, log.purpose_note, log.requested_by, log.masked_number):
         assert "\u0000" not in text
         text.encode("utf-8")
+
+
+def test_each_logged_call_keeps_how_long_the_answer_took(call_api, verifier, nga):
+    call_api(LOOKUP_URL, {"cccd_number": nga.cccd_number, "purpose": PURPOSE}, key=verifier.raw_key)
+    duration = LookupLog.objects.get().duration_ms
+    assert isinstance(duration, int) and duration >= 0

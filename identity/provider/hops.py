@@ -1,0 +1,77 @@
+"""Record each request VNeID answers on a login's way (authorize, login, token, userinfo).
+
+A view wrapped by `records_hop` measures itself; the code that learns whose request it is
+calls `note_account`. The entry lands in VNeID's own audit events, so that a sandbox timeline
+can show what a login did on the wire without VNeID knowing anything about the sandbox.
+"""
+
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import wraps
+
+from .digests import secret_digest
+from .models import AuditEvent
+
+
+@dataclass
+class _Hop:
+    account: object = None
+
+
+_current_hop = ContextVar("vneid_current_hop", default=None)
+
+
+def note_account(account):
+    """Say whose request the view being recorded is answering."""
+    hop = _current_hop.get()
+    if hop is not None and account is not None:
+        hop.account = account
+
+
+def flow_digest(request):
+    """Return the digest of an authorization request's client and state, or ""."""
+    client_id = request.GET.get("client_id", "")
+    state = request.GET.get("state", "")
+    if not client_id or not state:
+        return ""
+    return secret_digest(f"{client_id}\x00{state}")[:16]
+
+
+def records_hop(endpoint, *, login_endpoint=None):
+    """Record every answer of the wrapped view as an audit event (POSTs as `login_endpoint`)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            hop = _Hop()
+            token = _current_hop.set(hop)
+            started = time.monotonic()
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                _current_hop.reset(token)
+            duration_ms = round((time.monotonic() - started) * 1000)
+            name = login_endpoint if login_endpoint and request.method == "POST" else endpoint
+            flow = flow_digest(request) if login_endpoint else ""
+            if hop.account is None and not flow:
+                # Nobody to attribute the request to, and no later login to tie it to.
+                return response
+            AuditEvent.objects.create(
+                kind=AuditEvent.Kind.REQUEST_ANSWERED,
+                account=hop.account,
+                endpoint=name,
+                status_code=response.status_code,
+                duration_ms=duration_ms,
+                flow=flow,
+            )
+            if hop.account is not None and flow:
+                # The login page was answered before anyone logged in: it was this account.
+                AuditEvent.objects.filter(
+                    kind=AuditEvent.Kind.REQUEST_ANSWERED, flow=flow, account__isnull=True
+                ).update(account=hop.account)
+            return response
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,109 @@
+"""A class in the sandbox: the trainee's seat card and the trainer's dashboard."""
+
+import segno
+from django.contrib import messages
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .models import TrainingClass, Workspace
+from .progress import STEP_LABELS, class_progress, seat_timeline
+from .views import sandbox_only
+from .workspaces import reset_workspace, seat_state, seat_url
+
+
+def _seat_card(workspace):
+    """Return what a seat card shows: the seat, its personas and a QR code of its address."""
+    state = seat_state(workspace)
+    qr = segno.make(state["url"], error="m").svg_inline(scale=3, dark="#000", light="#fff")
+    return {"workspace": workspace, "state": state, "qr_svg": qr}
+
+
+def _class_workspaces(training_class):
+    return list(training_class.workspaces.all())
+
+
+@sandbox_only
+def seat_card(request, code):
+    workspace = get_object_or_404(Workspace.objects.select_related("training_class"), code=code)
+    return render(request, "sandbox/seat_card.html", {"cards": [_seat_card(workspace)]})
+
+
+@sandbox_only
+def class_cards(request, pk):
+    training_class = get_object_or_404(TrainingClass, pk=pk)
+    workspaces = training_class.workspaces.select_related("training_class").prefetch_related(
+        "personas"
+    )
+    return render(
+        request,
+        "sandbox/seat_card.html",
+        {
+            "training_class": training_class,
+            "cards": [_seat_card(workspace) for workspace in workspaces],
+        },
+    )
+
+
+@sandbox_only
+def class_dashboard(request, pk):
+    training_class = get_object_or_404(TrainingClass, pk=pk)
+    rows = class_progress(_class_workspaces(training_class))
+    return render(
+        request,
+        "sandbox/class_dashboard.html",
+        {"training_class": training_class, "rows": rows, "steps": STEP_LABELS},
+    )
+
+
+@never_cache
+@sandbox_only
+def class_progress_json(request, pk):
+    training_class = get_object_or_404(TrainingClass, pk=pk)
+    rows = class_progress(_class_workspaces(training_class))
+    return JsonResponse(
+        {
+            "class": {"id": training_class.pk, "name": training_class.name},
+            "seats": [row.as_json() for row in rows],
+        }
+    )
+
+
+@sandbox_only
+def seat_timeline_page(request, code):
+    workspace = get_object_or_404(Workspace.objects.select_related("training_class"), code=code)
+    return render(
+        request,
+        "sandbox/seat_timeline.html",
+        {"workspace": workspace, "hops": seat_timeline(workspace), "url": seat_url(workspace)},
+    )
+
+
+def _restart(workspace):
+    reset_workspace(workspace)
+    workspace.progress_since = timezone.now()
+    workspace.save(update_fields=["progress_since"])
+
+
+@sandbox_only
+@require_POST
+def reset_seat(request, pk, seat):
+    workspace = get_object_or_404(Workspace, training_class_id=pk, seat=seat)
+    _restart(workspace)
+    messages.success(request, f"Đã đặt lại chỗ {workspace.seat} về bước đầu.")
+    return redirect("sandbox:class_dashboard", pk=pk)
+
+
+@sandbox_only
+@require_POST
+def reset_class(request, pk):
+    training_class = get_object_or_404(TrainingClass, pk=pk)
+    # All seats or none: a class half reset would mislead the trainer.
+    with transaction.atomic():
+        for workspace in training_class.workspaces.all():
+            _restart(workspace)
+    messages.success(request, f"Đã đặt lại mọi chỗ của {training_class.name} về bước đầu.")
+    return redirect("sandbox:class_dashboard", pk=pk)

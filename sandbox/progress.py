@@ -1,0 +1,231 @@
+"""Where each seat of a class stands in the guide, read from what the organisations recorded.
+
+Progress comes from the portal's audit entries and VNeID's events, never from the guided-mode
+panel: a step counts when the system really did it. A class is read in a fixed number of
+queries whatever its size; the rows are grouped by seat here.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+
+from accounts.forms import LoginForm
+from accounts.models import AuditEntry
+from accounts.services import IdentityMismatch
+from citizen_registry.models import LookupLog
+from identity.provider.models import AuditEvent
+from identity.provider.services import LoginRefused
+from identity.relying_party.forms import LinkPasswordForm
+from idnumbers.numbers import mask_number
+
+from .models import WorkspacePersona
+
+Action = AuditEntry.Action
+Kind = AuditEvent.Kind
+
+STEP_LABELS = {
+    1: "Bước 1: Đăng nhập hệ thống",
+    2: "Bước 2: Hệ thống kiểm tra tài khoản sau khi đăng nhập",
+    3: "Bước 3: Công dân nhập và xác nhận cập nhật dữ liệu",
+    4: "Bước 4: Công dân đăng nhập bằng tài khoản VNeID",
+}
+LEGACY_LOGINS = {Action.PASSWORD_LOGIN, Action.USB_LOGIN, Action.SIM_LOGIN}
+
+# What the person was shown for each refusal the organisations record.
+PORTAL_ERRORS = {
+    Action.CCCD_LINK_REFUSED: IdentityMismatch.message,
+    Action.VNEID_LINK_REFUSED: LinkPasswordForm.error_messages["invalid_password"],
+}
+VNEID_ERRORS = {
+    Kind.LOGIN_FAILED: LoginRefused.messages["invalid"],
+    Kind.LOGIN_LOCKED_ACCOUNT: LoginRefused.messages["locked"],
+}
+
+# The hops of a login between the organisations, as each one recorded them.
+VNEID_HOPS = {
+    "authorize": ("Cổng → VNeID", "/vneid/authorize"),
+    "login": ("VNeID: đăng nhập", "/vneid/authorize (POST)"),
+    "token": ("Cổng → VNeID", "/vneid/token"),
+    "userinfo": ("Cổng → VNeID", "/vneid/userinfo"),
+}
+REGISTRY_HOPS = {
+    "verify": ("Cổng → CSDL Dân cư", "/registry/api/v1/citizens/verify"),
+    "lookup": ("Cổng → CSDL Dân cư", "/registry/api/v1/citizens/lookup"),
+}
+
+
+@dataclass
+class SeatProgress:
+    workspace: object
+    # Step number → when the seat first reached it (since its start or last reset).
+    reached: dict = field(default_factory=dict)
+    last_action_at: datetime | None = None
+    last_error: str = ""
+    last_error_at: datetime | None = None
+
+    @property
+    def step(self):
+        """Return the last step reached in order (0: not started)."""
+        step = 0
+        while step + 1 in self.reached:
+            step += 1
+        return step
+
+    @property
+    def step_label(self):
+        return STEP_LABELS.get(self.step, "Chưa bắt đầu")
+
+    def saw(self, when):
+        if when is not None and (self.last_action_at is None or when > self.last_action_at):
+            self.last_action_at = when
+
+    def error(self, message, when):
+        if self.last_error_at is None or when > self.last_error_at:
+            self.last_error, self.last_error_at = message, when
+
+    def reach(self, step, when):
+        if step not in self.reached or when < self.reached[step]:
+            self.reached[step] = when
+
+    def as_json(self):
+        return {
+            "seat": self.workspace.seat,
+            "code": self.workspace.code,
+            "step": self.step,
+            "step_label": self.step_label,
+            "reached": {str(step): when.isoformat() for step, when in self.reached.items()},
+            "last_action_at": self.last_action_at.isoformat() if self.last_action_at else None,
+            "last_error": self.last_error,
+        }
+
+
+def seat_start(workspace):
+    """Return from when a seat's history counts: its creation or its last reset."""
+    return workspace.progress_since or workspace.created_at
+
+
+def _seat_rows(workspaces):
+    """Return the seats' personas, each seat's start, and who is whose (accounts, citizens)."""
+    by_pk = {workspace.pk: workspace for workspace in workspaces}
+    rows = list(
+        WorkspacePersona.objects.filter(workspace__in=list(by_pk)).only(
+            "workspace_id", "username", "cccd_number"
+        )
+    )
+    seat_of_username = {row.username: by_pk[row.workspace_id] for row in rows if row.username}
+    seat_of_cccd = {row.cccd_number: by_pk[row.workspace_id] for row in rows}
+    accounts = (
+        get_user_model().objects.filter(username__in=list(seat_of_username)).only("pk", "username")
+    )
+    seat_of_account = {account.pk: seat_of_username[account.username] for account in accounts}
+    return seat_of_account, seat_of_cccd
+
+
+def class_progress(workspaces):
+    """Return a SeatProgress per workspace, in the order given, in a fixed number of queries."""
+    workspaces = list(workspaces)
+    progress = {workspace.pk: SeatProgress(workspace) for workspace in workspaces}
+    if not workspaces:
+        return []
+    seat_of_account, seat_of_cccd = _seat_rows(workspaces)
+    earliest = min(seat_start(workspace) for workspace in workspaces)
+    entries = (
+        AuditEntry.objects.filter(account_id__in=list(seat_of_account), created_at__gte=earliest)
+        .order_by("created_at", "id")
+        .values_list("account_id", "action", "actor_kind", "created_at")
+    )
+    linked_accounts = set()
+    for account_id, action, actor_kind, created_at in entries:
+        workspace = seat_of_account[account_id]
+        if created_at < seat_start(workspace):
+            continue
+        if actor_kind != AuditEntry.ActorKind.CITIZEN and action not in PORTAL_ERRORS:
+            # Refreshes and corrections the system or an official made are not the trainee's.
+            continue
+        seat = progress[workspace.pk]
+        seat.saw(created_at)
+        if action in LEGACY_LOGINS:
+            seat.reach(1, created_at)
+        elif action == Action.CCCD_PROMPT_SHOWN:
+            seat.reach(2, created_at)
+        elif action == Action.CCCD_LINKED:
+            seat.reach(3, created_at)
+            linked_accounts.add(account_id)
+        elif action == Action.VNEID_LOGIN and account_id in linked_accounts:
+            seat.reach(4, created_at)
+        elif action == Action.LOGIN_FAILED:
+            seat.error(LoginForm.error_messages["invalid_login"], created_at)
+        elif action in PORTAL_ERRORS:
+            seat.error(PORTAL_ERRORS[action], created_at)
+    events = AuditEvent.objects.filter(
+        account__citizen__cccd_number__in=list(seat_of_cccd), created_at__gte=earliest
+    ).values_list("account__citizen__cccd_number", "kind", "created_at")
+    for cccd_number, kind, created_at in events:
+        workspace = seat_of_cccd[cccd_number]
+        if created_at < seat_start(workspace):
+            continue
+        seat = progress[workspace.pk]
+        seat.saw(created_at)
+        if kind in VNEID_ERRORS:
+            seat.error(VNEID_ERRORS[kind], created_at)
+    return [progress[workspace.pk] for workspace in workspaces]
+
+
+@dataclass(frozen=True)
+class Hop:
+    at: datetime
+    route: str
+    endpoint: str
+    status_code: int | None
+    duration_ms: int | None
+    masked_number: str
+
+    @property
+    def failed(self):
+        return self.status_code is not None and self.status_code >= 400
+
+
+def seat_timeline(workspace, *, limit=200):
+    """Return the hops between the organisations of a seat's logins, newest first."""
+    rows = list(workspace.personas.only("username", "cccd_number"))
+    cccds = [row.cccd_number for row in rows]
+    accounts = get_user_model().objects.filter(
+        username__in=[row.username for row in rows if row.username]
+    )
+    requesters = [f"portal-account:{pk}" for pk in accounts.values_list("pk", flat=True)]
+    since = seat_start(workspace)
+    hops = [
+        Hop(
+            at=event.created_at,
+            route=VNEID_HOPS[event.endpoint][0],
+            endpoint=VNEID_HOPS[event.endpoint][1],
+            status_code=event.status_code,
+            duration_ms=event.duration_ms,
+            masked_number=mask_number(cccd),
+        )
+        for event, cccd in (
+            (event, event.account.citizen.cccd_number)
+            for event in AuditEvent.objects.filter(
+                kind=Kind.REQUEST_ANSWERED,
+                account__citizen__cccd_number__in=cccds,
+                created_at__gte=since,
+            ).select_related("account__citizen")[:limit]
+        )
+        if event.endpoint in VNEID_HOPS
+    ]
+    lookups = LookupLog.objects.filter(
+        requested_by__in=requesters, created_at__gte=since, endpoint__in=list(REGISTRY_HOPS)
+    )[:limit]
+    hops += [
+        Hop(
+            at=log.created_at,
+            route=REGISTRY_HOPS[log.endpoint][0],
+            endpoint=REGISTRY_HOPS[log.endpoint][1],
+            status_code=log.status_code,
+            duration_ms=log.duration_ms,
+            masked_number=log.masked_number,
+        )
+        for log in lookups
+    ]
+    return sorted(hops, key=lambda hop: hop.at, reverse=True)[:limit]
