@@ -4,11 +4,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Keyboard, Locator, Page
 
-AXE = Axe()
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
     "resultTypes": ["violations"],
@@ -40,11 +39,29 @@ ACTIONS = {
 }
 
 
+# A fingerprint of what the document shows (its text, element classes and form states), so a
+# screen seen before at the same width (the login page in every test) is not checked again.
+FINGERPRINT = """() => {
+    const parts = [document.title, document.body.innerText];
+    for (const el of document.body.querySelectorAll("*")) {
+        parts.push(el.tagName, el.className.baseVal ?? el.className,
+                   el.getAttribute("aria-invalid"), el.getAttribute("aria-expanded"), el.hidden,
+                   el === document.activeElement);
+    }
+    const text = parts.join("|");
+    let hash = 0;
+    for (let i = 0; i < text.length; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
+    return `${text.length}:${hash}`;
+}"""
+
+
 class Record:
     """What the whole session checked: one entry per document and state, with its violations."""
 
     def __init__(self):
         self.checks = []
+        self.seen = set()
+        self.repeats = 0
 
     def add(self, test, width, url, state, violations, overflow):
         self.checks.append(
@@ -71,6 +88,7 @@ class Record:
             f"distinct (width, path): {len(pages)}",
             f"distinct paths: {len({p for _, p in pages})}",
             f"states with violations: {len(failing)}",
+            f"repeats of an already checked screen (not checked again): {self.repeats}",
             "violations by rule: "
             + (", ".join(f"{r}×{n}" for r, n in rules.most_common()) or "none"),
             "",
@@ -102,9 +120,13 @@ class Watch:
         if self.busy or self.page.is_closed():
             return
         self.busy = True
+        # axe adds <style> elements while it runs; the policy blocks those, not the page's own.
+        reported = getattr(self.page, "csp_violations", [])
+        before = len(reported)
         try:
             self._check(state)
         finally:
+            del reported[before:]
             self.busy = False
             self.pending = False
 
@@ -120,7 +142,13 @@ class Watch:
                 url = page.url
                 if not url.startswith("http"):
                     return
-                results = AXE.run(page, options=AXE_OPTIONS).response
+                key = (self.width, url.split("?")[0], page.evaluate(FINGERPRINT))
+                if key in RECORD.seen:
+                    RECORD.repeats += 1
+                    return
+                if not page.evaluate("() => typeof window.axe === 'object'"):
+                    page.evaluate(AXE_SCRIPT)
+                results = page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
                 overflow = self._overflow_at_320() if self.width < 1000 else None
                 break
             except PlaywrightError as error:
@@ -138,6 +166,7 @@ class Watch:
             }
             for v in results["violations"]
         ]
+        RECORD.seen.add(key)
         RECORD.add(self.test_name, self.width, url, state, violations, overflow)
         for violation in violations:
             self.failures.append(

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from sandbox.personas import ensure_personas, register_portal
 from tests.browser.accessibility import RECORD, Watch, install_action_hooks
@@ -93,3 +94,11 @@ def press_logout(page):
     """Open the header's user menu ("👤 name ▾") and press "Đăng xuất" in it."""
     page.get_by_test_id("header-user").click()
     page.get_by_test_id("user-menu").get_by_role("button", name="Đăng xuất").click()
+
+
+def open_main_menu(page):
+    """On a phone the main menu folds behind "Danh mục": open it (a no-op on a desktop)."""
+    toggle = page.get_by_test_id("menu-toggle")
+    if toggle.is_visible():
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")

@@ -44,11 +44,13 @@ FOCUS_INDICATOR = """() => {
         (el.innerText || el.value || el.getAttribute("aria-label") || "").trim().slice(0, 40);
     const width = parseFloat(style.outlineWidth);
     if (style.outlineStyle === "none" || width < 2) {
-        return {ok: false, why: `${name}: no outline (${style.outlineStyle} ${style.outlineWidth})`};
+        const outline = `${style.outlineStyle} ${style.outlineWidth}`;
+        return {ok: false, why: `${name}: no outline (${outline})`};
     }
     const ring = rgb(style.outlineColor);
     // An outline with an offset is drawn on the parent's background, not the element's own.
-    const behind = parseFloat(style.outlineOffset) > 0 ? background(el.parentElement) : background(el);
+    const offset = parseFloat(style.outlineOffset) > 0;
+    const behind = offset ? background(el.parentElement) : background(el);
     const [hi, lo] = [luminance(ring), luminance(behind)].sort((a, b) => b - a);
     const ratio = (hi + 0.05) / (lo + 0.05);
     return {ok: ratio >= 3, why: `${name}: focus ring contrast ${ratio.toFixed(2)}:1`, ratio};
