@@ -1,6 +1,7 @@
 """Settings shared by every environment; values that differ come from the environment."""
 
 import os
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -164,6 +165,8 @@ CSRF_COOKIE_NAME = "dvc_csrftoken"
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 
 LANGUAGE_CODE = "vi"
+# Vietnamese for the few strings Django itself leaves in English (the admin's "Error:").
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("vi", "Tiếng Việt")]
 # Day first when officials type a date (portal/formats/vi), as Vietnamese write it.
 FORMAT_MODULE_PATH = ["portal.formats"]
@@ -188,6 +191,8 @@ CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE")
 CAPTCHA_LENGTH = 6
 CAPTCHA_TIMEOUT = 5
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+# The challenge read aloud for people who cannot see the image, when Debian's flite is installed.
+CAPTCHA_FLITE_PATH = env("CAPTCHA_FLITE_PATH") or shutil.which("flite")
 
 # Login throttling: 5 failures lock the account name and the address for 15 minutes.
 AXES_FAILURE_LIMIT = 5

@@ -10,6 +10,7 @@ from fault_switch.switch import Mode
 
 from . import hot_path
 from .models import ServiceFault
+from .way_back import service_home
 
 # What a citizen reads on VNeID's own pages while the switch is on.
 PAGE_MESSAGES = {
@@ -39,6 +40,7 @@ def _answer_for(fault, request, *, page):
     status, error = API_ERRORS[fault.mode]
     if page:
         context = {"message": PAGE_MESSAGES[fault.mode], "error": error}
+        context["service_home"] = service_home(request)
         return render(request, "vneid/error.html", context, status=status)
     body = {"error": error, "error_description": PAGE_MESSAGES[fault.mode]}
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})

@@ -34,6 +34,7 @@ from .models import AccessToken, VneidAccount
 from .parameters import unechoable_authorize_parameter
 from .server import PKCE_METHOD, RESPONSE_MODE, issuer_for, issuer_path, server
 from .services import LoginAttempt, LoginRefused, authenticate_password
+from .way_back import service_home
 
 # What the citizen reads when a request cannot be sent back to the service that made it.
 ERROR_PAGE_MESSAGES = {
@@ -131,7 +132,7 @@ def jwks(request):
 def _error_page(request, error_code):
     message = ERROR_PAGE_MESSAGES.get(error_code, DEFAULT_ERROR_PAGE_MESSAGE)
     # Only the error code: the description may echo attacker-chosen text such as the URI.
-    context = {"message": message, "error": error_code}
+    context = {"message": message, "error": error_code, "service_home": service_home(request)}
     return render(request, "vneid/error.html", context, status=400)
 
 

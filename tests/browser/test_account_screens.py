@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sandbox.personas import PASSWORD
 from tests.personas import NGA_CCCD, NGA_CMND
 
-from .conftest import press_logout
+from .conftest import open_main_menu, press_logout
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +33,7 @@ def log_in_and_skip_the_cccd_screen(page):
 
 def test_nga_goes_from_the_user_menu_to_the_identity_page_and_links_her_cccd(page):
     log_in_and_skip_the_cccd_screen(page)
+    open_main_menu(page)
     expect(page.get_by_role("navigation").get_by_role("link", name="Trang chủ")).to_be_visible()
 
     toggle = page.get_by_test_id("header-user")

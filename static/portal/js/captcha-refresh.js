@@ -13,6 +13,8 @@ document.addEventListener("click", function (event) {
   }).then(function (data) {
     box.querySelector("img.captcha").src = data.image_url;
     box.querySelector("input[type=hidden]").value = data.key;
+    var audio = box.querySelector("[data-captcha-audio]");
+    if (audio && data.audio_url) { audio.href = data.audio_url; }
     var answer = box.querySelector("input[type=text]");
     answer.value = "";
     answer.focus();

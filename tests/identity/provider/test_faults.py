@@ -3,6 +3,7 @@
 import pytest
 
 from identity.provider.faults import current_fault, set_fault
+from identity.provider.services import create_client
 
 DISCOVERY = "/vneid/.well-known/openid-configuration"
 
@@ -57,3 +58,36 @@ def test_set_fault_refuses_unknown_modes_and_negative_latency(db):
     set_fault("latency", latency_ms=10)
     set_fault("none", latency_ms=10)
     assert (current_fault().mode, current_fault().latency_ms) == ("none", 0)
+
+
+def test_outage_page_links_back_to_the_registered_service(vneid_client, db):
+    client, _secret = create_client(
+        name="Cổng DVC", redirect_uris=["https://dichvucong.example/dang-nhap/vneid/callback/"]
+    )
+    set_fault("outage")
+
+    response = vneid_client.get(
+        "/vneid/authorize",
+        {
+            "client_id": client.client_id,
+            "redirect_uri": "https://dichvucong.example/dang-nhap/vneid/callback/",
+        },
+    )
+
+    assert response.status_code == 503
+    assert 'href="https://dichvucong.example/"' in response.content.decode()
+
+
+def test_outage_page_never_links_to_an_unregistered_address(vneid_client, db):
+    client, _secret = create_client(
+        name="Cổng DVC", redirect_uris=["https://dichvucong.example/dang-nhap/vneid/callback/"]
+    )
+    set_fault("outage")
+
+    response = vneid_client.get(
+        "/vneid/authorize",
+        {"client_id": client.client_id, "redirect_uri": "https://evil.example/cb"},
+    )
+
+    assert "evil.example" not in response.content.decode()
+    assert 'data-testid="vneid-error-back"' not in response.content.decode()
