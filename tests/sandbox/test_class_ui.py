@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEntry
-from accounts.services import link_matched_record
+from accounts.services import save_cccd_link
 from citizen_registry.models import Citizen, LookupLog
 from identity.provider.models import AuditEvent, VneidAccount
 from sandbox.personas import PASSWORD, ensure_personas, record_of
@@ -77,7 +77,7 @@ def test_progress_follows_what_the_seat_really_did(client, two_seats):
     assert _progress(two_seats, client)[1]["step"] == 2
 
     citizen = Citizen.objects.get(cccd_number=copy.citizen["cccd_number"])
-    link_matched_record(account=account, record=record_of(citizen), actor=account)
+    save_cccd_link(account=account, record=record_of(citizen), actor=account)
     assert _progress(two_seats, client)[1]["step"] == 3
 
     AuditEntry.objects.create(

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts.services import link_matched_record
+from accounts.services import save_cccd_link
 from certificate_authority.models import Certificate, UsbToken
 from citizen_registry.models import Citizen
 from identity.provider.models import VneidAccount
@@ -112,7 +112,7 @@ def test_a_link_in_one_seat_is_not_seen_in_another_or_in_the_guide(two_seats):
     nga_one = next(c for c in workspace_personas(first) if c.key == "nga")
     account = get_user_model().objects.get(username=nga_one.account["username"])
     citizen = Citizen.objects.get(cccd_number=nga_one.citizen["cccd_number"])
-    link_matched_record(account=account, record=record_of(citizen), actor=account)
+    save_cccd_link(account=account, record=record_of(citizen), actor=account)
 
     states = {s["key"]: s for s in class_state(two_seats)["seats"][1]["personas"]}
     assert states["nga"]["linked"] is False
