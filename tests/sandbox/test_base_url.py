@@ -19,9 +19,15 @@ LAN = "http://192.168.1.10:8080"
 def _local_settings(**env):
     script = (
         "import json, django; from django.conf import settings; django.setup(); "
-        "print(json.dumps({name: getattr(settings, name) for name in ("
-        "'SANDBOX_BASE_URL', 'VNEID_ISSUER', 'REGISTRY_BASE_URL', 'MOBILE_OPERATOR_BASE_URL', "
-        "'CA_BASE_URL', 'CA_PUBLIC_BASE_URL', 'ALLOWED_HOSTS')}))"
+        "from accounts.conf import ca_settings, operator_settings, registry_settings; "
+        "from certificate_authority.conf import authority_settings; "
+        "from identity.relying_party.conf import vneid_settings; "
+        "print(json.dumps({'SANDBOX_BASE_URL': settings.SANDBOX_BASE_URL, "
+        "'VNEID_ISSUER': vneid_settings.ISSUER, 'REGISTRY_BASE_URL': registry_settings.BASE_URL, "
+        "'MOBILE_OPERATOR_BASE_URL': operator_settings.BASE_URL, "
+        "'CA_BASE_URL': ca_settings.BASE_URL, "
+        "'CA_PUBLIC_BASE_URL': authority_settings.PUBLIC_BASE_URL, "
+        "'ALLOWED_HOSTS': settings.ALLOWED_HOSTS}))"
     )
     environment = {
         key: value

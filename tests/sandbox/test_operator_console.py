@@ -87,5 +87,5 @@ def test_console_shows_each_persona_sim_phone_and_pin(client, db):
     page = client.get("/sandbox/").content.decode()
 
     row = re.search(r'<tr data-testid="sim-nga">(.*?)</tr>', page, re.S).group(1)
-    assert "<td>0912345678</td>" in row
+    assert '<td data-label="Số điện thoại">0912345678</td>' in row
     assert "<code>111222</code>" in row

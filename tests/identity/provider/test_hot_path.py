@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 
 # Authorize with a live login (client, login with account and citizen, fault, nonce, code
 # insert) and the token exchange (client, fault, code locked with account and citizen, token
-# insert, used mark, signing key), with the token view's savepoint.
-ROUND_TRIP_QUERIES = 13
+# insert, used mark, signing key), with the token view's savepoint; and the three rows that
+# record each answered request (authorize, token, and the hop's flow lookup) for the timeline.
+ROUND_TRIP_QUERIES = 16
 
 
 @pytest.fixture

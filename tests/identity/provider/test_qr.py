@@ -32,7 +32,7 @@ def phone(db):
 
 def _shown_qr(browser, params):
     page = browser.get(authorize_url(params)).content.decode()
-    link = re.search(r'value="([^"]+)" data-testid="vneid-qr-link"', page).group(1)
+    link = re.search(r'value="([^"]+)"[^>]*data-testid="vneid-qr-link"', page).group(1)
     ticket = re.search(r'data-ticket="([^"]+)"', page).group(1)
     return page, link, ticket
 
