@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from accounts.services import ReasonRequired
+from admin_kit.audit import required_reason
 
 from .models import Dossier
 
@@ -62,9 +62,7 @@ def set_dossier_status(*, dossier, status, actor, reason):
     The completion date follows the status. Nothing is written when the status stays the same;
     a blank reason raises ReasonRequired before anything is written.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReasonRequired()
+    reason = required_reason(reason)
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     before = locked.status
     if before == status:
