@@ -127,6 +127,6 @@ def current_step(request):
         return VNEID_DONE
     if screen == ("accounts", "update_cccd"):
         return CCCD_SCREEN
-    if not user.has_cccd:
+    if not user.cccd_number:
         return SKIPPED_ON_IDENTITY if screen == ("accounts", "identity") else SKIPPED
     return LINKED

@@ -228,15 +228,15 @@ OTP_TOTP_ISSUER = "Cổng DVCQG (thử nghiệm)"
 # any other consuming system would, VNeID as an OpenID Connect provider
 # (identity/relying_party/conf.py), the mobile operator's signing and SMS API and the sandbox
 # CA's root and CRL (accounts/conf.py).
-# The address people type to reach this server (a trainer's LAN address for a class); every
-# address the sandbox registers or prints follows it unless set one by one.
+# The address people type to reach this server (a trainer's LAN address for a class); in
+# local settings every address the sandbox registers or prints follows it unless set one by one.
 SANDBOX_BASE_URL = env("SANDBOX_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-REGISTRY = {"BASE_URL": f"{SANDBOX_BASE_URL}/registry/api/v1/"} | env_settings(
+REGISTRY = env_settings(
     BASE_URL="REGISTRY_BASE_URL",
     API_KEY="REGISTRY_API_KEY",
     TIMEOUT_SECONDS=("REGISTRY_TIMEOUT_SECONDS", float),
 )
-VNEID = {"ISSUER": f"{SANDBOX_BASE_URL}/vneid"} | env_settings(
+VNEID = env_settings(
     ISSUER="VNEID_ISSUER",
     CLIENT_ID="VNEID_CLIENT_ID",
     CLIENT_SECRET="VNEID_CLIENT_SECRET",
@@ -246,12 +246,12 @@ VNEID = {"ISSUER": f"{SANDBOX_BASE_URL}/vneid"} | env_settings(
     REDIRECT_URI="VNEID_REDIRECT_URI",
     POST_LOGOUT_REDIRECT_URI="VNEID_POST_LOGOUT_REDIRECT_URI",
 )
-MOBILE_OPERATOR = {"BASE_URL": f"{SANDBOX_BASE_URL}/nha-mang/api/v1/"} | env_settings(
+MOBILE_OPERATOR = env_settings(
     BASE_URL="MOBILE_OPERATOR_BASE_URL",
     API_KEY="MOBILE_OPERATOR_API_KEY",
     TIMEOUT_SECONDS=("MOBILE_OPERATOR_TIMEOUT_SECONDS", float),
 )
-CA = {"BASE_URL": f"{SANDBOX_BASE_URL}/ca/"} | env_settings(
+CA = env_settings(
     BASE_URL="CA_BASE_URL",
     TIMEOUT_SECONDS=("CA_TIMEOUT_SECONDS", float),
     ROOT_SHA256="CA_ROOT_SHA256",
@@ -267,7 +267,7 @@ REGISTRY_API = env_settings(
 )
 VNEID_PROVIDER = env_settings(ISSUER="VNEID_PROVIDER_ISSUER")
 # Without its own address the CA writes the one the portal reaches it at.
-CERTIFICATE_AUTHORITY = {"PUBLIC_BASE_URL": CA["BASE_URL"]} | env_settings(
+CERTIFICATE_AUTHORITY = env_settings(PUBLIC_BASE_URL="CA_BASE_URL") | env_settings(
     PUBLIC_BASE_URL="CA_PUBLIC_BASE_URL"
 )
 MOBILE_OPERATOR_NETWORK = env_settings(SIGNING_SECONDS=("MOBILE_OPERATOR_SIGNING_SECONDS", int))

@@ -3,7 +3,17 @@
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, MOBILE_OPERATOR, REGISTRY, SANDBOX_BASE_URL, VNEID, env, env_bool
+from .base import (
+    ALLOWED_HOSTS,
+    CA,
+    CERTIFICATE_AUTHORITY,
+    MOBILE_OPERATOR,
+    REGISTRY,
+    SANDBOX_BASE_URL,
+    VNEID,
+    env,
+    env_bool,
+)
 
 # Off by default so that `make run` shows the portal's own error pages, as production does;
 # DJANGO_DEBUG=1 brings back Django's debug pages. WhiteNoise serves static files either way.
@@ -11,11 +21,23 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-not-for-production")
-# The sandbox's own keys and client, registered by `make run`; the environment still wins.
-REGISTRY = {"API_KEY": "dvcr_local_portal_key_for_the_sandbox_only", **REGISTRY}
-MOBILE_OPERATOR = {"API_KEY": "dvcm_local_portal_key_for_the_sandbox_only", **MOBILE_OPERATOR}
+# The sandbox's own keys and client, registered by `make run`, and every organisation at the
+# address people type (SANDBOX_BASE_URL); the environment still wins.
+REGISTRY = {
+    "BASE_URL": f"{SANDBOX_BASE_URL}/registry/api/v1/",
+    "API_KEY": "dvcr_local_portal_key_for_the_sandbox_only",
+    **REGISTRY,
+}
+MOBILE_OPERATOR = {
+    "BASE_URL": f"{SANDBOX_BASE_URL}/nha-mang/api/v1/",
+    "API_KEY": "dvcm_local_portal_key_for_the_sandbox_only",
+    **MOBILE_OPERATOR,
+}
+CA = {"BASE_URL": f"{SANDBOX_BASE_URL}/ca/", **CA}
+CERTIFICATE_AUTHORITY = {"PUBLIC_BASE_URL": CA["BASE_URL"], **CERTIFICATE_AUTHORITY}
 SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", True)
 VNEID = {
+    "ISSUER": f"{SANDBOX_BASE_URL}/vneid",
     "CLIENT_ID": "dvcqg-portal-sandbox",
     "CLIENT_SECRET": "dvcqg-portal-sandbox-secret-not-for-production",
     **VNEID,

@@ -87,7 +87,7 @@ def test_header_user_menu_holds_personal_info_and_a_logout_form(client, db):
 def test_navigation_starts_with_a_home_icon_then_the_guide_entries(client, db):
     page = client.get("/gioi-thieu/").content.decode()
 
-    nav = page[page.index('<nav class="portal-nav">') :]
+    nav = page[page.index('<nav class="portal-nav') :]
     entries = [
         'href="/" aria-label="Trang chủ"',
         ">Giới thiệu<",
