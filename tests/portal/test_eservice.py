@@ -108,11 +108,11 @@ def test_an_official_completing_a_dossier_dates_it_and_reopening_clears_the_date
     )
     url = reverse("admin:portal_dossier_change", args=[dossier.pk])
 
-    admin_client.post(url, {"status": "completed", "reason": "Đã trả kết quả."})
+    admin_client.post(url, {"status": "completed", "reason": "Đã trả kết quả"})
     dossier.refresh_from_db()
     assert dossier.status == Dossier.Status.COMPLETED
     assert dossier.completed_at is not None
 
-    admin_client.post(url, {"status": "processing", "reason": "Bổ sung hồ sơ."})
+    admin_client.post(url, {"status": "processing", "reason": "Bổ sung xử lý lại"})
     dossier.refresh_from_db()
     assert (dossier.status, dossier.completed_at) == (Dossier.Status.PROCESSING, None)
