@@ -64,7 +64,8 @@ def accessibility_record():
 def page(chromium, sandbox_server, request, monkeypatch):
     """A page at desktop and at phone width; every document it shows must pass axe and reflow."""
     viewport = VIEWPORTS[request.param]
-    context = chromium.new_context(locale="vi-VN", viewport=viewport)
+    # Reduced motion: axe then reads a tab pane's final colours, not a frame of its fade-in.
+    context = chromium.new_context(locale="vi-VN", viewport=viewport, reduced_motion="reduce")
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.base_url = sandbox_server.url
