@@ -9,7 +9,8 @@ def service_home(request):
     """Return the origin of the registered redirect URI this request names, or None."""
     params = request.POST if request.method == "POST" else request.GET
     client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")
-    if not client_id or not redirect_uri:
+    # A NUL can be in no registered client (and PostgreSQL refuses it in a query).
+    if not client_id or not redirect_uri or "\x00" in client_id:
         return None
     client = OidcClient.objects.filter(client_id=client_id, is_active=True).first()
     # Only an address the service registered: never send the citizen where a link says.
