@@ -483,7 +483,7 @@ def _actor_kind(*, account: User, actor: User | None) -> str:
     return AuditEntry.ActorKind.OFFICIAL
 
 
-def record_sign_in_step(*, account, action, shown_message=""):
+def record_sign_in_step(*, account: User, action: str, shown_message: str = "") -> None:
     """Audit a step of the guide the person took on their own (login, CCCD screen, skip).
 
     A refusal keeps, as its reason, the message the person was shown.
@@ -497,8 +497,9 @@ def record_sign_in_step(*, account, action, shown_message=""):
     )
 
 
-def account_for_login_name(login_name):
+def account_for_login_name(login_name: str) -> User | None:
     """Return the account a login name (CMND or CCCD) belongs to, or None."""
     if not login_name:
         return None
-    return User.objects.by_login_number(login_name).first()
+    account: User | None = User.objects.by_login_number(login_name).first()
+    return account
