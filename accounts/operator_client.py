@@ -6,13 +6,14 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Self
+from typing import Any
 from urllib.parse import quote, urljoin
 
 import requests
 
 from idnumbers.phones import mask_phone
 
+from .api_client import BearerApiClient
 from .conf import operator_settings
 
 logger = logging.getLogger(__name__)
@@ -64,38 +65,10 @@ class SigningStatus:
     certificate_pem: str = ""
 
 
-class OperatorClient:
+class OperatorClient(BearerApiClient):
     """Call the operator's v1 API with the portal's key, a timeout and typed errors."""
 
-    def __init__(
-        self,
-        *,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        timeout: float | None = None,
-        session: requests.Session | None = None,
-    ) -> None:
-        self.base_url: str = base_url or operator_settings.BASE_URL
-        if not self.base_url.endswith("/"):
-            self.base_url += "/"
-        self.timeout: float = timeout if timeout is not None else operator_settings.TIMEOUT_SECONDS
-        self.session = session or requests.Session()
-        self.session.headers.update(
-            {
-                "Authorization": f"Bearer {api_key or operator_settings.API_KEY}",
-                "Accept": "application/json",
-            }
-        )
-
-    def close(self) -> None:
-        """Release the pooled connections."""
-        self.session.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    settings = operator_settings
 
     def request_signature(
         self, *, phone_number: str, data: bytes, display_text: str

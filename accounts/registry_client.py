@@ -4,13 +4,14 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urljoin
 
 import requests
 
 from idnumbers.numbers import mask_number
 
+from .api_client import BearerApiClient
 from .conf import registry_settings
 
 logger = logging.getLogger(__name__)
@@ -83,42 +84,14 @@ class CitizenRecord:
     status: str
 
 
-class RegistryClient:
+class RegistryClient(BearerApiClient):
     """Call the population database's v1 API with the portal's key, a timeout and typed errors.
 
     Every call carries the purpose and the account it is made for (`requested_by`), which the
     registry logs; numbers travel only in request bodies.
     """
 
-    def __init__(
-        self,
-        *,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        timeout: float | None = None,
-        session: requests.Session | None = None,
-    ) -> None:
-        self.base_url: str = base_url or registry_settings.BASE_URL
-        if not self.base_url.endswith("/"):
-            self.base_url += "/"
-        self.timeout: float = timeout if timeout is not None else registry_settings.TIMEOUT_SECONDS
-        self.session = session or requests.Session()
-        self.session.headers.update(
-            {
-                "Authorization": f"Bearer {api_key or registry_settings.API_KEY}",
-                "Accept": "application/json",
-            }
-        )
-
-    def close(self) -> None:
-        """Release the pooled connections."""
-        self.session.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    settings = registry_settings
 
     def verify(
         self,
