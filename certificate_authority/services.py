@@ -1,6 +1,8 @@
 """State changes of the sandbox CA, each with its audit entry in the same transaction."""
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
@@ -123,64 +125,94 @@ def crl_url():
     return urljoin(authority_settings.PUBLIC_BASE_URL, "crl")
 
 
+@dataclass(frozen=True)
+class CertificateOrder:
+    """What a certificate is issued for: its holder, device kind, and optionally its key."""
+
+    holder_name: str
+    id_kind: str
+    id_number: str
+    kind: str
+    reason: str = ""
+    actor: object = None
+    valid_days: int = CERTIFICATE_VALID_DAYS
+    not_before: datetime | None = None
+    renewed_from: Certificate | None = None
+    # None: the CA makes a new key pair.
+    private_key: object = None
+
+
+def issue_certificate(**order) -> Certificate:
+    """Issue a certificate for a holder (with a new key pair unless one is given); audit it.
+
+    The keywords are CertificateOrder's fields.
+    """
+    return issue_certificates([CertificateOrder(**order)])[0]
+
+
 @transaction.atomic
-def issue_certificate(
-    *,
-    holder_name: str,
-    id_kind: str,
-    id_number: str,
-    kind: str,
-    reason: str = "",
-    actor=None,
-    valid_days: int = CERTIFICATE_VALID_DAYS,
-    not_before: datetime | None = None,
-    renewed_from: Certificate | None = None,
-    private_key=None,
-) -> Certificate:
-    """Issue a certificate for a holder (with a new key pair unless one is given); audit it."""
-    holder_name = " ".join(holder_name.split())
-    if id_kind not in ID_PATTERNS or not ID_PATTERNS[id_kind].match(id_number or ""):
-        raise InvalidHolder()
-    if not holder_name:
-        raise InvalidHolder("Vui lòng nhập họ tên chủ thể chứng thư.")
-    reason = _reason(reason, actor)
+def issue_certificates(orders: Sequence[CertificateOrder]) -> list[Certificate]:
+    """Issue a certificate per order, all in two INSERTs (a class needs hundreds); audit each."""
     authority = get_authority()
     issuer_certificate = root_certificate(authority)
     issuer_key = issuer_key_of(authority)
-    key = private_key or x509_tools.new_private_key()
-    start = not_before or timezone.now()
-    end = start + timedelta(days=valid_days)
-    serial = x509.random_serial_number()
-    certificate = x509_tools.build_certificate(
-        issuer_certificate=issuer_certificate,
-        issuer_key=issuer_key,
-        subject=x509_tools.holder_name(full_name=holder_name, subject_uid=f"{id_kind}:{id_number}"),
-        public_key=key.public_key(),
-        serial_number=serial,
-        not_before=start,
-        not_after=end,
-        crl_url=crl_url(),
+    password = key_password()
+    records = []
+    reasons = []
+    for order in orders:
+        holder_name = " ".join(order.holder_name.split())
+        if order.id_kind not in ID_PATTERNS or not ID_PATTERNS[order.id_kind].match(
+            order.id_number or ""
+        ):
+            raise InvalidHolder()
+        if not holder_name:
+            raise InvalidHolder("Vui lòng nhập họ tên chủ thể chứng thư.")
+        reasons.append(_reason(order.reason, order.actor))
+        key = order.private_key or x509_tools.new_private_key()
+        start = order.not_before or timezone.now()
+        end = start + timedelta(days=order.valid_days)
+        serial = x509.random_serial_number()
+        certificate = x509_tools.build_certificate(
+            issuer_certificate=issuer_certificate,
+            issuer_key=issuer_key,
+            subject=x509_tools.holder_name(
+                full_name=holder_name, subject_uid=f"{order.id_kind}:{order.id_number}"
+            ),
+            public_key=key.public_key(),
+            serial_number=serial,
+            not_before=start,
+            not_after=end,
+            crl_url=crl_url(),
+        )
+        records.append(
+            Certificate(
+                serial_number=format(serial, "X"),
+                kind=order.kind,
+                holder_name=holder_name,
+                id_kind=order.id_kind,
+                id_number=order.id_number,
+                certificate_pem=x509_tools.certificate_to_pem(certificate),
+                private_key_pem=x509_tools.key_to_pem(key, password),
+                not_before=start,
+                not_after=end,
+                renewed_from=order.renewed_from,
+            )
+        )
+    records = Certificate.objects.bulk_create(records)
+    CertificateEvent.objects.bulk_create(
+        CertificateEvent(
+            certificate=record,
+            actor=order.actor,
+            action=CertificateEvent.Action.ISSUED,
+            changes={
+                "serial_number": [None, record.serial_number],
+                "not_after": [None, str(record.not_after)],
+            },
+            reason=reason,
+        )
+        for record, order, reason in zip(records, orders, reasons, strict=True)
     )
-    record = Certificate.objects.create(
-        serial_number=format(serial, "X"),
-        kind=kind,
-        holder_name=holder_name,
-        id_kind=id_kind,
-        id_number=id_number,
-        certificate_pem=x509_tools.certificate_to_pem(certificate),
-        private_key_pem=x509_tools.key_to_pem(key, key_password()),
-        not_before=start,
-        not_after=end,
-        renewed_from=renewed_from,
-    )
-    CertificateEvent.objects.create(
-        certificate=record,
-        actor=actor,
-        action=CertificateEvent.Action.ISSUED,
-        changes={"serial_number": [None, record.serial_number], "not_after": [None, str(end)]},
-        reason=reason,
-    )
-    return record
+    return records
 
 
 @transaction.atomic
@@ -253,19 +285,35 @@ def create_usb_token(
     *, certificate: Certificate, pin: str, label: str = "", pin_hash: str | None = None
 ) -> UsbToken:
     """Put a certificate on a USB token protected by a 6-digit PIN."""
-    if not PIN_PATTERN.match(pin):
-        raise CertificateAuthorityError("Mã PIN của USB ký số gồm đúng 6 chữ số.")
-    token = UsbToken.objects.create(
-        label=label or f"USB ký số — {certificate.holder_name}",
-        certificate=certificate,
-        pin_hash=pin_hash or make_password(pin),
+    return create_usb_tokens([(certificate, pin, label, pin_hash)])[0]
+
+
+@transaction.atomic
+def create_usb_tokens(
+    orders: Sequence[tuple[Certificate, str, str, str | None]],
+) -> list[UsbToken]:
+    """Put each (certificate, PIN, label, PIN hash or None) on a new token, in two INSERTs."""
+    tokens = []
+    for certificate, pin, label, pin_hash in orders:
+        if not PIN_PATTERN.match(pin):
+            raise CertificateAuthorityError("Mã PIN của USB ký số gồm đúng 6 chữ số.")
+        tokens.append(
+            UsbToken(
+                label=label or f"USB ký số — {certificate.holder_name}",
+                certificate=certificate,
+                pin_hash=pin_hash or make_password(pin),
+            )
+        )
+    tokens = UsbToken.objects.bulk_create(tokens)
+    CertificateEvent.objects.bulk_create(
+        CertificateEvent(
+            certificate=token.certificate,
+            action=CertificateEvent.Action.TOKEN_ISSUED,
+            changes={"usb_token": [None, token.label]},
+        )
+        for token in tokens
     )
-    CertificateEvent.objects.create(
-        certificate=certificate,
-        action=CertificateEvent.Action.TOKEN_ISSUED,
-        changes={"usb_token": [None, token.label]},
-    )
-    return token
+    return tokens
 
 
 def sign_with_usb_token(*, token: UsbToken, pin: str, data: bytes) -> bytes:

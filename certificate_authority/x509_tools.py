@@ -16,6 +16,11 @@ def new_private_key():
     return rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
 
 
+def new_ec_private_key():
+    """Return a fresh ECDSA P-256 key: a device key that costs almost nothing to make."""
+    return ec.generate_private_key(ec.SECP256R1())
+
+
 def root_name(common_name):
     return x509.Name(
         [

@@ -66,27 +66,42 @@ def _load_key(pem):
     return serialization.load_pem_private_key(pem.encode("ascii"), password=_key_password())
 
 
-@transaction.atomic
-def provision_sim(*, phone_number, holder_name, certificate_pem, private_key, pin, pin_hash=None):
-    """Give a subscriber a signing SIM (or a fresh one): certificate, key, PIN, unlocked."""
+def _sim_fields(*, holder_name, certificate_pem, private_key, pin, pin_hash=None):
+    """Return a fresh SIM's columns: certificate, encrypted key, PIN hash, unlocked."""
     key_pem = private_key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.BestAvailableEncryption(_key_password()),
     ).decode("ascii")
-    sim, _ = Sim.objects.update_or_create(
-        phone_number=phone_number,
-        defaults={
-            "holder_name": holder_name,
-            "certificate_pem": certificate_pem,
-            "private_key_pem": key_pem,
-            "pin_hash": pin_hash or make_password(pin),
-            "pin_failures": 0,
-            "locked_at": None,
-        },
-    )
+    return {
+        "holder_name": holder_name,
+        "certificate_pem": certificate_pem,
+        "private_key_pem": key_pem,
+        "pin_hash": pin_hash or make_password(pin),
+        "pin_failures": 0,
+        "locked_at": None,
+    }
+
+
+@transaction.atomic
+def provision_sim(*, phone_number, **sim):
+    """Give a subscriber a signing SIM (or a fresh one): certificate, key, PIN, unlocked.
+
+    The keywords are holder_name, certificate_pem, private_key, pin and optionally pin_hash.
+    """
+    sim, _ = Sim.objects.update_or_create(phone_number=phone_number, defaults=_sim_fields(**sim))
     sim.signing_requests.filter(status=Status.PENDING).delete()
     return sim
+
+
+def provision_new_sims(orders):
+    """Give each new subscriber (dicts of provision_sim's keywords) a SIM, in one INSERT."""
+    sims = []
+    for order in orders:
+        fields = dict(order)
+        phone_number = fields.pop("phone_number")
+        sims.append(Sim(phone_number=phone_number, **_sim_fields(**fields)))
+    return Sim.objects.bulk_create(sims)
 
 
 def _confirmation_code():

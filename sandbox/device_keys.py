@@ -1,15 +1,27 @@
-"""The key pairs of the personas' simulated devices, made once per process and persona."""
+"""The key pairs of the personas' simulated devices (USB tokens, signing SIMs)."""
 
-from certificate_authority.x509_tools import new_private_key
+from certificate_authority.x509_tools import new_ec_private_key, new_private_key
 
-_KEYS = {}
+_SHIPPED_KEYS = {}
 
 
-def device_key(persona_key, kind):
-    """Return the private key every copy of a persona's device of this kind holds."""
-    # An RSA 2048 key pair costs about 0.1 s; a 40-seat class needs hundreds of devices. Each
-    # copy still gets its own certificate (own serial, own subject), which is what the portal
-    # checks; sharing the fictional key between copies of one persona costs no isolation.
-    if (persona_key, kind) not in _KEYS:
-        _KEYS[persona_key, kind] = new_private_key()
-    return _KEYS[persona_key, kind]
+def device_key(persona, kind):
+    """Return the private key for a new certificate on one of the persona's devices."""
+    if persona.workspace:
+        # A workspace's copy gets a key of its own per device, so no seat's token can sign for
+        # another's certificate. A class needs hundreds of them: an RSA 2048 pair costs about
+        # 30 ms to make, a P-256 pair 0.01 ms, and both the portal and the operator verify both.
+        return new_ec_private_key()
+    # The shipped personas keep RSA 2048, the size Vietnamese signing certificates use; made
+    # once per process, so that resetting them in tests does not wait for key generation.
+    if (persona.key, kind) not in _SHIPPED_KEYS:
+        _SHIPPED_KEYS[persona.key, kind] = new_private_key()
+    return _SHIPPED_KEYS[persona.key, kind]
+
+
+def certificate_subject(persona):
+    """Return the (kind, number) a device certificate carries: the CCCD if linked, else CMND."""
+    account = persona.account
+    if account["cccd_number"]:
+        return "CCCD", account["cccd_number"]
+    return "CMND", account["username"]

@@ -8,7 +8,7 @@ from idnumbers.phones import normalize_phone
 from mobile_operator.models import Sim
 from mobile_operator.services import provision_sim
 
-from .device_keys import device_key
+from .device_keys import certificate_subject, device_key
 from .secret_hashes import hashed_secret
 
 # Public on purpose, like the passwords: testers and scripts type them on the phone page.
@@ -35,17 +35,35 @@ def sim_phone(persona):
     return normalize_phone(persona.account.get("phone", ""))
 
 
-def _subject(persona):
-    """Return the (kind, number) in the certificate: the CCCD if linked, else the old CMND."""
-    account = persona.account
-    if account["cccd_number"]:
-        return "CCCD", account["cccd_number"]
-    return "CMND", account["username"]
-
-
 def _certificate_of(sim):
     serial = x509.load_pem_x509_certificate(sim.certificate_pem.encode()).serial_number
     return Certificate.objects.filter(serial_number=format(serial, "X")).first()
+
+
+def certificate_order(persona):
+    """Return the CA order for a new certificate on the persona's SIM."""
+    id_kind, id_number = certificate_subject(persona)
+    return ca.CertificateOrder(
+        holder_name=persona.full_name,
+        id_kind=id_kind,
+        id_number=id_number,
+        kind=Certificate.Kind.SIGNING_SIM,
+        reason=ISSUE_REASON,
+        private_key=device_key(persona, Certificate.Kind.SIGNING_SIM),
+    )
+
+
+def sim_order(persona, certificate, private_key):
+    """Return the operator's order (provision_sim's keywords) for the persona's SIM."""
+    pin = sim_pin(persona)
+    return {
+        "phone_number": sim_phone(persona),
+        "holder_name": persona.full_name,
+        "certificate_pem": certificate.certificate_pem,
+        "private_key": private_key,
+        "pin": pin,
+        "pin_hash": hashed_secret(pin),
+    }
 
 
 def reset_signing_sim(persona):
@@ -56,26 +74,12 @@ def reset_signing_sim(persona):
     sim = Sim.objects.filter(phone_number=phone).first()
     certificate = _certificate_of(sim) if sim else None
     if certificate is None or certificate.is_revoked or certificate.is_expired():
-        id_kind, id_number = _subject(persona)
-        key = device_key(persona.key, Certificate.Kind.SIGNING_SIM)
-        certificate = ca.issue_certificate(
-            holder_name=persona.full_name,
-            id_kind=id_kind,
-            id_number=id_number,
-            kind=Certificate.Kind.SIGNING_SIM,
-            reason=ISSUE_REASON,
-            private_key=key,
-        )
+        order = certificate_order(persona)
+        certificate = ca.issue_certificates([order])[0]
+        key = order.private_key
     else:
         key = ca.certificate_key(certificate)
-    return provision_sim(
-        phone_number=phone,
-        holder_name=persona.full_name,
-        certificate_pem=certificate.certificate_pem,
-        private_key=key,
-        pin=sim_pin(persona),
-        pin_hash=hashed_secret(sim_pin(persona)),
-    )
+    return provision_sim(**sim_order(persona, certificate, key))
 
 
 def sim_missing(persona):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from certificate_authority import services as ca
 from certificate_authority.models import Certificate, UsbToken
 
-from .device_keys import device_key
+from .device_keys import certificate_subject, device_key
 from .secret_hashes import hashed_secret
 
 # Public on purpose, like the passwords: testers and scripts type them.
@@ -27,19 +27,11 @@ def token_pin(persona):
     return USB_TOKEN_PINS.get(persona.key, DEFAULT_PIN)
 
 
-def token_subject(persona):
-    """Return the (kind, number) in the certificate: the CCCD if linked, else the old CMND."""
-    account = persona.account
-    if account["cccd_number"]:
-        return "CCCD", account["cccd_number"]
-    return "CMND", account["username"]
-
-
 def persona_token(persona):
     """Return the persona's USB token (with its certificate), or None."""
     if persona.account is None:
         return None
-    id_kind, id_number = token_subject(persona)
+    id_kind, id_number = certificate_subject(persona)
     return (
         UsbToken.objects.filter(
             certificate__kind=Certificate.Kind.USB_TOKEN,
@@ -52,6 +44,26 @@ def persona_token(persona):
     )
 
 
+def certificate_order(persona):
+    """Return the CA order for a new certificate on the persona's token."""
+    id_kind, id_number = certificate_subject(persona)
+    return ca.CertificateOrder(
+        # The certificate carries the name on the ID card, as a CA checks it.
+        holder_name=persona.full_name,
+        id_kind=id_kind,
+        id_number=id_number,
+        kind=Certificate.Kind.USB_TOKEN,
+        reason=ISSUE_REASON,
+        private_key=device_key(persona, Certificate.Kind.USB_TOKEN),
+    )
+
+
+def token_order(persona, certificate):
+    """Return the CA order (certificate, PIN, label, PIN hash) for the persona's new token."""
+    pin = token_pin(persona)
+    return (certificate, pin, f"USB ký số — {persona.full_name}", hashed_secret(pin))
+
+
 def reset_usb_token(persona):
     """Give the persona a working token: a valid certificate, its PIN, no wrong tries."""
     if persona.account is None:
@@ -59,26 +71,11 @@ def reset_usb_token(persona):
     token = persona_token(persona)
     certificate = token.certificate if token else None
     if certificate is None or certificate.is_revoked or certificate.is_expired():
-        id_kind, id_number = token_subject(persona)
-        certificate = ca.issue_certificate(
-            # The certificate carries the name on the ID card, as a CA checks it.
-            holder_name=persona.full_name,
-            id_kind=id_kind,
-            id_number=id_number,
-            kind=Certificate.Kind.USB_TOKEN,
-            reason=ISSUE_REASON,
-            private_key=device_key(persona.key, Certificate.Kind.USB_TOKEN),
-        )
-    pin_hash = hashed_secret(token_pin(persona))
+        certificate = ca.issue_certificates([certificate_order(persona)])[0]
     if token is None:
-        return ca.create_usb_token(
-            certificate=certificate,
-            pin=token_pin(persona),
-            pin_hash=pin_hash,
-            label=f"USB ký số — {persona.full_name}",
-        )
+        return ca.create_usb_tokens([token_order(persona, certificate)])[0]
     UsbToken.objects.filter(pk=token.pk).update(
-        certificate=certificate, failed_pin_attempts=0, pin_hash=pin_hash
+        certificate=certificate, failed_pin_attempts=0, pin_hash=hashed_secret(token_pin(persona))
     )
     token.refresh_from_db()
     return token

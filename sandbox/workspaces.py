@@ -26,7 +26,13 @@ from mobile_operator.models import Sim, SmsMessage
 from portal.models import Dossier
 
 from .models import TrainingClass, Workspace, WorkspacePersona
-from .personas import PERSONAS, PERSONAS_BY_KEY, persona_state, restore_persona
+from .personas import (
+    PERSONAS,
+    PERSONAS_BY_KEY,
+    create_personas,
+    persona_state,
+    restore_persona,
+)
 
 # Easy to read aloud and to type from a printed card: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -222,19 +228,24 @@ def create_class(*, name, seats, days=None):
     codes -= set(Workspace.objects.filter(code__in=codes).values_list("code", flat=True))
     while len(codes) < seats:
         codes.add(_new_code())
-    for seat, (code, numbers) in enumerate(zip(sorted(codes), allocation, strict=True), start=1):
-        workspace = Workspace.objects.create(
+    workspaces = Workspace.objects.bulk_create(
+        Workspace(
             training_class=training_class,
             seat=seat,
             code=code,
             created_at=now,
             expires_at=expires_at,
         )
-        rows = WorkspacePersona.objects.bulk_create(
-            WorkspacePersona(workspace=workspace, **candidate) for candidate in numbers
-        )
-        for row in rows:
-            restore_persona(copy_of(PERSONAS_BY_KEY[row.key], row, workspace_code=code))
+        for seat, code in enumerate(sorted(codes), start=1)
+    )
+    rows = WorkspacePersona.objects.bulk_create(
+        WorkspacePersona(workspace=workspace, **candidate)
+        for workspace, numbers in zip(workspaces, allocation, strict=True)
+        for candidate in numbers
+    )
+    create_personas(
+        copy_of(PERSONAS_BY_KEY[row.key], row, workspace_code=row.workspace.code) for row in rows
+    )
     # The seeded links and logins above are the starting state, not a trainee's progress.
     training_class.workspaces.update(progress_since=timezone.now())
     return training_class

@@ -50,10 +50,37 @@ def ensure_vneid_account(
     account.assurance_level = level
     account.status = VneidAccount.Status.ACTIVE
     account.save()
-    AuditEvent.objects.create(
-        kind=AuditEvent.Kind.ACCOUNT_SAVED, account=account, detail=f"level {int(level)}"
-    )
+    _audit_saved([account])
     return account
+
+
+@transaction.atomic
+def create_vneid_accounts(
+    citizens_and_levels: Iterable[tuple[Citizen, int]], *, password_hash: str
+) -> list[VneidAccount]:
+    """Give each (citizen, level), none of whom has one yet, an active account, in one INSERT."""
+    accounts = VneidAccount.objects.bulk_create(
+        VneidAccount(
+            citizen=citizen,
+            password=password_hash,
+            assurance_level=VneidAccount.Level(level),
+            status=VneidAccount.Status.ACTIVE,
+        )
+        for citizen, level in citizens_and_levels
+    )
+    _audit_saved(accounts)
+    return accounts
+
+
+def _audit_saved(accounts: Iterable[VneidAccount]) -> None:
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            kind=AuditEvent.Kind.ACCOUNT_SAVED,
+            account=account,
+            detail=f"level {int(account.assurance_level)}",
+        )
+        for account in accounts
+    )
 
 
 @transaction.atomic
