@@ -11,5 +11,8 @@ provider_settings = OrganisationSettings(
         "ISSUER": "",
         # How long a login at VNeID lasts before the password is asked again.
         "SESSION_LIFETIME": timedelta(hours=8),
+        # Wrong passwords from one address within 15 minutes before it is locked out. A
+        # class or an office shares one address; a number is locked after 5 on its own.
+        "FAILURES_PER_ADDRESS": 20,
     },
 )

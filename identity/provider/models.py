@@ -273,6 +273,9 @@ class LoginFailure(models.Model):
     personal_id_number = models.CharField(max_length=32, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # False while the password is being checked: it counts against its number at once, and
+    # against its address only once it was found wrong.
+    checked = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "đăng nhập sai"

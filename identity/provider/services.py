@@ -246,10 +246,10 @@ class LoginRefused(Exception):
         "throttled": throttling.LOCKOUT_MESSAGE,
     }
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, *, message: str | None = None) -> None:
         super().__init__(code)
         self.code = code
-        self.message = self.messages[code]
+        self.message = message or self.messages[code]
 
 
 @dataclass(frozen=True)
@@ -274,10 +274,12 @@ def authenticate_password(attempt: LoginAttempt) -> VneidAccount:
     """Return the active account for a number and password, or raise LoginRefused."""
     # Not atomic: the failure count and audit rows must survive the refusal being raised.
     number = normalize_number(attempt.personal_id_number)
-    counted = throttling.admit_attempt(personal_id_number=number, ip_address=attempt.ip_address)
+    counted, lockout = throttling.admit_attempt(
+        personal_id_number=number, ip_address=attempt.ip_address
+    )
     if counted is None:
         AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN_THROTTLED, detail=mask_number(number))
-        raise LoginRefused("throttled")
+        raise LoginRefused("throttled", message=lockout)
     account = (
         VneidAccount.objects.select_related("citizen").filter(citizen__cccd_number=number).first()
     )
@@ -287,6 +289,7 @@ def authenticate_password(attempt: LoginAttempt) -> VneidAccount:
     # A failed login is the account owner's to see on their timeline, like a successful one.
     hops.note_account(account)
     if account is None or not account.check_password(attempt.password):
+        throttling.confirm_failure(counted)
         AuditEvent.objects.create(
             kind=AuditEvent.Kind.LOGIN_FAILED, account=account, detail=mask_number(number)
         )

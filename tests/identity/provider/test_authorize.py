@@ -11,7 +11,8 @@ from django.utils import timezone
 from identity.provider.login_state import COOKIE_NAME
 from identity.provider.models import AuditEvent, AuthorizationCode, LoginSession, OidcClient
 from identity.provider.services import set_account_status
-from identity.provider.throttling import FAILURE_LIMIT
+from identity.provider.throttling import FAILURE_LIMIT, address_failure_limit
+from tests.citizen_registry.factories import CitizenFactory
 
 from .flows import (
     NGA_CCCD,
@@ -269,14 +270,38 @@ def test_five_failures_lock_the_number_for_fifteen_minutes(client, nga, rp, pkce
         assert "code" in redirect_query(submit_login(client, params))
 
 
-def test_failures_from_one_address_lock_other_numbers_too(client, nga, level_one, rp, pkce):
+def test_failures_from_one_address_lock_other_numbers_too(client, nga, rp, pkce):
     params = authorize_params(rp, pkce)
-    for _ in range(FAILURE_LIMIT):
-        submit_login(client, params, number=level_one.personal_id_number, password="bad")
+    others = [CitizenFactory() for _ in range(address_failure_limit() // FAILURE_LIMIT)]
+    for citizen in others:
+        for _ in range(FAILURE_LIMIT):
+            submit_login(client, params, number=citizen.cccd_number, password="bad")
 
     refused = submit_login(client, params)
 
     assert refused.status_code == 429
+    assert "từ mạng bạn đang dùng" in refused.content.decode()
+
+
+def test_an_address_gets_more_failures_than_a_number(client, nga, level_one, rp, pkce):
+    params = authorize_params(rp, pkce)
+    for _ in range(FAILURE_LIMIT):
+        submit_login(client, params, number=level_one.personal_id_number, password="bad")
+
+    refused = submit_login(client, params, number=level_one.personal_id_number)
+
+    assert refused.status_code == 429
+    assert "sai quá 5 lần" in refused.content.decode()
+    assert "code" in redirect_query(submit_login(client, params))
+
+
+def test_the_address_limit_follows_the_setting(client, nga, level_one, rp, pkce, settings):
+    settings.VNEID_PROVIDER = {**settings.VNEID_PROVIDER, "FAILURES_PER_ADDRESS": 2}
+    params = authorize_params(rp, pkce)
+    for _ in range(2):
+        submit_login(client, params, number=level_one.personal_id_number, password="bad")
+
+    assert submit_login(client, params).status_code == 429
 
 
 def test_successful_login_forgets_earlier_failures_of_the_number(client, nga, rp, pkce):
