@@ -33,6 +33,7 @@ from .mixins import AccountAreaMixin
 from .models import AuditEntry, PasswordResetCode
 from .operator_client import OperatorError
 from .registry_client import RegistryError, RegistryNotFound
+from .throttling import PortalAxesHandler
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +62,18 @@ EMPTY_VALUE = "Chưa có thông tin"
 def lockout(request, original_response=None, credentials=None):
     """Answer a login refused by django-axes: the login page, the reason, HTTP 429."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = (
-        f"Bạn đã đăng nhập sai quá {settings.AXES_FAILURE_LIMIT} lần. Để bảo vệ tài khoản, việc "
-        f"đăng nhập tạm thời bị khoá trong {minutes} phút. Vui lòng thử lại sau, hoặc chọn "
-        "“Quên mật khẩu?” để đặt lại mật khẩu."
-    )
+    if PortalAxesHandler().address_locked(request, credentials):
+        message = (
+            "Có quá nhiều lần đăng nhập sai từ mạng bạn đang dùng. Để bảo vệ các tài khoản, việc "
+            f"đăng nhập từ mạng này tạm thời bị khoá trong {minutes} phút. Vui lòng thử lại "
+            "sau, hoặc báo người quản lý mạng (giảng viên của lớp)."
+        )
+    else:
+        message = (
+            f"Bạn đã đăng nhập sai quá {settings.AXES_FAILURE_LIMIT} lần. Để bảo vệ tài khoản, "
+            f"việc đăng nhập tạm thời bị khoá trong {minutes} phút. Vui lòng thử lại sau, hoặc "
+            "chọn “Quên mật khẩu?” để đặt lại mật khẩu."
+        )
     if request.path.startswith(reverse("admin:index")):
         # The officials' login locks the same way, and says so on its own page.
         site = admin.site

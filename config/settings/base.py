@@ -194,8 +194,10 @@ CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 # The challenge read aloud for people who cannot see the image, when Debian's flite is installed.
 CAPTCHA_FLITE_PATH = env("CAPTCHA_FLITE_PATH") or shutil.which("flite")
 
-# Login throttling: 5 failures lock the account name and the address for 15 minutes.
+# Login throttling: 5 failures lock the account name, 20 its address, for 15 minutes (a class
+# or an office shares one address).
 AXES_FAILURE_LIMIT = 5
+PORTAL_LOGIN_FAILURES_PER_ADDRESS = int(env("PORTAL_LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True

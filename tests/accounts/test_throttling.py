@@ -88,3 +88,31 @@ def test_admin_login_guesses_are_not_reset_by_portal_successes(client, target, o
         client.post("/dang-xuat/")
 
     assert statuses == [200] * 4 + [429] * 4
+
+
+def test_an_address_gets_more_failures_than_one_account_name(db, settings):
+    # A class behind one address: a few trainees mistyping do not lock out the others.
+    room = Client(REMOTE_ADDR="10.0.0.20")
+    typists = UserFactory.create_batch(3)
+    for typist in typists:
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            room.post(LOGIN_URL, login_data(typist.username, "sai"))
+    other = UserFactory()
+
+    assert room.post(LOGIN_URL, login_data(other.username)).status_code == 302
+
+
+def test_failures_from_one_address_lock_it_at_its_own_limit(db, settings):
+    settings.PORTAL_LOGIN_FAILURES_PER_ADDRESS = 8
+    room = Client(REMOTE_ADDR="10.0.0.21")
+    for typist in UserFactory.create_batch(2):
+        for _ in range(4):
+            room.post(LOGIN_URL, login_data(typist.username, "sai"))
+    other = UserFactory()
+
+    refused = room.post(LOGIN_URL, login_data(other.username))
+
+    assert refused.status_code == 429
+    assert "từ mạng bạn đang dùng" in refused.content.decode()
+    elsewhere = Client(REMOTE_ADDR="10.0.0.22")
+    assert elsewhere.post(LOGIN_URL, login_data(other.username)).status_code == 302
