@@ -33,6 +33,8 @@ STARTUP_SECONDS = 60
 POSTGRES_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 STEPS = ("Bước 1 đăng nhập", "Bước 2 màn hình CCCD", "Bước 3 cập nhật CCCD", "Bước 4 VNeID")
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_ERROR_SUMMARY = re.compile(r'data-testid="error-summary">(.*?)</div>\s*</div>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
 
 
 def _env(database_url, base_url):
@@ -129,6 +131,14 @@ def _csrf(response):
     return found.group(1)
 
 
+def _shown_error(html):
+    """Return the error summary's text on a page, as the trainee read it."""
+    found = _ERROR_SUMMARY.search(html)
+    if not found:
+        return "(no error summary)"
+    return " ".join(_TAG.sub(" ", found.group(1)).split())
+
+
 def _expect(condition, message):
     if not condition:
         raise AssertionError(message)
@@ -173,7 +183,10 @@ def walk(base_url, seat):
         allow_redirects=False,
         timeout=TIMEOUT_SECONDS,
     )
-    _expect(linked.status_code == 302, f"CCCD update answered {linked.status_code}")
+    _expect(
+        linked.status_code == 302,
+        f"CCCD update answered {linked.status_code}: {_shown_error(linked.text)}",
+    )
     _expect("cap-nhat-cccd" not in linked.headers["Location"], "CCCD not linked")
     timings.append(time.perf_counter() - started)
 
