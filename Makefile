@@ -30,9 +30,11 @@ migrate: setup
 seed: migrate
 	$(BIN)/python manage.py seed_sandbox
 
+# config/gunicorn.py: threaded workers, and the hourly purges of expired workspaces and VNeID
+# codes, run by the server itself.
 run: seed
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --worker-class gthread \
-		--workers $(WORKERS) --threads $(THREADS) --timeout 60 --access-logfile -
+	$(BIN)/gunicorn config.wsgi -c config/gunicorn.py --bind $(HOST):$(PORT) \
+		--workers $(WORKERS) --threads $(THREADS) --access-logfile -
 
 test: setup
 	$(BIN)/ruff check .

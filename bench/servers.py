@@ -13,6 +13,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 60
 STOP_SECONDS = 15
+# The server `make run` starts (see the Makefile): its config file runs the hourly purges.
+MAKE_RUN_ARGUMENTS = ("-c", "config/gunicorn.py", "--workers", "2", "--threads", "40")
 
 
 def free_port():
@@ -57,13 +59,25 @@ def manage(database_path, *args):
 
 
 class Gunicorn:
-    """One threaded `gunicorn config.wsgi -w 2` on a free port; a context manager that stops it."""
+    """One threaded `gunicorn config.wsgi` on a free port; a context manager that stops it.
 
-    def __init__(self, database_path, log_path, settings_module="config.settings.local"):
+    By default 2 workers of 4 threads; `arguments` replaces those (e.g. `make run`'s own).
+    """
+
+    def __init__(
+        self,
+        database_path,
+        log_path,
+        settings_module="config.settings.local",
+        *,
+        arguments=("-w", "2", "-k", "gthread", "--threads", "4"),
+        environment=None,
+    ):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.env = django_env(database_path, settings_module)
+        self.env = {**django_env(database_path, settings_module), **(environment or {})}
         self.log_path = log_path
+        self.arguments = list(arguments)
         self.process = None
 
     def __enter__(self):
@@ -74,17 +88,12 @@ class Gunicorn:
                     "-m",
                     "gunicorn",
                     "config.wsgi",
-                    "-w",
-                    "2",
-                    # Threaded workers keep connections alive, as a deployment behind a proxy does.
-                    "-k",
-                    "gthread",
-                    "--threads",
-                    "4",
-                    "-b",
-                    f"127.0.0.1:{self.port}",
                     "--log-level",
                     "warning",
+                    # Threaded workers keep connections alive, as a deployment behind a proxy does.
+                    *self.arguments,
+                    "-b",
+                    f"127.0.0.1:{self.port}",
                 ],
                 cwd=ROOT,
                 env=self.env,

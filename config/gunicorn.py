@@ -1,0 +1,72 @@
+"""gunicorn settings of `make run`: the server itself runs the hourly purges.
+
+A trainer's `make run` may serve a class for a week; nobody adds a cron job for it. So one
+worker runs `purge_workspaces` (expired classes and CI seats, with everything in them) and
+`purge_vneid` (expired codes, tokens, sessions, old failed logins) when it starts and then every
+SANDBOX_PURGE_INTERVAL_SECONDS (default an hour).
+
+Which worker: the one holding a file lock named after the master, so the purges run once, and
+another worker takes over when that one is replaced. Not the master: it forks workers at any
+moment, and a worker forked while the master starts a process of its own inherits that
+process's pipes and keeps the master waiting until it exits.
+"""
+
+import fcntl
+import os
+import tempfile
+import threading
+from io import StringIO
+from pathlib import Path
+
+PURGES = ("purge_workspaces", "purge_vneid")
+worker_class = "gthread"
+timeout = 60
+
+
+def purge_interval_seconds():
+    return float(os.environ.get("SANDBOX_PURGE_INTERVAL_SECONDS", "3600"))
+
+
+def run_purges(log):
+    from django.core.management import call_command
+    from django.db import connections
+
+    for command in PURGES:
+        output = StringIO()
+        try:
+            call_command(command, stdout=output)
+        except Exception:
+            log.exception("%s failed", command)
+            continue
+        finally:
+            # A thread of its own: its connections are not closed by any request's end.
+            connections.close_all()
+        lines = output.getvalue().strip().splitlines()
+        log.info("%s: %s", command, lines[-1] if lines else "(no output)")
+
+
+def _lock_path(master_pid):
+    return Path(tempfile.gettempdir()) / f"dvc-sandbox-purges-{master_pid}.lock"
+
+
+def post_worker_init(worker):
+    lock_path = _lock_path(worker.ppid)
+
+    def purge_while_holding_the_lock():
+        # Opened and kept for the worker's life: the lock goes with the process.
+        lock = lock_path.open("w")
+        while worker.alive:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                # Another worker purges; wait to take over if it is replaced.
+                threading.Event().wait(purge_interval_seconds())
+                continue
+            run_purges(worker.log)
+            threading.Event().wait(purge_interval_seconds())
+
+    threading.Thread(target=purge_while_holding_the_lock, name="hourly-purges", daemon=True).start()
+
+
+def on_exit(server):
+    _lock_path(server.pid).unlink(missing_ok=True)
