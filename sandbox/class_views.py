@@ -26,9 +26,29 @@ def _class_workspaces(training_class):
     return list(training_class.workspaces.all())
 
 
+def _seat_or_none(code):
+    return Workspace.objects.select_related("training_class").filter(code=code).first()
+
+
+def _seat_gone(request):
+    """Tell a trainee whose card points nowhere what happened and what to do."""
+    context = {
+        "status": 404,
+        "heading": "Không tìm thấy chỗ ngồi này",
+        "explanation": (
+            "Mã chỗ ngồi không đúng, hoặc lớp đã hết hạn hay đã bị xoá cùng mọi tài khoản "
+            "thử nghiệm trong đó."
+        ),
+        "next_step": "Vui lòng kiểm tra lại địa chỉ trên thẻ, hoặc xin giảng viên thẻ mới.",
+    }
+    return render(request, "error_page.html", context, status=404)
+
+
 @sandbox_only
 def seat_card(request, code):
-    workspace = get_object_or_404(Workspace.objects.select_related("training_class"), code=code)
+    workspace = _seat_or_none(code)
+    if workspace is None:
+        return _seat_gone(request)
     return render(request, "sandbox/seat_card.html", {"cards": [_seat_card(workspace)]})
 
 
@@ -74,7 +94,9 @@ def class_progress_json(request, pk):
 
 @sandbox_only
 def seat_timeline_page(request, code):
-    workspace = get_object_or_404(Workspace.objects.select_related("training_class"), code=code)
+    workspace = _seat_or_none(code)
+    if workspace is None:
+        return _seat_gone(request)
     return render(
         request,
         "sandbox/seat_timeline.html",

@@ -1,8 +1,11 @@
 """The sandbox API: a CI pipeline creates and deletes its own workspace with a bearer token."""
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 from django.contrib.auth import get_user_model
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
@@ -144,3 +147,37 @@ def test_the_openapi_document_is_served_as_json(client):
 
     assert response.status_code == 200
     assert response.json()["paths"].keys() == {"/workspaces", "/workspaces/{id}"}
+
+
+PIPELINES = 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pipelines_creating_seats_at_once_each_get_their_own(live_server):
+    ensure_api_token(name="CI", raw_token=TOKEN)
+    barrier = threading.Barrier(PIPELINES)
+
+    def pipeline(_):
+        barrier.wait(timeout=30)
+        return requests.post(
+            live_server.url + URL,
+            json={"name": "CI song song", "days": 1},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=60,
+        )
+
+    with ThreadPoolExecutor(max_workers=PIPELINES) as pool:
+        responses = list(pool.map(pipeline, range(PIPELINES)))
+
+    assert [response.status_code for response in responses] == [201] * PIPELINES
+    seats = [response.json()["seats"][0] for response in responses]
+    assert len({seat["id"] for seat in seats}) == PIPELINES
+    numbers = [
+        persona[field]
+        for seat in seats
+        for persona in seat["personas"]
+        for field in ("cccd_number", "cmnd_number")
+        if persona[field]
+    ]
+    assert len(numbers) == len(set(numbers))
+    assert Workspace.objects.count() == PIPELINES

@@ -13,7 +13,12 @@ from accounts.services import save_cccd_link
 from citizen_registry.models import Citizen, LookupLog
 from identity.provider.models import AuditEvent, VneidAccount
 from sandbox.personas import PASSWORD, ensure_personas, record_of
-from sandbox.workspaces import create_class, workspace_personas
+from sandbox.workspaces import (
+    create_class,
+    create_workspace,
+    delete_workspace,
+    workspace_personas,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +64,20 @@ def test_seat_card_shows_the_seats_personas_credentials_and_a_qr_of_its_address(
 
 def test_unknown_seat_code_answers_404(client, db):
     assert client.get(reverse("sandbox:seat_card", args=["ZZZZZZZZ"])).status_code == 404
+
+
+def test_a_deleted_seats_card_and_timeline_say_what_happened(client, db):
+    workspace = create_workspace(name="Lớp đã xoá")
+    code = workspace.code
+    delete_workspace(workspace)
+
+    for name in ("sandbox:seat_card", "sandbox:seat_timeline"):
+        response = client.get(reverse(name, args=[code]))
+
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert "Không tìm thấy chỗ ngồi này" in page
+        assert "xin giảng viên thẻ mới" in page
 
 
 def test_class_cards_prints_every_seat(client, two_seats):
