@@ -68,8 +68,11 @@ def press(page, key):
     for _ in range(5):
         try:
             page.wait_for_load_state()
-            if page.evaluate("() => document.activeElement !== document.body"):
-                assert_focus_visible(page)
+            # One evaluation: a page that is leaving (a form just submitted) may drop its focus
+            # between two, which is not a missing focus ring.
+            indicator = page.evaluate(FOCUS_INDICATOR)
+            if indicator["why"] != "nothing focused":
+                assert indicator["ok"], indicator["why"]
             return
         except PlaywrightError as error:
             if "context was destroyed" not in str(error):
