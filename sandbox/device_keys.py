@@ -1,5 +1,6 @@
-"""The key pairs of the personas' simulated devices (USB tokens, signing SIMs)."""
+"""The key pairs and certificates of the personas' simulated devices (USB tokens, SIMs)."""
 
+from certificate_authority.services import CertificateOrder
 from certificate_authority.x509_tools import new_ec_private_key, new_private_key
 
 _SHIPPED_KEYS = {}
@@ -25,3 +26,17 @@ def certificate_subject(persona):
     if account["cccd_number"]:
         return "CCCD", account["cccd_number"]
     return "CMND", account["username"]
+
+
+def certificate_order(persona, kind, reason):
+    """Return the CA order for a new certificate, with a new key, on one of persona's devices."""
+    id_kind, id_number = certificate_subject(persona)
+    return CertificateOrder(
+        # The certificate carries the name on the ID card, as a CA checks it.
+        holder_name=persona.full_name,
+        id_kind=id_kind,
+        id_number=id_number,
+        kind=kind,
+        reason=reason,
+        private_key=device_key(persona, kind),
+    )

@@ -8,7 +8,7 @@ from idnumbers.phones import normalize_phone
 from mobile_operator.models import Sim
 from mobile_operator.services import provision_sim
 
-from .device_keys import certificate_subject, device_key
+from .device_keys import certificate_order as device_certificate_order
 from .secret_hashes import hashed_secret
 
 # Public on purpose, like the passwords: testers and scripts type them on the phone page.
@@ -42,15 +42,7 @@ def _certificate_of(sim):
 
 def certificate_order(persona):
     """Return the CA order for a new certificate on the persona's SIM."""
-    id_kind, id_number = certificate_subject(persona)
-    return ca.CertificateOrder(
-        holder_name=persona.full_name,
-        id_kind=id_kind,
-        id_number=id_number,
-        kind=Certificate.Kind.SIGNING_SIM,
-        reason=ISSUE_REASON,
-        private_key=device_key(persona, Certificate.Kind.SIGNING_SIM),
-    )
+    return device_certificate_order(persona, Certificate.Kind.SIGNING_SIM, ISSUE_REASON)
 
 
 def sim_order(persona, certificate, private_key):

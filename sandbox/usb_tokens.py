@@ -5,7 +5,8 @@ from django.urls import reverse
 from certificate_authority import services as ca
 from certificate_authority.models import Certificate, UsbToken
 
-from .device_keys import certificate_subject, device_key
+from .device_keys import certificate_order as device_certificate_order
+from .device_keys import certificate_subject
 from .secret_hashes import hashed_secret
 
 # Public on purpose, like the passwords: testers and scripts type them.
@@ -46,16 +47,7 @@ def persona_token(persona):
 
 def certificate_order(persona):
     """Return the CA order for a new certificate on the persona's token."""
-    id_kind, id_number = certificate_subject(persona)
-    return ca.CertificateOrder(
-        # The certificate carries the name on the ID card, as a CA checks it.
-        holder_name=persona.full_name,
-        id_kind=id_kind,
-        id_number=id_number,
-        kind=Certificate.Kind.USB_TOKEN,
-        reason=ISSUE_REASON,
-        private_key=device_key(persona, Certificate.Kind.USB_TOKEN),
-    )
+    return device_certificate_order(persona, Certificate.Kind.USB_TOKEN, ISSUE_REASON)
 
 
 def token_order(persona, certificate):

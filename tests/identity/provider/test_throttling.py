@@ -26,34 +26,31 @@ PARALLEL = 20
 TIMEOUT = 30
 
 
-def _parallel_wrong_passwords(authorization_url, count):
-    """Open `count` login pages, then post a wrong password from all of them at once."""
-    barrier = threading.Barrier(count)
+def _log_in_at_once(authorization_url, credentials):
+    """Open a login page per (number, password), then post them all at once; return statuses."""
+    barrier = threading.Barrier(len(credentials))
 
-    def attempt(_):
+    def attempt(number_and_password):
+        number, password = number_and_password
         with requests.Session() as browser:
             page = browser.get(authorization_url, timeout=TIMEOUT)
             csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-            form = {
-                "csrfmiddlewaretoken": csrf,
-                "personal_id_number": NGA_CCCD,
-                "password": "sai-mat-khau",
-            }
+            form = {"csrfmiddlewaretoken": csrf, "personal_id_number": number, "password": password}
             barrier.wait(timeout=TIMEOUT)
             response = browser.post(
                 authorization_url, data=form, allow_redirects=False, timeout=TIMEOUT
             )
             return response.status_code
 
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return sorted(pool.map(attempt, range(count)))
+    with ThreadPoolExecutor(max_workers=len(credentials)) as pool:
+        return list(pool.map(attempt, credentials))
 
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_wrong_passwords_check_at_most_five(live_server, nga, rp, pkce):
     url = f"{live_server.url}/vneid/authorize?{urlencode(authorize_params(rp, pkce))}"
 
-    statuses = _parallel_wrong_passwords(url, PARALLEL)
+    statuses = sorted(_log_in_at_once(url, [(NGA_CCCD, "sai-mat-khau")] * PARALLEL))
 
     checked = AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_FAILED).count()
     print(f"{PARALLEL} parallel wrong passwords: {checked} checked, {statuses.count(429)} refused")
@@ -77,22 +74,8 @@ def test_a_class_behind_one_address_logs_in_at_once(live_server, rp, pkce):
     for citizen in citizens:
         ensure_vneid_account(citizen, password=PASSWORD, level=2)
     url = f"{live_server.url}/vneid/authorize?{urlencode(authorize_params(rp, pkce))}"
-    barrier = threading.Barrier(CLASS_SIZE)
 
-    def log_in(citizen):
-        with requests.Session() as browser:
-            page = browser.get(url, timeout=TIMEOUT)
-            csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-            form = {
-                "csrfmiddlewaretoken": csrf,
-                "personal_id_number": citizen.cccd_number,
-                "password": PASSWORD,
-            }
-            barrier.wait(timeout=TIMEOUT)
-            return browser.post(url, data=form, allow_redirects=False, timeout=TIMEOUT).status_code
-
-    with ThreadPoolExecutor(max_workers=CLASS_SIZE) as pool:
-        statuses = list(pool.map(log_in, citizens))
+    statuses = _log_in_at_once(url, [(citizen.cccd_number, PASSWORD) for citizen in citizens])
 
     assert statuses == [302] * CLASS_SIZE
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_THROTTLED).exists()
