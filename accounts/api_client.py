@@ -1,4 +1,4 @@
-"""What every client of another organisation's JSON API shares: base URL, bearer key, timeout."""
+"""What every client of another organisation's HTTP API shares: base URL, timeout, session."""
 
 from typing import Self
 
@@ -7,30 +7,10 @@ import requests
 from admin_kit.conf import OrganisationSettings
 
 
-class BearerApiClient:
-    """A pooled session that sends the portal's bearer key; subclasses name their settings."""
+class PooledSession:
+    """A client holding a pooled `requests` session, closed by `close()` or a `with` block."""
 
-    settings: OrganisationSettings
-
-    def __init__(
-        self,
-        *,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        timeout: float | None = None,
-        session: requests.Session | None = None,
-    ) -> None:
-        self.base_url: str = base_url or self.settings.BASE_URL
-        if not self.base_url.endswith("/"):
-            self.base_url += "/"
-        self.timeout: float = timeout if timeout is not None else self.settings.TIMEOUT_SECONDS
-        self.session = session or requests.Session()
-        self.session.headers.update(
-            {
-                "Authorization": f"Bearer {api_key or self.settings.API_KEY}",
-                "Accept": "application/json",
-            }
-        )
+    session: requests.Session
 
     def close(self) -> None:
         """Release the pooled connections."""
@@ -41,3 +21,42 @@ class BearerApiClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class ApiClient(PooledSession):
+    """A client of the API at its settings' BASE_URL, with its TIMEOUT_SECONDS."""
+
+    settings: OrganisationSettings
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url: str = base_url or self.settings.BASE_URL
+        if not self.base_url.endswith("/"):
+            self.base_url += "/"
+        self.timeout: float = timeout if timeout is not None else self.settings.TIMEOUT_SECONDS
+        self.session = session or requests.Session()
+
+
+class BearerApiClient(ApiClient):
+    """An API client that sends the portal's bearer key (its settings' API_KEY) and wants JSON."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        super().__init__(base_url=base_url, timeout=timeout, session=session)
+        self.session.headers.update(
+            {
+                "Authorization": f"Bearer {api_key or self.settings.API_KEY}",
+                "Accept": "application/json",
+            }
+        )

@@ -2,7 +2,6 @@
 
 import hashlib
 import logging
-from typing import Self
 from urllib.parse import urljoin
 
 import requests
@@ -12,6 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from django.core.cache import cache
 
+from .api_client import ApiClient
 from .conf import ca_settings
 
 logger = logging.getLogger(__name__)
@@ -43,35 +43,14 @@ class CaBadResponse(CaError):
     """The CA answered something that is not a trustworthy root or CRL."""
 
 
-class CaClient:
+class CaClient(ApiClient):
     """Fetch the CA's root (the trust anchor) and CRL, with a timeout, a cache and typed errors.
 
     The root is kept for CA.ROOT_CACHE_SECONDS and, when CA.ROOT_SHA256 is set, must have that
     fingerprint; the CRL is kept for CA.CRL_CACHE_SECONDS and must be signed by the root.
     """
 
-    def __init__(
-        self,
-        *,
-        base_url: str | None = None,
-        timeout: float | None = None,
-        session: requests.Session | None = None,
-    ) -> None:
-        self.base_url: str = base_url or ca_settings.BASE_URL
-        if not self.base_url.endswith("/"):
-            self.base_url += "/"
-        self.timeout: float = timeout if timeout is not None else ca_settings.TIMEOUT_SECONDS
-        self.session = session or requests.Session()
-
-    def close(self) -> None:
-        """Release the pooled connections."""
-        self.session.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    settings = ca_settings
 
     def root_certificate(self) -> x509.Certificate:
         """Return the CA's self-signed root certificate, the anchor of every chain."""

@@ -3,7 +3,7 @@
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Self, cast
+from typing import Any, cast
 from urllib.parse import quote
 
 import requests
@@ -12,6 +12,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import GuestProtocol, KeySet, KeySetSerialization
 from joserfc.jwt import JWTClaimsRegistry
+
+from accounts.api_client import PooledSession
 
 from .conf import vneid_settings
 
@@ -66,7 +68,7 @@ class ProviderMetadata:
     authorization_response_iss_parameter_supported: bool = False
 
 
-class VneidClient:
+class VneidClient(PooledSession):
     """Talk to the VNeID provider configured in settings, with timeouts and typed errors.
 
     Everything but the issuer URL is discovered. The discovery document and the JWKS are cached
@@ -89,16 +91,6 @@ class VneidClient:
         self.timeout: float = timeout if timeout is not None else vneid_settings.TIMEOUT_SECONDS
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json"})
-
-    def close(self) -> None:
-        """Release the pooled connections."""
-        self.session.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def metadata(self) -> ProviderMetadata:
         """Return the provider's discovery document, cached briefly."""
