@@ -7,6 +7,15 @@ import requests
 from admin_kit.conf import OrganisationSettings
 
 
+class ApiError(Exception):
+    """Another organisation's API did not give a usable answer (its HTTP status, error code)."""
+
+    def __init__(self, message: str, *, status: int | None = None, error_code: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.error_code = error_code
+
+
 class PooledSession:
     """A client holding a pooled `requests` session, closed by `close()` or a `with` block."""
 

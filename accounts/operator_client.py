@@ -13,19 +13,14 @@ import requests
 
 from idnumbers.phones import mask_phone
 
-from .api_client import BearerApiClient
+from .api_client import ApiError, BearerApiClient
 from .conf import operator_settings
 
 logger = logging.getLogger(__name__)
 
 
-class OperatorError(Exception):
+class OperatorError(ApiError):
     """The mobile operator did not give a usable answer."""
-
-    def __init__(self, message: str, *, status: int | None = None, error_code: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.error_code = error_code
 
 
 class OperatorTimeout(OperatorError):

@@ -11,19 +11,14 @@ import requests
 
 from idnumbers.numbers import mask_number
 
-from .api_client import BearerApiClient
+from .api_client import ApiError, BearerApiClient
 from .conf import registry_settings
 
 logger = logging.getLogger(__name__)
 
 
-class RegistryError(Exception):
+class RegistryError(ApiError):
     """The population database did not give a usable answer."""
-
-    def __init__(self, message: str, *, status: int | None = None, error_code: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.error_code = error_code
 
 
 class RegistryTimeout(RegistryError):
