@@ -14,6 +14,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from admin_kit.responses import json_response
 from idnumbers.names import names_match
 from idnumbers.numbers import cccd_problems, cmnd_problems, mask_number, normalize_number
 
@@ -235,15 +236,6 @@ def _refuse_for_fault(mode, latency_ms):
         )
 
 
-def _json(body, status, headers=None):
-    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-    # Answers carry personal data: no shared or browser cache may keep them.
-    response["Cache-Control"] = "no-store"
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
-
-
 def _unauthorized():
     return ApiError(
         401,
@@ -273,7 +265,7 @@ def _log_anonymous(request, endpoint, refusal):
         refusal.error,
         request.META.get("REMOTE_ADDR", "-"),
     )
-    return _json(refusal.body(), refusal.status, refusal.headers)
+    return json_response(refusal.body(), status=refusal.status, headers=refusal.headers)
 
 
 def _answer(client, data, body_error, answer, needs_read_records):
@@ -358,7 +350,7 @@ def api_endpoint(endpoint, *, needs_read_records=False):
                 purpose,
                 requested_by,
             )
-            return _json(body, status, headers)
+            return json_response(body, status=status, headers=headers)
 
         return view
 

@@ -7,9 +7,9 @@ import json
 import logging
 from functools import wraps
 
-from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from admin_kit.responses import json_response
 from fault_switch.switch import delay
 from idnumbers.phones import normalize_phone
 
@@ -53,13 +53,7 @@ class ApiError(Exception):
         body = {"error": self.error, "message": self.message}
         if self.fields:
             body["fields"] = self.fields
-        return _json(body, self.status)
-
-
-def _json(body, status=200):
-    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Cache-Control"] = "no-store"
-    return response
+        return json_response(body, status=self.status)
 
 
 def _client(request):
@@ -82,7 +76,7 @@ def api_view(method):
         def wrapper(request, *args, **kwargs):
             if request.method != method:
                 body = {"error": "method_not_allowed", "message": f"Chỉ nhận {method}."}
-                response = _json(body, 405)
+                response = json_response(body, status=405)
                 response["Allow"] = method
                 return response
             fault = faults.current_fault()
@@ -90,7 +84,7 @@ def api_view(method):
                 delay(fault.latency_ms)
             elif fault.mode in FAULT_ANSWERS:
                 status, error, message = FAULT_ANSWERS[fault.mode]
-                return _json({"error": error, "message": message}, status)
+                return json_response({"error": error, "message": message}, status=status)
             try:
                 return view(request, _client(request), *args, **kwargs)
             except ApiError as error:
@@ -175,7 +169,7 @@ def create_signing_request(request, client):
     except services.SigningProblem as problem:
         status, message = SIGNING_PROBLEMS[problem.code]
         raise ApiError(status, problem.code, message) from None
-    return _json(_signing_body(signing_request), 201)
+    return json_response(_signing_body(signing_request), status=201)
 
 
 @api_view("GET")
@@ -187,7 +181,7 @@ def signing_request_status(request, client, public_id):
     )
     if signing_request is None:
         raise ApiError(404, "not_found", "Không có yêu cầu ký số này.")
-    return _json(_signing_body(signing_request))
+    return json_response(_signing_body(signing_request))
 
 
 @api_view("POST")
@@ -199,4 +193,4 @@ def send_sms(request, client):
     if errors:
         raise _invalid(errors)
     message = services.deliver_sms(client=client, phone_number=phone, text=text)
-    return _json({"id": message.pk, "status": "delivered"}, 202)
+    return json_response({"id": message.pk, "status": "delivered"}, status=202)

@@ -8,8 +8,10 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.template import loader
+
+from admin_kit.responses import json_response
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +79,7 @@ def _json_error(kind, status):
         body = {"error": registry_code, "message": JSON_MESSAGES[status]}
     else:
         body = {"error": oauth_code, "error_description": JSON_MESSAGES[status]}
-    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Cache-Control"] = "no-store"
-    return response
+    return json_response(body, status=status)
 
 
 def _page(request, status, *, with_request=True):

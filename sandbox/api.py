@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.middleware import cccd_not_required
+from admin_kit.responses import json_response
 
 from .models import ApiToken, Workspace
 from .openapi import openapi_document
@@ -31,17 +32,10 @@ def ensure_api_token(*, name, raw_token):
     ApiToken.objects.update_or_create(name=name, defaults={"token_hash": hash_token(raw_token)})
 
 
-def _json(body, status, headers=None):
-    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-    # Seat answers carry the personas' passwords and PINs: nobody in between may keep them.
-    response["Cache-Control"] = "no-store"
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
-
-
 def _error(status, error, message, headers=None, **extra):
-    return _json({"error": error, "message": message, **extra}, status, headers)
+    return json_response(
+        {"error": error, "message": message, **extra}, status=status, headers=headers
+    )
 
 
 def _authorized(request):
@@ -130,7 +124,8 @@ def workspaces(request):
         return _invalid(error.fields)
     except WorkspaceError as error:
         return _invalid({error.code: [error.message]})
-    return _json(class_state(training_class), 201)
+    # Seat answers carry the personas' passwords and PINs: json_response keeps them uncached.
+    return json_response(class_state(training_class), status=201)
 
 
 @api_view("DELETE")
@@ -143,7 +138,7 @@ def workspace(request, code):
             "Không có không gian làm việc mang mã này (có thể đã bị xoá hoặc đã hết hạn).",
         )
     delete_workspace(found)
-    return _json({"deleted": code}, 200)
+    return json_response({"deleted": code})
 
 
 @cccd_not_required

@@ -2,9 +2,9 @@
 
 from functools import wraps
 
-from django.http import JsonResponse
 from django.shortcuts import render
 
+from admin_kit.responses import json_response
 from fault_switch import switch
 from fault_switch.switch import Mode
 
@@ -43,7 +43,7 @@ def _answer_for(fault, request, *, page):
         context["service_home"] = service_home(request)
         return render(request, "vneid/error.html", context, status=status)
     body = {"error": error, "error_description": PAGE_MESSAGES[fault.mode]}
-    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    return json_response(body, status=status)
 
 
 def honours_fault(*, page=False):

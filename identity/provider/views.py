@@ -11,12 +11,13 @@ from authlib.oauth2.rfc6749.errors import (
 )
 from authlib.oidc.core.errors import LoginRequiredError
 from django.db import transaction
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+
+from admin_kit.responses import json_response
 
 from . import faults, hops, keys, login_state, qr, services, throttling
 from .claims import (
@@ -57,12 +58,6 @@ MALFORMED_PARAMETER_ERRORS = {
 }
 
 
-def _json(data, *, status=200, cache="no-store"):
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    response["Cache-Control"] = cache
-    return response
-
-
 def json_methods(*methods):
     """Answer other HTTP methods with 405 in the endpoint's JSON error format."""
 
@@ -71,7 +66,7 @@ def json_methods(*methods):
         def wrapper(request, *args, **kwargs):
             if request.method not in methods:
                 description = f"Use {' or '.join(methods)}."
-                response = _json(
+                response = json_response(
                     {"error": "invalid_request", "error_description": description}, status=405
                 )
                 response["Allow"] = ", ".join(methods)
@@ -117,7 +112,7 @@ def discovery(request):
         "ui_locales_supported": ["vi"],
         "authorization_response_iss_parameter_supported": True,
     }
-    return _json(document, cache="public, max-age=300")
+    return json_response(document, cache="public, max-age=300")
 
 
 @allow_any_origin("GET", "HEAD")
@@ -126,7 +121,7 @@ def discovery(request):
 def jwks(request):
     """Publish the public signing keys, the active one first."""
     # Short-lived in caches: after a rotation, relying parties must see the new key soon.
-    return _json(keys.public_jwks(), cache="public, max-age=300")
+    return json_response(keys.public_jwks(), cache="public, max-age=300")
 
 
 def _error_page(request, error_code):
@@ -269,7 +264,7 @@ def qr_status(request):
     """Tell the waiting login page whether its QR was approved in the app."""
     # Exempt from CSRF: it changes nothing, and the ticket it needs is the page's own secret.
     state = qr.status(request.POST.get("ticket"))
-    return _json({"status": state, "message": qr.MESSAGES.get(state, "")})
+    return json_response({"status": state, "message": qr.MESSAGES.get(state, "")})
 
 
 @csrf_exempt
@@ -289,7 +284,7 @@ def _bearer_error(status, error=None, description=None):
     if error:
         challenge += f', error="{error}"'
         body = {"error": error, "error_description": description or ""}
-    response = _json(body, status=status)
+    response = json_response(body, status=status)
     response["WWW-Authenticate"] = challenge
     return response
 
@@ -335,7 +330,7 @@ def userinfo(request):
     hops.note_account(access_token.account)
     if SCOPE_OPENID not in access_token.scope.split():
         return _bearer_error(403, "insufficient_scope", "The 'openid' scope is required.")
-    return _json(claims_for(access_token.account, access_token.scope))
+    return json_response(claims_for(access_token.account, access_token.scope))
 
 
 LOGOUT_PARAMETERS = ("id_token_hint", "client_id", "post_logout_redirect_uri", "state")
