@@ -10,8 +10,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.utils import timezone
 
+from idnumbers.fields import PhoneNumberField
 from idnumbers.numbers import cccd_problems, normalize_number
-from idnumbers.phones import normalize_phone
 
 from . import services
 
@@ -334,24 +334,7 @@ class OtpForm(forms.Form):
 class SimLoginForm(forms.Form):
     """ "Sim ký số": the phone number whose SIM signs the login."""
 
-    phone_number = forms.CharField(
-        label="Số điện thoại",
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={
-                "placeholder": "Nhập số điện thoại của Sim ký số",
-                "inputmode": "tel",
-                "autocomplete": "tel",
-            }
-        ),
-        error_messages={"required": "Vui lòng nhập số điện thoại của Sim ký số."},
+    phone_number = PhoneNumberField(
+        placeholder="Nhập số điện thoại của Sim ký số",
+        required_message="Vui lòng nhập số điện thoại của Sim ký số.",
     )
-
-    def clean_phone_number(self):
-        phone = normalize_phone(self.cleaned_data["phone_number"])
-        if not phone:
-            raise forms.ValidationError(
-                "Số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0 (hoặc +84).",
-                code="phone_format",
-            )
-        return phone
