@@ -195,6 +195,12 @@ def seat_timeline(workspace, *, limit=200):
     )
     requesters = [f"portal-account:{pk}" for pk in accounts.values_list("pk", flat=True)]
     since = seat_start(workspace)
+    events = AuditEvent.objects.filter(
+        kind=Kind.REQUEST_ANSWERED,
+        account__citizen__cccd_number__in=cccds,
+        created_at__gte=since,
+        endpoint__in=list(VNEID_HOPS),
+    ).select_related("account__citizen")[:limit]
     hops = [
         Hop(
             at=event.created_at,
@@ -202,17 +208,9 @@ def seat_timeline(workspace, *, limit=200):
             endpoint=VNEID_HOPS[event.endpoint][1],
             status_code=event.status_code,
             duration_ms=event.duration_ms,
-            masked_number=mask_number(cccd),
+            masked_number=mask_number(event.account.citizen.cccd_number),
         )
-        for event, cccd in (
-            (event, event.account.citizen.cccd_number)
-            for event in AuditEvent.objects.filter(
-                kind=Kind.REQUEST_ANSWERED,
-                account__citizen__cccd_number__in=cccds,
-                created_at__gte=since,
-            ).select_related("account__citizen")[:limit]
-        )
-        if event.endpoint in VNEID_HOPS
+        for event in events
     ]
     lookups = LookupLog.objects.filter(
         requested_by__in=requesters, created_at__gte=since, endpoint__in=list(REGISTRY_HOPS)
