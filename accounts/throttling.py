@@ -41,14 +41,17 @@ class PortalAxesHandler(AxesDatabaseHandler):
         }
 
     def address_locked(self, request, credentials=None):
-        failures = self.failures_by_parameter(request, credentials)
+        return self._address_over_limit(self.failures_by_parameter(request, credentials))
+
+    @staticmethod
+    def _address_over_limit(failures):
         return failures.get("ip_address", 0) >= settings.PORTAL_LOGIN_FAILURES_PER_ADDRESS
 
     def get_failures(self, request, credentials=None):
         # Axes compares this one number with AXES_FAILURE_LIMIT: an address counts as over it
         # only once it reached its own, higher limit.
         failures = self.failures_by_parameter(request, credentials)
-        if failures.get("ip_address", 0) >= settings.PORTAL_LOGIN_FAILURES_PER_ADDRESS:
+        if self._address_over_limit(failures):
             return max(failures["ip_address"], settings.AXES_FAILURE_LIMIT)
         return failures.get("username", 0)
 
