@@ -15,6 +15,7 @@ import fcntl
 import os
 import tempfile
 import threading
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -59,11 +60,10 @@ def post_worker_init(worker):
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                # Another worker purges; wait to take over if it is replaced.
-                threading.Event().wait(purge_interval_seconds())
-                continue
-            run_purges(worker.log)
-            threading.Event().wait(purge_interval_seconds())
+                pass  # Another worker purges; this one takes over if that one is replaced.
+            else:
+                run_purges(worker.log)
+            time.sleep(purge_interval_seconds())
 
     threading.Thread(target=purge_while_holding_the_lock, name="hourly-purges", daemon=True).start()
 
