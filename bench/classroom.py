@@ -13,7 +13,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -24,7 +23,7 @@ from urllib.parse import urljoin
 
 import requests
 
-from .servers import MAKE_RUN_ARGUMENTS, ROOT, Gunicorn
+from .servers import MAKE_RUN_ARGUMENTS, Gunicorn, manage
 
 CREATE_TARGET_SECONDS = 5.0
 TIMEOUT_SECONDS = 30
@@ -35,34 +34,14 @@ _ERROR_SUMMARY = re.compile(r'data-testid="error-summary">(.*?)</div>\s*</div>',
 _TAG = re.compile(r"<[^>]+>")
 
 
-def _env(database_url, base_url):
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        DATABASE_URL=database_url,
-        DJANGO_DEBUG="0",
-        SANDBOX_BASE_URL=base_url,
+def _class_environment(base_url):
+    """What the class's server and commands add to a benchmark process's environment."""
+    return {
+        "SANDBOX_BASE_URL": base_url,
         # Trainees type the captcha in class; the simulated ones answer the test mode's PASSED.
-        CAPTCHA_TEST_MODE="1",
-        PYTHONPATH=str(ROOT),
-        PYTHONWARNINGS="ignore",
-    )
-    return env
-
-
-def _manage(env, *args):
-    # Fixed argument lists built here, never a shell.
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return result.stdout
+        "CAPTCHA_TEST_MODE": "1",
+        "PYTHONWARNINGS": "ignore",
+    }
 
 
 def _csrf(response):
@@ -174,11 +153,16 @@ def run_class(backend, database_url, seats, workdir):
     """Run the scenario on one backend; return its figures."""
     server = Gunicorn(database_url, workdir / f"{backend}.log", arguments=MAKE_RUN_ARGUMENTS)
     # Every address the sandbox registers follows the port the server was given.
-    env = server.env = _env(database_url, server.base_url)
-    _manage(env, "migrate", "--noinput", "-v", "0")
-    _manage(env, "seed_sandbox", "--citizens", "200", "--quiet")
+    environment = _class_environment(server.base_url)
+    server.env.update(environment)
+
+    def manage_class(*args):
+        return manage(database_url, *args, environment=environment)
+
+    manage_class("migrate", "--noinput", "-v", "0")
+    manage_class("seed_sandbox", "--citizens", "200", "--quiet")
     started = time.perf_counter()
-    output = _manage(env, "create_class", "--name", "Lớp đo tải", "--seats", str(seats), "--json")
+    output = manage_class("create_class", "--name", "Lớp đo tải", "--seats", str(seats), "--json")
     create_seconds = time.perf_counter() - started
     state = json.loads(output)
     errors = []

@@ -42,13 +42,13 @@ def django_env(database_path, settings_module="config.settings.local"):
     return env
 
 
-def manage(database_path, *args):
-    """Run manage.py with args on the benchmark database; return its stdout."""
+def manage(database_path, *args, environment=None):
+    """Run manage.py with args on the benchmark database (and environment); return stdout."""
     # Fixed argument lists built here, never a shell: nothing untrusted reaches the command.
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=django_env(database_path),
+        env={**django_env(database_path), **(environment or {})},
         capture_output=True,
         text=True,
         check=False,
