@@ -224,10 +224,8 @@ def create_class(*, name, seats, days=None):
     allocation = allocate_numbers(seats)
     codes = set()
     while len(codes) < seats:
-        codes.add(_new_code())
-    codes -= set(Workspace.objects.filter(code__in=codes).values_list("code", flat=True))
-    while len(codes) < seats:
-        codes.add(_new_code())
+        codes |= {_new_code() for _ in range(seats - len(codes))}
+        codes -= set(Workspace.objects.filter(code__in=codes).values_list("code", flat=True))
     workspaces = Workspace.objects.bulk_create(
         Workspace(
             training_class=training_class,
