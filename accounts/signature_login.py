@@ -26,8 +26,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.db import transaction
 from django.shortcuts import resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 
+from admin_kit.redirects import local_url
 from idnumbers.numbers import mask_number
 
 from .ca_client import CaClient, CaError
@@ -176,7 +176,11 @@ def issue_challenge(request, *, method: str, next_url: str = "") -> str:
     value = f"DVCQG-DANG-NHAP|{method}|{secrets.token_urlsafe(32)}|{issued_at}"
     challenges = request.session.get(CHALLENGE_SESSION_KEY, {})
     # One pending challenge per method: starting again replaces an abandoned one.
-    challenges[method] = {"value": value, "issued_at": issued_at, "next": _safe(request, next_url)}
+    challenges[method] = {
+        "value": value,
+        "issued_at": issued_at,
+        "next": local_url(request, next_url),
+    }
     request.session[CHALLENGE_SESSION_KEY] = challenges
     return value
 
@@ -278,7 +282,7 @@ def complete_login(request, *, account, identity: SignerIdentity, method: str, n
             f"({identity.masked}).",
         )
     login(request, account, backend=LOGIN_BACKEND)
-    url = _safe(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL)
+    url = local_url(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL)
     if not account.cccd_number:
         return cccd_prompt_url(url)
     return url
@@ -354,14 +358,6 @@ def _identity(certificate) -> SignerIdentity:
         id_number=number,
         serial_number=format(certificate.serial_number, "X"),
     )
-
-
-def _safe(request, url):
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
 
 
 def _client(client):

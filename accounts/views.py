@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
+
+from admin_kit.redirects import local_url
 
 from . import login_policy, password_reset_sms, services
 from .forms import (
@@ -486,9 +487,4 @@ class ExtendedInfoView(AccountAreaMixin, TemplateView):
 
 def _safe_next(request):
     """Return the request's next URL if it stays on this site, else an empty string."""
-    url = request.POST.get("next", request.GET.get("next", ""))
-    if url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
+    return local_url(request, request.POST.get("next", request.GET.get("next", "")))

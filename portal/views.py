@@ -8,13 +8,13 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
 from accounts.middleware import cccd_not_required
 from accounts.mixins import AccountAreaMixin
+from admin_kit.redirects import local_url
 
 from .forms import CriminalRecordRequestForm
 from .guide import GUIDE_COOKIE, GUIDE_COOKIE_MAX_AGE
@@ -130,11 +130,7 @@ class CriminalRecordServiceView(LoginRequiredMixin, FormView):
 @require_POST
 def toggle_guide(request):
     """Turn guided mode on or off for this browser and go back to the screen it came from."""
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("portal:home")
+    next_url = local_url(request, request.POST.get("next", "")) or reverse("portal:home")
     response = HttpResponseRedirect(next_url)
     if request.POST.get("on") == "1":
         response.set_cookie(

@@ -5,9 +5,9 @@ import base64
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
+from admin_kit.redirects import local_url
 from certificate_authority import services as ca
 from certificate_authority.models import UsbToken
 from idnumbers.numbers import mask_number
@@ -106,9 +106,7 @@ def _valid_request(request, challenge, return_url):
     if not challenge or len(challenge) > MAX_CHALLENGE_LENGTH:
         return False
     # The plugin answers only the site that asked: a return address on another host is refused.
-    return bool(return_url) and url_has_allowed_host_and_scheme(
-        return_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
+    return bool(local_url(request, return_url))
 
 
 def plugged_in_tokens(request):

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from admin_kit.redirects import local_url
 
 from .client import InvalidIdToken, VneidClient, VneidError, VneidProtocolError
 from .conf import vneid_settings
@@ -94,15 +95,6 @@ class CompletedLogin:
     next_url: str
 
 
-def safe_next(request, url):
-    """Return url if it stays on this site, else an empty string."""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
-
-
 def next_or_default(url):
     """Return url, or the page a login goes to when nothing was asked for."""
     return url or resolve_url(settings.LOGIN_REDIRECT_URL)
@@ -148,7 +140,7 @@ def begin_login(request, *, next_url="", prompt="", client=None):
         "nonce": secrets.token_urlsafe(32),
         "code_verifier": secrets.token_urlsafe(64),
         "redirect_uri": callback_uri(request),
-        "next": safe_next(request, next_url),
+        "next": local_url(request, next_url),
         "started_at": int(time.time()),
     }
     # One pending login per browser: starting again replaces an abandoned one.

@@ -17,6 +17,7 @@ from django.views.generic import FormView
 
 from accounts.middleware import cccd_not_required
 from accounts.services import AccountServiceError
+from admin_kit.redirects import local_url
 from idnumbers.numbers import mask_number
 
 from . import flows, services
@@ -186,7 +187,7 @@ class VneidStartView(View):
     http_method_names = ["get"]
 
     def get(self, request):
-        next_url = flows.safe_next(request, request.GET.get("next", ""))
+        next_url = local_url(request, request.GET.get("next", ""))
         # Only "login" is honoured: it lets a citizen switch to another VNeID account.
         prompt = "login" if request.GET.get("prompt") == "login" else ""
         try:
