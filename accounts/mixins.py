@@ -7,14 +7,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 
 
 class AccountAreaMixin(LoginRequiredMixin):
-    """Require login and give templates/accounts/account_base.html its context.
+    """Require login and give accounts/templates/accounts/account_base.html its context.
 
     Set `account_menu` to the key of the menu entry to highlight and, if needed, `crumbs` to
     the breadcrumb labels after "Trang chủ". Context keys added:
 
     - `account`: the logged-in user (the page's subject);
     - `account_menu`: the active menu key: "account", "identity", "extended" or "dossiers";
-    - `crumbs`: list of breadcrumb labels for templates/portal/breadcrumbs.html.
+    - `crumbs`: list of breadcrumb labels for portal/templates/portal/breadcrumbs.html.
     """
 
     account_menu = ""

@@ -37,8 +37,8 @@ def prepare():
     from django.test import RequestFactory
 
     from citizen_registry.models import Citizen
-    from identity.provider.login_state import COOKIE_NAME, start_login
-    from identity.provider.services import create_client, ensure_vneid_account
+    from vneid.login_state import COOKIE_NAME, start_login
+    from vneid.services import create_client, ensure_vneid_account
 
     client, secret = create_client(name="Đo hiệu năng", redirect_uris=[REDIRECT_URI])
     citizen = Citizen.objects.order_by("id").first()

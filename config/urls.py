@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("identity.relying_party.urls")),
     path("registry/", include("citizen_registry.urls")),
-    path("vneid/", include("identity.provider.urls")),
+    path("vneid/", include("vneid.urls")),
     path("nha-mang/", include("mobile_operator.urls")),
     path("ca/", include("certificate_authority.urls")),
     path("sandbox/", include("sandbox.urls")),

@@ -23,12 +23,12 @@ from accounts.services import save_cccd_link
 from certificate_authority import services as ca
 from citizen_registry.models import Citizen
 from citizen_registry.services import ensure_api_client
-from identity.provider.models import VneidAccount
-from identity.provider.services import create_vneid_accounts, ensure_client, ensure_vneid_account
 from identity.relying_party.conf import vneid_settings
 from mobile_operator.services import ensure_api_client as ensure_operator_client
 from mobile_operator.services import provision_new_sims
 from portal.models import Dossier
+from vneid.models import VneidAccount
+from vneid.services import create_vneid_accounts, ensure_client, ensure_vneid_account
 
 from .secret_hashes import hashed_secret
 from .signing_sims import certificate_order as sim_certificate

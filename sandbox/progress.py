@@ -14,10 +14,10 @@ from accounts.forms import LoginForm
 from accounts.models import AuditEntry
 from accounts.services import IdentityMismatch
 from citizen_registry.models import LookupLog
-from identity.provider.models import AuditEvent
-from identity.provider.services import LoginRefused
 from identity.relying_party.forms import LinkPasswordForm
 from idnumbers.numbers import mask_number
+from vneid.models import AuditEvent
+from vneid.services import LoginRefused
 
 from .models import WorkspacePersona
 

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import cccd_not_required
 from citizen_registry import faults as registry_faults
-from identity.provider import faults as vneid_faults
 from mobile_operator import faults as operator_faults
 from mobile_operator.models import SmsMessage
+from vneid import faults as vneid_faults
 
 from .forms import FaultForm, LoginPolicyForm
 from .models import OutboxMessage

@@ -21,9 +21,9 @@ from django.utils.crypto import get_random_string
 from accounts.models import AuditEntry
 from certificate_authority.models import Certificate, CertificateEvent, UsbToken
 from citizen_registry.models import Citizen, RecordChange
-from identity.provider.models import AuditEvent, VneidAccount
 from mobile_operator.models import Sim, SmsMessage
 from portal.models import Dossier
+from vneid.models import AuditEvent, VneidAccount
 
 from .models import TrainingClass, Workspace, WorkspacePersona
 from .personas import (

@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "identity.relying_party",
     "citizen_registry",
-    "identity.provider",
+    "vneid",
     "mobile_operator",
     "certificate_authority",
     # Spans the three organisations on purpose: personas, resets and fault injection.
@@ -261,7 +261,7 @@ CA = env_settings(
     CRL_CACHE_SECONDS=("CA_CRL_CACHE_SECONDS", int),
 )
 # The organisations' own sides: the registry API's limits (citizen_registry/conf.py), the
-# simulated VNeID (identity/provider/conf.py), the CA's public address
+# simulated VNeID (vneid/conf.py), the CA's public address
 # (certificate_authority/conf.py) and the operator's signing wait (mobile_operator/conf.py).
 REGISTRY_API = env_settings(
     RATE_LIMIT_PER_KEY=("REGISTRY_API_RATE_LIMIT_PER_KEY", int),

@@ -1,4 +1,4 @@
-"""The dossier counters of the account area's menu (templates/accounts/account_base.html)."""
+"""The dossier counters of the account area's menu (the account area's base template)."""
 
 from django import template
 from django.db.models import Count, Q

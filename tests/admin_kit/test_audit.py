@@ -16,7 +16,7 @@ from admin_kit.audit import (
 )
 from certificate_authority.models import CertificateEvent
 from citizen_registry.models import ApiClient, RecordChange
-from identity.provider.models import AuditEvent
+from vneid.models import AuditEvent
 
 
 @pytest.mark.parametrize("reason", [None, "", "   \n"])

@@ -10,9 +10,9 @@ from accounts.conf import ca_settings, operator_settings, registry_settings
 from admin_kit.conf import OrganisationSettings
 from certificate_authority.conf import authority_settings
 from citizen_registry.conf import registry_api_settings
-from identity.provider.conf import provider_settings
 from identity.relying_party.conf import vneid_settings
 from mobile_operator.conf import network_settings
+from vneid.conf import provider_settings
 
 
 def test_a_key_not_configured_reads_its_declared_default(settings):

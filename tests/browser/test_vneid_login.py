@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from accounts.models import AuditEntry
-from identity.provider.keys import active_signing_key, rotate_signing_key, unpublish_signing_key
 from sandbox.personas import PASSWORD, VNEID_PASSWORD
 from tests.personas import HOA_CCCD, KHOA_CCCD, NGA_CCCD, NGA_CMND
+from vneid.keys import active_signing_key, rotate_signing_key, unpublish_signing_key
 
 from .conftest import press_logout
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from identity.provider.models import OidcClient
+from vneid.models import OidcClient
 
 ROOT = Path(__file__).resolve().parents[2]
 LAN = "http://192.168.1.10:8080"

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 
 from accounts.models import AuditEntry
 from certificate_authority.models import Certificate, CertificateEvent
-from identity.provider.models import AuditEvent
 from mobile_operator.models import Sim
 from portal.models import Dossier
 from sandbox.personas import (
@@ -20,6 +19,7 @@ from sandbox.personas import (
     restore_persona,
 )
 from sandbox.workspaces import allocate_numbers, copy_of, create_class, workspace_personas
+from vneid.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

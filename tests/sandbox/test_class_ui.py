@@ -11,7 +11,6 @@ from django.urls import reverse
 from accounts.models import AuditEntry
 from accounts.services import save_cccd_link
 from citizen_registry.models import Citizen, LookupLog
-from identity.provider.models import AuditEvent, VneidAccount
 from sandbox.personas import PASSWORD, ensure_personas, record_of
 from sandbox.workspaces import (
     create_class,
@@ -19,6 +18,7 @@ from sandbox.workspaces import (
     delete_workspace,
     workspace_personas,
 )
+from vneid.models import AuditEvent, VneidAccount
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from django.core.management import call_command
 
 from citizen_registry.faults import current_fault
 from citizen_registry.models import ApiClient, Citizen
-from identity.provider import faults as vneid_faults
 from portal.models import Dossier
 from sandbox.models import OutboxMessage
 from sandbox.personas import PASSWORD, PERSONAS, VNEID_PASSWORD, ensure_personas
 from tests.personas import NGA_CCCD, NGA_CMND
+from vneid import faults as vneid_faults
 
 User = get_user_model()
 

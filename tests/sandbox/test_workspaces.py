@@ -16,7 +16,6 @@ from django.utils import timezone
 from accounts.services import save_cccd_link
 from certificate_authority.models import Certificate, UsbToken
 from citizen_registry.models import Citizen
-from identity.provider.models import VneidAccount
 from idnumbers.numbers import cccd_problems, decode_birth
 from mobile_operator.models import Sim
 from portal.models import Dossier
@@ -43,6 +42,7 @@ from sandbox.workspaces import (
     seat_state,
     workspace_personas,
 )
+from vneid.models import VneidAccount
 
 
 def seat_personas(workspace):

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from joserfc import jwt
 
-from identity.provider.keys import published_key_set
-from identity.provider.login_state import APP_COOKIE_NAME, COOKIE_NAME
-from identity.provider.qr import MESSAGES
+from vneid.keys import published_key_set
+from vneid.login_state import APP_COOKIE_NAME, COOKIE_NAME
+from vneid.qr import MESSAGES
 
 from .flows import (
     NGA_CCCD,

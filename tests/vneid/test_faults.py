@@ -2,8 +2,8 @@
 
 import pytest
 
-from identity.provider.faults import current_fault, set_fault
-from identity.provider.services import create_client
+from vneid.faults import current_fault, set_fault
+from vneid.services import create_client
 
 DISCOVERY = "/vneid/.well-known/openid-configuration"
 

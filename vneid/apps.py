@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class VneidProviderConfig(AppConfig):
-    name = "identity.provider"
+    name = "vneid"
     label = "vneid_provider"
     verbose_name = "VNeID (mô phỏng)"

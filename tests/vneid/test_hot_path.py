@@ -7,10 +7,10 @@ import time_machine
 from django.test import RequestFactory
 from django.utils import timezone
 
-from identity.provider import faults, hot_path, keys
-from identity.provider.digests import secret_digest
-from identity.provider.login_state import start_login
-from identity.provider.models import (
+from vneid import faults, hot_path, keys
+from vneid.digests import secret_digest
+from vneid.login_state import start_login
+from vneid.models import (
     AuthorizationCode,
     OidcClient,
     ServiceFault,

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from identity.provider.keys import rotate_signing_key
+from vneid.keys import rotate_signing_key
 
 
 class Command(BaseCommand):

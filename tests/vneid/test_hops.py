@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from identity.provider.models import AuditEvent
+from vneid.models import AuditEvent
 
 from .flows import authorize_params, authorize_url, exchange, redirect_query, submit_login
 

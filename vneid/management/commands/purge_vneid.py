@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from identity.provider import throttling
-from identity.provider.models import (
+from vneid import throttling
+from vneid.models import (
     AccessToken,
     AuthorizationCode,
     LoginFailure,

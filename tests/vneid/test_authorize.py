@@ -8,11 +8,11 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from identity.provider.login_state import COOKIE_NAME
-from identity.provider.models import AuditEvent, AuthorizationCode, LoginSession, OidcClient
-from identity.provider.services import set_account_status
-from identity.provider.throttling import FAILURE_LIMIT, address_failure_limit
 from tests.citizen_registry.factories import CitizenFactory
+from vneid.login_state import COOKIE_NAME
+from vneid.models import AuditEvent, AuthorizationCode, LoginSession, OidcClient
+from vneid.services import set_account_status
+from vneid.throttling import FAILURE_LIMIT, address_failure_limit
 
 from .flows import (
     NGA_CCCD,

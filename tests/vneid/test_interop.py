@@ -9,7 +9,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from identity.provider.services import create_client
+from vneid.services import create_client
 
 from .flows import NGA_CCCD, NGA_CMND, PASSWORD
 

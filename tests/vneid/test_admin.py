@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from identity.provider.models import AuditEvent, OidcClient, SigningKey, VneidAccount
+from vneid.models import AuditEvent, OidcClient, SigningKey, VneidAccount
 
 pytestmark = pytest.mark.django_db
 

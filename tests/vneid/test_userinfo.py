@@ -8,8 +8,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from identity.provider.models import OidcClient
-from identity.provider.services import set_account_status
+from vneid.models import OidcClient
+from vneid.services import set_account_status
 
 from .flows import NGA_CCCD, NGA_CMND, exchange, log_in_and_get_code
 

@@ -8,14 +8,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from admin_kit.audit import ReasonRequired
-from identity.provider.models import AuditEvent, OidcClient, VneidAccount
-from identity.provider.services import (
+from tests.citizen_registry.factories import CitizenFactory
+from vneid.models import AuditEvent, OidcClient, VneidAccount
+from vneid.services import (
     change_client,
     create_client,
     ensure_client,
     ensure_vneid_account,
 )
-from tests.citizen_registry.factories import CitizenFactory
 
 from .flows import PASSWORD
 

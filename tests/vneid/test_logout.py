@@ -6,14 +6,14 @@ from django.test import Client
 from django.urls import reverse
 from joserfc import jwt
 
-from identity.provider.keys import (
+from vneid.keys import (
     active_signing_key,
     as_private_key,
     generate_signing_key,
     published_key_set,
 )
-from identity.provider.login_state import COOKIE_NAME
-from identity.provider.models import LoginSession
+from vneid.login_state import COOKIE_NAME
+from vneid.models import LoginSession
 
 from .flows import (
     POST_LOGOUT_URI,

@@ -7,7 +7,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from identity.provider.models import AccessToken, AuthorizationCode, LoginFailure, LoginSession
+from vneid.models import AccessToken, AuthorizationCode, LoginFailure, LoginSession
 
 
 def _purge():

@@ -7,8 +7,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from identity.provider.models import AccessToken, AuditEvent
-from identity.provider.services import set_account_status
+from vneid.models import AccessToken, AuditEvent
+from vneid.services import set_account_status
 
 from .flows import OTHER_REDIRECT_URI, exchange, log_in_and_get_code
 

@@ -4,7 +4,7 @@ import authlib.oauth2.rfc6749.models
 import authlib.oidc.core.models
 import django.db.models.deletion
 import django.utils.timezone
-import identity.provider.models
+import vneid.models
 from django.db import migrations, models
 
 
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
             name='VneidAccount',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sub', models.CharField(default=identity.provider.models.new_sub, max_length=32, unique=True, verbose_name='mã định danh (sub)')),
+                ('sub', models.CharField(default=vneid.models.new_sub, max_length=32, unique=True, verbose_name='mã định danh (sub)')),
                 ('password', models.CharField(max_length=255, verbose_name='mật khẩu')),
                 ('assurance_level', models.PositiveSmallIntegerField(choices=[(1, 'Mức 1'), (2, 'Mức 2')], default=2, verbose_name='mức định danh')),
                 ('status', models.CharField(choices=[('active', 'Đang hoạt động'), ('locked', 'Bị khoá')], default='active', max_length=6, verbose_name='trạng thái')),

@@ -6,8 +6,8 @@ import pytest
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from django.test import Client
 
-from identity.provider.services import create_client, ensure_vneid_account
 from tests.citizen_registry.factories import CitizenFactory
+from vneid.services import create_client, ensure_vneid_account
 
 from .flows import (
     NGA_CCCD,

@@ -7,12 +7,12 @@ from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet
 from joserfc.jws import extract_compact
 
-from identity.provider.keys import (
+from vneid.keys import (
     active_signing_key,
     rotate_signing_key,
     unpublish_signing_key,
 )
-from identity.provider.models import SigningKey
+from vneid.models import SigningKey
 
 from .flows import authorize_params, exchange, log_in_and_get_code, redirect_query, submit_login
 

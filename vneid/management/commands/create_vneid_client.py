@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import URLValidator
 
-from identity.provider.services import create_client
+from vneid.services import create_client
 
 
 def _checked_uri(value):

@@ -8,9 +8,10 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
-from identity.provider.models import AuditEvent, LoginFailure
-from identity.provider.services import ensure_vneid_account
-from identity.provider.throttling import (
+from tests.citizen_registry.factories import CitizenFactory
+from vneid.models import AuditEvent, LoginFailure
+from vneid.services import ensure_vneid_account
+from vneid.throttling import (
     ADDRESS_LOCKOUT_MESSAGE,
     FAILURE_LIMIT,
     LOCKOUT_MESSAGE,
@@ -18,7 +19,6 @@ from identity.provider.throttling import (
     admit_attempt,
     confirm_failure,
 )
-from tests.citizen_registry.factories import CitizenFactory
 
 from .flows import NGA_CCCD, PASSWORD, authorize_params
 
