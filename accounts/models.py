@@ -1,5 +1,8 @@
 """Portal accounts: the legacy DVCQG login (CMND/CCCD + password) and their audit trail."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -7,7 +10,7 @@ from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from admin_kit.audit import AuditRecord
+from admin_kit.audit import AuditRecord, official_reason_check
 from idnumbers.names import initials
 from idnumbers.numbers import mask_number
 
@@ -192,27 +195,38 @@ class AuditEntry(AuditRecord):
         related_name="audit_entries",
         verbose_name="tài khoản",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="người thực hiện",
-    )
     actor_kind = models.CharField("loại người thực hiện", max_length=10, choices=ActorKind.choices)
     action = models.CharField("thao tác", max_length=30, choices=Action.choices)
 
     class Meta(AuditRecord.Meta):
         verbose_name = "nhật ký thay đổi"
         verbose_name_plural = "nhật ký thay đổi"
-        constraints = [
-            # An official's change always says why.
-            models.CheckConstraint(
-                condition=~Q(actor_kind="official") | ~Q(reason=""),
-                name="accounts_auditentry_official_reason",
-            ),
-        ]
+        # A citizen acting on their own account is an actor too: the kind says who is an official.
+        constraints = [official_reason_check(unofficial=~Q(actor_kind="official"))]
+
+    @classmethod
+    def official_row(cls, values: Mapping[str, Any]) -> bool:
+        """Tell whether a row is an official's: its actor kind says so."""
+        return values.get("actor_kind") == cls.ActorKind.OFFICIAL
+
+    @classmethod
+    def checked(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Return a row's values checked; without an actor kind, tell it from actor and account."""
+        values = dict(values)
+        if "actor_kind" not in values:
+            values["actor_kind"] = cls.actor_kind_of(
+                account=values.get("account"), actor=values.get("actor")
+            )
+        return super().checked(values)
+
+    @classmethod
+    def actor_kind_of(cls, *, account: User | None, actor: User | None) -> str:
+        """Return who acted: nobody (the system), the account's own citizen, or an official."""
+        if actor is None:
+            return cls.ActorKind.SYSTEM
+        if account is not None and actor.pk == account.pk:
+            return cls.ActorKind.CITIZEN
+        return cls.ActorKind.OFFICIAL
 
     def __str__(self):
         subject = self.account or "nhiều tài khoản"

@@ -18,7 +18,7 @@ from admin_kit.audit import ReasonRequired as ReasonRequired
 from admin_kit.audit import (
     apply_changes,
     copy_changed,
-    recorded_value,
+    masked_value,
     refuse_unknown_fields,
     required_reason,
 )
@@ -40,7 +40,6 @@ PURPOSE_REFRESH = "Cập nhật thông tin định danh của tài khoản Cổn
 REGISTRY_PURPOSE_LINK = "cccd_linking"
 REGISTRY_PURPOSE_REFRESH = "identity_refresh"
 
-NUMBER_FIELDS = frozenset({"cccd_number", "cmnd_number"})
 # What an official may correct on an account (identity data, its CCCD link, contact data).
 CORRECTABLE_FIELDS = (
     "full_name",
@@ -216,8 +215,8 @@ def save_cccd_link(
     link_changes = {"cccd_number": ["", mask_number(number)]}
     if "cmnd_number" in identity_changes:
         link_changes["cmnd_number"] = identity_changes.pop("cmnd_number")
-    kind = _actor_kind(account=locked, actor=actor)
-    AuditEntry.objects.create(
+    kind = AuditEntry.actor_kind_of(account=locked, actor=actor)
+    AuditEntry.record(
         account=locked,
         actor=actor,
         actor_kind=kind,
@@ -225,7 +224,7 @@ def save_cccd_link(
         changes=link_changes,
         reason=reason,
     )
-    AuditEntry.objects.create(
+    AuditEntry.record(
         account=locked,
         actor=actor,
         actor_kind=kind,
@@ -261,10 +260,9 @@ def change_contact(*, account: User, phone: str, email: str, actor: User | None 
     changes = apply_changes(locked, {"phone": phone, "email": email})
     if changes:
         locked.save(update_fields=list(changes))
-        AuditEntry.objects.create(
+        AuditEntry.record(
             account=locked,
             actor=actor,
-            actor_kind=_actor_kind(account=locked, actor=actor),
             action=AuditEntry.Action.CONTACT_CHANGED,
             changes=changes,
         )
@@ -281,7 +279,7 @@ def reset_password(*, account: User, new_password: str, reason: str = EMAIL_RESE
     account.save(update_fields=["password"])
     # Whoever proved they own the mailbox or the phone should not wait out a guesser's lock.
     account_failures(account).delete()
-    AuditEntry.objects.create(
+    AuditEntry.record(
         account=account,
         actor=account,
         actor_kind=AuditEntry.ActorKind.CITIZEN,
@@ -303,7 +301,7 @@ def correct_account(
     reason = required_reason(reason)
     refuse_unknown_fields(values, CORRECTABLE_FIELDS)
     locked: User = User.objects.select_for_update().get(pk=account.pk)
-    changes = apply_changes(locked, values, shown=_audit_value)
+    changes = apply_changes(locked, values, shown=masked_value)
     if not changes:
         return changes
     if "cccd_number" in changes and locked.cccd_number:
@@ -321,7 +319,7 @@ def correct_account(
             locked.save(update_fields=list(changes))
     except IntegrityError:
         raise CccdAlreadyLinked() from None
-    AuditEntry.objects.create(
+    AuditEntry.record(
         account=locked,
         actor=actor,
         actor_kind=AuditEntry.ActorKind.OFFICIAL,
@@ -343,7 +341,7 @@ def unlink_cccd(*, account: User, actor: User, reason: str) -> Changes:
     changes = {"cccd_number": [mask_number(locked.cccd_number), ""]}
     locked.cccd_number = ""
     locked.save(update_fields=["cccd_number"])
-    AuditEntry.objects.create(
+    AuditEntry.record(
         account=locked,
         actor=actor,
         actor_kind=AuditEntry.ActorKind.OFFICIAL,
@@ -364,7 +362,7 @@ def unlock_login(*, account: User, actor: User, reason: str) -> int:
     if not failures:
         return 0
     attempts.delete()
-    AuditEntry.objects.create(
+    AuditEntry.record(
         account=account,
         actor=actor,
         actor_kind=AuditEntry.ActorKind.OFFICIAL,
@@ -388,7 +386,7 @@ def record_roles_change(
     reason = required_reason(reason)
     changes = {key: [before[key], after[key]] for key in after if before.get(key) != after[key]}
     if changes:
-        AuditEntry.objects.create(
+        AuditEntry.record(
             account=account,
             actor=actor,
             actor_kind=AuditEntry.ActorKind.OFFICIAL,
@@ -402,7 +400,7 @@ def record_roles_change(
 @transaction.atomic
 def record_csv_export(*, count: int, actor: User, reason: str) -> AuditEntry:
     """Audit an export of the account list: who, how many rows, and why."""
-    return AuditEntry.objects.create(
+    return AuditEntry.record(
         account=None,
         actor=actor,
         actor_kind=AuditEntry.ActorKind.OFFICIAL,
@@ -420,10 +418,9 @@ def _save_refresh(*, account: User, record: CitizenRecord, actor: User | None) -
     changes = apply_confirmed_identity(locked, record)
     locked.identity_refreshed_at = timezone.now()
     locked.save()
-    AuditEntry.objects.create(
+    AuditEntry.record(
         account=locked,
         actor=actor,
-        actor_kind=_actor_kind(account=locked, actor=actor),
         action=AuditEntry.Action.IDENTITY_REFRESHED,
         changes=changes,
         reason=PURPOSE_REFRESH,
@@ -444,11 +441,7 @@ def apply_confirmed_identity(account: User, record: CitizenRecord | ConfirmedIde
     if not account.cmnd_number:
         values["cmnd_number"] = record.cmnd_number
     # An empty value (a claim VNeID left out, say) never erases what the account has.
-    return apply_changes(account, values, shown=_audit_value, keep_when_empty=True)
-
-
-def _audit_value(field: str, value: Any) -> Any:
-    return mask_number(value) if field in NUMBER_FIELDS else recorded_value(value)
+    return apply_changes(account, values, shown=masked_value, keep_when_empty=True)
 
 
 @transaction.atomic
@@ -457,10 +450,9 @@ def _record_refusal(*, account: User, actor: User | None, number: str, reason: s
     logger.info(
         "CCCD link refused for account %s, cccd %s: %s", account.pk, mask_number(number), reason
     )
-    AuditEntry.objects.create(
+    AuditEntry.record(
         account=account,
         actor=actor,
-        actor_kind=_actor_kind(account=account, actor=actor),
         action=AuditEntry.Action.CCCD_LINK_REFUSED,
         reason=f"CCCD {mask_number(number)}: {reason}",
     )
@@ -475,20 +467,12 @@ def _requested_by(account: User) -> str:
     return f"portal-account:{account.pk}"
 
 
-def _actor_kind(*, account: User, actor: User | None) -> str:
-    if actor is None:
-        return AuditEntry.ActorKind.SYSTEM
-    if actor.pk == account.pk:
-        return AuditEntry.ActorKind.CITIZEN
-    return AuditEntry.ActorKind.OFFICIAL
-
-
 def record_sign_in_step(*, account: User, action: str, shown_message: str = "") -> None:
     """Audit a step of the guide the person took on their own (login, CCCD screen, skip).
 
     A refusal keeps, as its reason, the message the person was shown.
     """
-    AuditEntry.objects.create(
+    AuditEntry.record(
         account=account,
         actor=account,
         actor_kind=AuditEntry.ActorKind.CITIZEN,

@@ -273,7 +273,7 @@ def complete_login(request, *, account, identity: SignerIdentity, method: str, n
     """
     label, action = METHODS[method]
     with transaction.atomic():
-        AuditEntry.objects.create(
+        AuditEntry.record(
             account=account,
             actor=account,
             actor_kind=AuditEntry.ActorKind.CITIZEN,

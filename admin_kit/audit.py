@@ -1,11 +1,15 @@
 """The one compare-then-audit helper and the audit model every organisation's log shares."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Self
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+from idnumbers.numbers import mask_number
 
 REASON_REQUIRED_MESSAGE = "Vui lòng nhập lý do thay đổi."
 
@@ -16,7 +20,7 @@ class ReasonRequired(ValueError):
     code = "reason_required"
     message = REASON_REQUIRED_MESSAGE
 
-    def __init__(self, message=None):
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.message)
 
 
@@ -28,9 +32,17 @@ def required_reason(reason: str) -> str:
     return reason
 
 
-def recorded_value(value):
+def recorded_value(value: Any) -> Any:
     """Return a value as an audit entry stores it: dates as ISO text, the rest as they are."""
     return value.isoformat() if isinstance(value, date) else value
+
+
+NUMBER_FIELDS = frozenset({"cccd_number", "cmnd_number"})
+
+
+def masked_value(field: str, value: Any) -> Any:
+    """Return a value as an audit entry stores it, with CCCD and CMND numbers masked."""
+    return mask_number(value) if field in NUMBER_FIELDS else recorded_value(value)
 
 
 def apply_changes(
@@ -56,7 +68,7 @@ def apply_changes(
     return changes
 
 
-def refuse_unknown_fields(values, allowed):
+def refuse_unknown_fields(values: Mapping[str, Any], allowed: Sequence[str]) -> None:
     """Raise ValueError when values name a field an official may not change (a code error)."""
     unknown = set(values) - set(allowed)
     if unknown:
@@ -88,15 +100,41 @@ def save_audited(
     return changes
 
 
-def copy_changed(target, source, changes):
+def copy_changed(target: Any, source: Any, changes: Mapping[str, Any]) -> None:
     """Copy the changed fields from the saved row back onto the caller's instance."""
     for field in changes:
         setattr(target, field, getattr(source, field))
 
 
-class AuditRecord(models.Model):
-    """What every audit table holds: the changes, the reason and when, newest first."""
+# A row without an actor is the system's, which needs no reason.
+NO_ACTOR = Q(actor__isnull=True)
 
+
+def official_reason_check(
+    name: str = "%(app_label)s_%(class)s_official_reason", *, unofficial: Q | None = NO_ACTOR
+) -> models.CheckConstraint:
+    """Return the check that an official's row says why; unofficial=None: every row does."""
+    says_why = ~Q(reason="")
+    condition = says_why if unofficial is None else unofficial | says_why
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def actor_field(verbose_name: str = "người thực hiện", *, null: bool = True) -> models.ForeignKey:
+    """Return an audit row's actor: a portal user, by reference only (none imports its code)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=null,
+        blank=null,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+class AuditRecord(models.Model):
+    """What every audit table holds: who, the changes, the reason and when, newest first."""
+
+    actor = actor_field()
     # {"field": [before, after], ...}; numbers masked, secrets never stored.
     changes = models.JSONField("thay đổi", default=dict, blank=True)
     reason = models.TextField("lý do", blank=True, default="")
@@ -105,3 +143,28 @@ class AuditRecord(models.Model):
     class Meta:
         abstract = True
         ordering = ["-created_at", "-id"]
+        # An official's change always says why (official_row says who is one).
+        constraints = [official_reason_check()]
+
+    @classmethod
+    def official_row(cls, values: Mapping[str, Any]) -> bool:
+        """Tell whether a row with these values is an official's, which must give a reason."""
+        return values.get("actor") is not None
+
+    @classmethod
+    def checked(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Return a row's values with its official's reason stripped, or raise ReasonRequired."""
+        values = dict(values)
+        if cls.official_row(values):
+            values["reason"] = required_reason(values.get("reason", ""))
+        return values
+
+    @classmethod
+    def record(cls, **values: Any) -> Self:
+        """Write one audit row; an official's row without a reason raises ReasonRequired."""
+        return cls._default_manager.create(**cls.checked(values))
+
+    @classmethod
+    def record_many(cls, rows: Iterable[Mapping[str, Any]]) -> list[Self]:
+        """Write many rows in one INSERT (class creation, seeding), each checked as record()."""
+        return cls._default_manager.bulk_create([cls(**cls.checked(values)) for values in rows])

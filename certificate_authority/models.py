@@ -1,11 +1,10 @@
 """The sandbox CA's records: its root, the certificates it issued, USB tokens and its audit."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from admin_kit.audit import AuditRecord
+from admin_kit.audit import AuditRecord, official_reason_check
 from idnumbers.numbers import mask_number
 
 # Three wrong PINs lock a token, as real USB tokens do.
@@ -167,26 +166,12 @@ class CertificateEvent(AuditRecord):
     certificate = models.ForeignKey(
         Certificate, on_delete=models.PROTECT, related_name="events", verbose_name="chứng thư"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="người thực hiện",
-    )
     action = models.CharField("thao tác", max_length=20, choices=Action.choices)
 
     class Meta(AuditRecord.Meta):
         verbose_name = "nhật ký CA"
         verbose_name_plural = "nhật ký CA"
-        constraints = [
-            # An official's change always says why.
-            models.CheckConstraint(
-                condition=Q(actor__isnull=True) | ~Q(reason=""),
-                name="ca_certificateevent_official_reason",
-            ),
-        ]
+        constraints = [official_reason_check("ca_certificateevent_official_reason")]
 
     def __str__(self):
         when = timezone.localtime(self.created_at)

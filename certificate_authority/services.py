@@ -199,17 +199,17 @@ def issue_certificates(orders: Sequence[CertificateOrder]) -> list[Certificate]:
             )
         )
     records = Certificate.objects.bulk_create(records)
-    CertificateEvent.objects.bulk_create(
-        CertificateEvent(
-            certificate=record,
-            actor=order.actor,
-            action=CertificateEvent.Action.ISSUED,
-            changes={
+    CertificateEvent.record_many(
+        {
+            "certificate": record,
+            "actor": order.actor,
+            "action": CertificateEvent.Action.ISSUED,
+            "changes": {
                 "serial_number": [None, record.serial_number],
                 "not_after": [None, str(record.not_after)],
             },
-            reason=reason,
-        )
+            "reason": reason,
+        }
         for record, order, reason in zip(records, orders, reasons, strict=True)
     )
     return records
@@ -230,7 +230,7 @@ def revoke_certificate(
     locked.revoked_at = timezone.now()
     locked.revocation_reason = revocation_reason
     locked.save(update_fields=["status", "revoked_at", "revocation_reason"])
-    CertificateEvent.objects.create(
+    CertificateEvent.record(
         certificate=locked,
         actor=actor,
         action=CertificateEvent.Action.REVOKED,
@@ -270,7 +270,7 @@ def renew_certificate(
             reason=reason or "Gia hạn chứng thư số",
             actor=actor,
         )
-    CertificateEvent.objects.create(
+    CertificateEvent.record(
         certificate=certificate,
         actor=actor,
         action=CertificateEvent.Action.RENEWED,
@@ -305,12 +305,12 @@ def create_usb_tokens(
             )
         )
     tokens = UsbToken.objects.bulk_create(tokens)
-    CertificateEvent.objects.bulk_create(
-        CertificateEvent(
-            certificate=token.certificate,
-            action=CertificateEvent.Action.TOKEN_ISSUED,
-            changes={"usb_token": [None, token.label]},
-        )
+    CertificateEvent.record_many(
+        {
+            "certificate": token.certificate,
+            "action": CertificateEvent.Action.TOKEN_ISSUED,
+            "changes": {"usb_token": [None, token.label]},
+        }
         for token in tokens
     )
     return tokens
@@ -330,7 +330,7 @@ def sign_with_usb_token(*, token: UsbToken, pin: str, data: bytes) -> bytes:
             locked.failed_pin_attempts += 1
             locked.save(update_fields=["failed_pin_attempts"])
             if locked.is_locked:
-                CertificateEvent.objects.create(
+                CertificateEvent.record(
                     certificate=locked.certificate,
                     action=CertificateEvent.Action.TOKEN_LOCKED,
                     changes={"failed_pin_attempts": [locked.failed_pin_attempts - 1, 3]},
@@ -364,7 +364,7 @@ def unlock_usb_token(*, token: UsbToken, reason: str = "", actor=None, pin: str 
         locked.pin_hash = make_password(pin)
     if changes:
         locked.save(update_fields=["failed_pin_attempts", "pin_hash"])
-        CertificateEvent.objects.create(
+        CertificateEvent.record(
             certificate=locked.certificate,
             actor=actor,
             action=CertificateEvent.Action.TOKEN_UNLOCKED,
@@ -387,7 +387,7 @@ def export_pkcs12(*, certificate: Certificate, password: str, reason: str = "", 
         ca_certificate=root_certificate(),
         password=password.encode("utf-8"),
     )
-    CertificateEvent.objects.create(
+    CertificateEvent.record(
         certificate=certificate,
         actor=actor,
         action=CertificateEvent.Action.PKCS12_EXPORTED,

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.utils.html import format_html
 
 from admin_kit.changes import format_changes
@@ -184,15 +183,7 @@ class CitizenAdmin(NumberSearchMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data["reason"]
         if not change:
-            with transaction.atomic():
-                super().save_model(request, obj, form, change)
-                RecordChange.objects.create(
-                    actor=request.user,
-                    action=RecordChange.Action.RECORD_CORRECTED,
-                    citizen=obj,
-                    changes={"cccd_number": [None, mask_number(obj.cccd_number)]},
-                    reason=reason,
-                )
+            services.add_citizen(citizen=obj, actor=request.user, reason=reason)
             return
         values = {
             field: form.cleaned_data[field]

@@ -1,11 +1,9 @@
 """The simulated National Population Database (CSDL Quốc gia về Dân cư)."""
 
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
-from admin_kit.audit import AuditRecord
+from admin_kit.audit import AuditRecord, actor_field, official_reason_check
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
 
@@ -155,13 +153,8 @@ class RecordChange(AuditRecord):
         API_CLIENT_CHANGED = "api_client_changed", "Sửa hệ thống kết nối API"
         API_KEY_ISSUED = "api_key_issued", "Cấp khoá API mới"
 
-    # The official, by reference only: the registry knows the portal's accounts by their key.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name="cán bộ",
-    )
+    # Every change here is an official's: the actor is never empty.
+    actor = actor_field("cán bộ", null=False)
     action = models.CharField("thao tác", max_length=24, choices=Action.choices)
     citizen = models.ForeignKey(
         Citizen,
@@ -186,9 +179,7 @@ class RecordChange(AuditRecord):
         verbose_name = "nhật ký sửa đổi dữ liệu"
         verbose_name_plural = "nhật ký sửa đổi dữ liệu"
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(reason=""), name="citizen_registry_recordchange_reason"
-            ),
+            official_reason_check("citizen_registry_recordchange_reason", unofficial=None)
         ]
 
     def __str__(self):

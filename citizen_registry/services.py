@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from admin_kit.audit import ReasonRequired as ReasonRequired
-from admin_kit.audit import recorded_value, required_reason, save_audited
+from admin_kit.audit import masked_value, required_reason, save_audited
 from idnumbers.numbers import mask_number
 
 from .models import RECORD_FIELDS, ApiClient, Citizen, RecordChange
@@ -103,7 +103,6 @@ def ensure_api_client(
 # What an official may correct on a citizen record: all but its key (the CCCD) and its status,
 # which changes through its own audited actions.
 CORRECTABLE_FIELDS = tuple(name for name in RECORD_FIELDS if name not in ("cccd_number", "status"))
-NUMBER_FIELDS = frozenset({"cccd_number", "cmnd_number"})
 
 
 def _save_audited(
@@ -119,7 +118,7 @@ def _save_audited(
     """Save an official's change of allowed fields with one audit entry; return the changes."""
 
     def write_entry(locked: Citizen | ApiClient, changes: Changes, reason: str) -> None:
-        RecordChange.objects.create(
+        RecordChange.record(
             actor=actor, action=action, changes=changes, reason=reason, **{subject: locked}
         )
 
@@ -129,7 +128,7 @@ def _save_audited(
         allowed=allowed,
         reason=reason,
         write_entry=write_entry,
-        shown=_audit_value,
+        shown=masked_value,
     )
     return changes
 
@@ -148,6 +147,20 @@ def correct_citizen(
         action=RecordChange.Action.RECORD_CORRECTED,
         subject="citizen",
     )
+
+
+@transaction.atomic
+def add_citizen(*, citizen: Citizen, actor: Actor, reason: str) -> Citizen:
+    """Save a citizen record an official added, audited as a correction that sets its CCCD."""
+    citizen.save()
+    RecordChange.record(
+        actor=actor,
+        action=RecordChange.Action.RECORD_CORRECTED,
+        citizen=citizen,
+        changes={"cccd_number": [None, mask_number(citizen.cccd_number)]},
+        reason=reason,
+    )
+    return citizen
 
 
 @transaction.atomic
@@ -170,7 +183,7 @@ def register_api_client(*, client: ApiClient, actor: Actor, reason: str) -> str:
     reason = required_reason(reason)
     raw_key = set_key(client)
     client.save()
-    RecordChange.objects.create(
+    RecordChange.record(
         actor=actor,
         action=RecordChange.Action.API_CLIENT_CREATED,
         api_client=client,
@@ -207,7 +220,7 @@ def issue_new_key_by_official(*, client: ApiClient, actor: Actor, reason: str) -
     reason = required_reason(reason)
     before = client.key_prefix
     raw_key = issue_new_key(client=client)
-    RecordChange.objects.create(
+    RecordChange.record(
         actor=actor,
         action=RecordChange.Action.API_KEY_ISSUED,
         api_client=client,
@@ -216,7 +229,3 @@ def issue_new_key_by_official(*, client: ApiClient, actor: Actor, reason: str) -
         reason=reason,
     )
     return raw_key
-
-
-def _audit_value(field: str, value: Any) -> Any:
-    return mask_number(value) if field in NUMBER_FIELDS else recorded_value(value)

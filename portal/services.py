@@ -73,7 +73,7 @@ def set_dossier_status(*, dossier, status, actor, reason):
     else:
         locked.completed_at = None
     locked.save(update_fields=["status", "completed_at", "updated_at"])
-    AuditEntry.objects.create(
+    AuditEntry.record(
         account_id=locked.owner_id,
         actor=actor,
         actor_kind=AuditEntry.ActorKind.OFFICIAL,

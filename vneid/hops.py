@@ -57,7 +57,7 @@ def records_hop(endpoint, *, login_endpoint=None):
             if hop.account is None and not flow:
                 # Nobody to attribute the request to, and no later login to tie it to.
                 return response
-            AuditEvent.objects.create(
+            AuditEvent.record(
                 kind=AuditEvent.Kind.REQUEST_ANSWERED,
                 account=hop.account,
                 endpoint=name,

@@ -57,7 +57,7 @@ def rotate_signing_key():
     key = generate_signing_key()
     key.is_active = True
     key.save()
-    AuditEvent.objects.create(kind=AuditEvent.Kind.KEY_ROTATED, detail=key.kid)
+    AuditEvent.record(kind=AuditEvent.Kind.KEY_ROTATED, detail=key.kid)
     return key
 
 

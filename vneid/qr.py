@@ -103,7 +103,7 @@ def decide(*, qr_token, account, approve):
     if not updated:
         raise QrProblem("used")
     kind = AuditEvent.Kind.QR_APPROVED if approve else AuditEvent.Kind.QR_REFUSED
-    AuditEvent.objects.create(kind=kind, account=account, client=qr_login.client)
+    AuditEvent.record(kind=kind, account=account, client=qr_login.client)
     return qr_login
 
 

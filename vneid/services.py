@@ -73,12 +73,12 @@ def create_vneid_accounts(
 
 
 def _audit_saved(accounts: Iterable[VneidAccount]) -> None:
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            kind=AuditEvent.Kind.ACCOUNT_SAVED,
-            account=account,
-            detail=f"level {int(account.assurance_level)}",
-        )
+    AuditEvent.record_many(
+        {
+            "kind": AuditEvent.Kind.ACCOUNT_SAVED,
+            "account": account,
+            "detail": f"level {int(account.assurance_level)}",
+        }
         for account in accounts
     )
 
@@ -88,7 +88,7 @@ def set_account_status(*, account: VneidAccount, status: str) -> None:
     """Lock or unlock a VNeID account."""
     account.status = VneidAccount.Status(status)
     account.save(update_fields=["status"])
-    AuditEvent.objects.create(kind=AuditEvent.Kind.ACCOUNT_SAVED, account=account, detail=status)
+    AuditEvent.record(kind=AuditEvent.Kind.ACCOUNT_SAVED, account=account, detail=status)
 
 
 def _clean_uris(uris: Iterable[str]) -> list[str]:
@@ -120,7 +120,7 @@ def register_client(client: OidcClient, *, actor: Actor = None, reason: str = ""
     client.client_id = secrets.token_urlsafe(24)
     raw_secret = set_client_secret(client)
     client.save()
-    AuditEvent.objects.create(
+    AuditEvent.record(
         kind=AuditEvent.Kind.CLIENT_CREATED,
         client=client,
         detail=client.name,
@@ -138,7 +138,7 @@ def change_client(
     """Save an official's change of a client's settings with one audit event; return changes."""
 
     def write_entry(locked: OidcClient, changes: Changes, reason: str) -> None:
-        AuditEvent.objects.create(
+        AuditEvent.record(
             kind=AuditEvent.Kind.CLIENT_CHANGED,
             client=locked,
             detail=locked.name,
@@ -211,7 +211,7 @@ def ensure_client(
         client.client_secret_hash = secret_digest(client_secret)
     client.save()
     if created:
-        AuditEvent.objects.create(kind=AuditEvent.Kind.CLIENT_CREATED, client=client, detail=name)
+        AuditEvent.record(kind=AuditEvent.Kind.CLIENT_CREATED, client=client, detail=name)
     return client
 
 
@@ -222,7 +222,7 @@ def issue_new_client_secret(*, client: OidcClient, actor: Actor = None, reason: 
         reason = required_reason(reason)
     raw_secret = set_client_secret(client)
     client.save(update_fields=["client_secret_hash"])
-    AuditEvent.objects.create(
+    AuditEvent.record(
         kind=AuditEvent.Kind.CLIENT_SECRET_ISSUED,
         client=client,
         detail=client.name,
@@ -278,7 +278,7 @@ def authenticate_password(attempt: LoginAttempt) -> VneidAccount:
         personal_id_number=number, ip_address=attempt.ip_address
     )
     if counted is None:
-        AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN_THROTTLED, detail=mask_number(number))
+        AuditEvent.record(kind=AuditEvent.Kind.LOGIN_THROTTLED, detail=mask_number(number))
         raise LoginRefused("throttled", message=lockout)
     account = (
         VneidAccount.objects.select_related("citizen").filter(citizen__cccd_number=number).first()
@@ -290,18 +290,18 @@ def authenticate_password(attempt: LoginAttempt) -> VneidAccount:
     hops.note_account(account)
     if account is None or not account.check_password(attempt.password):
         throttling.confirm_failure(counted)
-        AuditEvent.objects.create(
+        AuditEvent.record(
             kind=AuditEvent.Kind.LOGIN_FAILED, account=account, detail=mask_number(number)
         )
         raise LoginRefused("invalid")
     if not account.is_active:
         throttling.withdraw_attempt(counted)
-        AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN_LOCKED_ACCOUNT, account=account)
+        AuditEvent.record(kind=AuditEvent.Kind.LOGIN_LOCKED_ACCOUNT, account=account)
         raise LoginRefused("locked")
     throttling.reset_failures(personal_id_number=number)
     account.last_login_at = timezone.now()
     account.save(update_fields=["last_login_at"])
-    AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN_SUCCEEDED, account=account)
+    AuditEvent.record(kind=AuditEvent.Kind.LOGIN_SUCCEEDED, account=account)
     return account
 
 
@@ -310,7 +310,7 @@ def revoke_tokens_of_reused_code(*, code: AuthorizationCode) -> int:
     revoked = AccessToken.objects.filter(authorization_code=code, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-    AuditEvent.objects.create(
+    AuditEvent.record(
         kind=AuditEvent.Kind.CODE_REUSED,
         account=code.account,
         client=code.client,

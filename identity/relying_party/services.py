@@ -130,10 +130,9 @@ def _confirmed(identity):
 def _audit(account, action, *, by_citizen=True, changes=None, reason=""):
     # A refused link attempt is not attributed to the account: its owner may not be the one typing.
     actor = account if by_citizen else None
-    AuditEntry.objects.create(
+    AuditEntry.record(
         account=account,
         actor=actor,
-        actor_kind=AuditEntry.ActorKind.CITIZEN if actor else AuditEntry.ActorKind.SYSTEM,
         action=action,
         changes=changes or {},
         reason=reason,

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts import services as account_services
 from accounts.models import AuditEntry
-from citizen_registry.models import ApiClient, LookupLog, RecordChange
+from citizen_registry.models import ApiClient, Citizen, LookupLog, RecordChange
 from citizen_registry.services import ensure_api_client
 from identity.relying_party.flows import VneidIdentity
 from identity.relying_party.services import record_vneid_login
@@ -450,3 +450,23 @@ def test_a_superuser_locking_an_account_gives_a_reason_and_writes_one_roles_entr
     assert entry.action == AuditEntry.Action.ROLES_CHANGED
     assert entry.changes == {"is_active": [True, False]}
     assert entry.actor == superuser_client.official
+
+
+def test_adding_a_registry_record_writes_one_record_change_naming_its_cccd(
+    superuser_client, an_record
+):
+    typed = {"cccd_number": "００１ ０８５ ００４ ３２１", "cmnd_number": "012.345.678"}
+    data = citizen_form_data(an_record, **typed)
+    # The same person, added afresh through the form.
+    an_record.delete()
+    response = superuser_client.post(reverse("admin:citizen_registry_citizen_add"), data)
+
+    assert response.status_code == 302
+    added = Citizen.objects.get()
+    assert (added.cccd_number, added.cmnd_number) == ("001085004321", "012345678")
+    change = RecordChange.objects.get()
+    assert change.citizen == added
+    assert change.actor == superuser_client.official
+    assert change.action == RecordChange.Action.RECORD_CORRECTED
+    assert change.changes == {"cccd_number": [None, "0010******21"]}
+    assert change.reason == REASON
