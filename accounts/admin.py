@@ -14,7 +14,8 @@ from admin_kit.changes import format_changes
 from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from admin_kit.search import NumberSearchMixin
-from idnumbers.numbers import cccd_problems, mask_number, normalize_number
+from idnumbers.fields import allow_typed_numbers
+from idnumbers.numbers import cccd_problems, mask_number
 
 from . import services
 from .models import AuditEntry, User
@@ -50,16 +51,6 @@ ReasonForm = reason_form(
 )
 
 
-def allow_typed_numbers(form):
-    """Let number fields take what people type (spaces, dots); clean_* normalises it."""
-    for name in ("cccd_number", "cmnd_number"):
-        field = form.fields.get(name)
-        if field is not None:
-            form.fields[name] = forms.CharField(
-                label=field.label, required=field.required, max_length=24
-            )
-
-
 class AccountForm(forms.ModelForm):
     """An official's correction: the same CCCD rules as everywhere, and a required reason."""
 
@@ -74,15 +65,6 @@ class AccountForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         allow_typed_numbers(self)
-
-    def clean_cccd_number(self):
-        return normalize_number(self.cleaned_data["cccd_number"])
-
-    def clean_cmnd_number(self):
-        number = normalize_number(self.cleaned_data["cmnd_number"])
-        if number and not (number.isascii() and number.isdigit() and len(number) in (9, 12)):
-            raise forms.ValidationError("Số CMND gồm 9 hoặc 12 chữ số.", code="invalid_cmnd")
-        return number
 
     def clean(self):
         cleaned = super().clean()

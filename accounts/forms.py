@@ -11,7 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.utils import timezone
 
 from idnumbers.fields import PhoneNumberField
-from idnumbers.numbers import cccd_problems, normalize_number
+from idnumbers.numbers import cccd_problems, is_cmnd_format, normalize_number
 
 from . import services
 
@@ -75,7 +75,7 @@ def portal_captcha_field():
 def clean_username_number(raw):
     """Return a typed CMND/CCCD as digits, or raise the format error."""
     number = normalize_number(raw)
-    if not (number.isascii() and number.isdigit() and len(number) in (9, 12)):
+    if not is_cmnd_format(number):
         raise forms.ValidationError(USERNAME_FORMAT_MESSAGE, code="username_format")
     return number
 

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.shortcuts import resolve_url
 
 from admin_kit.redirects import local_url
-from idnumbers.numbers import mask_number
+from idnumbers.numbers import CCCD_LENGTH, CMND_LENGTHS, is_ascii_digits, mask_number
 
 from .ca_client import CaClient, CaError
 from .middleware import cccd_prompt_url
@@ -45,7 +45,7 @@ METHODS = {
     "usb": ("USB ký số", AuditEntry.Action.USB_LOGIN),
     "sim": ("Sim ký số", AuditEntry.Action.SIM_LOGIN),
 }
-ID_KINDS = {"CMND": (9, 12), "CCCD": (12,)}
+ID_KINDS = {"CMND": CMND_LENGTHS, "CCCD": (CCCD_LENGTH,)}
 
 
 class SignatureLoginError(Exception):
@@ -348,7 +348,7 @@ def _identity(certificate) -> SignerIdentity:
     if len(uids) != 1:
         raise UnknownCertificate("no single UID in the subject")
     kind, _, number = str(uids[0].value).partition(":")
-    if kind not in ID_KINDS or not (number.isascii() and number.isdigit()):
+    if kind not in ID_KINDS or not is_ascii_digits(number):
         raise UnknownCertificate("the UID is not CMND:/CCCD: digits")
     if len(number) not in ID_KINDS[kind]:
         raise UnknownCertificate("the UID number has the wrong length")

@@ -7,7 +7,7 @@ import secrets
 from django.contrib.admin.views.main import ChangeList
 from django.shortcuts import redirect
 
-from idnumbers.numbers import mask_number, normalize_number
+from idnumbers.numbers import is_ascii_digits, mask_number, normalize_number
 
 SEARCH_TOKEN_VAR = "qt"
 
@@ -77,7 +77,7 @@ class NumberSearchMixin:
         if not term:
             return queryset, False
         number = normalize_number(term)
-        if number.isascii() and number.isdigit():
+        if is_ascii_digits(number):
             # Exact matches only: a fragment search would let anyone enumerate numbers.
             matches = (queryset.filter(**{field: number}) for field in self.number_search_fields)
             return functools.reduce(operator.or_, matches, queryset.none()), False
@@ -87,6 +87,6 @@ class NumberSearchMixin:
 def masked_term(term):
     """Return a searched term as the list may show it: a number masked, anything else as is."""
     number = normalize_number(term)
-    if number and number.isascii() and number.isdigit():
+    if is_ascii_digits(number):
         return mask_number(number)
     return term

@@ -9,7 +9,7 @@ from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from idnumbers.numbers import mask_number, normalize_number
 
 from . import services
-from .models import Certificate, CertificateEvent, IdKind, UsbToken
+from .models import Certificate, CertificateEvent, UsbToken
 
 REASON_HELP = "Bắt buộc: lý do được ghi vào nhật ký CA cùng với thao tác."
 ReasonForm = reason_form(help_text=REASON_HELP)
@@ -46,7 +46,7 @@ class IssueCertificateForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind, number = cleaned.get("id_kind"), cleaned.get("id_number")
-        if kind and number and not services.ID_PATTERNS[IdKind(kind)].match(number):
+        if kind and number and not services.id_number_fits(kind, number):
             self.add_error("id_number", services.InvalidHolder.message)
         return cleaned
 

@@ -1,7 +1,7 @@
 """State changes of the sandbox CA, each with its audit entry in the same transaction."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urljoin
@@ -14,6 +14,7 @@ from django.utils.crypto import salted_hmac
 
 from admin_kit.audit import ReasonRequired as ReasonRequired
 from admin_kit.audit import required_reason
+from idnumbers.numbers import is_cccd_format, is_cmnd_format
 
 from . import x509_tools
 from .conf import authority_settings
@@ -25,7 +26,16 @@ CERTIFICATE_VALID_DAYS = 3 * 365
 # The CRL is signed afresh on every request; this is how long a relying party may keep it.
 CRL_VALID_HOURS = 24
 PIN_PATTERN = re.compile(r"^\d{6}$")
-ID_PATTERNS = {IdKind.CMND: re.compile(r"^(\d{9}|\d{12})$"), IdKind.CCCD: re.compile(r"^\d{12}$")}
+ID_FORMATS: dict[str, Callable[[str], bool]] = {
+    IdKind.CMND: is_cmnd_format,
+    IdKind.CCCD: is_cccd_format,
+}
+
+
+def id_number_fits(id_kind: str, id_number: str | None) -> bool:
+    """Tell whether a holder's number has the shape of its kind (CMND or CCCD), ASCII digits."""
+    fits = ID_FORMATS.get(id_kind)
+    return fits is not None and fits(id_number or "")
 
 
 class CertificateAuthorityError(Exception):
@@ -161,9 +171,7 @@ def issue_certificates(orders: Sequence[CertificateOrder]) -> list[Certificate]:
     reasons = []
     for order in orders:
         holder_name = " ".join(order.holder_name.split())
-        if order.id_kind not in ID_PATTERNS or not ID_PATTERNS[order.id_kind].match(
-            order.id_number or ""
-        ):
+        if not id_number_fits(order.id_kind, order.id_number):
             raise InvalidHolder()
         if not holder_name:
             raise InvalidHolder("Vui lòng nhập họ tên chủ thể chứng thư.")

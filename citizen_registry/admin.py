@@ -8,7 +8,8 @@ from admin_kit.changes import format_changes
 from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from admin_kit.search import NumberSearchMixin
-from idnumbers.numbers import cccd_problems, mask_number, normalize_number
+from idnumbers.fields import allow_typed_numbers
+from idnumbers.numbers import cccd_problems, mask_number
 
 from . import services
 from .models import ApiClient, Citizen, FaultInjection, LookupLog, RecordChange
@@ -70,22 +71,7 @@ class CitizenForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Take numbers as people type them (spaces, dots); clean_* normalises them.
-        for name in ("cccd_number", "cmnd_number"):
-            field = self.fields.get(name)
-            if field is not None:
-                self.fields[name] = forms.CharField(
-                    label=field.label, required=field.required, max_length=24
-                )
-
-    def clean_cccd_number(self):
-        return normalize_number(self.cleaned_data["cccd_number"])
-
-    def clean_cmnd_number(self):
-        number = normalize_number(self.cleaned_data["cmnd_number"])
-        if number and not (number.isascii() and number.isdigit() and len(number) in (9, 12)):
-            raise forms.ValidationError("Số CMND gồm 9 hoặc 12 chữ số.", code="invalid_cmnd")
-        return number
+        allow_typed_numbers(self)
 
     def clean(self):
         cleaned = super().clean()

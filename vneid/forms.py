@@ -2,7 +2,7 @@
 
 from django import forms
 
-from idnumbers.numbers import normalize_number
+from idnumbers.numbers import is_cccd_format, normalize_number
 
 
 class LoginForm(forms.Form):
@@ -23,7 +23,7 @@ class LoginForm(forms.Form):
 
     def clean_personal_id_number(self):
         number = normalize_number(self.cleaned_data["personal_id_number"])
-        if not (number.isascii() and number.isdigit() and len(number) == 12):
+        if not is_cccd_format(number):
             raise forms.ValidationError(
                 "Số định danh cá nhân gồm đúng 12 chữ số.", code="personal_id_number"
             )

@@ -24,6 +24,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from admin_kit.redirects import local_url
+from idnumbers.numbers import is_cccd_format, is_cmnd_format
 
 from .client import InvalidIdToken, VneidClient, VneidError, VneidProtocolError
 from .conf import vneid_settings
@@ -40,8 +41,6 @@ ID_TOKEN_SESSION_KEY = "vneid_login.id_token"
 PENDING_SECONDS = 600
 
 ACR_LEVEL = re.compile(r"^vneid:level(\d)$")
-PERSONAL_ID = re.compile(r"^\d{12}$")
-OLD_CMND = re.compile(r"^(\d{9}|\d{12})$")
 
 
 class FlowExpired(Exception):
@@ -219,10 +218,10 @@ def complete_login(request, pending, *, client=None):
 def identity_from_claims(claims):
     """Return the VneidIdentity of validated claims, or raise VneidProtocolError."""
     number = str(claims.get("personal_id_number") or "")
-    if not PERSONAL_ID.match(number):
+    if not is_cccd_format(number):
         raise VneidProtocolError("personal_id_number missing or not 12 digits")
     old_cmnd = str(claims.get("old_cmnd_number") or "")
-    if old_cmnd and not OLD_CMND.match(old_cmnd):
+    if old_cmnd and not is_cmnd_format(old_cmnd):
         raise VneidProtocolError("old_cmnd_number is not 9 or 12 digits")
     try:
         birth = date.fromisoformat(claims["birthdate"]) if claims.get("birthdate") else None

@@ -127,6 +127,22 @@ def test_login_rejects_a_username_that_is_not_a_cmnd_or_cccd(client, db):
     assert "Tên đăng nhập là số CMT (9 hoặc 12 chữ số)" in response.content.decode()
 
 
+@pytest.mark.parametrize("username", ["١٦٤٤٣٨٠٥٦", "۰۳۷۱۹۰۶۱۲۳۴۵"])
+def test_login_rejects_arabic_indic_digits_as_not_a_cmnd_or_cccd(client, db, username):
+    response = client.post(LOGIN_URL, login_data(username))
+
+    assert response.context["form"].has_error("username", code="username_format")
+
+
+def test_login_takes_a_number_typed_in_full_width_digits(client, linked):
+    typed = linked.username.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+
+    response = client.post(LOGIN_URL, login_data(typed + "\n"))
+
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
 def test_login_of_a_locked_account_says_it_is_locked(client, db):
     locked = UserFactory(locked=True)
 

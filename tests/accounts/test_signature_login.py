@@ -105,7 +105,17 @@ def test_garbage_instead_of_a_certificate_is_unknown(ca, http):
         sl.verify_signed_challenge(challenge=CHALLENGE, certificate_pem="xyz", signature=b"1")
 
 
-@pytest.mark.parametrize("uid", [None, f"CCCD:{NGA_CMND}", "EMAIL:a@b.vn", "CMND:16443805x"])
+@pytest.mark.parametrize(
+    "uid",
+    [
+        None,
+        f"CCCD:{NGA_CMND}",
+        "EMAIL:a@b.vn",
+        "CMND:16443805x",
+        "CCCD:０３７１９０６１２３４５",
+        "CMND:١٦٤٤٣٨٠٥٦",
+    ],
+)
 def test_a_certificate_without_a_usable_id_is_unknown(ca, http, uid):
     publish(http, ca)
     with pytest.raises(sl.UnknownCertificate):

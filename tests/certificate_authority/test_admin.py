@@ -135,3 +135,34 @@ def test_certificates_cannot_be_edited_or_deleted(official_client, certificate):
     assert 'name="holder_name"' not in page.content.decode()
     delete = reverse("admin:certificate_authority_certificate_delete", args=[certificate.pk])
     assert client.get(delete).status_code == 403
+
+
+def _issue_for(client, id_kind, id_number):
+    return client.post(
+        ADD,
+        {
+            "holder_name": "Lê Thị Hoa",
+            "id_kind": id_kind,
+            "id_number": id_number,
+            "kind": "software",
+            "valid_days": "365",
+            "reason": REASON,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("id_kind", "id_number"), [("CCCD", "٠٤٨١٩٥٠٢٠٢٣٣"), ("CMND", "١٦٤٤٣٨٠٥٦")]
+)
+def test_issuing_for_arabic_indic_digits_is_refused(official_client, id_kind, id_number):
+    response = _issue_for(official_client("system"), id_kind, id_number)
+
+    assert "CCCD gồm 12 chữ số" in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_issuing_for_a_number_typed_in_full_width_digits_keeps_its_ascii_digits(official_client):
+    response = _issue_for(official_client("system"), "CCCD", "０４８１９５０２０２３３\n")
+
+    assert response.status_code == 302
+    assert Certificate.objects.get().id_number == "048195020233"

@@ -74,7 +74,17 @@ def test_the_certificate_points_to_the_crl():
 
 
 @pytest.mark.parametrize(
-    ("id_kind", "id_number"), [("CCCD", "164438056"), ("CMND", "12345"), ("CMND", "16443805a")]
+    ("id_kind", "id_number"),
+    [
+        ("CCCD", "164438056"),
+        ("CMND", "12345"),
+        ("CMND", "16443805a"),
+        ("CCCD", "037190612345\n"),
+        ("CMND", "164438056\n"),
+        ("CCCD", "０３７１９０６１２３４５"),
+        ("CMND", "١٦٤٤٣٨٠٥٦"),
+        ("PASSPORT", "037190612345"),
+    ],
 )
 def test_issuing_refuses_a_malformed_id(id_kind, id_number):
     with pytest.raises(services.InvalidHolder):

@@ -11,6 +11,8 @@ from idnumbers.numbers import (
     century_gender_digit,
     cmnd_problems,
     decode_birth,
+    is_cccd_format,
+    is_cmnd_format,
     is_valid_cccd,
     make_cccd,
     mask_number,
@@ -158,3 +160,54 @@ def test_province_codes_are_the_63_published_three_digit_codes():
     assert len(codes) == 63
     assert all(len(code) == 3 and code.isdigit() for code in codes)
     assert (codes["001"], codes["079"], codes["036"]) == ("Hà Nội", "Hồ Chí Minh", "Nam Định")
+
+
+# A stored or claimed number is checked raw: only ASCII digits, nothing after them.
+@pytest.mark.parametrize(
+    ("number", "cmnd", "cccd"),
+    [
+        ("164438056", True, False),
+        ("037190612345", True, True),
+        ("037190612345\n", False, False),
+        ("164438056\n", False, False),
+        ("０３７１９０６１２３４５", False, False),
+        ("٠٣٧١٩٠٦١٢٣٤٥", False, False),
+        ("۰۳۷۱۹۰۶۱۲۳۴۵", False, False),
+        ("16443805", False, False),
+        ("0371906123456", False, False),
+        ("037 190 612 345", False, False),
+        ("", False, False),
+    ],
+    ids=[
+        "cmnd-9",
+        "cccd-12",
+        "cccd-trailing-newline",
+        "cmnd-trailing-newline",
+        "full-width",
+        "arabic-indic",
+        "extended-arabic-indic",
+        "8-digits",
+        "13-digits",
+        "spaces",
+        "empty",
+    ],
+)
+def test_the_format_predicates_accept_ascii_digits_of_the_right_length_only(number, cmnd, cccd):
+    assert is_cmnd_format(number) is cmnd
+    assert is_cccd_format(number) is cccd
+
+
+def test_typed_full_width_digits_pass_once_normalised_and_arabic_indic_never():
+    assert is_cccd_format(normalize_number("０３７ １９０.６１２ ３４５"))
+    assert is_cmnd_format(normalize_number("１６４.４３８.０５６"))
+    assert not is_cccd_format(normalize_number("٠٣٧١٩٠٦١٢٣٤٥"))
+    assert not is_cmnd_format(normalize_number("٠٣٧١٩٠٦١٢"))
+
+
+@pytest.mark.parametrize("number", ["164438056\n", "٠٣٧١٩٠٦١٢", "16443805"])
+def test_cmnd_problems_refuse_what_the_format_refuses(number):
+    assert [problem.code for problem in cmnd_problems(number)] == ["format"]
+
+
+def test_cccd_problems_refuse_arabic_indic_digits_as_not_digits():
+    assert [problem.code for problem in cccd_problems("٠٣٧١٩٠٦١٢٣٤٥")] == ["not_digits"]

@@ -470,3 +470,32 @@ def test_adding_a_registry_record_writes_one_record_change_naming_its_cccd(
     assert change.action == RecordChange.Action.RECORD_CORRECTED
     assert change.changes == {"cccd_number": [None, "0010******21"]}
     assert change.reason == REASON
+
+
+@pytest.mark.parametrize("cmnd", ["٠١٢٣٤٥٦٧٨", "۰۱۲۳۴۵۶۷۸", "01234567"])
+def test_a_registry_cmnd_in_other_digits_or_lengths_is_refused(official_client, an_record, cmnd):
+    client = official_client("registry")
+    url = reverse("admin:citizen_registry_citizen_change", args=[an_record.pk])
+    response = client.post(url, citizen_form_data(an_record, cmnd_number=cmnd))
+
+    assert response.status_code == 200
+    assert "Số CMND gồm 9 hoặc 12 chữ số." in response.content.decode()
+    assert not RecordChange.objects.exists()
+
+
+def test_an_account_cmnd_typed_in_full_width_digits_is_saved_as_digits(official_client, an):
+    response = _change_account(official_client("account"), an, cmnd_number="０１２３４５６７９\n")
+
+    assert response.status_code == 302
+    an.refresh_from_db()
+    assert an.cmnd_number == "012345679"
+    assert AuditEntry.objects.get().changes == {"cmnd_number": ["0123***78", "0123***79"]}
+
+
+@pytest.mark.parametrize("cmnd", ["٠١٢٣٤٥٦٧٩", "0123456789"])
+def test_an_account_cmnd_in_other_digits_or_lengths_is_refused(official_client, an, cmnd):
+    response = _change_account(official_client("account"), an, cmnd_number=cmnd)
+
+    assert response.status_code == 200
+    assert "Số CMND gồm 9 hoặc 12 chữ số." in response.content.decode()
+    assert not AuditEntry.objects.exists()

@@ -231,6 +231,21 @@ def test_malformed_number_is_explained(client, nga, rp, pkce):
     assert "Số định danh cá nhân gồm đúng 12 chữ số." in _login_page(response)
 
 
+@pytest.mark.parametrize("number", ["٠٣٧١٩٠٦١٢٣٤٥", "۰۳۷۱۹۰۶۱۲۳۴۵"])
+def test_arabic_indic_digits_are_refused_as_malformed(client, nga, rp, pkce, number):
+    response = submit_login(client, authorize_params(rp, pkce), number=number)
+
+    assert "Số định danh cá nhân gồm đúng 12 chữ số." in _login_page(response)
+
+
+def test_number_typed_in_full_width_digits_is_accepted(client, nga, rp, pkce):
+    full_width = NGA_CCCD.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+
+    response = submit_login(client, authorize_params(rp, pkce), number=full_width + "\n")
+
+    assert "code" in redirect_query(response)
+
+
 def test_number_typed_with_spaces_is_accepted(client, nga, rp, pkce):
     spaced = f"{NGA_CCCD[:4]} {NGA_CCCD[4:8]} {NGA_CCCD[8:]}"
 

@@ -431,3 +431,27 @@ def test_a_personal_id_number_that_is_not_12_digits_is_refused(client, vneid, db
 
     assert response.status_code == 502
     assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "number",
+    [f"{NGA_CCCD}\n", "０３７１９０６１２３４５", "٠٣٧١٩٠٦١٢٣٤٥"],
+    ids=["trailing-newline", "full-width", "arabic-indic"],
+)
+def test_a_claimed_personal_id_number_must_be_12_ascii_digits(client, vneid, db, number):
+    response = log_in_with_vneid(client, vneid, personal_id_number=number)
+
+    assert response.status_code == 502
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "old_cmnd",
+    ["164438056\n", "１６４４３８０５６", "١٦٤٤٣٨٠٥٦"],
+    ids=["trailing-newline", "full-width", "arabic-indic"],
+)
+def test_a_claimed_old_cmnd_must_be_9_or_12_ascii_digits(client, vneid, db, old_cmnd):
+    response = log_in_with_vneid(client, vneid, old_cmnd_number=old_cmnd)
+
+    assert response.status_code == 502
+    assert not User.objects.exists()
