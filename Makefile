@@ -14,15 +14,32 @@ export SANDBOX_BASE_URL
 WORKERS ?= 2
 THREADS ?= 40
 
-.PHONY: run test setup migrate seed bench bench-national lint format clean
+# The versions that were tested, with their hashes (`make lock` writes them from pyproject.toml's
+# ranges): dev.txt for `make run`, `make test` and CI, base.txt (runtime only) for deployments.
+LOCK := requirements/dev.txt
+RUNTIME_LOCK := requirements/base.txt
+# `make lock` keeps every pin that still fits; LOCK_ARGS=--upgrade (or
+# "--upgrade-package Django") moves them on.
+LOCK_ARGS ?=
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-$(STAMP): pyproject.toml
+.PHONY: run test setup lock migrate seed bench bench-national lint format clean
+
+# No editable install: the project is not a package (`packages = []`), it runs from its folder.
+$(STAMP): $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Runtime and dev tools are resolved together, then the runtime alone within those pins, so
+# both files name the same versions.
+lock: setup
+	$(PIP_COMPILE) --extra dev --output-file $(LOCK) pyproject.toml requirements/tools.in
+	$(PIP_COMPILE) --constraint $(LOCK) --output-file $(RUNTIME_LOCK) \
+		pyproject.toml requirements/tools.in
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput

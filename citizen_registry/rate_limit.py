@@ -43,13 +43,9 @@ def _increment(buckets, minute):
     with connection.cursor() as cursor:
         cursor.execute(_increment_sql(len(buckets)), params)
         counts = dict(cursor.fetchall())
-        if 1 in counts.values():
-            # A bucket's first call of a minute: time to drop the minutes that are over.
-            table, _, minute_column, _ = _quoted()
-            cursor.execute(
-                f"DELETE FROM {table} WHERE {minute_column} < %s",  # noqa: S608
-                [minute],
-            )
+    if 1 in counts.values():
+        # A bucket's first call of a minute: time to drop the minutes that are over.
+        RateCounter.objects.filter(minute__lt=minute).delete()
     return counts
 
 

@@ -122,14 +122,14 @@ def test_a_round_trip_with_a_live_login_asks_the_database_few_times(
         assert exchange(client, rp, code, pkce.verifier).status_code == 200
 
 
-def test_the_prepared_client_lookup_finds_what_the_orm_query_finds(rp, other_rp):
+def test_the_client_lookup_finds_what_the_orm_query_finds(rp, other_rp):
     OidcClient.objects.filter(client_id=other_rp.client_id).update(is_active=False)
     for client_id in (rp.client_id, other_rp.client_id, "no-such-client", "x' OR '1'='1"):
         expected = OidcClient.objects.filter(client_id=client_id, is_active=True).first()
         assert hot_path.active_client(client_id) == expected
 
 
-def test_the_prepared_signing_key_lookup_finds_what_the_orm_query_finds():
+def test_the_signing_key_lookup_finds_what_the_orm_query_finds():
     assert hot_path.active_signing_key() is None
     created = keys.active_signing_key()
     expected = SigningKey.objects.filter(is_active=True).first()
@@ -138,7 +138,7 @@ def test_the_prepared_signing_key_lookup_finds_what_the_orm_query_finds():
     assert found.private_jwk == expected.private_jwk
 
 
-def test_the_prepared_fault_lookup_finds_what_the_orm_query_finds():
+def test_the_fault_lookup_finds_what_the_orm_query_finds():
     assert hot_path.current_service_fault() is None
     faults.set_fault("latency", latency_ms=40)
     found = hot_path.current_service_fault()
