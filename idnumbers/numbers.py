@@ -23,20 +23,20 @@ class NumberProblem:
 
 
 @cache
-def province_codes():
+def province_codes() -> dict[str, str]:
     """Return {code: province name} from the published list of CCCD province codes."""
     path = Path(__file__).with_name("province_codes.csv")
     with path.open(encoding="utf-8") as handle:
         return {row["code"]: row["province"] for row in csv.DictReader(handle)}
 
 
-def normalize_number(raw):
+def normalize_number(raw: str | None) -> str:
     """Return the digits of a typed number: NFKC (full-width digits), spaces and dots removed."""
     text = unicodedata.normalize("NFKC", raw or "")
     return "".join(ch for ch in text if not ch.isspace() and ch != ".")
 
 
-def century_gender_digit(birth_year, gender):
+def century_gender_digit(birth_year: int, gender: str) -> int:
     """Return digit 4 of a CCCD for a birth year and gender."""
     base = (birth_year // 100) * 100
     for digit, century in _CENTURY_BASE_BY_DIGIT.items():
@@ -45,7 +45,7 @@ def century_gender_digit(birth_year, gender):
     raise ValueError(f"no CCCD century digit for the year {birth_year}")
 
 
-def decode_birth(cccd):
+def decode_birth(cccd: str) -> tuple[int, str]:
     """Return (birth year, gender) encoded in digits 4–6 of a structurally valid CCCD."""
     digit = int(cccd[3])
     century = _CENTURY_BASE_BY_DIGIT[digit - digit % 2]
@@ -53,7 +53,9 @@ def decode_birth(cccd):
     return century + int(cccd[4:6]), gender
 
 
-def cccd_problems(number, *, birth_date=None, gender=None):
+def cccd_problems(
+    number: str, *, birth_date: date | None = None, gender: str | None = None
+) -> list[NumberProblem]:
     """Return what is wrong with a normalised CCCD number, checked part by part.
 
     Birth date and gender are checked against digits 4–6 only when they are known.
@@ -96,7 +98,7 @@ def cccd_problems(number, *, birth_date=None, gender=None):
     return problems
 
 
-def cmnd_problems(number):
+def cmnd_problems(number: str) -> list[NumberProblem]:
     """Return what is wrong with a normalised CMND number (9 or 12 digits)."""
     if not number:
         return [NumberProblem("required", "Vui lòng nhập số CMND.")]
@@ -105,18 +107,18 @@ def cmnd_problems(number):
     return []
 
 
-def is_valid_cccd(number):
+def is_valid_cccd(number: str) -> bool:
     """Return whether a normalised number has the structure of a CCCD."""
     return not cccd_problems(number)
 
 
-def make_cccd(province_code, birth_date: date, gender, serial):
+def make_cccd(province_code: str, birth_date: date, gender: str, serial: int) -> str:
     """Compose a CCCD from its parts; serial is the 6-digit random tail."""
     digit = century_gender_digit(birth_date.year, gender)
     return f"{province_code}{digit}{birth_date.year % 100:02d}{serial:06d}"
 
 
-def mask_number(number):
+def mask_number(number: str | None) -> str:
     """Mask a CCCD/CMND for logs and lists: keep the first 4 and last 2 digits."""
     if not number:
         return ""

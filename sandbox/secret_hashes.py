@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
-_HASHES = {}
+_HASHES: dict[tuple[str, str], str] = {}
 
 
 def hashed_secret(secret):
