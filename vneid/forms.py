@@ -21,7 +21,7 @@ class LoginForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def clean_personal_id_number(self):
+    def clean_personal_id_number(self) -> str:
         number = normalize_number(self.cleaned_data["personal_id_number"])
         if not (number.isascii() and number.isdigit() and len(number) == 12):
             raise forms.ValidationError(
