@@ -5,5 +5,5 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Tài khoản Cổng DVCQG"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the receivers)

@@ -3,10 +3,26 @@
 The dossier counters of the menu come from the portal's `dossier_counters` template tag.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest
+
+from .models import User
+
+if TYPE_CHECKING:
+    from django.views.generic.base import ContextMixin
+else:
+    ContextMixin = object
 
 
-class AccountAreaMixin(LoginRequiredMixin):
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request behind a login requirement: its user is an account, never anonymous."""
+
+    user: User
+
+
+class AccountAreaMixin(LoginRequiredMixin, ContextMixin):
     """Require login and give accounts/templates/accounts/account_base.html its context.
 
     Set `account_menu` to the key of the menu entry to highlight and, if needed, `crumbs` to
@@ -17,10 +33,11 @@ class AccountAreaMixin(LoginRequiredMixin):
     - `crumbs`: list of breadcrumb labels for portal/templates/portal/breadcrumbs.html.
     """
 
+    request: HttpRequest
     account_menu = ""
-    crumbs = ("Thông tin tài khoản",)
+    crumbs: tuple[str, ...] = ("Thông tin tài khoản",)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
             account=self.request.user,

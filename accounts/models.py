@@ -72,7 +72,11 @@ class AccountQuerySet(models.QuerySet):
         )
 
 
-class UserManager(BaseUserManager.from_queryset(AccountQuerySet)):
+# Named at module level: django-stubs builds a manager class from from_queryset() only there.
+_UserManagerBase = BaseUserManager.from_queryset(AccountQuerySet)
+
+
+class UserManager(_UserManagerBase["User"]):
     use_in_migrations = True
 
     def create_user(self, username, password=None, **fields):

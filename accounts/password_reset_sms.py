@@ -184,9 +184,12 @@ def verified_reset(reset_id):
         .filter(pk=reset_id, verified_at__isnull=False, closed_at__isnull=True)
         .first()
     )
-    if reset is None or timezone.now() >= reset.verified_at + NEW_PASSWORD_WINDOW:
+    # The filter above already set verified_at; only a known account's code can be verified.
+    if reset is None or reset.verified_at is None:
         return None
-    if not reset.account.is_active:
+    if timezone.now() >= reset.verified_at + NEW_PASSWORD_WINDOW:
+        return None
+    if reset.account is None or not reset.account.is_active:
         return None
     return reset
 
@@ -195,7 +198,7 @@ def verified_reset(reset_id):
 def set_new_password(*, reset_id, new_password):
     """Save the new password of a verified reset once; return the account or None."""
     reset = PasswordResetCode.objects.select_for_update().filter(pk=reset_id).first()
-    if reset is None or verified_reset(reset.pk) is None:
+    if reset is None or verified_reset(reset.pk) is None or reset.account is None:
         return None
     reset.closed_at = timezone.now()
     reset.save(update_fields=["closed_at"])

@@ -1,5 +1,8 @@
 """The officials' roles: Django groups holding exactly the permissions their job names."""
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 ACCOUNT_OFFICER = "Cán bộ quản lý tài khoản"
 REGISTRY_OFFICER = "Cán bộ dân cư"
 SYSTEM_ADMINISTRATOR = "Quản trị hệ thống"
@@ -50,12 +53,18 @@ ROLES = {
 }
 
 
-def ensure_roles(*, group_model, permission_model, roles=ROLES):
+def ensure_roles(
+    *,
+    group_model: Any,
+    permission_model: Any,
+    roles: Mapping[str, Sequence[str]] = ROLES,
+) -> dict[str, Any]:
     """Make each role group hold exactly its permissions; return the groups by name.
 
     Takes the models as arguments so that a data migration can pass its historical ones.
     """
-    groups = {}
+    # Any: a data migration passes its historical models, which have no static type.
+    groups: dict[str, Any] = {}
     for name, perms in roles.items():
         wanted = []
         for perm in perms:
@@ -69,7 +78,7 @@ def ensure_roles(*, group_model, permission_model, roles=ROLES):
     return groups
 
 
-def ensure_default_roles():
+def ensure_default_roles() -> dict[str, Any]:
     """Create the role groups with the current models (seeding, tests after a flush)."""
     from django.contrib.auth.models import Group, Permission
 

@@ -1,12 +1,17 @@
 """Audit entries' changes, {field: [before, after]}, as officials read them."""
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 EMPTY = "(trống)"
 
 
-def format_changes(changes, labels=None):
+def format_changes(
+    changes: Mapping[str, Sequence[Any]] | None, labels: Mapping[str, str] | None = None
+) -> str:
     """Return changes as "field: before → after" lines, fields named by labels where given."""
     if not changes:
         return "—"
@@ -21,7 +26,7 @@ def format_changes(changes, labels=None):
     )
 
 
-def shown(value):
+def shown(value: object) -> str:
     """Return one recorded value as text: lists joined, nothing as "(trống)"."""
     if value in (None, ""):
         return EMPTY

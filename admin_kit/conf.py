@@ -6,6 +6,9 @@ reads `vneid_settings.ISSUER`. A key nobody declared is a configuration error, n
 default, and a test's `settings.VNEID = {...}` is seen at once.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
@@ -14,13 +17,13 @@ from django.core.signals import setting_changed
 class OrganisationSettings:
     """The dict setting `name`, each key read as an attribute, falling back to defaults."""
 
-    def __init__(self, name, defaults):
+    def __init__(self, name: str, defaults: Mapping[str, Any]) -> None:
         self.name = name
         self.defaults = dict(defaults)
-        self._cached = None
+        self._cached: dict[str, Any] | None = None
         setting_changed.connect(self._reload, weak=False)
 
-    def _values(self):
+    def _values(self) -> dict[str, Any]:
         if self._cached is None:
             configured = getattr(settings, self.name, None) or {}
             if not isinstance(configured, dict):
@@ -34,11 +37,11 @@ class OrganisationSettings:
             self._cached = {**self.defaults, **configured}
         return self._cached
 
-    def __getattr__(self, key):
+    def __getattr__(self, key: str) -> Any:
         if key.startswith("_") or key not in self.defaults:
             raise AttributeError(f"{self.name} has no setting {key!r}.")
         return self._values()[key]
 
-    def _reload(self, *, setting, **kwargs):
+    def _reload(self, *, setting: str, **kwargs: Any) -> None:
         if setting == self.name:
             self._cached = None

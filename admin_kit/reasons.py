@@ -1,13 +1,20 @@
 """A reason for every official's change: the reason field and the confirm-with-reason page."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.contrib.admin import ModelAdmin
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 
 REASON_LABEL = "Lý do thay đổi"
 
 
-def reason_field(*, help_text, label=REASON_LABEL):
+def reason_field(*, help_text: str, label: str = REASON_LABEL) -> forms.CharField:
     """Return a required reason field; help_text says where the reason is recorded."""
     return forms.CharField(
         label=label,
@@ -17,7 +24,7 @@ def reason_field(*, help_text, label=REASON_LABEL):
     )
 
 
-def reason_form(*, help_text, label=REASON_LABEL):
+def reason_form(*, help_text: str, label: str = REASON_LABEL) -> type[forms.Form]:
     """Return a form class holding only a reason_field, for the confirmation page."""
 
     class ReasonForm(forms.Form):
@@ -26,7 +33,15 @@ def reason_form(*, help_text, label=REASON_LABEL):
     return ReasonForm
 
 
-def reason_page(modeladmin, request, queryset, form, *, title, question):
+def reason_page(
+    modeladmin: "ModelAdmin[Any]",
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    form: forms.Form,
+    *,
+    title: str,
+    question: str,
+) -> TemplateResponse:
     """Render the page asking the official to confirm an action on queryset with a reason."""
     context = {
         **modeladmin.admin_site.each_context(request),
@@ -40,7 +55,16 @@ def reason_page(modeladmin, request, queryset, form, *, title, question):
     return TemplateResponse(request, "admin/confirm_with_reason.html", context)
 
 
-def confirm_with_reason(modeladmin, request, queryset, *, form_class, title, question, perform):
+def confirm_with_reason(
+    modeladmin: "ModelAdmin[Any]",
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    *,
+    form_class: type[forms.Form],
+    title: str,
+    question: str,
+    perform: Callable[[QuerySet[Any], str], HttpResponseBase | None],
+) -> HttpResponseBase | None:
     """Run an admin action only after the official confirms it with a reason.
 
     The first POST (from the action menu) renders the confirmation page; its form (a

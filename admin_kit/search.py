@@ -3,24 +3,32 @@
 import functools
 import operator
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin.views.main import ChangeList
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from idnumbers.numbers import is_ascii_digits, mask_number, normalize_number
 
 SEARCH_TOKEN_VAR = "qt"
 
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+else:
+    ModelAdmin = object
+
 
 class SearchTokenChangeList(ChangeList):
-    def get_filters_params(self, params=None):
+    def get_filters_params(self, params: dict[str, Any] | None = None) -> dict[str, Any]:
         # The token is ours, not a field lookup; it stays in the list's links (pages, filters).
         lookup_params = super().get_filters_params(params)
         lookup_params.pop(SEARCH_TOKEN_VAR, None)
         return lookup_params
 
 
-class NumberSearchMixin:
+class NumberSearchMixin(ModelAdmin):
     """Keep searched numbers out of URLs: the search box posts, the list reads a session token.
 
     A whole number typed in the box matches number_search_fields exactly (never a fragment);
@@ -30,17 +38,19 @@ class NumberSearchMixin:
 
     change_list_template = "admin/number_search_change_list.html"
     # Where the list keeps its recent searches; None: "<the model's app label>.admin_searches".
-    search_session_key = None
-    number_search_fields = ()
+    search_session_key: str | None = None
+    number_search_fields: tuple[str, ...] = ()
     name_search_field = "full_name"
 
-    def get_search_session_key(self):
+    def get_search_session_key(self) -> str:
         return self.search_session_key or f"{self.model._meta.app_label}.admin_searches"
 
-    def get_changelist(self, request, **kwargs):
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return SearchTokenChangeList
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if request.method == "POST" and "_number_search" in request.POST:
             term = request.POST.get("q", "").strip()
             params = request.GET.copy()
@@ -60,18 +70,23 @@ class NumberSearchMixin:
         extra_context = {**(extra_context or {}), "number_search_shown": masked_term(term)}
         return super().changelist_view(request, extra_context)
 
-    def _searched_term(self, request):
+    def _searched_term(self, request: HttpRequest) -> str:
         token = request.GET.get(SEARCH_TOKEN_VAR)
         if not token:
             return ""
-        return request.session.get(self.get_search_session_key(), {}).get(token, "")
+        searches: dict[str, str] = request.session.get(self.get_search_session_key(), {})
+        return searches.get(token, "")
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
         # Only what the search box posted counts: a `?q=` typed into the address bar would put
         # the number in browser history and server logs, so it is not searched.
         return self.search_numbers(queryset, self._searched_term(request))
 
-    def search_numbers(self, queryset, search_term):
+    def search_numbers(
+        self, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
         """Match a whole number exactly (never a fragment), or a name containing the term."""
         term = search_term.strip()
         if not term:
@@ -84,7 +99,7 @@ class NumberSearchMixin:
         return queryset.filter(**{f"{self.name_search_field}__icontains": term}), False
 
 
-def masked_term(term):
+def masked_term(term: str) -> str:
     """Return a searched term as the list may show it: a number masked, anything else as is."""
     number = normalize_number(term)
     if is_ascii_digits(number):

@@ -1,9 +1,16 @@
 """The officials' side of the sandbox CA: issue, revoke and renew, each with a reason."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from admin_kit.changes import format_changes
+from admin_kit.officials import official
 from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from idnumbers.numbers import mask_number, normalize_number
@@ -40,11 +47,12 @@ class IssueCertificateForm(forms.ModelForm):
         model = Certificate
         fields = ("holder_name", "id_kind", "id_number", "kind")
 
-    def clean_id_number(self):
+    def clean_id_number(self) -> str:
         return normalize_number(self.cleaned_data["id_number"])
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         kind, number = cleaned.get("id_kind"), cleaned.get("id_number")
         if kind and number and not services.id_number_fits(kind, number):
             self.add_error("id_number", services.InvalidHolder.message)
@@ -61,7 +69,7 @@ class CertificateEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
 
     @admin.display(description="thay đổi")
-    def shown_changes(self, event):
+    def shown_changes(self, event: CertificateEvent) -> str:
         return format_changes(event.changes, FIELD_LABELS)
 
 
@@ -95,40 +103,52 @@ class CertificateAdmin(admin.ModelAdmin):
     )
 
     @admin.display(description="chủ thể (UID)")
-    def masked_subject(self, certificate):
+    def masked_subject(self, certificate: Certificate) -> str:
         return f"{certificate.id_kind}:{mask_number(certificate.id_number)}"
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Certificate | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[forms.ModelForm]:
         if obj is not None:
             kwargs["form"] = forms.ModelForm
             kwargs["fields"] = ()
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: Certificate | None = None) -> tuple[str, ...]:
         if obj is None:
             return ("holder_name", "id_kind", "id_number", "kind", "valid_days", "reason")
-        return self.readonly_fields
+        return tuple(self.readonly_fields)
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Certificate | None = None
+    ) -> list[str] | tuple[str, ...]:
         return self.readonly_fields if obj is not None else ()
 
-    def get_inlines(self, request, obj):
+    def get_inlines(
+        self, request: HttpRequest, obj: Certificate | None
+    ) -> list[type[InlineModelAdmin]] | tuple[type[InlineModelAdmin], ...]:
         return self.inlines if obj is not None else ()
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Certificate | None = None) -> bool:
         # Certificates are immutable: they change only by revocation or renewal (actions).
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Certificate | None = None) -> bool:
         return False
 
-    def has_revoke_permission(self, request):
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("certificate_authority.revoke_certificate")
 
-    def has_renew_permission(self, request):
+    def has_renew_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("certificate_authority.renew_certificate")
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Certificate, form: forms.ModelForm, change: bool
+    ) -> None:
         data = form.cleaned_data
         issued = services.issue_certificate(
             holder_name=data["holder_name"],
@@ -136,21 +156,27 @@ class CertificateAdmin(admin.ModelAdmin):
             id_number=data["id_number"],
             kind=data["kind"],
             valid_days=data["valid_days"],
-            actor=request.user,
+            actor=official(request),
             reason=data["reason"],
         )
         # The admin goes on with obj (its message, its log entry): make it the issued row.
         obj.__dict__.update({k: v for k, v in issued.__dict__.items() if not k.startswith("_")})
 
-    def _revoke(self, request, queryset, revocation_reason, title):
-        def perform(certificates, reason):
+    def _revoke(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Certificate],
+        revocation_reason: str,
+        title: str,
+    ) -> HttpResponseBase | None:
+        def perform(certificates: QuerySet[Certificate], reason: str) -> None:
             done = 0
             for certificate in certificates:
                 try:
                     services.revoke_certificate(
                         certificate=certificate,
                         revocation_reason=revocation_reason,
-                        actor=request.user,
+                        actor=official(request),
                         reason=reason,
                     )
                 except services.AlreadyRevoked:
@@ -169,26 +195,34 @@ class CertificateAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description="Thu hồi — lộ khoá bí mật", permissions=["revoke"])
-    def revoke_key_compromise(self, request, queryset):
+    def revoke_key_compromise(
+        self, request: HttpRequest, queryset: QuerySet[Certificate]
+    ) -> HttpResponseBase | None:
         reason = Certificate.RevocationReason.KEY_COMPROMISE
         return self._revoke(request, queryset, reason, "Thu hồi (lộ khoá bí mật)")
 
     @admin.action(description="Thu hồi — ngừng sử dụng", permissions=["revoke"])
-    def revoke_cessation(self, request, queryset):
+    def revoke_cessation(
+        self, request: HttpRequest, queryset: QuerySet[Certificate]
+    ) -> HttpResponseBase | None:
         reason = Certificate.RevocationReason.CESSATION_OF_OPERATION
         return self._revoke(request, queryset, reason, "Thu hồi (ngừng sử dụng)")
 
     @admin.action(description="Thu hồi — thay đổi thông tin chủ thể", permissions=["revoke"])
-    def revoke_affiliation(self, request, queryset):
+    def revoke_affiliation(
+        self, request: HttpRequest, queryset: QuerySet[Certificate]
+    ) -> HttpResponseBase | None:
         reason = Certificate.RevocationReason.AFFILIATION_CHANGED
         return self._revoke(request, queryset, reason, "Thu hồi (thay đổi thông tin chủ thể)")
 
     @admin.action(description="Gia hạn (cấp chứng thư và khoá mới)", permissions=["renew"])
-    def renew(self, request, queryset):
-        def perform(certificates, reason):
+    def renew(
+        self, request: HttpRequest, queryset: QuerySet[Certificate]
+    ) -> HttpResponseBase | None:
+        def perform(certificates: QuerySet[Certificate], reason: str) -> None:
             for certificate in certificates:
                 renewed = services.renew_certificate(
-                    certificate=certificate, actor=request.user, reason=reason
+                    certificate=certificate, actor=official(request), reason=reason
                 )
                 self.message_user(
                     request,
@@ -217,26 +251,26 @@ class UsbTokenAdmin(admin.ModelAdmin):
     actions = ("unlock",)
 
     @admin.display(description="đã khoá", boolean=True)
-    def locked(self, token):
+    def locked(self, token: UsbToken) -> bool:
         return token.is_locked
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: UsbToken | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: UsbToken | None = None) -> bool:
         return False
 
-    def has_unlock_permission(self, request):
+    def has_unlock_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("certificate_authority.unlock_usbtoken")
 
     @admin.action(description="Mở khoá (xoá số lần nhập sai PIN)", permissions=["unlock"])
-    def unlock(self, request, queryset):
-        def perform(tokens, reason):
+    def unlock(self, request: HttpRequest, queryset: QuerySet[UsbToken]) -> HttpResponseBase | None:
+        def perform(tokens: QuerySet[UsbToken], reason: str) -> None:
             for token in tokens:
-                services.unlock_usb_token(token=token, actor=request.user, reason=reason)
+                services.unlock_usb_token(token=token, actor=official(request), reason=reason)
             self.message_user(request, f"Đã mở khoá {len(tokens)} thiết bị.")
 
         return confirm_with_reason(

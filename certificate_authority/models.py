@@ -1,5 +1,8 @@
 """The sandbox CA's records: its root, the certificates it issued, USB tokens and its audit."""
 
+from datetime import datetime
+from typing import Self
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -25,7 +28,7 @@ class Authority(models.Model):
         verbose_name = "CA gốc"
         verbose_name_plural = "CA gốc"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -34,8 +37,8 @@ class IdKind(models.TextChoices):
     CCCD = "CCCD", "CCCD"
 
 
-class CertificateQuerySet(models.QuerySet):
-    def revoked(self):
+class CertificateQuerySet(models.QuerySet["Certificate"]):
+    def revoked(self) -> Self:
         return self.filter(status=Certificate.Status.REVOKED)
 
 
@@ -105,20 +108,20 @@ class Certificate(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         masked = mask_number(self.id_number)
         return f"{self.holder_name} ({self.id_kind}:{masked}) #{self.serial_number}"
 
     @property
-    def subject_uid(self):
+    def subject_uid(self) -> str:
         """Return the UID of the subject, e.g. "CMND:164438056"."""
         return f"{self.id_kind}:{self.id_number}"
 
     @property
-    def is_revoked(self):
+    def is_revoked(self) -> bool:
         return self.status == self.Status.REVOKED
 
-    def is_expired(self, now=None):
+    def is_expired(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) > self.not_after
 
 
@@ -139,15 +142,15 @@ class UsbToken(models.Model):
         verbose_name_plural = "USB ký số"
         permissions = [("unlock_usbtoken", "Mở khoá USB ký số bị khoá do nhập sai PIN")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
     @property
-    def is_locked(self):
+    def is_locked(self) -> bool:
         return self.failed_pin_attempts >= USB_TOKEN_PIN_TRIES
 
     @property
-    def tries_left(self):
+    def tries_left(self) -> int:
         return max(0, USB_TOKEN_PIN_TRIES - self.failed_pin_attempts)
 
 

@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from cryptography import x509
@@ -19,6 +20,9 @@ from idnumbers.numbers import is_cccd_format, is_cmnd_format
 from . import x509_tools
 from .conf import authority_settings
 from .models import Authority, Certificate, CertificateEvent, IdKind, UsbToken
+
+if TYPE_CHECKING:
+    from admin_kit.officials import Official
 
 ROOT_NAME = "CA thử nghiệm DVC Sandbox"
 ROOT_VALID_DAYS = 3650
@@ -43,7 +47,7 @@ class CertificateAuthorityError(Exception):
 
     message = "Không thực hiện được thao tác với chứng thư số."
 
-    def __init__(self, message=None):
+    def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.message)
         if message:
             self.message = message
@@ -60,7 +64,7 @@ class AlreadyRevoked(CertificateAuthorityError):
 class WrongPin(CertificateAuthorityError):
     """The PIN did not open the token; tries_left more before it locks."""
 
-    def __init__(self, tries_left):
+    def __init__(self, tries_left: int) -> None:
         super().__init__(
             f"Mã PIN không đúng. Bạn còn {tries_left} lần thử trước khi thiết bị bị khoá."
         )
@@ -105,10 +109,10 @@ def get_authority() -> Authority:
         return Authority.objects.get(name=ROOT_NAME)
 
 
-_ISSUER_KEYS = {}
+_ISSUER_KEYS: dict[str, x509_tools.PrivateKey] = {}
 
 
-def issuer_key_of(authority: Authority):
+def issuer_key_of(authority: Authority) -> x509_tools.PrivateKey:
     """Return the root's private key, decrypted once per process (it costs about 0.2 s)."""
     pem = authority.private_key_pem
     if pem not in _ISSUER_KEYS:
@@ -116,11 +120,11 @@ def issuer_key_of(authority: Authority):
     return _ISSUER_KEYS[pem]
 
 
-def root_certificate(authority=None):
+def root_certificate(authority: Authority | None = None) -> x509.Certificate:
     return x509_tools.certificate_from_pem((authority or get_authority()).certificate_pem)
 
 
-def certificate_key(certificate: Certificate):
+def certificate_key(certificate: Certificate) -> x509_tools.PrivateKey:
     """Return the private key a certificate's device holds."""
     return x509_tools.key_from_pem(certificate.private_key_pem, key_password())
 
@@ -130,9 +134,10 @@ def sign_with_certificate_key(*, certificate: Certificate, data: bytes) -> bytes
     return x509_tools.sign(certificate_key(certificate), data)
 
 
-def crl_url():
+def crl_url() -> str:
     """Return the CRL address written into certificates (the CA's public base URL)."""
-    return urljoin(authority_settings.PUBLIC_BASE_URL, "crl")
+    base_url: str = authority_settings.PUBLIC_BASE_URL
+    return urljoin(base_url, "crl")
 
 
 @dataclass(frozen=True)
@@ -144,15 +149,15 @@ class CertificateOrder:
     id_number: str
     kind: str
     reason: str = ""
-    actor: object = None
+    actor: "Official | None" = None
     valid_days: int = CERTIFICATE_VALID_DAYS
     not_before: datetime | None = None
     renewed_from: Certificate | None = None
     # None: the CA makes a new key pair.
-    private_key: object = None
+    private_key: x509_tools.PrivateKey | None = None
 
 
-def issue_certificate(**order) -> Certificate:
+def issue_certificate(**order: Any) -> Certificate:
     """Issue a certificate for a holder (with a new key pair unless one is given); audit it.
 
     The keywords are CertificateOrder's fields.
@@ -225,7 +230,11 @@ def issue_certificates(orders: Sequence[CertificateOrder]) -> list[Certificate]:
 
 @transaction.atomic
 def revoke_certificate(
-    *, certificate: Certificate, revocation_reason: str, reason: str = "", actor=None
+    *,
+    certificate: Certificate,
+    revocation_reason: str,
+    reason: str = "",
+    actor: "Official | None" = None,
 ) -> Certificate:
     """Revoke a certificate (it goes on the CRL at once); audit it."""
     reason = _reason(reason, actor)
@@ -252,7 +261,11 @@ def revoke_certificate(
 
 @transaction.atomic
 def renew_certificate(
-    *, certificate: Certificate, reason: str = "", actor=None, valid_days=CERTIFICATE_VALID_DAYS
+    *,
+    certificate: Certificate,
+    reason: str = "",
+    actor: "Official | None" = None,
+    valid_days: int = CERTIFICATE_VALID_DAYS,
 ) -> Certificate:
     """Issue a new certificate and key for the same holder, move its devices, retire the old."""
     reason = _reason(reason, actor)
@@ -356,11 +369,13 @@ def sign_with_usb_token(*, token: UsbToken, pin: str, data: bytes) -> bytes:
 
 
 @transaction.atomic
-def unlock_usb_token(*, token: UsbToken, reason: str = "", actor=None, pin: str = "") -> UsbToken:
+def unlock_usb_token(
+    *, token: UsbToken, reason: str = "", actor: "Official | None" = None, pin: str = ""
+) -> UsbToken:
     """Clear a token's wrong PIN count (and set a new PIN if given); audit it."""
     reason = _reason(reason, actor)
     locked = UsbToken.objects.select_for_update().get(pk=token.pk)
-    changes = {}
+    changes: dict[str, list[Any]] = {}
     if locked.failed_pin_attempts:
         changes["failed_pin_attempts"] = [locked.failed_pin_attempts, 0]
         locked.failed_pin_attempts = 0
@@ -385,7 +400,13 @@ def unlock_usb_token(*, token: UsbToken, reason: str = "", actor=None, pin: str 
 
 
 @transaction.atomic
-def export_pkcs12(*, certificate: Certificate, password: str, reason: str = "", actor=None):
+def export_pkcs12(
+    *,
+    certificate: Certificate,
+    password: str,
+    reason: str = "",
+    actor: "Official | None" = None,
+) -> bytes:
     """Return the certificate, its key and the root as a PKCS#12 file under password; audit."""
     reason = _reason(reason, actor)
     bundle = x509_tools.pkcs12_bundle(
@@ -409,7 +430,7 @@ def root_pem() -> bytes:
 
 
 @transaction.atomic
-def current_crl():
+def current_crl() -> x509.CertificateRevocationList:
     """Sign and return a fresh CRL listing every revoked certificate (with a new CRL number)."""
     authority = Authority.objects.select_for_update().get(pk=get_authority().pk)
     authority.crl_number += 1
@@ -424,6 +445,8 @@ def current_crl():
         for serial, revoked_at, reason in Certificate.objects.revoked().values_list(
             "serial_number", "revoked_at", "revocation_reason"
         )
+        # Always true: a check constraint gives every revoked certificate its date.
+        if revoked_at is not None
     ]
     return x509_tools.build_crl(
         issuer_certificate=root_certificate(authority),
@@ -435,6 +458,6 @@ def current_crl():
     )
 
 
-def _reason(reason, actor):
+def _reason(reason: str, actor: "Official | None") -> str:
     # Only an official's change needs a reason; the CA's own steps record none.
     return required_reason(reason) if actor is not None else (reason or "").strip()

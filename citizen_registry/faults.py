@@ -10,11 +10,11 @@ __all__ = ["Mode", "current_fault", "set_fault", "wait_for_latency"]
 wait_for_latency = switch.delay
 
 
-def current_fault():
+def current_fault() -> FaultInjection:
     """Return the fault in force: the single FaultInjection row, or an unsaved "none" one."""
     return FaultInjection.objects.order_by("pk").first() or FaultInjection(mode=Mode.NONE)
 
 
-def set_fault(mode, latency_ms=0):
+def set_fault(mode: str, latency_ms: int = 0) -> FaultInjection:
     """Switch the registry API into mode (a Mode value); return the row."""
     return switch.set_fault(FaultInjection, mode, latency_ms)

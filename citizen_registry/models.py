@@ -60,7 +60,7 @@ class Citizen(models.Model):
             ("change_citizen_status", "Ghi nhận công dân đã mất / thẻ CCCD bị thu hồi"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name
 
 
@@ -86,7 +86,7 @@ class ApiClient(models.Model):
         verbose_name = "hệ thống kết nối API"
         verbose_name_plural = "hệ thống kết nối API"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -111,7 +111,7 @@ class LookupLog(models.Model):
         verbose_name = "nhật ký tra cứu"
         verbose_name_plural = "nhật ký tra cứu"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.endpoint} {self.masked_number} {self.result}"
 
 
@@ -131,7 +131,7 @@ class RateCounter(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.bucket} @ {self.minute}: {self.count}"
 
 

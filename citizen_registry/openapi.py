@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 document of the registry API, written by hand to match views.py."""
 
 from copy import deepcopy
+from typing import Any
 
 from .models import RECORD_FIELDS
 from .purposes import PURPOSE_NOTE_MAX_LENGTH, PURPOSES
@@ -45,7 +46,7 @@ _ERROR_RESPONSES = {
 }
 
 
-def _error_schema(code):
+def _error_schema(code: str) -> dict[str, Any]:
     return {
         "type": "object",
         "required": ["error", "message"],
@@ -57,9 +58,9 @@ def _error_schema(code):
     }
 
 
-def _error_response(code):
+def _error_response(code: str) -> dict[str, Any]:
     description, message = _ERRORS[code]
-    response = {
+    response: dict[str, Any] = {
         "description": description,
         "content": {
             "application/json": {
@@ -86,7 +87,7 @@ def _error_response(code):
     return response
 
 
-def _invalid_request_response():
+def _invalid_request_response() -> dict[str, Any]:
     return {
         "description": "Nội dung không phải JSON, hoặc có trường sai; lý do theo từng trường.",
         "content": {
@@ -304,20 +305,20 @@ _SCHEMAS = {
 }
 
 
-def _json_content(schema_name):
+def _json_content(schema_name: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}
 
 
-def _json_body(schema_name):
+def _json_body(schema_name: str) -> dict[str, Any]:
     return {"required": True, "content": _json_content(schema_name)}
 
 
-def _ok(description, schema_name):
+def _ok(description: str, schema_name: str) -> dict[str, Any]:
     return {"description": description, "content": _json_content(schema_name)}
 
 
-def _refusals(*statuses):
-    responses = {"400": {"$ref": "#/components/responses/InvalidRequest"}}
+def _refusals(*statuses: str) -> dict[str, Any]:
+    responses: dict[str, Any] = {"400": {"$ref": "#/components/responses/InvalidRequest"}}
     for status in statuses:
         responses[status] = {"$ref": f"#/components/responses/{_ERROR_RESPONSES[status]}"}
     return responses
@@ -407,6 +408,6 @@ _DOCUMENT = {
 }
 
 
-def openapi_document():
+def openapi_document() -> dict[str, Any]:
     """Return a copy of the OpenAPI document, safe for the caller to change."""
     return deepcopy(_DOCUMENT)

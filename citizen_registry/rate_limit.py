@@ -6,23 +6,24 @@ REGISTRY_API["STORE"] = "cache" (set by REDIS_URL) they live in Redis instead.
 """
 
 import math
+from collections.abc import Sequence
 
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
 from .conf import registry_api_settings
-from .models import RateCounter
+from .models import ApiClient, RateCounter
 
 WINDOW_SECONDS = 60
 
 
-def _quoted():
+def _quoted() -> tuple[str, str, str, str]:
     quote = connection.ops.quote_name
     return quote(RateCounter._meta.db_table), quote("bucket"), quote("minute"), quote("count")
 
 
-def _increment_sql(rows):
+def _increment_sql(rows: int) -> str:
     table, bucket, minute, count = _quoted()
     values = ", ".join(["(%s, %s, 1)"] * rows)
     # Written in SQL because the ORM has no "insert or add one, and tell me the total":
@@ -35,27 +36,27 @@ def _increment_sql(rows):
     )
 
 
-def _increment(buckets, minute):
+def _increment(buckets: Sequence[str], minute: int) -> dict[str, int]:
     """Add one call to each bucket in this minute; return {bucket: calls so far}."""
-    params = []
+    params: list[str | int] = []
     for bucket in buckets:
         params += [bucket, minute]
     with connection.cursor() as cursor:
         cursor.execute(_increment_sql(len(buckets)), params)
-        counts = dict(cursor.fetchall())
+        counts: dict[str, int] = dict(cursor.fetchall())
     if 1 in counts.values():
         # A bucket's first call of a minute: time to drop the minutes that are over.
         RateCounter.objects.filter(minute__lt=minute).delete()
     return counts
 
 
-def _cache_key(bucket, minute):
+def _cache_key(bucket: str, minute: int) -> str:
     return f"registry-rate:{bucket}:{minute}"
 
 
-def _increment_in_cache(buckets, minute):
+def _increment_in_cache(buckets: Sequence[str], minute: int) -> dict[str, int]:
     """Add one call to each bucket in this minute's cache keys; return {bucket: calls so far}."""
-    counts = {}
+    counts: dict[str, int] = {}
     for bucket in buckets:
         key = _cache_key(bucket, minute)
         # add is SET NX and incr is INCRBY on Redis: atomic across every server. The key
@@ -65,19 +66,21 @@ def _increment_in_cache(buckets, minute):
     return counts
 
 
-def limits_for(client, address):
+def limits_for(client: ApiClient | None, address: str | None) -> dict[str, int]:
     """Return {bucket: calls allowed per minute} for a call by client (or None) from address."""
     if client is not None and client.rate_limit_per_minute:
         # A limit set for one system (the portal serves every citizen from one address)
         # replaces both defaults.
         return {f"key:{client.pk}": client.rate_limit_per_minute}
-    limits = {f"addr:{address or '-'}"[:64]: registry_api_settings.RATE_LIMIT_PER_ADDRESS}
+    limits: dict[str, int] = {
+        f"addr:{address or '-'}"[:64]: registry_api_settings.RATE_LIMIT_PER_ADDRESS
+    }
     if client is not None:
         limits[f"key:{client.pk}"] = registry_api_settings.RATE_LIMIT_PER_KEY
     return limits
 
 
-def seconds_refused(client, address):
+def seconds_refused(client: ApiClient | None, address: str | None) -> int | None:
     """Count this call; return the seconds to wait (for Retry-After) if it is over a limit."""
     now = timezone.now().timestamp()
     minute = int(now // WINDOW_SECONDS)

@@ -3,13 +3,16 @@
 import csv
 import random
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
+from typing import Any, Self, TypeVar
 
 from django.db import connection, transaction
+from django.db.models import Field
 
 import idnumbers
 from idnumbers.numbers import FEMALE, MALE, make_cccd, province_codes
@@ -114,22 +117,25 @@ STREETS = [
 ]  # fmt: skip
 
 COLUMNS = RECORD_FIELDS
+# One generated citizen, its values in COLUMNS order.
+Row = tuple[Any, ...]
+Value = TypeVar("Value")
 
 
-def _weighted(table):
+def _weighted(table: Mapping[Value, float]) -> tuple[list[Value], list[float]]:
     """Return (values, cumulative weights) for random.choices."""
     return list(table), list(accumulate(table.values()))
 
 
 @cache
-def _current_province_names():
+def _current_province_names() -> dict[str, str]:
     """Return {code: province name since the 2025 merger}, used in today's addresses."""
     path = Path(idnumbers.__file__).with_name("province_codes.csv")
     with path.open(encoding="utf-8") as handle:
         return {row["code"]: row["merged_into_2025"] for row in csv.DictReader(handle)}
 
 
-def _birth_year_weights():
+def _birth_year_weights() -> dict[int, float]:
     # Flat for the working-age and young population, thinning out for the oldest.
     return {
         year: 1.0 if year >= 1960 else max(0.05, 1 - (1960 - year) * 0.03)
@@ -146,18 +152,24 @@ class SeedReport:
     seconds: float
 
     @property
-    def skipped(self):
+    def skipped(self) -> int:
         return self.generated - self.inserted
 
     @property
-    def rows_per_second(self):
+    def rows_per_second(self) -> float:
         return self.inserted / self.seconds if self.seconds else 0.0
 
 
 class CitizenGenerator:
     """Make rows of fictional citizens, reproducibly for a seed, with numbers not yet taken."""
 
-    def __init__(self, seed, *, taken_cccd_numbers=(), taken_cmnd_numbers=()):
+    def __init__(
+        self,
+        seed: int,
+        *,
+        taken_cccd_numbers: Iterable[str] = (),
+        taken_cmnd_numbers: Iterable[str] = (),
+    ) -> None:
         # Reproducible fictional data, not secrets: a seeded PRNG is what is wanted here.
         self.rng = random.Random(seed)  # noqa: S311
         # Re-draws of a CMND that is already taken use their own stream, so the main
@@ -165,7 +177,7 @@ class CitizenGenerator:
         self.cmnd_rng = random.Random(f"{seed}/cmnd")  # noqa: S311
         # Numbers drawn in this run (so the run alone decides re-draws) and numbers the
         # database already holds (whose citizens are not generated again).
-        self.cccd_numbers = set()
+        self.cccd_numbers: set[str] = set()
         self.taken_cccd_numbers = set(taken_cccd_numbers)
         self.cmnd_numbers = set(taken_cmnd_numbers)
         codes = province_codes()
@@ -186,7 +198,7 @@ class CitizenGenerator:
         self.first_card_ordinal = FIRST_CARD_DATE.toordinal()
         self.reference_ordinal = REFERENCE_DATE.toordinal()
 
-    def batch(self, size):
+    def batch(self, size: int) -> list[Row]:
         """Return, as tuples in COLUMNS order, those of the next size citizens not yet held."""
         rng = self.rng
         random_ = rng.random
@@ -227,11 +239,11 @@ class CitizenGenerator:
             if cccds[i] not in self.taken_cccd_numbers
         ]
 
-    def _names(self, genders):
+    def _names(self, genders: list[str]) -> list[str]:
         size = len(genders)
         choices, random_ = self.rng.choices, self.rng.random
         families = choices(self.families, cum_weights=self.family_cum, k=size)
-        by_gender = {}
+        by_gender: dict[str, tuple[list[str], list[str], list[str]]] = {}
         for gender in (MALE, FEMALE):
             values, cum = self.middles[gender]
             by_gender[gender] = (
@@ -249,7 +261,7 @@ class CitizenGenerator:
             names.append(f"{families[i]} {middle} {givens[i]}")
         return names
 
-    def _cccd_numbers(self, codes, births, genders):
+    def _cccd_numbers(self, codes: list[str], births: list[date], genders: list[str]) -> list[str]:
         random_ = self.rng.random
         seen = self.cccd_numbers
         numbers = []
@@ -266,7 +278,7 @@ class CitizenGenerator:
             numbers.append(number)
         return numbers
 
-    def _cmnd(self, draw):
+    def _cmnd(self, draw: int) -> str:
         taken = self.cmnd_numbers
         number = f"{draw:09d}"
         for _ in range(100):
@@ -276,7 +288,12 @@ class CitizenGenerator:
             number = f"{int(self.cmnd_rng.random() * 400_000_000):09d}"
         raise RuntimeError("No free CMND number found after 100 draws.")
 
-    def _places(self, birth_codes, same_share, render):
+    def _places(
+        self,
+        birth_codes: list[str],
+        same_share: float,
+        render: Callable[[str, str, int, str], str],
+    ) -> list[str]:
         choices, random_ = self.rng.choices, self.rng.random
         size = len(birth_codes)
         elsewhere = choices(self.provinces, cum_weights=self.province_cum, k=size)
@@ -293,17 +310,17 @@ class CitizenGenerator:
             for i in range(size)
         ]
 
-    def _origin(self, code, commune, number, street):
+    def _origin(self, code: str, commune: str, number: int, street: str) -> str:
         kind = "Phường" if code in ("001", "079") else "Xã"
         return f"{kind} {commune}, {self.province_names[code]}"
 
-    def _address(self, code, commune, number, street):
+    def _address(self, code: str, commune: str, number: int, street: str) -> str:
         province = self.current_province_names[code]
         if number % 3:
             return f"Số {number} {street}, Phường {commune}, {province}"
         return f"Thôn {number % 12 + 1}, Xã {commune}, {province}"
 
-    def _card_date(self, birth):
+    def _card_date(self, birth: date) -> date | None:
         start = max(self.first_card_ordinal, birth.toordinal() + SIXTEEN_YEARS_IN_DAYS + 1)
         span = self.reference_ordinal - start
         if span < 0:
@@ -311,13 +328,19 @@ class CitizenGenerator:
         return date.fromordinal(start + int(self.rng.random() * (span + 1)))
 
 
-def _insert_sql():
+def _column(name: str) -> str:
+    """Return the quoted database column of one of Citizen's fields."""
+    field = Citizen._meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise ValueError(f"Citizen.{name} has no column of its own.")
+    return connection.ops.quote_name(field.column)
+
+
+def _insert_sql() -> str:
     table = connection.ops.quote_name(Citizen._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(Citizen._meta.get_field(name).column) for name in COLUMNS
-    )
+    columns = ", ".join(_column(name) for name in COLUMNS)
     placeholders = ", ".join(["%s"] * len(COLUMNS))
-    unique = connection.ops.quote_name(Citizen._meta.get_field("cccd_number").column)
+    unique = _column("cccd_number")
     # Both SQLite (3.24+) and PostgreSQL understand this; numbers already present are skipped.
     # Identifiers come from the model's metadata, values travel as parameters.
     return (
@@ -336,8 +359,8 @@ class _SqliteBulkLoad:
         "temp_store": "MEMORY",
     }
 
-    def __enter__(self):
-        self.saved = {}
+    def __enter__(self) -> Self:
+        self.saved: dict[str, Any] = {}
         # Pragmas cannot change the journal inside a transaction (e.g. a caller's atomic).
         if connection.vendor != "sqlite" or connection.in_atomic_block:
             return self
@@ -348,21 +371,19 @@ class _SqliteBulkLoad:
                 cursor.execute(f"PRAGMA {name} = {value}")
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         with connection.cursor() as cursor:
             for name, value in self.saved.items():
                 cursor.execute(f"PRAGMA {name} = {value}")
 
 
-def _copy_sql():
+def _copy_sql() -> str:
     table = connection.ops.quote_name(Citizen._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(Citizen._meta.get_field(name).column) for name in COLUMNS
-    )
+    columns = ", ".join(_column(name) for name in COLUMNS)
     return f"COPY {table} ({columns}) FROM STDIN"
 
 
-def _copy_batches(generator, count, batch_size):
+def _copy_batches(generator: CitizenGenerator, count: int, batch_size: int) -> None:
     """Stream count generated citizens into PostgreSQL with one COPY."""
     # COPY cannot skip a conflicting row, but needs not: the generator already leaves out
     # every number the table holds, and this runs inside the caller's transaction.
@@ -376,14 +397,17 @@ def _copy_batches(generator, count, batch_size):
             done += size
 
 
-def seed_citizens(count, *, seed=DEFAULT_SEED, batch_size=BATCH_SIZE):
+def seed_citizens(
+    count: int, *, seed: int = DEFAULT_SEED, batch_size: int = BATCH_SIZE
+) -> SeedReport:
     """Insert count generated citizens, skipping numbers already present; return a SeedReport."""
     started = time.perf_counter()
     sql = _insert_sql()
     with _SqliteBulkLoad(), transaction.atomic(), connection.cursor() as cursor:
         before = Citizen.objects.count()
         held = Citizen.objects.values_list("cccd_number", "cmnd_number")
-        taken_cccd, taken_cmnd = set(), set()
+        taken_cccd: set[str] = set()
+        taken_cmnd: set[str] = set()
         for cccd_number, cmnd_number in held.iterator(chunk_size=50_000):
             taken_cccd.add(cccd_number)
             taken_cmnd.add(cmnd_number)

@@ -18,17 +18,24 @@ import threading
 import time
 from io import StringIO
 from pathlib import Path
+from typing import Any, Protocol
+
+
+class _Log(Protocol):
+    def info(self, msg: str, *args: object) -> None: ...
+    def exception(self, msg: str, *args: object) -> None: ...
+
 
 PURGES = ("purge_workspaces", "purge_vneid")
 worker_class = "gthread"
 timeout = 60
 
 
-def purge_interval_seconds():
+def purge_interval_seconds() -> float:
     return float(os.environ.get("SANDBOX_PURGE_INTERVAL_SECONDS", "3600"))
 
 
-def run_purges(log):
+def run_purges(log: _Log) -> None:
     from django.core.management import call_command
     from django.db import connections
 
@@ -46,14 +53,15 @@ def run_purges(log):
         log.info("%s: %s", command, lines[-1] if lines else "(no output)")
 
 
-def _lock_path(master_pid):
+def _lock_path(master_pid: int) -> Path:
     return Path(tempfile.gettempdir()) / f"dvc-sandbox-purges-{master_pid}.lock"
 
 
-def post_worker_init(worker):
+# gunicorn has no type information: its worker and arbiter are `Any` here.
+def post_worker_init(worker: Any) -> None:
     lock_path = _lock_path(worker.ppid)
 
-    def purge_while_holding_the_lock():
+    def purge_while_holding_the_lock() -> None:
         # Opened and kept for the worker's life: the lock goes with the process.
         lock = lock_path.open("w")
         while worker.alive:
@@ -68,5 +76,5 @@ def post_worker_init(worker):
     threading.Thread(target=purge_while_holding_the_lock, name="hourly-purges", daemon=True).start()
 
 
-def on_exit(server):
+def on_exit(server: Any) -> None:
     _lock_path(server.pid).unlink(missing_ok=True)

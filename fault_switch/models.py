@@ -17,5 +17,5 @@ class FaultSwitch(models.Model):
     class Meta:
         abstract = True
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.get_mode_display()

@@ -3,7 +3,7 @@
 import unicodedata
 
 
-def normalize_name(name):
+def normalize_name(name: str | None) -> str:
     """Return a name for comparison: NFC, whitespace collapsed, casefolded.
 
     Diacritics are kept: "Nga" and "Ngà" are different people.
@@ -11,17 +11,17 @@ def normalize_name(name):
     return " ".join(unicodedata.normalize("NFC", name or "").split()).casefold()
 
 
-def display_name(name):
+def display_name(name: str | None) -> str:
     """Return a name for storage and display: NFC with whitespace collapsed."""
     return " ".join(unicodedata.normalize("NFC", name or "").split())
 
 
-def names_match(left, right):
+def names_match(left: str | None, right: str | None) -> bool:
     """Return whether two full names are the same name under the registry's rule."""
     return normalize_name(left) == normalize_name(right)
 
 
-def initials(name):
+def initials(name: str | None) -> str:
     """Return up to two initials for an avatar: first and last word."""
     words = display_name(name).split()
     if not words:

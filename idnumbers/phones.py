@@ -8,7 +8,7 @@ _SEPARATORS = re.compile(r"[\s.\-()]")
 _NATIONAL = re.compile(r"0\d{9,10}")
 
 
-def normalize_phone(raw):
+def normalize_phone(raw: str | None) -> str:
     """Return a typed phone number in its national form (0…), or "" if it is not one."""
     phone = _SEPARATORS.sub("", normalize_number(raw))
     if phone.startswith("+84"):
@@ -20,7 +20,7 @@ def normalize_phone(raw):
     return ""
 
 
-def mask_phone(phone):
+def mask_phone(phone: str | None) -> str:
     """Mask a phone number for screens and logs: keep the first 3 and last 2 digits."""
     if not phone:
         return ""

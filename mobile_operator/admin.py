@@ -8,15 +8,18 @@ from idnumbers.phones import mask_phone
 from .models import SigningRequest, Sim, SmsMessage
 
 
-@admin.display(description="số điện thoại")
-def masked_phone(obj):
-    return mask_phone(obj.phone_number)
+class MaskedPhoneMixin:
+    """A masked phone number column for the records that carry one."""
+
+    @admin.display(description="số điện thoại")
+    def masked_phone(self, obj: Sim | SmsMessage) -> str:
+        return mask_phone(obj.phone_number)
 
 
 @admin.register(Sim)
-class SimAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("holder_name", masked_phone, "pin_failures", "locked_at", "created_at")
-    fields = ("holder_name", masked_phone, "certificate_pem", "pin_failures", "locked_at")
+class SimAdmin(MaskedPhoneMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("holder_name", "masked_phone", "pin_failures", "locked_at", "created_at")
+    fields = ("holder_name", "masked_phone", "certificate_pem", "pin_failures", "locked_at")
     readonly_fields = fields
 
 
@@ -29,7 +32,7 @@ class SigningRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("sender", masked_phone, "created_at")
-    fields = ("sender", masked_phone, "created_at")
+class SmsMessageAdmin(MaskedPhoneMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("sender", "masked_phone", "created_at")
+    fields = ("sender", "masked_phone", "created_at")
     readonly_fields = fields

@@ -1,5 +1,7 @@
 """The simulated mobile operator: subscribers' SIMs, signing requests, SMS and API clients."""
 
+from datetime import datetime
+
 from django.db import models
 from django.utils import timezone
 
@@ -20,7 +22,7 @@ class ApiClient(models.Model):
         verbose_name = "đơn vị kết nối API"
         verbose_name_plural = "đơn vị kết nối API"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -41,11 +43,11 @@ class Sim(models.Model):
         verbose_name = "Sim ký số"
         verbose_name_plural = "Sim ký số"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.holder_name} ({mask_phone(self.phone_number)})"
 
     @property
-    def is_locked(self):
+    def is_locked(self) -> bool:
         return self.locked_at is not None
 
 
@@ -75,13 +77,13 @@ class SigningRequest(models.Model):
         verbose_name = "yêu cầu ký số"
         verbose_name_plural = "yêu cầu ký số"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.display_text} → {self.sim}"
 
-    def is_expired(self, now=None):
+    def is_expired(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.expires_at
 
-    def state(self, now=None):
+    def state(self, now: datetime | None = None) -> str:
         """Return the status as the subscriber and the provider see it, expiry included."""
         if self.status == self.Status.PENDING and self.is_expired(now):
             return "expired"
@@ -101,7 +103,7 @@ class SmsMessage(models.Model):
         verbose_name = "tin nhắn SMS"
         verbose_name_plural = "tin nhắn SMS"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.sender} → {mask_phone(self.phone_number)}"
 
 

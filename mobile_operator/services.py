@@ -3,11 +3,14 @@
 import hashlib
 import logging
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
@@ -34,19 +37,19 @@ Status = SigningRequest.Status
 class SigningProblem(Exception):
     """A signing request that cannot be created or decided; `code` names why."""
 
-    def __init__(self, code):
+    def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
 
 
-def hash_api_key(raw_key):
+def hash_api_key(raw_key: str) -> str:
     """Return the SHA-256 hex digest under which a key is stored and looked up."""
     # A plain hash is enough: the keys are 256-bit random values, not guessable passwords.
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
 @transaction.atomic
-def ensure_api_client(*, name, raw_key):
+def ensure_api_client(*, name: str, raw_key: str) -> ApiClient:
     """Make the client called name hold exactly this key; return it."""
     key_hash = hash_api_key(raw_key)
     ApiClient.objects.filter(key_hash=key_hash).exclude(name=name).delete()
@@ -57,16 +60,23 @@ def ensure_api_client(*, name, raw_key):
     return client
 
 
-def _key_password():
+def _key_password() -> bytes:
     """Return the password that encrypts the SIMs' keys at rest, derived from SECRET_KEY."""
     return salted_hmac("mobile_operator.sim_keys", "private-key-encryption").hexdigest().encode()
 
 
-def _load_key(pem):
+def _load_key(pem: str) -> PrivateKeyTypes:
     return serialization.load_pem_private_key(pem.encode("ascii"), password=_key_password())
 
 
-def _sim_fields(*, holder_name, certificate_pem, private_key, pin, pin_hash=None):
+def _sim_fields(
+    *,
+    holder_name: str,
+    certificate_pem: str,
+    private_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey,
+    pin: str,
+    pin_hash: str | None = None,
+) -> dict[str, Any]:
     """Return a fresh SIM's columns: certificate, encrypted key, PIN hash, unlocked."""
     key_pem = private_key.private_bytes(
         serialization.Encoding.PEM,
@@ -84,17 +94,17 @@ def _sim_fields(*, holder_name, certificate_pem, private_key, pin, pin_hash=None
 
 
 @transaction.atomic
-def provision_sim(*, phone_number, **sim):
+def provision_sim(*, phone_number: str, **fields: Any) -> Sim:
     """Give a subscriber a signing SIM (or a fresh one): certificate, key, PIN, unlocked.
 
     The keywords are holder_name, certificate_pem, private_key, pin and optionally pin_hash.
     """
-    sim, _ = Sim.objects.update_or_create(phone_number=phone_number, defaults=_sim_fields(**sim))
+    sim, _ = Sim.objects.update_or_create(phone_number=phone_number, defaults=_sim_fields(**fields))
     sim.signing_requests.filter(status=Status.PENDING).delete()
     return sim
 
 
-def provision_new_sims(orders):
+def provision_new_sims(orders: Iterable[Mapping[str, Any]]) -> list[Sim]:
     """Give each new subscriber (dicts of provision_sim's keywords) a SIM, in one INSERT."""
     sims = []
     for order in orders:
@@ -104,12 +114,14 @@ def provision_new_sims(orders):
     return Sim.objects.bulk_create(sims)
 
 
-def _confirmation_code():
+def _confirmation_code() -> str:
     return "".join(secrets.choice(CONFIRMATION_ALPHABET) for _ in range(CONFIRMATION_LENGTH))
 
 
 @transaction.atomic
-def create_signing_request(*, client, phone_number, data_to_sign, display_text):
+def create_signing_request(
+    *, client: ApiClient, phone_number: str, data_to_sign: bytes, display_text: str
+) -> SigningRequest:
     """Ask the subscriber of phone_number to sign; raise SigningProblem if no SIM can."""
     sim = Sim.objects.filter(phone_number=phone_number).first()
     if sim is None:
@@ -136,7 +148,7 @@ def create_signing_request(*, client, phone_number, data_to_sign, display_text):
     return request
 
 
-def signature_of(key, data):
+def signature_of(key: PrivateKeyTypes, data: bytes) -> bytes:
     """Sign data with the SIM's key: PKCS#1 v1.5 for RSA, ECDSA for EC, SHA-256 both."""
     if isinstance(key, rsa.RSAPrivateKey):
         return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
@@ -145,7 +157,7 @@ def signature_of(key, data):
     raise TypeError(f"unsupported SIM key type {type(key).__name__}")
 
 
-def _pending_for_decision(*, phone_number, public_id):
+def _pending_for_decision(*, phone_number: str, public_id: str | None) -> SigningRequest:
     request = (
         SigningRequest.objects.select_for_update()
         .select_related("sim")
@@ -161,7 +173,7 @@ def _pending_for_decision(*, phone_number, public_id):
 
 
 @transaction.atomic
-def refuse(*, phone_number, public_id):
+def refuse(*, phone_number: str, public_id: str | None) -> SigningRequest:
     """Refuse a pending request on the subscriber's phone."""
     request = _pending_for_decision(phone_number=phone_number, public_id=public_id)
     request.status = Status.REFUSED
@@ -180,7 +192,7 @@ class Decision:
 
 
 @transaction.atomic
-def approve(*, phone_number, public_id, pin):
+def approve(*, phone_number: str, public_id: str | None, pin: str | None) -> Decision:
     """Sign a pending request with the SIM's key if pin is right; count a wrong PIN.
 
     A wrong PIN leaves the request pending with one try less; the third one locks the SIM's
@@ -212,12 +224,12 @@ def approve(*, phone_number, public_id, pin):
     return Decision(request, "approved", pin_tries_left(sim))
 
 
-def pin_tries_left(sim):
+def pin_tries_left(sim: Sim) -> int:
     """Return how many PIN tries the SIM has before its signing locks."""
     return max(PIN_LIMIT - sim.pin_failures, 0)
 
 
-def deliver_sms(*, client, phone_number, text):
+def deliver_sms(*, client: ApiClient, phone_number: str, text: str) -> SmsMessage:
     """File a text message for the phone number; return it."""
     message = SmsMessage.objects.create(phone_number=phone_number, sender=client.name, text=text)
     logger.info("SMS %s from %s to %s", message.pk, client.name, mask_phone(phone_number))

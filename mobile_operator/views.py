@@ -1,10 +1,13 @@
 """The simulated phone: pick a number, read its SMS, approve or refuse signing requests."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -25,15 +28,15 @@ DECISION_PROBLEMS = {
 }
 
 
-def _problem_message(problem):
+def _problem_message(problem: services.SigningProblem) -> str:
     return DECISION_PROBLEMS.get(problem.code, DECISION_PROBLEMS["not_found"])
 
 
-def sandbox_phone(view):
+def sandbox_phone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve the simulated phone only where the sandbox is on: it shows anyone's SMS."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not settings.SANDBOX_ENABLED:
             raise Http404
         return view(request, *args, **kwargs)
@@ -42,14 +45,16 @@ def sandbox_phone(view):
 
 
 @sandbox_phone
-def phone(request):
+def phone(request: HttpRequest) -> HttpResponse:
     number = request.session.get(PHONE_SESSION_KEY)
     if not number:
         return render(request, TEMPLATE, {"form": PhoneNumberForm()})
     return render(request, TEMPLATE, _phone_context(number, pin_form=PinForm()))
 
 
-def _phone_context(number, *, pin_form, pin_error_for=None):
+def _phone_context(
+    number: str, *, pin_form: Form, pin_error_for: str | None = None
+) -> dict[str, Any]:
     sim = Sim.objects.filter(phone_number=number).first()
     pending = []
     if sim is not None:
@@ -72,7 +77,7 @@ def _phone_context(number, *, pin_form, pin_error_for=None):
     }
 
 
-def _latest(number):
+def _latest(number: str) -> str:
     """Return a fingerprint of what the phone shows, which changes when something arrives."""
     sms = SmsMessage.objects.filter(phone_number=number).order_by("-pk").values_list("pk")[:1]
     requests = SigningRequest.objects.filter(
@@ -82,14 +87,14 @@ def _latest(number):
 
 
 @sandbox_phone
-def latest(request):
+def latest(request: HttpRequest) -> HttpResponse:
     number = request.session.get(PHONE_SESSION_KEY)
     return JsonResponse({"latest": _latest(number) if number else ""})
 
 
 @sandbox_phone
 @require_POST
-def choose_number(request):
+def choose_number(request: HttpRequest) -> HttpResponse:
     form = PhoneNumberForm(request.POST)
     if not form.is_valid():
         return render(request, TEMPLATE, {"form": form}, status=400)
@@ -99,14 +104,14 @@ def choose_number(request):
 
 @sandbox_phone
 @require_POST
-def forget_number(request):
+def forget_number(request: HttpRequest) -> HttpResponse:
     request.session.pop(PHONE_SESSION_KEY, None)
     return redirect("mobile_operator:phone")
 
 
 @sandbox_phone
 @require_POST
-def decide(request, public_id):
+def decide(request: HttpRequest, public_id: str) -> HttpResponse:
     number = request.session.get(PHONE_SESSION_KEY)
     if not number:
         return redirect("mobile_operator:phone")

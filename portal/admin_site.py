@@ -1,5 +1,7 @@
 """The officials' admin site: Vietnamese, marked as a sandbox, password plus TOTP to log in."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.signals import user_login_failed
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -20,9 +22,9 @@ class OfficialLoginForm(OTPAdminAuthenticationForm):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.otp_error_messages = {
+        self.otp_error_messages: dict[str, str] = {
             **self.otp_error_messages,
             "token_required": "Vui lòng nhập mã xác thực từ ứng dụng xác thực.",
             "invalid_token": "Mã xác thực không đúng hoặc đã hết hạn.",
@@ -33,14 +35,14 @@ class OfficialLoginForm(OTPAdminAuthenticationForm):
             "verification_not_allowed": "Chưa thể xác thực mã lúc này; vui lòng thử lại sau.",
         }
 
-    def _chosen_device(self, user):
+    def _chosen_device(self, user: Any) -> Any:
         # Officials have one authenticator app; pick it instead of asking which device to use.
         device = super()._chosen_device(user)
         if device is None:
             device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
         return device
 
-    def clean(self):
+    def clean(self) -> Any:
         try:
             return super().clean()
         except forms.ValidationError:
@@ -64,6 +66,6 @@ class PortalAdminSite(OTPAdminSite):
     login_form = OfficialLoginForm
     login_template = "admin/login_otp.html"
 
-    def __init__(self, name="admin"):
+    def __init__(self, name: str = "admin") -> None:
         # OTPAdminSite would name itself "otpadmin"; the URLs keep the "admin" namespace.
         super().__init__(name)

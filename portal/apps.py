@@ -6,7 +6,7 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Cổng Dịch vụ công Quốc gia"
 
-    def ready(self):
+    def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
 
 

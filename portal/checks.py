@@ -1,13 +1,19 @@
 """System checks of the portal's own settings."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import CheckMessage, Error, register
 
 from accounts.models import LoginPolicy
 
 
 @register()
-def check_login_policy(app_configs, **kwargs):
+def check_login_policy(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     """Refuse a PORTAL_LOGIN_POLICY that is not one of the three policies."""
     if settings.PORTAL_LOGIN_POLICY in LoginPolicy.values:
         return []

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from accounts import login_policy
@@ -6,7 +9,7 @@ from accounts import login_policy
 from . import guide
 
 
-def portal(request):
+def portal(request: HttpRequest) -> dict[str, Any]:
     """Expose what every page's header needs without touching the database."""
     return {
         "sandbox_enabled": settings.SANDBOX_ENABLED,

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 
@@ -37,8 +39,9 @@ class CriminalRecordRequestForm(forms.Form):
     )
     delivery_address = forms.CharField(label="Địa chỉ nhận kết quả", max_length=255, required=False)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("delivery") == self.DELIVERY_POST and not cleaned.get("delivery_address"):
             self.add_error(
                 "delivery_address",

@@ -8,6 +8,7 @@ and what the session already knows, never from a query: the panel costs nothing 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from identity.relying_party.flows import vneid_id_token
 
@@ -31,7 +32,7 @@ class GuideStep:
     done: bool = False
 
     @property
-    def title(self):
+    def title(self) -> str:
         return STEP_TITLES[self.number]
 
 
@@ -102,12 +103,12 @@ LOGIN_SCREENS = {
 VNEID_SCREENS = {("vneid", "authorize")}
 
 
-def guide_enabled(request):
+def guide_enabled(request: HttpRequest) -> bool:
     """Say whether this browser turned guided mode on (a training aid: sandbox only)."""
     return settings.SANDBOX_ENABLED and request.COOKIES.get(GUIDE_COOKIE) == "1"
 
 
-def current_step(request):
+def current_step(request: HttpRequest) -> GuideStep | None:
     """Return the GuideStep for the screen being drawn, or None when guided mode is off."""
     if not guide_enabled(request):
         return None

@@ -44,5 +44,5 @@ class Dossier(models.Model):
         verbose_name = "hồ sơ"
         verbose_name_plural = "hồ sơ"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} — {self.procedure_name}"

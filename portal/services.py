@@ -1,11 +1,14 @@
 """State changes of the portal's e-services, each in one transaction."""
 
 import secrets
+import uuid
+from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import AuditEntry
+from accounts.models import AuditEntry, User
 from admin_kit.audit import required_reason
 
 from .models import Dossier
@@ -16,20 +19,26 @@ CRIMINAL_RECORD_PROCEDURE = ("1.001233", "Cấp phiếu lý lịch tư pháp cho
 class DuplicateSubmission(Exception):
     """The same form was submitted twice; carries the dossier the first submit filed."""
 
-    def __init__(self, dossier):
+    def __init__(self, dossier: Dossier) -> None:
         super().__init__(dossier.code)
         self.dossier = dossier
 
 
-def _new_dossier_code(now):
+def _new_dossier_code(now: datetime) -> str:
     return f"G22.{now:%y%m%d}.{secrets.randbelow(10**6):06d}"
 
 
-def _filed_with(*, owner, submission_token):
+def _filed_with(*, owner: User, submission_token: uuid.UUID) -> Dossier | None:
     return Dossier.objects.filter(owner=owner, submission_token=submission_token).first()
 
 
-def file_dossier(*, owner, procedure, details, submission_token):
+def file_dossier(
+    *,
+    owner: User,
+    procedure: tuple[str, str],
+    details: dict[str, Any],
+    submission_token: uuid.UUID,
+) -> Dossier:
     """File a dossier for a procedure once per owner and submission token."""
     existing = _filed_with(owner=owner, submission_token=submission_token)
     if existing is not None:
@@ -56,7 +65,7 @@ def file_dossier(*, owner, procedure, details, submission_token):
 
 
 @transaction.atomic
-def set_dossier_status(*, dossier, status, actor, reason):
+def set_dossier_status(*, dossier: Dossier, status: str, actor: User, reason: str) -> Dossier:
     """Move a dossier to status for an official, with the reason in the owner's audit trail.
 
     The completion date follows the status. Nothing is written when the status stays the same;

@@ -1,11 +1,13 @@
 """Public pages of the portal, its e-service and the citizen's dossiers."""
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
 
 from accounts.middleware import cccd_not_required
-from accounts.mixins import AccountAreaMixin
+from accounts.mixins import AccountAreaMixin, AuthenticatedHttpRequest
 from admin_kit.redirects import local_url
 
 from .forms import CriminalRecordRequestForm
@@ -39,23 +41,23 @@ PUBLIC_SERVICES = [
 ]
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"services": PUBLIC_SERVICES})
 
 
-def info_page(request, page):
+def info_page(request: HttpRequest, page: str) -> HttpResponse:
     if page not in INFO_PAGES:
         raise Http404
     return render(request, INFO_PAGES[page])
 
 
-def services(request):
+def services(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/services.html", {"services": PUBLIC_SERVICES})
 
 
 @cccd_not_required
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """Answer 200 when the app and its database answer, 503 otherwise (for scripts that wait)."""
     try:
         with connection.cursor() as cursor:
@@ -74,8 +76,9 @@ class DossierListView(AccountAreaMixin, ListView):
     paginate_by = 20
     account_menu = "dossiers"
     crumbs = ("Quản lý dịch vụ công", "Hồ sơ của tôi")
+    request: AuthenticatedHttpRequest
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Dossier]:
         return Dossier.objects.filter(owner=self.request.user)
 
 
@@ -84,18 +87,19 @@ class CriminalRecordServiceView(LoginRequiredMixin, FormView):
 
     template_name = "portal/criminal_record_service.html"
     form_class = CriminalRecordRequestForm
+    request: AuthenticatedHttpRequest
 
-    def get_initial(self):
+    def get_initial(self) -> dict[str, Any]:
         return {**super().get_initial(), "submission_token": uuid.uuid4()}
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             procedure_code=CRIMINAL_RECORD_PROCEDURE[0],
             procedure_name=CRIMINAL_RECORD_PROCEDURE[1],
             **kwargs,
         )
 
-    def form_valid(self, form):
+    def form_valid(self, form: CriminalRecordRequestForm) -> HttpResponse:
         data = form.cleaned_data
         details = {
             "certificate_type": data["certificate_type"],
@@ -128,7 +132,7 @@ class CriminalRecordServiceView(LoginRequiredMixin, FormView):
 
 @cccd_not_required
 @require_POST
-def toggle_guide(request):
+def toggle_guide(request: HttpRequest) -> HttpResponse:
     """Turn guided mode on or off for this browser and go back to the screen it came from."""
     next_url = local_url(request, request.POST.get("next", "")) or reverse("portal:home")
     response = HttpResponseRedirect(next_url)

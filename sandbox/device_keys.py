@@ -1,9 +1,9 @@
 """The key pairs and certificates of the personas' simulated devices (USB tokens, SIMs)."""
 
 from certificate_authority.services import CertificateOrder
-from certificate_authority.x509_tools import new_ec_private_key, new_private_key
+from certificate_authority.x509_tools import PrivateKey, new_ec_private_key, new_private_key
 
-_SHIPPED_KEYS = {}
+_SHIPPED_KEYS: dict[tuple[str, str], PrivateKey] = {}
 
 
 def device_key(persona, kind):

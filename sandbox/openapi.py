@@ -1,6 +1,7 @@
 """The OpenAPI 3.1 document of the sandbox API, written by hand to match api.py."""
 
 from copy import deepcopy
+from typing import Any
 
 _ERROR_MESSAGES = {
     "unauthorized": (
@@ -15,9 +16,9 @@ _ERROR_MESSAGES = {
 }
 
 
-def _error(code):
+def _error(code: str) -> dict[str, Any]:
     description, message = _ERROR_MESSAGES[code]
-    response = {
+    response: dict[str, Any] = {
         "description": description,
         "content": {
             "application/json": {
@@ -256,6 +257,6 @@ _DOCUMENT = {
 }
 
 
-def openapi_document():
+def openapi_document() -> dict[str, Any]:
     """Return the OpenAPI document (a fresh copy the caller may change)."""
     return deepcopy(_DOCUMENT)

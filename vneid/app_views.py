@@ -1,7 +1,9 @@
 """The simulated VNeID phone app: log in, scan (open or paste) a QR link, approve or refuse."""
 
+from typing import Any
 from urllib.parse import urlsplit
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.cache import never_cache
@@ -12,12 +14,13 @@ from idnumbers.numbers import mask_number
 from . import login_state, qr, throttling
 from .forms import LoginForm
 from .login_state import APP_COOKIE_NAME
+from .models import LoginSession
 from .services import LoginAttempt, LoginRefused, authenticate_password
 
 TEMPLATE = "vneid/app.html"
 
 
-def _token_from_link(link):
+def _token_from_link(link: str | None) -> str | None:
     """Return the QR token a pasted link names, or None when it is no QR link of ours."""
     try:
         match = resolve(urlsplit((link or "").strip()).path)
@@ -25,10 +28,11 @@ def _token_from_link(link):
         return None
     if match.view_name != "vneid:app_scan":
         return None
-    return match.kwargs["qr_token"]
+    qr_token: str = match.kwargs["qr_token"]
+    return qr_token
 
 
-def _app_login(request, *, qr_token=None):
+def _app_login(request: HttpRequest, *, qr_token: str | None = None) -> HttpResponse:
     """Show or check the app's own login; continue to the scanned QR afterwards."""
     form = LoginForm(request.POST if request.method == "POST" else None)
     refusal = None
@@ -53,7 +57,7 @@ def _app_login(request, *, qr_token=None):
     return render(request, TEMPLATE, context, status=status)
 
 
-def _account_context(login):
+def _account_context(login: LoginSession) -> dict[str, Any]:
     account = login.account
     return {
         "account_name": account.citizen.full_name,
@@ -64,7 +68,7 @@ def _account_context(login):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def app_home(request):
+def app_home(request: HttpRequest) -> HttpResponse:
     """Show the app's scan screen: open the QR link, or paste it here."""
     login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
     if login is None:
@@ -81,7 +85,7 @@ def app_home(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def app_scan(request, qr_token):
+def app_scan(request: HttpRequest, qr_token: str) -> HttpResponse:
     """Show which service asks to log in with this QR, and take the citizen's decision."""
     login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
     if login is None:
@@ -103,7 +107,7 @@ def app_scan(request, qr_token):
 
 @never_cache
 @require_POST
-def app_logout(request):
+def app_logout(request: HttpRequest) -> HttpResponse:
     """Log out of the app (not of VNeID in the browser)."""
     response = redirect("vneid:app_home")
     login_state.end_login(response, request, cookie=APP_COOKIE_NAME)

@@ -10,9 +10,11 @@ The ID token also carries `acr` (`vneid:level1` or `vneid:level2`), `amr`, `auth
 the request's `nonce`.
 """
 
+from typing import Any
+
 from authlib.oauth2.rfc6749 import scope_to_list
 
-from .models import ACR_BY_LEVEL
+from .models import ACR_BY_LEVEL, VneidAccount
 
 SCOPE_OPENID = "openid"
 SCOPE_PROFILE = "profile"
@@ -28,17 +30,17 @@ ID_TOKEN_CLAIMS = ("iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr
 ACR_VALUES_SUPPORTED = tuple(ACR_BY_LEVEL.values())
 
 
-def claims_supported():
+def claims_supported() -> list[str]:
     """Return every claim the provider can release, for discovery."""
     names = [claim for scope in SCOPES_SUPPORTED for claim in CLAIMS_BY_SCOPE[scope]]
     return names + [claim for claim in ID_TOKEN_CLAIMS if claim not in names]
 
 
-def claims_for(account, scope):
+def claims_for(account: VneidAccount, scope: str | None) -> dict[str, Any]:
     """Return the claims about account that the granted scope releases."""
     scopes = set(scope_to_list(scope or ""))
     citizen = account.citizen
-    claims = {"sub": account.sub}
+    claims: dict[str, Any] = {"sub": account.sub}
     if SCOPE_PROFILE in scopes:
         claims["name"] = citizen.full_name
         claims["birthdate"] = citizen.birth_date.isoformat()

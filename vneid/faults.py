@@ -1,7 +1,11 @@
 """The sandbox's fault switch for VNeID: slow, failing or down, as relying parties see it."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from admin_kit.responses import json_response
@@ -12,26 +16,34 @@ from . import hot_path
 from .models import ServiceFault
 from .way_back import service_home
 
+View = Callable[..., HttpResponseBase]
+
 # What a citizen reads on VNeID's own pages while the switch is on.
-PAGE_MESSAGES = {
+PAGE_MESSAGES: dict[str, str] = {
     Mode.ERROR: "Hệ thống VNeID gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút.",
     Mode.OUTAGE: "Hệ thống VNeID đang tạm ngừng hoạt động. Vui lòng thử lại sau.",
 }
 # RFC 6749 error codes a server-to-server caller gets instead.
-API_ERRORS = {Mode.ERROR: (500, "server_error"), Mode.OUTAGE: (503, "temporarily_unavailable")}
+API_ERRORS: dict[str, tuple[int, str]] = {
+    Mode.ERROR: (500, "server_error"),
+    Mode.OUTAGE: (503, "temporarily_unavailable"),
+}
 
 
-def current_fault():
+def current_fault() -> ServiceFault:
     """Return the fault in force: the single ServiceFault row, or an unsaved "none" one."""
-    return hot_path.current_service_fault() or ServiceFault(mode=Mode.NONE)
+    fault: ServiceFault | None = hot_path.current_service_fault()
+    return fault or ServiceFault(mode=Mode.NONE)
 
 
-def set_fault(mode, latency_ms=0):
+def set_fault(mode: str, latency_ms: int = 0) -> ServiceFault:
     """Switch VNeID into mode (a Mode value); return the row."""
     return switch.set_fault(ServiceFault, mode, latency_ms)
 
 
-def _answer_for(fault, request, *, page):
+def _answer_for(
+    fault: ServiceFault, request: HttpRequest, *, page: bool
+) -> HttpResponseBase | None:
     if fault.mode == Mode.LATENCY:
         switch.delay(fault.latency_ms)
         return None
@@ -39,19 +51,20 @@ def _answer_for(fault, request, *, page):
         return None
     status, error = API_ERRORS[fault.mode]
     if page:
-        context = {"message": PAGE_MESSAGES[fault.mode], "error": error}
+        context: dict[str, str | None] = {"message": PAGE_MESSAGES[fault.mode], "error": error}
         context["service_home"] = service_home(request)
         return render(request, "vneid/error.html", context, status=status)
     body = {"error": error, "error_description": PAGE_MESSAGES[fault.mode]}
-    return json_response(body, status=status)
+    response: HttpResponseBase = json_response(body, status=status)
+    return response
 
 
-def honours_fault(*, page=False):
+def honours_fault(*, page: bool = False) -> Callable[[View], View]:
     """Let the sandbox's fault switch slow down or refuse this endpoint."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             answer = _answer_for(current_fault(), request, page=page)
             return answer if answer is not None else view(request, *args, **kwargs)
 

@@ -21,7 +21,7 @@ class LoginForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def clean_personal_id_number(self):
+    def clean_personal_id_number(self) -> str:
         number = normalize_number(self.cleaned_data["personal_id_number"])
         if not is_cccd_format(number):
             raise forms.ValidationError(

@@ -6,44 +6,52 @@ can show what a login did on the wire without VNeID knowing anything about the s
 """
 
 import time
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from .digests import secret_digest
-from .models import AuditEvent
+from .models import AuditEvent, VneidAccount
+
+View = Callable[..., HttpResponseBase]
 
 
 @dataclass
 class _Hop:
-    account: object = None
+    account: VneidAccount | None = None
 
 
-_current_hop = ContextVar("vneid_current_hop", default=None)
+_current_hop: ContextVar[_Hop | None] = ContextVar("vneid_current_hop", default=None)
 
 
-def note_account(account):
+def note_account(account: VneidAccount | None) -> None:
     """Say whose request the view being recorded is answering."""
     hop = _current_hop.get()
     if hop is not None and account is not None:
         hop.account = account
 
 
-def flow_digest(request):
+def flow_digest(request: HttpRequest) -> str:
     """Return the digest of an authorization request's client and state, or ""."""
     client_id = request.GET.get("client_id", "")
     state = request.GET.get("state", "")
     if not client_id or not state:
         return ""
-    return secret_digest(f"{client_id}\x00{state}")[:16]
+    digest: str = secret_digest(f"{client_id}\x00{state}")
+    return digest[:16]
 
 
-def records_hop(endpoint, *, login_endpoint=None):
+def records_hop(endpoint: str, *, login_endpoint: str | None = None) -> Callable[[View], View]:
     """Record every answer of the wrapped view as an audit event (POSTs as `login_endpoint`)."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             hop = _Hop()
             token = _current_hop.set(hop)
             started = time.monotonic()

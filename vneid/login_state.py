@@ -6,40 +6,44 @@ login live and end independently, as two organisations' logins do. The simulated
 """
 
 import secrets
+from datetime import timedelta
 
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from . import hot_path
 from .conf import provider_settings
 from .digests import secret_digest
-from .models import LoginSession
+from .models import LoginSession, VneidAccount
 
 COOKIE_NAME = "vneid_session"
 APP_COOKIE_NAME = "vneid_app_session"
 
 
-def lifetime():
+def lifetime() -> timedelta:
     """Return how long a VNeID login lasts (VNEID_PROVIDER's SESSION_LIFETIME)."""
-    return provider_settings.SESSION_LIFETIME
+    session_lifetime: timedelta = provider_settings.SESSION_LIFETIME
+    return session_lifetime
 
 
-def cookie_path(cookie=COOKIE_NAME):
+def cookie_path(cookie: str = COOKIE_NAME) -> str:
     """Return the cookie's path: only VNeID's own URLs (or the app's) ever receive it."""
     if cookie == APP_COOKIE_NAME:
         return reverse("vneid:app_home")
     return reverse("vneid:discovery").split(".well-known/")[0]
 
 
-def current_login(request, cookie=COOKIE_NAME):
+def current_login(request: HttpRequest, cookie: str = COOKIE_NAME) -> LoginSession | None:
     """Return the live LoginSession behind this browser's cookie, or None."""
     raw = request.COOKIES.get(cookie)
     if not raw:
         return None
-    return hot_path.live_login(secret_digest(raw))
+    login: LoginSession | None = hot_path.live_login(secret_digest(raw))
+    return login
 
 
-def _end(request, cookie):
+def _end(request: HttpRequest, cookie: str) -> None:
     raw = request.COOKIES.get(cookie)
     if raw:
         LoginSession.objects.filter(key_hash=secret_digest(raw), ended_at__isnull=True).update(
@@ -47,7 +51,9 @@ def _end(request, cookie):
         )
 
 
-def start_login(request, *, account, amr="pwd", cookie=COOKIE_NAME):
+def start_login(
+    request: HttpRequest, *, account: VneidAccount, amr: str = "pwd", cookie: str = COOKIE_NAME
+) -> LoginSession:
     """Record a fresh authentication of account in this browser; return it, cookie unset."""
     _end(request, cookie)
     raw = secrets.token_urlsafe(32)
@@ -65,7 +71,7 @@ def start_login(request, *, account, amr="pwd", cookie=COOKIE_NAME):
     return login
 
 
-def set_cookie(response, request, login):
+def set_cookie(response: HttpResponse, request: HttpRequest, login: LoginSession) -> None:
     """Hand the browser the cookie of a login just started."""
     response.set_cookie(
         login.cookie_name,
@@ -78,7 +84,7 @@ def set_cookie(response, request, login):
     )
 
 
-def end_login(response, request, cookie=COOKIE_NAME):
+def end_login(response: HttpResponse, request: HttpRequest, cookie: str = COOKIE_NAME) -> None:
     """End this browser's login behind cookie, if any, and clear the cookie."""
     _end(request, cookie)
     response.delete_cookie(cookie, path=cookie_path(cookie), samesite="Lax")

@@ -1,8 +1,10 @@
 """RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0): who asks, and where to go."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from authlib.common.urls import add_params_to_uri
+from django.http import QueryDict
 from joserfc import jwt
 from joserfc.errors import JoseError
 
@@ -13,7 +15,7 @@ from .models import OidcClient
 class LogoutRequestInvalid(Exception):
     """A logout request that must not redirect anywhere; `message` is for the citizen."""
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
@@ -21,22 +23,22 @@ class LogoutRequestInvalid(Exception):
 @dataclass(frozen=True)
 class LogoutRequest:
     client: OidcClient | None
-    id_token_claims: dict | None
+    id_token_claims: dict[str, Any] | None
     redirect_uri: str | None
 
     @property
-    def needs_confirmation(self):
+    def needs_confirmation(self) -> bool:
         # Without a valid id_token_hint anyone could log the citizen out by a link (spec §6).
         return self.id_token_claims is None
 
 
-def _audiences(claims):
+def _audiences(claims: dict[str, Any]) -> list[str]:
     aud = claims.get("aud")
     # Authlib's own ID tokens carry `aud` as a list, ours as a string: accept both.
     return [aud] if isinstance(aud, str) else list(aud or [])
 
 
-def verify_id_token_hint(hint, *, issuer):
+def verify_id_token_hint(hint: str, *, issuer: str) -> dict[str, Any]:
     """Return the claims of an ID token this provider signed for issuer; expiry is not checked."""
     try:
         token = jwt.decode(hint, keys.published_key_set(), algorithms=[keys.ALGORITHM])
@@ -47,7 +49,7 @@ def verify_id_token_hint(hint, *, issuer):
     return token.claims
 
 
-def parse_logout_request(params, *, issuer):
+def parse_logout_request(params: QueryDict, *, issuer: str) -> LogoutRequest:
     """Validate the parameters of a logout request; raise LogoutRequestInvalid if refused."""
     hint = params.get("id_token_hint")
     claims = verify_id_token_hint(hint, issuer=issuer) if hint else None

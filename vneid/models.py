@@ -3,6 +3,7 @@
 import hmac
 import json
 import uuid
+from typing import Any
 
 from authlib.oauth2.rfc6749 import ClientMixin, scope_to_list
 from authlib.oidc.core import AuthorizationCodeMixin
@@ -23,7 +24,7 @@ ACR_BY_LEVEL = {1: "vneid:level1", 2: "vneid:level2"}
 TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 
 
-def new_sub():
+def new_sub() -> str:
     """Return a fresh opaque subject identifier."""
     return uuid.uuid4().hex
 
@@ -57,22 +58,22 @@ class VneidAccount(models.Model):
         verbose_name = "tài khoản VNeID"
         verbose_name_plural = "tài khoản VNeID"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.citizen.full_name} ({mask_number(self.personal_id_number)})"
 
     @property
-    def personal_id_number(self):
+    def personal_id_number(self) -> str:
         return self.citizen.cccd_number
 
     @property
-    def is_active(self):
+    def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
     @property
-    def acr(self):
+    def acr(self) -> str:
         return ACR_BY_LEVEL[self.assurance_level]
 
-    def check_password(self, raw_password):
+    def check_password(self, raw_password: str) -> bool:
         return check_password(raw_password, self.password)
 
 
@@ -96,45 +97,45 @@ class OidcClient(models.Model, ClientMixin):
         verbose_name = "hệ thống kết nối VNeID"
         verbose_name_plural = "hệ thống kết nối VNeID"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
-    def redirect_uri_list(self):
+    def redirect_uri_list(self) -> list[str]:
         return [line.strip() for line in self.redirect_uris.splitlines() if line.strip()]
 
     @property
-    def post_logout_redirect_uri_list(self):
+    def post_logout_redirect_uri_list(self) -> list[str]:
         return [
             line.strip() for line in self.post_logout_redirect_uris.splitlines() if line.strip()
         ]
 
-    def get_client_id(self):
+    def get_client_id(self) -> str:
         return self.client_id
 
-    def get_default_redirect_uri(self):
+    def get_default_redirect_uri(self) -> None:
         # OpenID Connect requires redirect_uri in every request: no default to fall back on.
         return None
 
-    def get_allowed_scope(self, scope):
+    def get_allowed_scope(self, scope: str | None) -> str:
         allowed = set(scope_to_list(self.allowed_scopes))
         return " ".join(item for item in scope_to_list(scope or "") if item in allowed)
 
-    def check_redirect_uri(self, redirect_uri):
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
         return redirect_uri in self.redirect_uri_list
 
-    def check_client_secret(self, client_secret):
+    def check_client_secret(self, client_secret: str | None) -> bool:
         # Client secrets are 256-bit random values, so a SHA-256 digest resists guessing as
         # well as a password hash would, without Argon2's ~100 ms on every token request.
         return hmac.compare_digest(secret_digest(client_secret or ""), self.client_secret_hash)
 
-    def check_endpoint_auth_method(self, method, endpoint):
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         return endpoint == "token" and method in TOKEN_ENDPOINT_AUTH_METHODS
 
-    def check_response_type(self, response_type):
+    def check_response_type(self, response_type: str) -> bool:
         return response_type == "code"
 
-    def check_grant_type(self, grant_type):
+    def check_grant_type(self, grant_type: str) -> bool:
         return grant_type == "authorization_code"
 
 
@@ -164,28 +165,28 @@ class AuthorizationCode(models.Model, AuthorizationCodeMixin):
         verbose_name = "mã uỷ quyền"
         verbose_name_plural = "mã uỷ quyền"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.client} → {self.account_id}"
 
-    def is_expired(self):
+    def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
 
-    def get_redirect_uri(self):
+    def get_redirect_uri(self) -> str:
         return self.redirect_uri
 
-    def get_scope(self):
+    def get_scope(self) -> str:
         return self.scope
 
-    def get_nonce(self):
+    def get_nonce(self) -> str | None:
         return self.nonce or None
 
-    def get_auth_time(self):
+    def get_auth_time(self) -> int:
         return int(self.auth_time.timestamp())
 
-    def get_acr(self):
+    def get_acr(self) -> str:
         return self.acr
 
-    def get_amr(self):
+    def get_amr(self) -> list[str]:
         return self.amr.split()
 
 
@@ -207,10 +208,10 @@ class AccessToken(models.Model):
         verbose_name = "access token"
         verbose_name_plural = "access token"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.client} → {self.account_id}"
 
-    def is_usable(self):
+    def is_usable(self) -> bool:
         return self.revoked_at is None and timezone.now() < self.expires_at
 
 
@@ -240,12 +241,13 @@ class SigningKey(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.kid
 
     @property
-    def private_key_dict(self):
-        return json.loads(self.private_jwk)
+    def private_key_dict(self) -> dict[str, Any]:
+        key: dict[str, Any] = json.loads(self.private_jwk)
+        return key
 
 
 class LoginSession(models.Model):
@@ -257,12 +259,15 @@ class LoginSession(models.Model):
     amr = models.CharField(max_length=64, default="pwd")
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Set in memory by login_state.start_login only: the database keeps the hash.
+    cookie_value: str
+    cookie_name: str
 
     class Meta:
         verbose_name = "phiên đăng nhập VNeID"
         verbose_name_plural = "phiên đăng nhập VNeID"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.account_id} @ {self.auth_time:%Y-%m-%d %H:%M}"
 
 
@@ -280,7 +285,7 @@ class LoginFailure(models.Model):
         verbose_name = "đăng nhập sai"
         verbose_name_plural = "đăng nhập sai"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{mask_number(self.personal_id_number)} {self.created_at:%Y-%m-%d %H:%M}"
 
 
@@ -362,10 +367,10 @@ class QrLogin(models.Model):
         verbose_name = "đăng nhập bằng mã QR"
         verbose_name_plural = "đăng nhập bằng mã QR"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.client} {self.get_status_display()}"
 
-    def is_expired(self):
+    def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
 
 

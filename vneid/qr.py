@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .digests import secret_digest
-from .models import AuditEvent, QrLogin
+from .models import AuditEvent, OidcClient, QrLogin, VneidAccount
 
 LIFETIME = timedelta(minutes=2)
 
@@ -34,13 +34,13 @@ MESSAGES = {
 class QrProblem(Exception):
     """A QR login that cannot go on; `code` is a key of MESSAGES."""
 
-    def __init__(self, code):
+    def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
         self.message = MESSAGES[code]
 
 
-def start(*, client):
+def start(*, client: OidcClient) -> tuple[QrLogin, str, str]:
     """Create a pending QR login for client; return (qr_login, qr_token, ticket)."""
     qr_token = secrets.token_urlsafe(24)
     ticket = secrets.token_urlsafe(32)
@@ -55,17 +55,18 @@ def start(*, client):
     return qr_login, qr_token, ticket
 
 
-def scan_path(qr_token):
+def scan_path(qr_token: str) -> str:
     """Return the path the QR encodes: the app's page for this QR."""
     return reverse("vneid:app_scan", args=[qr_token])
 
 
-def svg(link):
+def svg(link: str) -> str:
     """Return the QR of link as inline SVG."""
-    return segno.make(link, error="m").svg_inline(scale=4, title="Mã QR đăng nhập VNeID")
+    image: str = segno.make(link, error="m").svg_inline(scale=4, title="Mã QR đăng nhập VNeID")
+    return image
 
 
-def _problem_of(qr_login):
+def _problem_of(qr_login: QrLogin) -> str | None:
     if qr_login.status == QrLogin.Status.REFUSED:
         return "refused"
     if qr_login.status == QrLogin.Status.USED:
@@ -75,7 +76,7 @@ def _problem_of(qr_login):
     return None
 
 
-def for_scan(qr_token):
+def for_scan(qr_token: str | None) -> QrLogin:
     """Return the pending QR login a scanned token names, or raise QrProblem."""
     qr_login = (
         QrLogin.objects.select_related("client")
@@ -92,7 +93,7 @@ def for_scan(qr_token):
 
 
 @transaction.atomic
-def decide(*, qr_token, account, approve):
+def decide(*, qr_token: str | None, account: VneidAccount, approve: bool) -> QrLogin:
     """Approve or refuse a pending QR login as account; raise QrProblem if too late."""
     qr_login = for_scan(qr_token)
     status = QrLogin.Status.APPROVED if approve else QrLogin.Status.REFUSED
@@ -107,7 +108,7 @@ def decide(*, qr_token, account, approve):
     return qr_login
 
 
-def status(ticket):
+def status(ticket: str | None) -> str:
     """Return what the waiting browser should do: pending, approved, or a QrProblem code."""
     qr_login = QrLogin.objects.filter(ticket_hash=secret_digest(ticket or "")).first()
     if qr_login is None:
@@ -116,7 +117,7 @@ def status(ticket):
 
 
 @transaction.atomic
-def redeem(*, ticket, client):
+def redeem(*, ticket: str | None, client: OidcClient) -> VneidAccount:
     """Collect an approved QR login for client, once; return its account or raise QrProblem."""
     qr_login = (
         QrLogin.objects.select_for_update(of=("self",))
@@ -133,7 +134,7 @@ def redeem(*, ticket, client):
         raise QrProblem("invalid")
     if qr_login.client_id != client.pk:
         raise QrProblem("other_service")
-    if not qr_login.account.is_active:
+    if qr_login.account is None or not qr_login.account.is_active:
         raise QrProblem("invalid")
     qr_login.status = QrLogin.Status.USED
     qr_login.used_at = timezone.now()

@@ -8,6 +8,7 @@ and a code presented twice revokes the tokens issued from it.
 import re
 import time
 from datetime import timedelta
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from authlib.common.urls import add_params_to_uri
@@ -20,6 +21,7 @@ from authlib.oidc.core import OpenIDCode, UserInfo
 from authlib.oidc.core.errors import RequestNotSupportedError, RequestURINotSupportedError
 from authlib.oidc.core.grants.util import is_openid_scope
 from authlib.oidc.core.util import create_half_hash
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from joserfc import jwt
@@ -28,7 +30,7 @@ from . import hops, hot_path, keys
 from .claims import SCOPES_SUPPORTED, claims_for
 from .conf import provider_settings
 from .digests import secret_digest
-from .models import AccessToken, AuthorizationCode, OidcClient
+from .models import AccessToken, AuthorizationCode, LoginSession, OidcClient, VneidAccount
 from .parameters import is_storable
 from .services import revoke_tokens_of_reused_code
 
@@ -40,21 +42,21 @@ RESPONSE_MODE = "query"
 MAX_AGE = re.compile(r"[0-9]{1,10}")
 
 
-def issuer_path():
+def issuer_path() -> str:
     """Return the path of the issuer: the discovery URL without its well-known suffix."""
     return reverse("vneid:discovery").removesuffix("/.well-known/openid-configuration")
 
 
-def issuer_from_uri(absolute_uri):
+def issuer_from_uri(absolute_uri: str) -> str:
     """Return the issuer for a request to absolute_uri; setting VNEID_PROVIDER_ISSUER wins."""
-    configured = provider_settings.ISSUER
+    configured: str = provider_settings.ISSUER
     if configured:
         return configured.rstrip("/")
     parts = urlsplit(absolute_uri)
     return f"{parts.scheme}://{parts.netloc}{issuer_path()}"
 
 
-def issuer_for(request):
+def issuer_for(request: HttpRequest) -> str:
     """Return the issuer URL as seen by a Django request."""
     return issuer_from_uri(request.build_absolute_uri("/"))
 
@@ -66,7 +68,9 @@ class S256CodeChallenge(CodeChallenge):
     SUPPORTED_CODE_CHALLENGE_METHOD = [PKCE_METHOD]
     CODE_CHALLENGE_METHODS = {PKCE_METHOD: compare_s256_code_challenge}
 
-    def validate_code_challenge(self, grant, redirect_uri):
+    def validate_code_challenge(
+        self, grant: grants.AuthorizationCodeGrant, redirect_uri: str
+    ) -> None:
         data = grant.request.payload.data
         if not data.get("code_challenge"):
             raise InvalidRequestError("PKCE is required: missing 'code_challenge'.")
@@ -75,7 +79,7 @@ class S256CodeChallenge(CodeChallenge):
             raise InvalidRequestError("'code_challenge_method' must be S256.")
         super().validate_code_challenge(grant, redirect_uri)
 
-    def validate_code_verifier(self, grant, result):
+    def validate_code_verifier(self, grant: grants.AuthorizationCodeGrant, result: Any) -> None:
         if not grant.request.form.get("code_verifier"):
             raise InvalidRequestError("PKCE is required: missing 'code_verifier'.")
         super().validate_code_verifier(grant, result)
@@ -84,21 +88,22 @@ class S256CodeChallenge(CodeChallenge):
 class VneidOpenIDCode(OpenIDCode):
     """ID tokens for the code flow, signed with the one active key and carrying acr."""
 
-    def exists_nonce(self, nonce, request):
+    def exists_nonce(self, nonce: str, request: OAuth2Request) -> bool:
         if not is_storable(nonce):
             raise InvalidRequestError("Invalid 'nonce': at most 255 characters, no NUL.")
-        return hot_path.nonce_used(request.client.pk, nonce)
+        used: bool = hot_path.nonce_used(request.client.pk, nonce)
+        return used
 
-    def generate_user_info(self, user, scope):
+    def generate_user_info(self, user: VneidAccount, scope: str) -> UserInfo:
         return UserInfo(claims_for(user, scope))
 
-    def encode_id_token(self, token, request):
+    def encode_id_token(self, token: dict[str, Any], request: OAuth2Request) -> str:
         # The key is resolved once and alone: its kid goes in the header, and joserfc, given
         # several keys, would pick one at random.
         signing_key = keys.active_signing_key()
         private_key = keys.as_private_key(signing_key)
         now = int(time.time())
-        claims = {
+        claims: dict[str, Any] = {
             "iss": issuer_from_uri(request.uri),
             "aud": request.client.get_client_id(),
             "iat": now,
@@ -116,15 +121,15 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
     """The authorization code grant over this app's models; the view sets `login` first."""
 
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
-    login = None
-    validated_redirect_uri = None
+    login: LoginSession | None = None
+    validated_redirect_uri: str | None = None
 
-    def validate_authorization_request(self):
+    def validate_authorization_request(self) -> str:
         # Authlib validates the same request again when it creates the response; the first
         # validation (client, redirect URI, PKCE, nonce) still holds, so skip its queries.
         if self.validated_redirect_uri is not None:
             return self.validated_redirect_uri
-        redirect_uri = super().validate_authorization_request()
+        redirect_uri: str = super().validate_authorization_request()
         # An OpenID provider only: a plain OAuth request would get no ID token and no claims.
         if not is_openid_scope(self.request.scope):
             raise InvalidScopeError(
@@ -136,7 +141,7 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
         self.validated_redirect_uri = redirect_uri
         return redirect_uri
 
-    def _refuse_unsupported_parameters(self, redirect_uri):
+    def _refuse_unsupported_parameters(self, redirect_uri: str) -> None:
         # OpenID Connect Core 3.1.2.6: say so rather than ignore what the client relies on.
         data = self.request.payload.data
         where = {"redirect_uri": redirect_uri, "state": self.request.payload.state}
@@ -150,7 +155,10 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
         if max_age is not None and not MAX_AGE.fullmatch(max_age):
             raise InvalidRequestError("'max_age' must be a number of seconds.", **where)
 
-    def save_authorization_code(self, code, request):
+    def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
+        login = self.login
+        if login is None:
+            raise RuntimeError("The authorize view sets the grant's login before the code.")
         data = request.payload.data
         now = timezone.now()
         hot_path.insert(
@@ -163,19 +171,19 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
                 nonce=data.get("nonce", ""),
                 code_challenge=data["code_challenge"],
                 code_challenge_method=data["code_challenge_method"],
-                login=self.login,
-                auth_time=self.login.auth_time,
+                login=login,
+                auth_time=login.auth_time,
                 acr=request.user.acr,
-                amr=self.login.amr,
+                amr=login.amr,
                 created_at=now,
                 expires_at=now + CODE_LIFETIME,
             )
         )
 
-    def query_authorization_code(self, code, client):
+    def query_authorization_code(self, code: str, client: OidcClient) -> AuthorizationCode | None:
         # The token view runs in a transaction: the row lock makes a concurrent second use wait
         # until the first has saved its token, so the revocation below finds it.
-        item = hot_path.code_for_exchange(secret_digest(code), client)
+        item: AuthorizationCode | None = hot_path.code_for_exchange(secret_digest(code), client)
         if item is None:
             return None
         if item.used_at is not None:
@@ -185,11 +193,11 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
             return None
         return item
 
-    def delete_authorization_code(self, authorization_code):
+    def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
         # Kept, marked used: a second presentation must be recognised to revoke its tokens.
         hot_path.mark_code_used(authorization_code)
 
-    def authenticate_user(self, authorization_code):
+    def authenticate_user(self, authorization_code: AuthorizationCode) -> VneidAccount | None:
         account = authorization_code.account
         return account if account.is_active else None
 
@@ -197,7 +205,7 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
 class VneidAuthorizationServer(AuthorizationServer):
     """Authlib's Django server bound to VNeID's clients and tokens."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(OidcClient, AccessToken)
         self.load_config(
             {
@@ -207,26 +215,35 @@ class VneidAuthorizationServer(AuthorizationServer):
         )
         self.register_grant(VneidCodeGrant, [S256CodeChallenge(), VneidOpenIDCode()])
 
-    def query_client(self, client_id):
+    def query_client(self, client_id: str) -> OidcClient | None:
         if "\x00" in client_id:
             # No client has one, and PostgreSQL would refuse to compare it.
             return None
-        return hot_path.active_client(client_id)
+        client: OidcClient | None = hot_path.active_client(client_id)
+        return client
 
-    def create_authorization_response(self, request=None, grant_user=None, grant=None):
+    def create_authorization_response(
+        self,
+        request: HttpRequest,
+        grant_user: VneidAccount | None = None,
+        grant: VneidCodeGrant | None = None,
+    ) -> HttpResponse:
         response = super().create_authorization_response(request, grant_user, grant)
         return _with_issuer(request, response)
 
-    def handle_error_response(self, request, error):
+    def handle_error_response(
+        self, request: OAuth2Request | HttpRequest, error: Any
+    ) -> HttpResponse:
         return _with_issuer(request, super().handle_error_response(request, error))
 
-    def create_token_response(self, request=None):
+    def create_token_response(self, request: HttpRequest) -> HttpResponse:
         if not request.POST.get("grant_type"):
             error = InvalidRequestError("Missing 'grant_type'.")
             return self.handle_error_response(request, error)
-        return super().create_token_response(request)
+        response: HttpResponse = super().create_token_response(request)
+        return response
 
-    def save_token(self, token, request):
+    def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         hops.note_account(request.user)
         now = timezone.now()
         hot_path.insert(
@@ -242,7 +259,7 @@ class VneidAuthorizationServer(AuthorizationServer):
         )
 
 
-def _with_issuer(request, response):
+def _with_issuer(request: OAuth2Request | HttpRequest, response: HttpResponse) -> HttpResponse:
     """Add `iss` to an authorization response redirect (RFC 9207), errors included."""
     location = response.get("Location") if response.status_code == 302 else None
     if not location:

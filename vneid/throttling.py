@@ -9,6 +9,8 @@ at once must not lock each other out.
 
 from datetime import timedelta
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .conf import provider_settings
@@ -28,21 +30,22 @@ ADDRESS_LOCKOUT_MESSAGE = (
 )
 
 
-def address_failure_limit():
-    return provider_settings.FAILURES_PER_ADDRESS
+def address_failure_limit() -> int:
+    limit: int = provider_settings.FAILURES_PER_ADDRESS
+    return limit
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str | None:
     """Return the address failures are counted against."""
     # REMOTE_ADDR only: a forwarded-for header is set by the client and would dodge the limit.
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _recent():
+def _recent() -> QuerySet[LoginFailure]:
     return LoginFailure.objects.filter(created_at__gt=timezone.now() - COOLOFF)
 
 
-def _lockout(*, personal_id_number, ip_address):
+def _lockout(*, personal_id_number: str, ip_address: str | None) -> str | None:
     """Return the message of the lock this attempt runs into, or None."""
     recent = _recent()
     if recent.filter(personal_id_number=personal_id_number).count() > FAILURE_LIMIT:
@@ -56,7 +59,9 @@ def _lockout(*, personal_id_number, ip_address):
     return None
 
 
-def admit_attempt(*, personal_id_number, ip_address):
+def admit_attempt(
+    *, personal_id_number: str, ip_address: str | None
+) -> tuple[LoginFailure, None] | tuple[None, str]:
     """Count an attempt as failed before its password is checked.
 
     Return (attempt, None) to go on and check it, or (None, message) when a lock refuses it.
@@ -78,16 +83,16 @@ def admit_attempt(*, personal_id_number, ip_address):
     return attempt, None
 
 
-def confirm_failure(attempt):
+def confirm_failure(attempt: LoginFailure) -> None:
     """Record that an admitted attempt's password was wrong: it now counts for its address too."""
     LoginFailure.objects.filter(pk=attempt.pk).update(checked=True)
 
 
-def withdraw_attempt(attempt):
+def withdraw_attempt(attempt: LoginFailure) -> None:
     """Stop counting an admitted attempt that turned out not to be a wrong password."""
     LoginFailure.objects.filter(pk=attempt.pk).delete()
 
 
-def reset_failures(*, personal_id_number):
+def reset_failures(*, personal_id_number: str) -> None:
     """Forget the failures of a number after its owner logged in."""
     LoginFailure.objects.filter(personal_id_number=personal_id_number).delete()

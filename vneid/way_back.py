@@ -2,10 +2,12 @@
 
 from urllib.parse import urlsplit
 
+from django.http import HttpRequest
+
 from .models import OidcClient
 
 
-def service_home(request):
+def service_home(request: HttpRequest) -> str | None:
     """Return the origin of the registered redirect URI this request names, or None."""
     params = request.POST if request.method == "POST" else request.GET
     client_id, redirect_uri = params.get("client_id"), params.get("redirect_uri")

@@ -8,6 +8,6 @@ register = template.Library()
 
 
 @register.filter
-def masked(number):
+def masked(number: str | None) -> str:
     """Render a CCCD/CMND masked (0790******12) where the full number is not needed."""
     return mask_number(number or "")

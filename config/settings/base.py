@@ -2,8 +2,10 @@
 
 import os
 import shutil
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, overload
 
 import bootstrap
 import dj_database_url
@@ -13,28 +15,32 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
-def env(name, default=None):
+@overload
+def env(name: str) -> str | None: ...
+@overload
+def env(name: str, default: str) -> str: ...
+def env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
 
-def env_bool(name, default=False):
+def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_list(name, default=""):
+def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-def env_settings(**keys):
+def env_settings(**keys: str | tuple[str, Callable[[str], Any]]) -> dict[str, Any]:
     """Return a settings object's keys whose environment variable is set, converted.
 
     Each key names its variable, or (variable, type). The defaults are declared once, next to
     the code that reads the object (e.g. identity/relying_party/conf.py).
     """
-    values = {}
+    values: dict[str, Any] = {}
     for key, source in keys.items():
         variable, convert = source if isinstance(source, tuple) else (source, str)
         if variable in os.environ:

@@ -57,4 +57,4 @@ VNEID = {
 EMAIL_BACKEND = "sandbox.mail.OutboxEmailBackend"
 SANDBOX_API_TOKEN = env("SANDBOX_API_TOKEN", "dvcs_local_sandbox_token_for_classes_and_ci")
 # Trainees on the local network reach the server by the address the trainer gave them.
-ALLOWED_HOSTS = list(dict.fromkeys([*ALLOWED_HOSTS, urlsplit(SANDBOX_BASE_URL).hostname]))
+ALLOWED_HOSTS = list(dict.fromkeys([*ALLOWED_HOSTS, urlsplit(SANDBOX_BASE_URL).hostname or ""]))

@@ -1,5 +1,7 @@
 """The base of the commands that create or print the sandbox personas."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 
@@ -12,7 +14,7 @@ PRODUCTION_REFUSAL = (
 class PersonaCommand(BaseCommand):
     """A command about the personas, refused where SANDBOX_PERSONAS_ALLOWED is off."""
 
-    def execute(self, *args, **options):
+    def execute(self, *args: Any, **options: Any) -> str | None:
         if not settings.SANDBOX_PERSONAS_ALLOWED:
             raise CommandError(PRODUCTION_REFUSAL)
         return super().execute(*args, **options)

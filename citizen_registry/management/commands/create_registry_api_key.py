@@ -1,6 +1,8 @@
 """Register a consuming system of the registry API and print its key once."""
 
 import json
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,7 +13,7 @@ from citizen_registry.services import create_api_client
 class Command(BaseCommand):
     help = "Tạo khoá API cho một hệ thống kết nối; khoá chỉ được in ra một lần (JSON)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--name", required=True, help="tên hệ thống kết nối")
         parser.add_argument(
             "--can-read-records",
@@ -19,7 +21,7 @@ class Command(BaseCommand):
             help="cho phép tra cứu toàn bộ hồ sơ công dân (lookup)",
         )
 
-    def handle(self, *args, name, can_read_records, **options):
+    def handle(self, *args: Any, name: str, can_read_records: bool, **options: Any) -> None:
         name = name.strip()
         if not name:
             raise CommandError("--name không được để trống.")

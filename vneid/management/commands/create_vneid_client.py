@@ -1,6 +1,8 @@
 """Register a relying party with VNeID and print its credentials once, as JSON."""
 
 import json
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -9,7 +11,7 @@ from django.core.validators import URLValidator
 from vneid.services import create_client
 
 
-def _checked_uri(value):
+def _checked_uri(value: str) -> str:
     try:
         URLValidator(schemes=["http", "https"])(value)
     except ValidationError:
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         "dưới dạng JSON. client_secret chỉ được in ra một lần."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--name", required=True, help="tên hệ thống kết nối")
         parser.add_argument(
             "--redirect-uri",
@@ -40,7 +42,14 @@ class Command(BaseCommand):
             help="địa chỉ quay lại sau khi đăng xuất (có thể lặp lại)",
         )
 
-    def handle(self, *args, name, redirect_uris, post_logout_uris, **options):
+    def handle(
+        self,
+        *args: Any,
+        name: str,
+        redirect_uris: list[str],
+        post_logout_uris: list[str],
+        **options: Any,
+    ) -> None:
         name = name.strip()
         if not name:
             raise CommandError("--name không được để trống.")

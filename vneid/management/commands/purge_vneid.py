@@ -1,10 +1,11 @@
 """Delete VNeID's short-lived rows once nothing can use them any more."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.core.management import BaseCommand
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from vneid import throttling
@@ -28,9 +29,9 @@ class Command(BaseCommand):
     )
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
-        deleted = {
+        deleted: dict[str, QuerySet[Any]] = {
             "access tokens": AccessToken.objects.filter(expires_at__lt=now - CODE_MEMORY),
             "authorization codes": AuthorizationCode.objects.filter(
                 expires_at__lt=now - CODE_MEMORY

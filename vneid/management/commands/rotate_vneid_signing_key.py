@@ -1,5 +1,7 @@
 """Make a new RSA key sign VNeID ID tokens; earlier keys stay published."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from vneid.keys import rotate_signing_key
@@ -11,6 +13,6 @@ class Command(BaseCommand):
         "để token đã cấp vẫn kiểm tra được."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         key = rotate_signing_key()
         self.stdout.write(key.kid)
