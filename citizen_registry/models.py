@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from admin_kit.audit import AuditRecord
+from api_kit.keys import ApiKey
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
 
@@ -66,12 +67,11 @@ class Citizen(models.Model):
         return self.full_name
 
 
-class ApiClient(models.Model):
+class ApiClient(ApiKey):
     """A consuming system holding a bearer key for the registry API; only a hash is kept."""
 
     name = models.CharField("hệ thống", max_length=150, unique=True)
     key_prefix = models.CharField("tiền tố khoá", max_length=16, editable=False)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
     can_read_records = models.BooleanField("được tra cứu hồ sơ công dân", default=False)
     is_active = models.BooleanField("đang hoạt động", default=True)
     # Empty: the default of REGISTRY_API's RATE_LIMIT_PER_KEY and the address limit.

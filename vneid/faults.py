@@ -4,11 +4,12 @@ from functools import wraps
 
 from django.shortcuts import render
 
-from admin_kit.responses import json_response
+from api_kit.server import ApiError
 from fault_switch import switch
 from fault_switch.switch import Mode
 
 from . import hot_path
+from .errors import OAUTH_ERRORS
 from .models import ServiceFault
 from .way_back import service_home
 
@@ -42,8 +43,7 @@ def _answer_for(fault, request, *, page):
         context = {"message": PAGE_MESSAGES[fault.mode], "error": error}
         context["service_home"] = service_home(request)
         return render(request, "vneid/error.html", context, status=status)
-    body = {"error": error, "error_description": PAGE_MESSAGES[fault.mode]}
-    return json_response(body, status=status)
+    return OAUTH_ERRORS.response(ApiError(status, error, PAGE_MESSAGES[fault.mode]))
 
 
 def honours_fault(*, page=False):

@@ -10,7 +10,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 
-from .digests import secret_digest
+from api_kit.keys import hash_secret
+
 from .models import AuditEvent
 
 
@@ -35,7 +36,7 @@ def flow_digest(request):
     state = request.GET.get("state", "")
     if not client_id or not state:
         return ""
-    return secret_digest(f"{client_id}\x00{state}")[:16]
+    return hash_secret(f"{client_id}\x00{state}")[:16]
 
 
 def records_hop(endpoint, *, login_endpoint=None):

@@ -10,9 +10,10 @@ import secrets
 from django.urls import reverse
 from django.utils import timezone
 
+from api_kit.keys import hash_secret
+
 from . import hot_path
 from .conf import provider_settings
-from .digests import secret_digest
 from .models import LoginSession
 
 COOKIE_NAME = "vneid_session"
@@ -36,13 +37,13 @@ def current_login(request, cookie=COOKIE_NAME):
     raw = request.COOKIES.get(cookie)
     if not raw:
         return None
-    return hot_path.live_login(secret_digest(raw))
+    return hot_path.live_login(hash_secret(raw))
 
 
 def _end(request, cookie):
     raw = request.COOKIES.get(cookie)
     if raw:
-        LoginSession.objects.filter(key_hash=secret_digest(raw), ended_at__isnull=True).update(
+        LoginSession.objects.filter(key_hash=hash_secret(raw), ended_at__isnull=True).update(
             ended_at=timezone.now()
         )
 
@@ -53,7 +54,7 @@ def start_login(request, *, account, amr="pwd", cookie=COOKIE_NAME):
     raw = secrets.token_urlsafe(32)
     now = timezone.now()
     login = LoginSession.objects.create(
-        key_hash=secret_digest(raw),
+        key_hash=hash_secret(raw),
         account=account,
         auth_time=now.replace(microsecond=0),
         amr=amr,
