@@ -6,6 +6,7 @@ from typing import ClassVar, Self
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 
 from .server import bearer_key
 
@@ -18,14 +19,20 @@ def hash_secret(value: str) -> str:
 
 
 class ApiKey(models.Model):
-    """A caller's bearer key for an organisation's API; only its hash is stored."""
+    """A caller's bearer key for an organisation's API, by its holder; only a hash is kept."""
 
+    # Each API names its callers in its own words: the concrete model declares the field.
+    name: str
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     # The field holding the hash, for a model whose column has another name.
     key_hash_field: ClassVar[str] = "key_hash"
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return self.name
 
     @classmethod
     def holding(cls, digest: str, queryset: "models.QuerySet[Self] | None" = None) -> Self | None:

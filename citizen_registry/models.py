@@ -82,14 +82,10 @@ class ApiClient(ApiKey):
         help_text="Để trống: giới hạn mặc định cho mỗi khoá và mỗi địa chỉ. Khi đặt riêng, "
         "khoá chỉ chịu giới hạn này (dành cho hệ thống lớn như Cổng DVCQG).",
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "hệ thống kết nối API"
         verbose_name_plural = "hệ thống kết nối API"
-
-    def __str__(self):
-        return self.name
 
 
 class LookupLog(models.Model):

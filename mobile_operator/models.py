@@ -14,14 +14,10 @@ class ApiClient(ApiKey):
     name = models.CharField("đơn vị", max_length=150, unique=True)
     key_prefix = models.CharField("tiền tố khoá", max_length=16, editable=False)
     is_active = models.BooleanField("đang hoạt động", default=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "đơn vị kết nối API"
         verbose_name_plural = "đơn vị kết nối API"
-
-    def __str__(self):
-        return self.name
 
 
 class Sim(models.Model):

@@ -111,11 +111,7 @@ class ApiToken(ApiKey):
     key_hash_field = "token_hash"
     name = models.CharField(max_length=100, unique=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "khoá API hộp cát"
         verbose_name_plural = "khoá API hộp cát"
-
-    def __str__(self):
-        return self.name
