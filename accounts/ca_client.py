@@ -4,14 +4,14 @@ import hashlib
 import logging
 from urllib.parse import urljoin
 
-import requests
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from django.core.cache import cache
 
-from .api_client import ApiClient
+from api_kit.client import ApiCallError, ApiClient
+
 from .conf import ca_settings
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ CERTIFICATE_SIGNING_KEYS = (
 )
 
 
-class CaError(Exception):
+class CaError(ApiCallError):
     """The CA did not give a usable answer."""
 
 
@@ -51,6 +51,9 @@ class CaClient(ApiClient):
     """
 
     settings = ca_settings
+    timeout_error = CaTimeout
+    unavailable_error = CaUnavailable
+    bad_response_error = CaBadResponse
 
     def root_certificate(self) -> x509.Certificate:
         """Return the CA's self-signed root certificate, the anchor of every chain."""
@@ -106,15 +109,4 @@ class CaClient(ApiClient):
         return root
 
     def _get(self, endpoint: str) -> bytes:
-        url = urljoin(self.base_url, endpoint)
-        try:
-            response = self.session.get(url, timeout=self.timeout)
-        except requests.Timeout as error:
-            raise CaTimeout(f"no answer from {endpoint} in {self.timeout}s") from error
-        except requests.RequestException as error:
-            raise CaUnavailable(f"cannot reach {endpoint}: {type(error).__name__}") from error
-        if response.status_code >= 500:
-            raise CaUnavailable(f"{endpoint} answered {response.status_code}")
-        if response.status_code != 200:
-            raise CaBadResponse(f"{endpoint} answered {response.status_code}")
-        return response.content
+        return self._call_bytes("GET", urljoin(self.base_url, endpoint), name=endpoint)

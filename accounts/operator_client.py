@@ -3,23 +3,20 @@
 import base64
 import binascii
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urljoin
 
-import requests
-
+from api_kit.client import ApiCallError, BearerApiClient, Call
 from idnumbers.phones import mask_phone
 
-from .api_client import ApiError, BearerApiClient
 from .conf import operator_settings
 
 logger = logging.getLogger(__name__)
 
 
-class OperatorError(ApiError):
+class OperatorError(ApiCallError):
     """The mobile operator did not give a usable answer."""
 
 
@@ -47,6 +44,14 @@ class TooManyRequests(OperatorError):
     """The number already has as many signing requests as the operator allows for now."""
 
 
+# The operator's error codes that stand for a refusal of their own.
+OPERATOR_REFUSALS: dict[str, type[OperatorError]] = {
+    "unknown_subscriber": UnknownSubscriber,
+    "sim_locked": SimLocked,
+    "too_many_requests": TooManyRequests,
+}
+
+
 @dataclass(frozen=True)
 class SigningStatus:
     """A signing request as the operator reports it; signature and certificate once approved."""
@@ -64,6 +69,9 @@ class OperatorClient(BearerApiClient):
     """Call the operator's v1 API with the portal's key, a timeout and typed errors."""
 
     settings = operator_settings
+    timeout_error = OperatorTimeout
+    unavailable_error = OperatorUnavailable
+    bad_response_error = OperatorBadResponse
 
     def request_signature(
         self, *, phone_number: str, data: bytes, display_text: str
@@ -107,6 +115,10 @@ class OperatorClient(BearerApiClient):
         except (KeyError, TypeError, ValueError, binascii.Error) as error:
             raise OperatorBadResponse("signing answer is off the contract") from error
 
+    def refusal_kind(self, status: int, error_code: str) -> type[ApiCallError]:
+        """Return the error type the operator's error code names, OperatorBadResponse if none."""
+        return OPERATOR_REFUSALS.get(error_code, OperatorBadResponse)
+
     def _call(
         self,
         method: str,
@@ -116,51 +128,16 @@ class OperatorClient(BearerApiClient):
         json: dict[str, Any] | None = None,
         expect: int = 200,
     ) -> dict[str, Any]:
-        url = urljoin(self.base_url, endpoint)
-        started = time.monotonic()
-        outcome = "error"
-        status = None
-        try:
-            try:
-                response = self.session.request(method, url, json=json, timeout=self.timeout)
-            except requests.Timeout as error:
-                outcome = "timeout"
-                raise OperatorTimeout(f"no answer from {endpoint} in {self.timeout}s") from error
-            except requests.RequestException as error:
-                outcome = "unreachable"
-                message = f"cannot reach {endpoint}: {type(error).__name__}"
-                raise OperatorUnavailable(message) from error
-            status = response.status_code
-            try:
-                body = response.json()
-            except ValueError:
-                body = None
-            if status == expect and isinstance(body, dict):
-                outcome = "ok"
-                return body
-            error_code = body.get("error", "") if isinstance(body, dict) else ""
-            outcome = error_code or f"http_{status}"
-            kind: type[OperatorError] = OperatorBadResponse
-            if status >= 500:
-                kind = OperatorUnavailable
-            elif error_code == "unknown_subscriber":
-                kind = UnknownSubscriber
-            elif error_code == "sim_locked":
-                kind = SimLocked
-            elif error_code == "too_many_requests":
-                kind = TooManyRequests
-            raise kind(
-                f"{endpoint} answered {status} {error_code}".strip(),
-                status=status,
-                error_code=error_code,
-            )
-        finally:
+        def log(call: Call) -> None:
             logger.info(
                 "operator %s %s for %s -> %s, status %s, %d ms",
                 method,
                 endpoint.split("/")[0],
                 mask_phone(phone_number),
-                outcome,
-                status,
-                (time.monotonic() - started) * 1000,
+                call.outcome,
+                call.status,
+                call.elapsed_ms,
             )
+
+        url = urljoin(self.base_url, endpoint)
+        return self._call_json(method, url, name=endpoint, expect=expect, json=json, log=log)

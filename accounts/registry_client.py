@@ -1,23 +1,20 @@
 """The portal's one way to reach the population database: its HTTP API (docs/registry-api.md)."""
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 
-import requests
-
+from api_kit.client import ApiCallError, BearerApiClient, Call
 from idnumbers.numbers import mask_number
 
-from .api_client import ApiError, BearerApiClient
 from .conf import registry_settings
 
 logger = logging.getLogger(__name__)
 
 
-class RegistryError(ApiError):
+class RegistryError(ApiCallError):
     """The population database did not give a usable answer."""
 
 
@@ -87,6 +84,9 @@ class RegistryClient(BearerApiClient):
     """
 
     settings = registry_settings
+    timeout_error = RegistryTimeout
+    unavailable_error = RegistryUnavailable
+    bad_response_error = RegistryBadResponse
 
     def verify(
         self,
@@ -148,42 +148,14 @@ class RegistryClient(BearerApiClient):
         except (KeyError, TypeError, ValueError) as error:
             raise RegistryBadResponse("lookup answer is off the contract") from error
 
+    def refusal_kind(self, status: int, error_code: str) -> type[ApiCallError]:
+        """Return RegistryNotFound for an unknown citizen, RegistryBadResponse otherwise."""
+        if status == 404 and error_code == "not_found":
+            return RegistryNotFound
+        return RegistryBadResponse
+
     def _post(self, endpoint: str, payload: dict[str, str]) -> dict[str, Any]:
-        url = urljoin(self.base_url, endpoint)
-        started = time.monotonic()
-        outcome = "error"
-        status = None
-        try:
-            try:
-                response = self.session.post(url, json=payload, timeout=self.timeout)
-            except requests.Timeout as error:
-                outcome = "timeout"
-                raise RegistryTimeout(f"no answer from {endpoint} in {self.timeout}s") from error
-            except requests.RequestException as error:
-                outcome = "unreachable"
-                message = f"cannot reach {endpoint}: {type(error).__name__}"
-                raise RegistryUnavailable(message) from error
-            status = response.status_code
-            body = self._json(response)
-            if status == 200 and isinstance(body, dict):
-                outcome = "ok"
-                return body
-            error_code = body.get("error", "") if isinstance(body, dict) else ""
-            outcome = error_code or f"http_{status}"
-            if status >= 500:
-                raise RegistryUnavailable(
-                    f"{endpoint} answered {status}", status=status, error_code=error_code
-                )
-            if status == 404 and error_code == "not_found":
-                raise RegistryNotFound(
-                    f"{endpoint}: no such citizen", status=status, error_code=error_code
-                )
-            raise RegistryBadResponse(
-                f"{endpoint} answered {status} {error_code}".strip(),
-                status=status,
-                error_code=error_code,
-            )
-        finally:
+        def log(call: Call) -> None:
             # The registry logs the call too; this line is the portal's side of the trail.
             logger.info(
                 "registry %s for %s (%s): cccd %s -> %s, status %s, %d ms",
@@ -191,14 +163,10 @@ class RegistryClient(BearerApiClient):
                 payload.get("requested_by", ""),
                 payload.get("purpose", ""),
                 mask_number(payload.get("cccd_number", "")),
-                outcome,
-                status,
-                (time.monotonic() - started) * 1000,
+                call.outcome,
+                call.status,
+                call.elapsed_ms,
             )
 
-    @staticmethod
-    def _json(response: requests.Response) -> Any:
-        try:
-            return response.json()
-        except ValueError:
-            return None
+        url = urljoin(self.base_url, endpoint)
+        return self._call_json("POST", url, name=endpoint, json=payload, log=log)

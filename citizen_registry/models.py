@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from admin_kit.audit import AuditRecord, actor_field, official_reason_check
+from api_kit.keys import ApiKey
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
 
@@ -64,12 +65,11 @@ class Citizen(models.Model):
         return self.full_name
 
 
-class ApiClient(models.Model):
+class ApiClient(ApiKey):
     """A consuming system holding a bearer key for the registry API; only a hash is kept."""
 
     name = models.CharField("hệ thống", max_length=150, unique=True)
     key_prefix = models.CharField("tiền tố khoá", max_length=16, editable=False)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
     can_read_records = models.BooleanField("được tra cứu hồ sơ công dân", default=False)
     is_active = models.BooleanField("đang hoạt động", default=True)
     # Empty: the default of REGISTRY_API's RATE_LIMIT_PER_KEY and the address limit.
@@ -80,14 +80,10 @@ class ApiClient(models.Model):
         help_text="Để trống: giới hạn mặc định cho mỗi khoá và mỗi địa chỉ. Khi đặt riêng, "
         "khoá chỉ chịu giới hạn này (dành cho hệ thống lớn như Cổng DVCQG).",
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "hệ thống kết nối API"
         verbose_name_plural = "hệ thống kết nối API"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class LookupLog(models.Model):

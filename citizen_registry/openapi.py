@@ -3,6 +3,8 @@
 from copy import deepcopy
 from typing import Any
 
+from api_kit.openapi import bearer_challenge, error_response
+
 from .models import RECORD_FIELDS
 from .purposes import PURPOSE_NOTE_MAX_LENGTH, PURPOSES
 
@@ -46,81 +48,31 @@ _ERROR_RESPONSES = {
 }
 
 
-def _error_schema(code: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["error", "message"],
-        "additionalProperties": False,
-        "properties": {
-            "error": {"type": "string", "const": code},
-            "message": {"type": "string", "description": "Thông báo tiếng Việt cho con người."},
-        },
-    }
-
-
 def _error_response(code: str) -> dict[str, Any]:
     description, message = _ERRORS[code]
-    response: dict[str, Any] = {
-        "description": description,
-        "content": {
-            "application/json": {
-                "schema": _error_schema(code),
-                "example": {"error": code, "message": message},
-            }
-        },
-    }
+    headers = None
     if code == "unauthorized":
-        response["headers"] = {
-            "WWW-Authenticate": {
-                "description": 'Luôn là `Bearer realm="registry"`.',
-                "schema": {"type": "string", "const": 'Bearer realm="registry"'},
-            }
-        }
+        headers = bearer_challenge("registry")
     if code == "rate_limited":
-        response["headers"] = {
+        headers = {
             "Retry-After": {
                 "description": "Số giây đến khi phút đếm hiện tại kết thúc (1–60).",
                 "required": True,
                 "schema": {"type": "string", "pattern": "^[0-9]+$"},
             }
         }
-    return response
+    return error_response(code, description, message, headers=headers)
 
 
 def _invalid_request_response() -> dict[str, Any]:
-    return {
-        "description": "Nội dung không phải JSON, hoặc có trường sai; lý do theo từng trường.",
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["error", "message", "fields"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "error": {"type": "string", "const": "invalid_request"},
-                        "message": {"type": "string"},
-                        "fields": {
-                            "type": "object",
-                            "description": "Tên trường → các lý do (tiếng Việt). Rỗng khi "
-                            "nội dung không đọc được.",
-                            "additionalProperties": {
-                                "type": "array",
-                                "items": {"type": "string"},
-                                "minItems": 1,
-                            },
-                        },
-                    },
-                },
-                "example": {
-                    "error": "invalid_request",
-                    "message": "Yêu cầu không hợp lệ: vui lòng kiểm tra các trường được nêu.",
-                    "fields": {
-                        "cccd_number": ["Số CCCD phải gồm đúng 12 chữ số (bạn đã nhập 11 chữ số)."]
-                    },
-                },
-            }
+    return error_response(
+        "invalid_request",
+        "Nội dung không phải JSON, hoặc có trường sai; lý do theo từng trường.",
+        "Yêu cầu không hợp lệ: vui lòng kiểm tra các trường được nêu.",
+        example_fields={
+            "cccd_number": ["Số CCCD phải gồm đúng 12 chữ số (bạn đã nhập 11 chữ số)."]
         },
-    }
+    )
 
 
 _CCCD_NUMBER = {

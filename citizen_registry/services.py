@@ -3,7 +3,6 @@
 Officials' changes carry a reason and write one RecordChange in the same transaction.
 """
 
-import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -12,6 +11,7 @@ from django.db import transaction
 
 from admin_kit.audit import ReasonRequired as ReasonRequired
 from admin_kit.audit import masked_value, required_reason, save_audited
+from api_kit.keys import hash_secret
 from idnumbers.numbers import mask_number
 
 from .models import RECORD_FIELDS, ApiClient, Citizen, RecordChange
@@ -28,17 +28,11 @@ def generate_api_key() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
-def hash_api_key(raw_key: str) -> str:
-    """Return the SHA-256 hex digest under which a key is stored and looked up."""
-    # A plain hash is enough: the keys are 256-bit random values, not guessable passwords.
-    return hashlib.sha256(raw_key.encode()).hexdigest()
-
-
 def set_key(client: ApiClient, raw_key: str | None = None) -> str:
     """Give an unsaved or saved client a key (new unless given) without saving; return it."""
     raw_key = raw_key or generate_api_key()
     client.key_prefix = raw_key[:12]
-    client.key_hash = hash_api_key(raw_key)
+    client.key_hash = hash_secret(raw_key)
     return raw_key
 
 
@@ -72,7 +66,7 @@ def ensure_api_client(
     *, name: str, raw_key: str, can_read_records: bool, rate_limit_per_minute: int | None = None
 ) -> ApiClient:
     """Make the client called name hold exactly this key, permission and limit; return it."""
-    key_hash = hash_api_key(raw_key)
+    key_hash = hash_secret(raw_key)
     holder = ApiClient.objects.filter(key_hash=key_hash).exclude(name=name).first()
     if holder is not None:
         raise ValueError(f"This key already belongs to the API client {holder.name!r}.")

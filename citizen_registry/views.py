@@ -1,20 +1,26 @@
 """The population database's JSON API, as docs/registry-api.md describes it."""
 
-import hmac
-import json
 import logging
 import re
 import time
 from datetime import date
 from functools import wraps
+from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
 from django.db.models import Subquery
-from django.http import JsonResponse
-from django.views.decorators.csrf import csrf_exempt
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from admin_kit.responses import json_response
+from api_kit.keys import hash_secret
+from api_kit.server import (
+    ApiError,
+    BodyRefusals,
+    ErrorFormat,
+    api_view,
+    bearer_key,
+    json_response,
+    read_json,
+)
 from idnumbers.names import names_match
 from idnumbers.numbers import cccd_problems, cmnd_problems, mask_number, normalize_number
 
@@ -22,7 +28,6 @@ from . import faults, rate_limit
 from .models import RECORD_FIELDS, ApiClient, Citizen, FaultInjection, LookupLog
 from .openapi import openapi_document
 from .purposes import PURPOSE_NOTE_MAX_LENGTH, PURPOSES
-from .services import hash_api_key
 
 logger = logging.getLogger("citizen_registry.api")
 
@@ -37,34 +42,23 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MISMATCH_LOG_NAMES = {"cmnd_number": "cmnd", "full_name": "name", "birth_date": "birth"}
 
 
-class ApiError(Exception):
-    """A refusal with its HTTP status, stable error code and Vietnamese message."""
-
-    def __init__(self, status, error, message, *, fields=None, headers=None):
-        super().__init__(message)
-        self.status = status
-        self.error = error
-        self.message = message
-        self.fields = fields
-        self.headers = headers or {}
-
-    def body(self):
-        body = {"error": self.error, "message": self.message}
-        if self.fields is not None:
-            body["fields"] = self.fields
-        return body
+REGISTRY_ERRORS = ErrorFormat(
+    method_message="Phương thức không được hỗ trợ; hãy gửi yêu cầu {methods}."
+)
+BODY_REFUSALS = BodyRefusals(
+    not_json="Nội dung yêu cầu phải là JSON hợp lệ, mã hoá UTF-8.",
+    not_object="Nội dung yêu cầu phải là một đối tượng JSON.",
+    with_fields=True,
+)
 
 
 def _invalid(fields, message="Yêu cầu không hợp lệ: vui lòng kiểm tra các trường được nêu."):
     return ApiError(400, "invalid_request", message, fields=fields)
 
 
-def _bearer_digest(request):
-    scheme, _, key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    key = key.strip()
-    if scheme.lower() != "bearer" or not key:
-        return None
-    return hash_api_key(key)
+def _bearer_digest(request: HttpRequest) -> str | None:
+    key = bearer_key(request)
+    return hash_secret(key) if key else None
 
 
 def _one(queryset):
@@ -73,41 +67,34 @@ def _one(queryset):
     return rows[0] if rows else None
 
 
-def _client_and_fault(digest):
+def _client_and_fault(digest: str | None) -> tuple[ApiClient | None, str, int]:
     """Return (client or None, fault mode, latency in ms); one query for a known key."""
     # The fault row rides along as two subqueries: a known caller, the common case, costs
     # one query; an unknown key or none asks for the fault alone.
     fault = FaultInjection.objects.order_by("pk")
     client = None
     if digest:
-        client = _one(
-            ApiClient.objects.filter(key_hash=digest).annotate(
+        client = ApiClient.holding(
+            digest,
+            ApiClient.objects.annotate(
                 fault_mode=Subquery(fault.values("mode")[:1]),
                 fault_latency_ms=Subquery(fault.values("latency_ms")[:1]),
-            )
+            ),
         )
-    # Looked up by the key's hash, never the key: an index probe on a hash of a 256-bit
-    # random value tells nothing usable about other valid keys.
-    if client is not None and hmac.compare_digest(client.key_hash, digest):
-        return client, client.fault_mode or faults.Mode.NONE, client.fault_latency_ms or 0
+    if client is not None:
+        # The two annotations above ride on the instance; the model does not declare them.
+        annotated: Any = client
+        return client, annotated.fault_mode or faults.Mode.NONE, annotated.fault_latency_ms or 0
     mode, latency_ms = fault.values_list("mode", "latency_ms").first() or (None, 0)
     return None, mode or faults.Mode.NONE, latency_ms or 0
 
 
-def _read_body(request):
+def _read_body(request: HttpRequest) -> tuple[dict[str, Any] | None, ApiError | None]:
     """Return (the JSON object sent, or None; the ApiError to answer if it is unusable)."""
     try:
-        data = json.loads(request.body.decode("utf-8"))
-    except RequestDataTooBig:
-        return None, _invalid({}, "Nội dung yêu cầu quá lớn; hãy chỉ gửi các trường cần thiết.")
-    except (UnicodeDecodeError, ValueError):
-        return None, _invalid({}, "Nội dung yêu cầu phải là JSON hợp lệ, mã hoá UTF-8.")
-    except RecursionError:
-        # Thousands of nested brackets exhaust the parser's stack before any field is read.
-        return None, _invalid({}, "Nội dung yêu cầu lồng nhau quá sâu; hãy gửi một đối tượng JSON.")
-    if not isinstance(data, dict):
-        return None, _invalid({}, "Nội dung yêu cầu phải là một đối tượng JSON.")
-    return data, None
+        return read_json(request, BODY_REFUSALS), None
+    except ApiError as refusal:
+        return None, refusal
 
 
 def _storable(text):
@@ -262,10 +249,10 @@ def _log_anonymous(request, endpoint, refusal):
         "%s status=%s result=%s client=- address=%s",
         endpoint,
         refusal.status,
-        refusal.error,
+        refusal.code,
         request.META.get("REMOTE_ADDR", "-"),
     )
-    return json_response(refusal.body(), status=refusal.status, headers=refusal.headers)
+    return REGISTRY_ERRORS.response(refusal)
 
 
 def _answer(client, data, body_error, answer, needs_read_records):
@@ -281,7 +268,7 @@ def _answer(client, data, body_error, answer, needs_read_records):
             raise body_error
         body, result, citizen = answer(data, client)
     except ApiError as refusal:
-        return refusal.body(), refusal.error, refusal.status, refusal.headers, None
+        return REGISTRY_ERRORS.body(refusal), refusal.code, refusal.status, refusal.headers, None
     return body, result, 200, {}, citizen
 
 
@@ -289,7 +276,7 @@ def api_endpoint(endpoint, *, needs_read_records=False):
     """Wrap an answer function with the API's method, fault, limit, auth, body checks and log."""
 
     def decorator(answer):
-        @csrf_exempt
+        @api_view(REGISTRY_ERRORS)
         @wraps(answer)
         def view(request):
             started = time.monotonic()
@@ -298,12 +285,7 @@ def api_endpoint(endpoint, *, needs_read_records=False):
                 client = None
             try:
                 if request.method != "POST":
-                    raise ApiError(
-                        405,
-                        "method_not_allowed",
-                        "Phương thức không được hỗ trợ; hãy gửi yêu cầu POST.",
-                        headers={"Allow": "POST"},
-                    )
+                    raise REGISTRY_ERRORS.method_not_allowed(["POST"])
                 _refuse_for_fault(fault_mode, latency_ms)
                 wait = rate_limit.seconds_refused(client, request.META.get("REMOTE_ADDR"))
                 if wait is not None:
@@ -314,7 +296,7 @@ def api_endpoint(endpoint, *, needs_read_records=False):
                 if client is None:
                     return _log_anonymous(request, endpoint, refusal)
                 data = _read_body(request)[0] if request.method == "POST" else None
-                body, result, status = refusal.body(), refusal.error, refusal.status
+                body, result, status = REGISTRY_ERRORS.body(refusal), refusal.code, refusal.status
                 headers, citizen = refusal.headers, None
             else:
                 # Read only for a known caller: an anonymous body is never parsed or stored.

@@ -16,7 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Vietnamese pages, or JSON in the registry API's and VNeID's own formats (portal/errors.py).
+# Vietnamese pages, or JSON in the format an organisation registered with api_kit.server.
 handler400 = "portal.errors.bad_request"
 handler403 = "portal.errors.permission_denied"
 handler404 = "portal.errors.page_not_found"

@@ -2,14 +2,23 @@
 
 import base64
 import binascii
-import hmac
-import json
 import logging
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
-from django.views.decorators.csrf import csrf_exempt
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
-from admin_kit.responses import json_response
+from api_kit.server import (
+    ApiError,
+    BodyRefusals,
+    ErrorFormat,
+    View,
+    api_view,
+    json_response,
+    read_json,
+)
 from fault_switch.switch import delay
 from idnumbers.phones import normalize_phone
 
@@ -22,7 +31,8 @@ DISPLAY_TEXT_MAX = SigningRequest._meta.get_field("display_text").max_length
 DATA_MAX_BYTES = 1024
 SMS_MAX_LENGTH = 480
 
-FAULT_ANSWERS = {
+# Keyed by the stored mode's string, as the fault row holds it.
+FAULT_ANSWERS: dict[str, tuple[int, str, str]] = {
     faults.Mode.ERROR: (500, "internal_error", "Hệ thống ký số của nhà mạng gặp lỗi."),
     faults.Mode.OUTAGE: (503, "unavailable", "Hệ thống của nhà mạng tạm ngừng hoạt động."),
 }
@@ -42,72 +52,46 @@ SIGNING_PROBLEMS = {
 }
 
 
-class ApiError(Exception):
-    """A refusal with its HTTP status, stable error code and Vietnamese message."""
-
-    def __init__(self, status, error, message, fields=None):
-        super().__init__(message)
-        self.status, self.error, self.message, self.fields = status, error, message, fields
-
-    def response(self):
-        body = {"error": self.error, "message": self.message}
-        if self.fields:
-            body["fields"] = self.fields
-        return json_response(body, status=self.status)
+OPERATOR_ERRORS = ErrorFormat()
+BODY_REFUSALS = BodyRefusals(
+    not_json="Nội dung yêu cầu phải là JSON hợp lệ.",
+    not_object="Nội dung yêu cầu phải là một đối tượng JSON.",
+)
 
 
-def _client(request):
-    scheme, _, key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    key = key.strip()
-    if scheme.lower() == "bearer" and key:
-        digest = services.hash_api_key(key)
-        client = ApiClient.objects.filter(key_hash=digest, is_active=True).first()
-        if client is not None and hmac.compare_digest(client.key_hash, digest):
-            return client
-    raise ApiError(401, "unauthorized", "Thiếu khoá API hợp lệ (Authorization: Bearer …).")
+def _refuse_for_fault() -> None:
+    fault = faults.current_fault()
+    if fault.mode == faults.Mode.LATENCY:
+        delay(fault.latency_ms)
+    elif fault.mode in FAULT_ANSWERS:
+        raise ApiError(*FAULT_ANSWERS[fault.mode])
 
 
-def api_view(method):
-    """Accept method only, authenticate the caller, honour the fault switch, answer JSON."""
+def _client(request: HttpRequest) -> ApiClient:
+    client = ApiClient.authenticate(request, ApiClient.objects.filter(is_active=True))
+    if client is None:
+        raise ApiError(401, "unauthorized", "Thiếu khoá API hợp lệ (Authorization: Bearer …).")
+    return client
 
-    def decorator(view):
-        @csrf_exempt
+
+def bearer_view(method: str) -> Callable[[View], View]:
+    """Accept method only, honour the fault switch, authenticate the caller, answer JSON."""
+
+    def decorator(view: View) -> View:
+        @api_view(OPERATOR_ERRORS, method)
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method != method:
-                body = {"error": "method_not_allowed", "message": f"Chỉ nhận {method}."}
-                response = json_response(body, status=405)
-                response["Allow"] = method
-                return response
-            fault = faults.current_fault()
-            if fault.mode == faults.Mode.LATENCY:
-                delay(fault.latency_ms)
-            elif fault.mode in FAULT_ANSWERS:
-                status, error, message = FAULT_ANSWERS[fault.mode]
-                return json_response({"error": error, "message": message}, status=status)
-            try:
-                return view(request, _client(request), *args, **kwargs)
-            except ApiError as error:
-                return error.response()
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            _refuse_for_fault()
+            return view(request, _client(request), *args, **kwargs)
 
         return wrapper
 
     return decorator
 
 
-def _body(request):
-    try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise ApiError(400, "invalid_request", "Nội dung yêu cầu phải là JSON hợp lệ.") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_request", "Nội dung yêu cầu phải là một đối tượng JSON.")
-    return data
-
-
-def _invalid(fields):
+def _invalid(fields: dict[str, list[str]]) -> ApiError:
     message = "Yêu cầu không hợp lệ: xem các trường được nêu."
-    return ApiError(400, "invalid_request", message, fields)
+    return ApiError(400, "invalid_request", message, fields=fields)
 
 
 def _phone(data, errors):
@@ -153,9 +137,9 @@ def _signing_body(signing_request):
     return body
 
 
-@api_view("POST")
+@bearer_view("POST")
 def create_signing_request(request, client):
-    data = _body(request)
+    data = read_json(request, BODY_REFUSALS)
     errors = {}
     phone = _phone(data, errors)
     raw = _data_to_sign(data, errors)
@@ -172,7 +156,7 @@ def create_signing_request(request, client):
     return json_response(_signing_body(signing_request), status=201)
 
 
-@api_view("GET")
+@bearer_view("GET")
 def signing_request_status(request, client, public_id):
     signing_request = (
         SigningRequest.objects.select_related("sim")
@@ -184,9 +168,9 @@ def signing_request_status(request, client, public_id):
     return json_response(_signing_body(signing_request))
 
 
-@api_view("POST")
+@bearer_view("POST")
 def send_sms(request, client):
-    data = _body(request)
+    data = read_json(request, BODY_REFUSALS)
     errors = {}
     phone = _phone(data, errors)
     text = _text(data, "text", SMS_MAX_LENGTH, errors)

@@ -5,25 +5,21 @@ from datetime import datetime
 from django.db import models
 from django.utils import timezone
 
+from api_kit.keys import ApiKey
 from fault_switch.models import FaultSwitch
 from idnumbers.phones import mask_phone
 
 
-class ApiClient(models.Model):
+class ApiClient(ApiKey):
     """A service provider holding a bearer key for the operator's API; only a hash is kept."""
 
     name = models.CharField("đơn vị", max_length=150, unique=True)
     key_prefix = models.CharField("tiền tố khoá", max_length=16, editable=False)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
     is_active = models.BooleanField("đang hoạt động", default=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "đơn vị kết nối API"
         verbose_name_plural = "đơn vị kết nối API"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Sim(models.Model):

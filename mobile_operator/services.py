@@ -1,6 +1,5 @@
 """State changes of the mobile operator: API keys, SIMs, signing requests and SMS."""
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Iterable, Mapping
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from api_kit.keys import hash_secret
 from idnumbers.phones import mask_phone
 
 from .conf import network_settings
@@ -42,16 +42,10 @@ class SigningProblem(Exception):
         self.code = code
 
 
-def hash_api_key(raw_key: str) -> str:
-    """Return the SHA-256 hex digest under which a key is stored and looked up."""
-    # A plain hash is enough: the keys are 256-bit random values, not guessable passwords.
-    return hashlib.sha256(raw_key.encode()).hexdigest()
-
-
 @transaction.atomic
 def ensure_api_client(*, name: str, raw_key: str) -> ApiClient:
     """Make the client called name hold exactly this key; return it."""
-    key_hash = hash_api_key(raw_key)
+    key_hash = hash_secret(raw_key)
     ApiClient.objects.filter(key_hash=key_hash).exclude(name=name).delete()
     client, _ = ApiClient.objects.update_or_create(
         name=name,

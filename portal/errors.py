@@ -1,7 +1,8 @@
 """The error answers of the whole site: Vietnamese pages, or JSON where a protocol wants it.
 
-The registry API answers in its own format (`error`, `message`), the VNeID protocol endpoints
-in OAuth's (`error`, `error_description`); everything else gets a page in the portal's look.
+The organisations' APIs answer in the format each registered with the API kit (the registry's
+`error`, `message`; VNeID's OAuth `error`, `error_description`); everything else gets a page in
+the portal's look.
 """
 
 import logging
@@ -11,18 +12,9 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.template import loader
 
-from admin_kit.responses import json_response
+from api_kit.server import site_error_response
 
 logger = logging.getLogger(__name__)
-
-REGISTRY_API_PREFIX = "/registry/api/"
-# The VNeID endpoints that programs, not people, call; its login pages stay HTML.
-VNEID_JSON_PATHS = (
-    "/vneid/.well-known/openid-configuration",
-    "/vneid/jwks",
-    "/vneid/token",
-    "/vneid/userinfo",
-)
 
 PAGES = {
     400: (
@@ -47,39 +39,6 @@ PAGES = {
         "Vui lòng thử lại sau ít phút. Nếu lỗi còn tiếp diễn, hãy liên hệ bộ phận hỗ trợ.",
     ),
 }
-
-# What a program is told: about the request it made, not about a page.
-JSON_MESSAGES = {
-    400: "Yêu cầu không hợp lệ; vui lòng kiểm tra định dạng yêu cầu rồi gửi lại.",
-    403: "Yêu cầu bị từ chối: không có quyền thực hiện thao tác này.",
-    404: "Không có đường dẫn này; vui lòng xem tài liệu của dịch vụ (OpenAPI, discovery).",
-    500: "Hệ thống gặp lỗi khi xử lý yêu cầu, dữ liệu chưa được lưu; vui lòng thử lại sau.",
-}
-
-# (registry code, VNeID/OAuth code) per status.
-CODES = {
-    400: ("invalid_request", "invalid_request"),
-    403: ("forbidden", "access_denied"),
-    404: ("not_found", "not_found"),
-    500: ("internal_error", "server_error"),
-}
-
-
-def _json_format(path):
-    if path.startswith(REGISTRY_API_PREFIX):
-        return "registry"
-    if path.startswith(VNEID_JSON_PATHS):
-        return "vneid"
-    return None
-
-
-def _json_error(kind, status):
-    registry_code, oauth_code = CODES[status]
-    if kind == "registry":
-        body = {"error": registry_code, "message": JSON_MESSAGES[status]}
-    else:
-        body = {"error": oauth_code, "error_description": JSON_MESSAGES[status]}
-    return json_response(body, status=status)
 
 
 def _page(request, status, *, with_request=True):
@@ -106,9 +65,10 @@ def _page(request, status, *, with_request=True):
 
 
 def _answer(request, status, **options):
-    kind = _json_format(request.path)
-    if kind is not None:
-        return _json_error(kind, status)
+    # An organisation's API answers in the JSON format it registered with the kit.
+    answer = site_error_response(request.path, status)
+    if answer is not None:
+        return answer
     return _page(request, status, **options)
 
 

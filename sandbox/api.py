@@ -1,16 +1,17 @@
 """The sandbox API: workspaces for CI pipelines (POST / DELETE), behind a bearer token."""
 
-import hashlib
-import json
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import JsonResponse
-from django.views.decorators.csrf import csrf_exempt
+from django.http import HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 
 from accounts.middleware import cccd_not_required
-from admin_kit.responses import json_response
+from api_kit import server
+from api_kit.keys import hash_secret
 
 from .models import ApiToken, Workspace
 from .openapi import openapi_document
@@ -19,50 +20,39 @@ from .workspaces import WorkspaceError, class_state, create_class, delete_worksp
 REALM = 'Bearer realm="sandbox"'
 NAME_MAX_LENGTH = 100
 MAX_DAYS = 365
-
-
-def hash_token(raw_token):
-    """Return the stored form of a sandbox API token (SHA-256, hex): tokens are long and random."""
-    return hashlib.sha256(raw_token.encode()).hexdigest()
+INVALID_MESSAGE = "Yêu cầu không hợp lệ: vui lòng kiểm tra các trường được nêu."
+SANDBOX_ERRORS = server.ErrorFormat(method_message="Địa chỉ này chỉ nhận {methods}.")
+# A body that is not a JSON object is told, like any other invalid request, to check its fields.
+BODY_REFUSALS = server.BodyRefusals(
+    not_json=INVALID_MESSAGE,
+    not_object=INVALID_MESSAGE,
+    too_large=INVALID_MESSAGE,
+    too_deep=INVALID_MESSAGE,
+    with_fields=True,
+)
 
 
 @transaction.atomic
 def ensure_api_token(*, name, raw_token):
     """Make the database accept this token under this name (idempotent), storing its hash."""
-    ApiToken.objects.update_or_create(name=name, defaults={"token_hash": hash_token(raw_token)})
+    ApiToken.objects.update_or_create(name=name, defaults={"token_hash": hash_secret(raw_token)})
 
 
-def _error(status, error, message, headers=None, **extra):
-    return json_response(
-        {"error": error, "message": message, **extra}, status=status, headers=headers
-    )
-
-
-def _authorized(request):
-    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        return False
-    return ApiToken.objects.filter(token_hash=hash_token(token)).exists()
-
-
-def api_view(*methods):
+def sandbox_api(*methods: str) -> Callable[[server.View], server.View]:
     """Answer a sandbox API call: JSON errors for a closed sandbox, a wrong method or token."""
 
-    def decorator(view):
+    def decorator(view: server.View) -> server.View:
+        @server.api_view(SANDBOX_ERRORS)
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not settings.SANDBOX_ENABLED:
-                return _error(404, "not_found", "Môi trường thử nghiệm không bật trên máy này.")
-            if request.method not in methods:
-                return _error(
-                    405,
-                    "method_not_allowed",
-                    f"Địa chỉ này chỉ nhận {', '.join(methods)}.",
-                    headers={"Allow": ", ".join(methods)},
+                raise server.ApiError(
+                    404, "not_found", "Môi trường thử nghiệm không bật trên máy này."
                 )
-            if not _authorized(request):
-                return _error(
+            if request.method not in methods:
+                raise SANDBOX_ERRORS.method_not_allowed(methods)
+            if ApiToken.authenticate(request) is None:
+                raise server.ApiError(
                     401,
                     "unauthorized",
                     "Thiếu mã truy cập hộp cát (Authorization: Bearer …) hoặc mã không đúng. "
@@ -71,37 +61,20 @@ def api_view(*methods):
                 )
             return view(request, *args, **kwargs)
 
-        return cccd_not_required(csrf_exempt(wrapper))
+        exempt: server.View = cccd_not_required(wrapper)
+        return exempt
 
     return decorator
 
 
-def _invalid(fields):
-    return _error(
-        400,
-        "invalid_request",
-        "Yêu cầu không hợp lệ: vui lòng kiểm tra các trường được nêu.",
-        fields=fields,
-    )
+def _invalid(fields: dict[str, list[str]]) -> server.ApiError:
+    return server.ApiError(400, "invalid_request", INVALID_MESSAGE, fields=fields)
 
 
-class InvalidRequest(Exception):
-    def __init__(self, fields):
-        super().__init__(fields)
-        self.fields = fields
-
-
-def _read_request(request):
-    """Return (name, days) from the optional JSON body; raise InvalidRequest for bad fields."""
-    if not request.body.strip():
-        return "", None
-    try:
-        data = json.loads(request.body)
-    except (UnicodeDecodeError, ValueError):
-        raise InvalidRequest({}) from None
-    if not isinstance(data, dict):
-        raise InvalidRequest({})
-    fields = {}
+def _read_request(request: HttpRequest) -> tuple[str, int | None]:
+    """Return (name, days) from the optional JSON body; raise ApiError for bad fields."""
+    data = server.read_json(request, BODY_REFUSALS, allow_empty=True)
+    fields: dict[str, list[str]] = {}
     name = data.get("name", "")
     if not isinstance(name, str) or len(name) > NAME_MAX_LENGTH:
         fields["name"] = [f"Tên là một chuỗi tối đa {NAME_MAX_LENGTH} ký tự."]
@@ -111,34 +84,32 @@ def _read_request(request):
     ):
         fields["days"] = [f"Số ngày trước khi hết hạn là số nguyên từ 1 đến {MAX_DAYS}."]
     if fields:
-        raise InvalidRequest(fields)
+        raise _invalid(fields)
     return name, days
 
 
-@api_view("POST")
-def workspaces(request):
+@sandbox_api("POST")
+def workspaces(request: HttpRequest) -> HttpResponseBase:
+    name, days = _read_request(request)
     try:
-        name, days = _read_request(request)
         training_class = create_class(name=name or "Phiên chạy tự động", seats=1, days=days)
-    except InvalidRequest as error:
-        return _invalid(error.fields)
     except WorkspaceError as error:
-        return _invalid({error.code: [error.message]})
+        raise _invalid({error.code: [error.message]}) from None
     # Seat answers carry the personas' passwords and PINs: json_response keeps them uncached.
-    return json_response(class_state(training_class), status=201)
+    return server.json_response(class_state(training_class), status=201)
 
 
-@api_view("DELETE")
-def workspace(request, code):
+@sandbox_api("DELETE")
+def workspace(request: HttpRequest, code: str) -> HttpResponseBase:
     found = Workspace.objects.filter(code=code).first()
     if found is None:
-        return _error(
+        raise server.ApiError(
             404,
             "not_found",
             "Không có không gian làm việc mang mã này (có thể đã bị xoá hoặc đã hết hạn).",
         )
     delete_workspace(found)
-    return json_response({"deleted": code})
+    return server.json_response({"deleted": code})
 
 
 @cccd_not_required

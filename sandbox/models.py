@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils import timezone
 
+from api_kit.keys import ApiKey
+
 
 class OutboxMessage(models.Model):
     """An e-mail (or later an SMS / OTP) the portal sent, kept instead of delivered."""
@@ -101,16 +103,15 @@ class WorkspacePersona(models.Model):
         return f"{self.workspace} · {self.key}"
 
 
-class ApiToken(models.Model):
+class ApiToken(ApiKey):
     """A bearer token for the sandbox API (workspaces for CI pipelines), stored hashed."""
 
+    # The column keeps the name it had before the API kit: its rows stay valid.
+    key_hash = None  # type: ignore[assignment]
+    key_hash_field = "token_hash"
     name = models.CharField(max_length=100, unique=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = "khoá API hộp cát"
         verbose_name_plural = "khoá API hộp cát"
-
-    def __str__(self):
-        return self.name

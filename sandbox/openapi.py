@@ -3,6 +3,8 @@
 from copy import deepcopy
 from typing import Any
 
+from api_kit.openapi import bearer_challenge, error_response
+
 _ERROR_MESSAGES = {
     "unauthorized": (
         "Thiếu tiêu đề Authorization hoặc mã truy cập hộp cát không đúng.",
@@ -18,58 +20,16 @@ _ERROR_MESSAGES = {
 
 def _error(code: str) -> dict[str, Any]:
     description, message = _ERROR_MESSAGES[code]
-    response: dict[str, Any] = {
-        "description": description,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "required": ["error", "message"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "error": {"type": "string", "const": code},
-                        "message": {"type": "string"},
-                    },
-                },
-                "example": {"error": code, "message": message},
-            }
-        },
-    }
-    if code == "unauthorized":
-        response["headers"] = {
-            "WWW-Authenticate": {
-                "description": 'Luôn là `Bearer realm="sandbox"`.',
-                "schema": {"type": "string", "const": 'Bearer realm="sandbox"'},
-            }
-        }
-    return response
+    headers = bearer_challenge("sandbox") if code == "unauthorized" else None
+    return error_response(code, description, message, headers=headers)
 
 
-_INVALID = {
-    "description": "Nội dung không phải JSON, hoặc có trường sai; lý do theo từng trường.",
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "required": ["error", "message", "fields"],
-                "additionalProperties": False,
-                "properties": {
-                    "error": {"type": "string", "const": "invalid_request"},
-                    "message": {"type": "string"},
-                    "fields": {
-                        "type": "object",
-                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                    },
-                },
-            },
-            "example": {
-                "error": "invalid_request",
-                "message": "Yêu cầu không hợp lệ: vui lòng kiểm tra các trường được nêu.",
-                "fields": {"days": ["Số ngày trước khi hết hạn là số nguyên từ 1 đến 365."]},
-            },
-        }
-    },
-}
+_INVALID = error_response(
+    "invalid_request",
+    "Nội dung không phải JSON, hoặc có trường sai; lý do theo từng trường.",
+    "Yêu cầu không hợp lệ: vui lòng kiểm tra các trường được nêu.",
+    example_fields={"days": ["Số ngày trước khi hết hạn là số nguyên từ 1 đến 365."]},
+)
 
 _NULLABLE_STRING = {"type": ["string", "null"]}
 _DATE_TIME = {"type": "string", "format": "date-time"}

@@ -8,11 +8,12 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from admin_kit.responses import json_response
+from api_kit.server import ApiError
 from fault_switch import switch
 from fault_switch.switch import Mode
 
 from . import hot_path
+from .errors import OAUTH_ERRORS
 from .models import ServiceFault
 from .way_back import service_home
 
@@ -54,9 +55,7 @@ def _answer_for(
         context: dict[str, str | None] = {"message": PAGE_MESSAGES[fault.mode], "error": error}
         context["service_home"] = service_home(request)
         return render(request, "vneid/error.html", context, status=status)
-    body = {"error": error, "error_description": PAGE_MESSAGES[fault.mode]}
-    response: HttpResponseBase = json_response(body, status=status)
-    return response
+    return OAUTH_ERRORS.response(ApiError(status, error, PAGE_MESSAGES[fault.mode]))
 
 
 def honours_fault(*, page: bool = False) -> Callable[[View], View]:

@@ -15,7 +15,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from .digests import secret_digest
+from api_kit.keys import hash_secret
+
 from .models import AuditEvent, VneidAccount
 
 View = Callable[..., HttpResponseBase]
@@ -42,8 +43,7 @@ def flow_digest(request: HttpRequest) -> str:
     state = request.GET.get("state", "")
     if not client_id or not state:
         return ""
-    digest: str = secret_digest(f"{client_id}\x00{state}")
-    return digest[:16]
+    return hash_secret(f"{client_id}\x00{state}")[:16]
 
 
 def records_hop(endpoint: str, *, login_endpoint: str | None = None) -> Callable[[View], View]:

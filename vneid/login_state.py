@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from api_kit.keys import hash_secret
+
 from . import hot_path
 from .conf import provider_settings
-from .digests import secret_digest
 from .models import LoginSession, VneidAccount
 
 COOKIE_NAME = "vneid_session"
@@ -39,14 +40,14 @@ def current_login(request: HttpRequest, cookie: str = COOKIE_NAME) -> LoginSessi
     raw = request.COOKIES.get(cookie)
     if not raw:
         return None
-    login: LoginSession | None = hot_path.live_login(secret_digest(raw))
+    login: LoginSession | None = hot_path.live_login(hash_secret(raw))
     return login
 
 
 def _end(request: HttpRequest, cookie: str) -> None:
     raw = request.COOKIES.get(cookie)
     if raw:
-        LoginSession.objects.filter(key_hash=secret_digest(raw), ended_at__isnull=True).update(
+        LoginSession.objects.filter(key_hash=hash_secret(raw), ended_at__isnull=True).update(
             ended_at=timezone.now()
         )
 
@@ -59,7 +60,7 @@ def start_login(
     raw = secrets.token_urlsafe(32)
     now = timezone.now()
     login = LoginSession.objects.create(
-        key_hash=secret_digest(raw),
+        key_hash=hash_secret(raw),
         account=account,
         auth_time=now.replace(microsecond=0),
         amr=amr,

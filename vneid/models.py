@@ -13,11 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from admin_kit.audit import AuditRecord, actor_field
+from api_kit.keys import hash_secret
 from citizen_registry.models import Citizen
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
-
-from .digests import secret_digest
 
 # Sent as `acr`: the level of the electronic identity account (mức 1 / mức 2).
 ACR_BY_LEVEL = {1: "vneid:level1", 2: "vneid:level2"}
@@ -127,7 +126,7 @@ class OidcClient(models.Model, ClientMixin):
     def check_client_secret(self, client_secret: str | None) -> bool:
         # Client secrets are 256-bit random values, so a SHA-256 digest resists guessing as
         # well as a password hash would, without Argon2's ~100 ms on every token request.
-        return hmac.compare_digest(secret_digest(client_secret or ""), self.client_secret_hash)
+        return hmac.compare_digest(hash_secret(client_secret or ""), self.client_secret_hash)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         return endpoint == "token" and method in TOKEN_ENDPOINT_AUTH_METHODS

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .digests import secret_digest
+from api_kit.keys import hash_secret
+
 from .models import AuditEvent, OidcClient, QrLogin, VneidAccount
 
 LIFETIME = timedelta(minutes=2)
@@ -46,8 +47,8 @@ def start(*, client: OidcClient) -> tuple[QrLogin, str, str]:
     ticket = secrets.token_urlsafe(32)
     now = timezone.now()
     qr_login = QrLogin.objects.create(
-        qr_token_hash=secret_digest(qr_token),
-        ticket_hash=secret_digest(ticket),
+        qr_token_hash=hash_secret(qr_token),
+        ticket_hash=hash_secret(ticket),
         client=client,
         created_at=now,
         expires_at=now + LIFETIME,
@@ -80,7 +81,7 @@ def for_scan(qr_token: str | None) -> QrLogin:
     """Return the pending QR login a scanned token names, or raise QrProblem."""
     qr_login = (
         QrLogin.objects.select_related("client")
-        .filter(qr_token_hash=secret_digest(qr_token or ""))
+        .filter(qr_token_hash=hash_secret(qr_token or ""))
         .first()
     )
     if qr_login is None:
@@ -110,7 +111,7 @@ def decide(*, qr_token: str | None, account: VneidAccount, approve: bool) -> QrL
 
 def status(ticket: str | None) -> str:
     """Return what the waiting browser should do: pending, approved, or a QrProblem code."""
-    qr_login = QrLogin.objects.filter(ticket_hash=secret_digest(ticket or "")).first()
+    qr_login = QrLogin.objects.filter(ticket_hash=hash_secret(ticket or "")).first()
     if qr_login is None:
         return "invalid"
     return _problem_of(qr_login) or qr_login.status
@@ -122,7 +123,7 @@ def redeem(*, ticket: str | None, client: OidcClient) -> VneidAccount:
     qr_login = (
         QrLogin.objects.select_for_update(of=("self",))
         .select_related("account__citizen")
-        .filter(ticket_hash=secret_digest(ticket or ""))
+        .filter(ticket_hash=hash_secret(ticket or ""))
         .first()
     )
     if qr_login is None:

@@ -26,10 +26,11 @@ from django.urls import reverse
 from django.utils import timezone
 from joserfc import jwt
 
+from api_kit.keys import hash_secret
+
 from . import hops, hot_path, keys
 from .claims import SCOPES_SUPPORTED, claims_for
 from .conf import provider_settings
-from .digests import secret_digest
 from .models import AccessToken, AuthorizationCode, LoginSession, OidcClient, VneidAccount
 from .parameters import is_storable
 from .services import revoke_tokens_of_reused_code
@@ -163,7 +164,7 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
         now = timezone.now()
         hot_path.insert(
             AuthorizationCode(
-                code_hash=secret_digest(code),
+                code_hash=hash_secret(code),
                 client=request.client,
                 account=request.user,
                 redirect_uri=request.payload.redirect_uri,
@@ -183,7 +184,7 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
     def query_authorization_code(self, code: str, client: OidcClient) -> AuthorizationCode | None:
         # The token view runs in a transaction: the row lock makes a concurrent second use wait
         # until the first has saved its token, so the revocation below finds it.
-        item: AuthorizationCode | None = hot_path.code_for_exchange(secret_digest(code), client)
+        item: AuthorizationCode | None = hot_path.code_for_exchange(hash_secret(code), client)
         if item is None:
             return None
         if item.used_at is not None:
@@ -248,7 +249,7 @@ class VneidAuthorizationServer(AuthorizationServer):
         now = timezone.now()
         hot_path.insert(
             AccessToken(
-                token_hash=secret_digest(token["access_token"]),
+                token_hash=hash_secret(token["access_token"]),
                 client=request.client,
                 account=request.user,
                 authorization_code=request.authorization_code,

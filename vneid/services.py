@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from admin_kit.audit import required_reason, save_audited
+from api_kit.keys import hash_secret
 from citizen_registry.models import Citizen
 from idnumbers.numbers import mask_number, normalize_number
 
 from . import hops, throttling
 from .claims import SCOPES_SUPPORTED
-from .digests import secret_digest
 from .models import (
     AccessToken,
     AuditEvent,
@@ -98,7 +98,7 @@ def _clean_uris(uris: Iterable[str]) -> list[str]:
 def set_client_secret(client: OidcClient) -> str:
     """Give a client a new random secret, stored hashed, without saving; return the secret."""
     raw_secret = secrets.token_urlsafe(32)
-    client.client_secret_hash = secret_digest(raw_secret)
+    client.client_secret_hash = hash_secret(raw_secret)
     return raw_secret
 
 
@@ -208,7 +208,7 @@ def ensure_client(
         setattr(client, field, value)
     client.is_active = True
     if created or not client.check_client_secret(client_secret):
-        client.client_secret_hash = secret_digest(client_secret)
+        client.client_secret_hash = hash_secret(client_secret)
     client.save()
     if created:
         AuditEvent.record(kind=AuditEvent.Kind.CLIENT_CREATED, client=client, detail=name)

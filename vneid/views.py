@@ -1,7 +1,6 @@
 """HTTP endpoints of the simulated VNeID: discovery, JWKS, authorize, token, userinfo."""
 
 import time
-from functools import wraps
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.errors import (
@@ -11,13 +10,14 @@ from authlib.oauth2.rfc6749.errors import (
 )
 from authlib.oidc.core.errors import LoginRequiredError
 from django.db import transaction
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from admin_kit.responses import json_response
+from api_kit.keys import hash_secret
+from api_kit.server import ApiError, api_view, bearer_key, json_response
 
 from . import faults, hops, keys, login_state, qr, services, throttling
 from .claims import (
@@ -28,7 +28,7 @@ from .claims import (
     claims_supported,
 )
 from .cors import allow_any_origin
-from .digests import secret_digest
+from .errors import OAUTH_ERRORS
 from .forms import LoginForm
 from .logout import LogoutRequestInvalid, parse_logout_request
 from .models import AccessToken, VneidAccount
@@ -58,32 +58,12 @@ MALFORMED_PARAMETER_ERRORS = {
 }
 
 
-def json_methods(*methods):
-    """Answer other HTTP methods with 405 in the endpoint's JSON error format."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if request.method not in methods:
-                description = f"Use {' or '.join(methods)}."
-                response = json_response(
-                    {"error": "invalid_request", "error_description": description}, status=405
-                )
-                response["Allow"] = ", ".join(methods)
-                return response
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def _endpoint(issuer, name):
     return issuer + reverse(name).removeprefix(issuer_path())
 
 
 @allow_any_origin("GET", "HEAD")
-@json_methods("GET", "HEAD")
+@api_view(OAUTH_ERRORS, "GET", "HEAD", exempt_csrf=False)
 @faults.honours_fault()
 def discovery(request):
     """Describe the provider (OpenID Connect Discovery 1.0): exactly what it supports."""
@@ -116,7 +96,7 @@ def discovery(request):
 
 
 @allow_any_origin("GET", "HEAD")
-@json_methods("GET", "HEAD")
+@api_view(OAUTH_ERRORS, "GET", "HEAD", exempt_csrf=False)
 @faults.honours_fault()
 def jwks(request):
     """Publish the public signing keys, the active one first."""
@@ -257,9 +237,8 @@ def authorize_cancel(request):
     return server.create_authorization_response(request, grant_user=None, grant=grant)
 
 
-@csrf_exempt
 @never_cache
-@json_methods("POST")
+@api_view(OAUTH_ERRORS, "POST")
 def qr_status(request):
     """Tell the waiting login page whether its QR was approved in the app."""
     # Exempt from CSRF: it changes nothing, and the ticket it needs is the page's own secret.
@@ -267,9 +246,8 @@ def qr_status(request):
     return json_response({"status": state, "message": qr.MESSAGES.get(state, "")})
 
 
-@csrf_exempt
 @allow_any_origin("POST")
-@json_methods("POST")
+@api_view(OAUTH_ERRORS, "POST")
 @hops.records_hop("token")
 @faults.honours_fault()
 def token(request):
@@ -278,32 +256,32 @@ def token(request):
         return server.create_token_response(request)
 
 
-def _bearer_error(status, error=None, description=None):
+def _bearer_error(
+    status: int, error: str | None = None, description: str | None = None
+) -> JsonResponse:
     challenge = 'Bearer realm="vneid"'
-    body = {}
-    if error:
-        challenge += f', error="{error}"'
-        body = {"error": error, "error_description": description or ""}
-    response = json_response(body, status=status)
-    response["WWW-Authenticate"] = challenge
-    return response
+    if not error:
+        # RFC 6750 3.1: a request without any token is told only how to authenticate.
+        return json_response({}, status=status, headers={"WWW-Authenticate": challenge})
+    challenge += f', error="{error}"'
+    refusal = ApiError(status, error, description or "", headers={"WWW-Authenticate": challenge})
+    return OAUTH_ERRORS.response(refusal)
 
 
-def _presented_tokens(request):
+def _presented_tokens(request: HttpRequest) -> list[str]:
     """Return the bearer tokens of the request: header (RFC 6750 2.1) and form body (2.2)."""
     presented = []
-    scheme, _, header_token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and header_token.strip():
-        presented.append(header_token.strip())
+    header_token = bearer_key(request)
+    if header_token:
+        presented.append(header_token)
     content_type = request.content_type or ""
     if request.method == "POST" and content_type == "application/x-www-form-urlencoded":
         presented.extend(value for value in request.POST.getlist("access_token") if value)
     return presented
 
 
-@csrf_exempt
 @allow_any_origin("GET", "POST")
-@json_methods("GET", "POST")
+@api_view(OAUTH_ERRORS, "GET", "POST")
 @hops.records_hop("userinfo")
 @faults.honours_fault()
 def userinfo(request):
@@ -317,7 +295,7 @@ def userinfo(request):
         return _bearer_error(400, "invalid_request", "Send the access token one way only.")
     access_token = (
         AccessToken.objects.select_related("account__citizen", "client")
-        .filter(token_hash=secret_digest(presented[0]))
+        .filter(token_hash=hash_secret(presented[0]))
         .first()
     )
     if (

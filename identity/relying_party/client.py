@@ -1,7 +1,6 @@
 """The portal's one way to reach VNeID: OpenID Connect over HTTP, from the discovery document."""
 
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import quote
@@ -13,7 +12,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import GuestProtocol, KeySet, KeySetSerialization
 from joserfc.jwt import JWTClaimsRegistry
 
-from accounts.api_client import PooledSession
+from api_kit.client import ApiCallError, Call, PooledSession
 
 from .conf import vneid_settings
 
@@ -31,7 +30,7 @@ CLOCK_LEEWAY_SECONDS = 60
 Json = dict[str, Any]
 
 
-class VneidError(Exception):
+class VneidError(ApiCallError):
     """VNeID did not give a usable answer."""
 
 
@@ -45,10 +44,6 @@ class VneidTimeout(VneidUnavailable):
 
 class VneidProtocolError(VneidError):
     """VNeID answered something off the OpenID Connect contract, or refused the request."""
-
-    def __init__(self, message: str, *, error_code: str = "") -> None:
-        super().__init__(message)
-        self.error_code = error_code
 
 
 class InvalidIdToken(VneidError):
@@ -75,6 +70,10 @@ class VneidClient(PooledSession):
     in Django's cache; an ID token signed with a key the cached JWKS does not know triggers one
     refetch, so a key rotation at the provider does not break logins.
     """
+
+    timeout_error = VneidTimeout
+    unavailable_error = VneidUnavailable
+    bad_response_error = VneidProtocolError
 
     def __init__(
         self,
@@ -220,33 +219,7 @@ class VneidClient(PooledSession):
         return self._request("GET", url, name)
 
     def _request(self, method: str, url: str, name: str, **kwargs: Any) -> Json:
-        started = time.monotonic()
-        status = None
-        try:
-            try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-            except requests.Timeout as error:
-                raise VneidTimeout(f"no answer from {name} in {self.timeout}s") from error
-            except requests.RequestException as error:
-                raise VneidUnavailable(f"cannot reach {name}: {type(error).__name__}") from error
-            status = response.status_code
-            try:
-                body = response.json()
-            except ValueError:
-                body = None
-            if status >= 500:
-                raise VneidUnavailable(f"{name} answered {status}")
-            if status != 200 or not isinstance(body, dict):
-                error_code = body.get("error", "") if isinstance(body, dict) else ""
-                raise VneidProtocolError(
-                    f"{name} answered {status} {error_code}".strip(), error_code=str(error_code)
-                )
-            return body
-        finally:
-            logger.info(
-                "vneid %s %s -> %s, %d ms",
-                method,
-                name,
-                status,
-                (time.monotonic() - started) * 1000,
-            )
+        def log(call: Call) -> None:
+            logger.info("vneid %s %s -> %s, %d ms", method, name, call.status, call.elapsed_ms)
+
+        return self._call_json(method, url, name=name, log=log, **kwargs)

@@ -4,10 +4,10 @@ import time
 
 import pytest
 
+from api_kit.keys import hash_secret as hash_api_key
 from citizen_registry import views
 from citizen_registry.faults import current_fault, set_fault
 from citizen_registry.models import FaultInjection, LookupLog
-from citizen_registry.services import hash_api_key
 
 from .conftest import LOOKUP_URL, NGA_ATTRIBUTES, OPENAPI_URL, PURPOSE, VERIFY_URL
 

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from api_kit.keys import hash_secret as hash_api_key
 from certificate_authority import services as ca
 from certificate_authority.models import Certificate
 from citizen_registry.faults import current_fault as registry_fault
 from mobile_operator import faults as operator_faults
 from mobile_operator.models import ApiClient, Sim, SmsMessage
-from mobile_operator.services import ensure_api_client, hash_api_key
+from mobile_operator.services import ensure_api_client
 from sandbox.personas import ensure_personas, register_portal, reset_persona
 
 

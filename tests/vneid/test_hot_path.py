@@ -7,8 +7,8 @@ import time_machine
 from django.test import RequestFactory
 from django.utils import timezone
 
+from api_kit.keys import hash_secret
 from vneid import faults, hot_path, keys
-from vneid.digests import secret_digest
 from vneid.login_state import start_login
 from vneid.models import (
     AuthorizationCode,
@@ -39,7 +39,7 @@ def code(nga, rp, login):
     client = OidcClient.objects.get(client_id=rp.client_id)
     now = timezone.now()
     code = AuthorizationCode(
-        code_hash=secret_digest("the-code"),
+        code_hash=hash_secret("the-code"),
         client=client,
         account=nga,
         redirect_uri="http://localhost/callback",
@@ -61,12 +61,12 @@ def test_a_live_login_comes_with_its_account_and_citizen_in_one_query(
     login, nga, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
-        found = hot_path.live_login(secret_digest(login.cookie_value))
+        found = hot_path.live_login(hash_secret(login.cookie_value))
         assert found.account.citizen.cccd_number == nga.citizen.cccd_number
 
 
 def test_an_ended_expired_or_locked_login_is_not_live(login, nga):
-    key_hash = secret_digest(login.cookie_value)
+    key_hash = hash_secret(login.cookie_value)
     with time_machine.travel(login.expires_at + timedelta(seconds=1)):
         assert hot_path.live_login(key_hash) is None
     VneidAccount.objects.filter(pk=nga.pk).update(status=VneidAccount.Status.LOCKED)
