@@ -1,9 +1,10 @@
 """State changes of the sandbox CA, each with its audit entry in the same transaction."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urljoin
 
 from cryptography import x509
@@ -430,3 +431,21 @@ def current_crl():
 def _reason(reason, actor):
     # Only an official's change needs a reason; the CA's own steps record none.
     return required_reason(reason) if actor is not None else (reason or "").strip()
+
+
+# Removing certificates by their holders' numbers, for the sandbox's workspaces; it joins
+# the caller's transaction without a savepoint.
+@transaction.atomic(savepoint=False)
+def delete_by_numbers(id_numbers: Collection[str], *, actors: Any) -> None:
+    """Delete the certificates of holders with these ID numbers, their tokens and events.
+
+    The events actors (officials) recorded on any certificate go too.
+    """
+    certificates = Certificate.objects.filter(id_number__in=id_numbers)
+    # Audit rows protect what they point at; they go with the certificates they describe.
+    CertificateEvent.objects.filter(certificate__in=certificates).delete()
+    CertificateEvent.objects.filter(actor__in=actors).delete()
+    UsbToken.objects.filter(certificate__in=certificates).delete()
+    # A renewal chain points backwards: delete the newest first.
+    for certificate in certificates.order_by("-id"):
+        certificate.delete()
