@@ -543,14 +543,15 @@ def has_confirmed_totp(username: str) -> bool:
 
 
 @transaction.atomic(savepoint=False)
-def restore_account(*, values: Mapping[str, Any], password_hash: str, cccd_number: str) -> User:
+def restore_account(*, values: Mapping[str, Any], password_hash: str) -> User:
     """Make the account hold values and password, logins unlocked, identity never refreshed.
 
-    Its CCCD stays only when it is cccd_number; linking one is save_cccd_link's job, so the
-    caller links through it and the link leaves the audit rows a real one does.
+    Its CCCD stays only when it is the one in values; linking one is save_cccd_link's job, so
+    the caller links through it and the link leaves the audit rows a real one does.
     """
     data = dict(values)
     username = data.pop("username")
+    cccd_number = data.pop("cccd_number")
     account: User
     account, _ = User.objects.update_or_create(
         username=username, defaults={**data, "identity_refreshed_at": None}

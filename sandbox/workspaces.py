@@ -24,13 +24,8 @@ from portal import services as portal
 from vneid import services as vneid
 
 from .models import TrainingClass, Workspace, WorkspacePersona
-from .personas import (
-    PERSONAS,
-    PERSONAS_BY_KEY,
-    create_personas,
-    persona_state,
-    restore_persona,
-)
+from .persona_data import PERSONAS, PERSONAS_BY_KEY
+from .personas import create_personas, persona_state, restore_persona
 
 # Easy to read aloud and to type from a printed card: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
