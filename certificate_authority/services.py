@@ -449,3 +449,34 @@ def delete_by_numbers(id_numbers: Collection[str], *, actors: Any) -> None:
     # A renewal chain points backwards: delete the newest first.
     for certificate in certificates.order_by("-id"):
         certificate.delete()
+
+
+# Finding and restoring the devices of the sandbox's personas.
+
+
+def usb_token_of(*, id_kind: str, id_number: str) -> UsbToken | None:
+    """Return the newest USB token whose certificate names this holder, with its certificate."""
+    return (
+        UsbToken.objects.filter(
+            certificate__kind=Certificate.Kind.USB_TOKEN,
+            certificate__id_kind=id_kind,
+            certificate__id_number=id_number,
+        )
+        .select_related("certificate")
+        .order_by("-id")
+        .first()
+    )
+
+
+def certificate_by_serial(serial_number: str) -> Certificate | None:
+    """Return the certificate with this serial number (upper-case hex), or None."""
+    return Certificate.objects.filter(serial_number=serial_number).first()
+
+
+def restore_usb_token(*, token: UsbToken, certificate: Certificate, pin_hash: str) -> UsbToken:
+    """Put certificate on the token with this PIN hash and no wrong tries; return it reloaded."""
+    UsbToken.objects.filter(pk=token.pk).update(
+        certificate=certificate, failed_pin_attempts=0, pin_hash=pin_hash
+    )
+    token.refresh_from_db()
+    return token

@@ -228,6 +228,16 @@ def deliver_sms(*, client, phone_number, text):
 # Seeding and removing subscribers by their numbers, for the sandbox's workspaces.
 
 
+def sim_of(phone_number: str) -> Sim | None:
+    """Return the SIM of this phone number, or None."""
+    return Sim.objects.filter(phone_number=phone_number).first()
+
+
+def has_sim(phone_number: str) -> bool:
+    """Return whether this phone number has a SIM."""
+    return Sim.objects.filter(phone_number=phone_number).exists()
+
+
 def phones_taken(phone_numbers: Collection[str]) -> set[str]:
     """Return which of these phone numbers a SIM has."""
     return set(
