@@ -5,14 +5,18 @@ while the portal waits on the network.
 """
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from axes.models import AccessAttempt
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from admin_kit.audit import ReasonRequired as ReasonRequired
 from admin_kit.audit import (
@@ -27,6 +31,7 @@ from idnumbers.numbers import cccd_problems, mask_number, normalize_number
 
 from .models import AuditEntry, Gender, User
 from .registry_client import CitizenRecord, RegistryBadResponse, RegistryClient, RegistryNotFound
+from .roles import ensure_default_roles
 from .throttling import account_failures
 
 logger = logging.getLogger(__name__)
@@ -487,3 +492,127 @@ def account_for_login_name(login_name: str) -> User | None:
         return None
     account: User | None = User.objects.by_login_number(login_name).first()
     return account
+
+
+# Seeding and removing accounts by their numbers, for the sandbox's personas and workspaces.
+# Changes join the caller's transaction without a savepoint, as a class resets or removes
+# hundreds of personas in one.
+TOTP_DEVICE_NAME = "Ứng dụng xác thực"
+
+
+def accounts_named(usernames: Collection[str]) -> QuerySet[User]:
+    """Return the accounts registered under these usernames."""
+    accounts: QuerySet[User] = User.objects.filter(username__in=usernames)
+    return accounts
+
+
+def account_named(username: str) -> User | None:
+    """Return the account registered under username, or None."""
+    account: User | None = User.objects.filter(username=username).first()
+    return account
+
+
+def numbers_taken(*, numbers: Collection[str], phones: Collection[str]) -> set[str]:
+    """Return which numbers an account holds as username or CCCD, and which phones it holds."""
+    taken = set(User.objects.filter(username__in=numbers).values_list("username", flat=True))
+    taken.update(User.objects.filter(cccd_number__in=numbers).values_list("cccd_number", flat=True))
+    taken.update(User.objects.filter(phone__in=phones).values_list("phone", flat=True))
+    return taken
+
+
+def has_confirmed_totp(username: str) -> bool:
+    """Return whether the account called username has a confirmed TOTP device."""
+    exists: bool = TOTPDevice.objects.filter(user__username=username, confirmed=True).exists()
+    return exists
+
+
+@transaction.atomic(savepoint=False)
+def restore_account(*, values: Mapping[str, Any], password_hash: str) -> User:
+    """Make the account hold values and password, logins unlocked, identity never refreshed.
+
+    Its CCCD stays only when it is the one in values; linking one is save_cccd_link's job, so
+    the caller links through it and the link leaves the audit rows a real one does.
+    """
+    data = dict(values)
+    username = data.pop("username")
+    cccd_number = data.pop("cccd_number")
+    account: User
+    account, _ = User.objects.update_or_create(
+        username=username, defaults={**data, "identity_refreshed_at": None}
+    )
+    account.password = password_hash
+    if account.cccd_number != cccd_number:
+        account.cccd_number = ""
+    account.save(update_fields=["password", "cccd_number"])
+    AccessAttempt.objects.filter(username=username).delete()
+    return account
+
+
+def create_accounts(rows: Iterable[Mapping[str, Any]], *, password_hash: str) -> list[User]:
+    """Create accounts nobody holds yet, unlinked and with one password, in one INSERT."""
+    accounts: list[User] = User.objects.bulk_create(
+        User(**{**row, "cccd_number": ""}, password=password_hash) for row in rows
+    )
+    return accounts
+
+
+def _roles(names: Collection[str]) -> QuerySet[Group]:
+    """Return the groups called names."""
+    # A flushed test database loses the groups its migration created: make them again.
+    if Group.objects.filter(name__in=names).count() != len(set(names)):
+        ensure_default_roles()
+    return Group.objects.filter(name__in=names)
+
+
+def _totp_device(account: User, totp_key: str) -> Any:
+    return TOTPDevice(user=account, name=TOTP_DEVICE_NAME, key=totp_key, confirmed=True)
+
+
+@transaction.atomic(savepoint=False)
+def restore_official(*, account: User, roles: Collection[str], totp_key: str | None) -> None:
+    """Give an official exactly these roles (if any) and one confirmed TOTP device (if a key)."""
+    if roles:
+        account.groups.set(_roles(roles))
+    if totp_key:
+        TOTPDevice.objects.filter(user=account).delete()
+        _totp_device(account, totp_key).save()
+
+
+@transaction.atomic(savepoint=False)
+def create_officials(officials: Sequence[tuple[User, Collection[str], str | None]]) -> None:
+    """Give each new (account, roles, TOTP key or None) its roles and device, in two INSERTs."""
+    memberships = User.groups.through
+    roles = {group.name: group for group in _roles([r for _, names, _ in officials for r in names])}
+    memberships.objects.bulk_create(
+        memberships(user=account, group=roles[name])
+        for account, names, _ in officials
+        for name in names
+    )
+    TOTPDevice.objects.bulk_create(
+        _totp_device(account, totp_key) for account, _, totp_key in officials if totp_key
+    )
+
+
+def audit_trail(
+    account_ids: Collection[int], *, since: datetime
+) -> QuerySet[AuditEntry, tuple[int, str, str, datetime]]:
+    """Return (account id, action, actor kind, when) of these accounts' entries, oldest first."""
+    return (
+        AuditEntry.objects.filter(account_id__in=account_ids, created_at__gte=since)
+        .order_by("created_at", "id")
+        .values_list("account_id", "action", "actor_kind", "created_at")
+    )
+
+
+@transaction.atomic(savepoint=False)
+def delete_by_usernames(usernames: Collection[str]) -> None:
+    """Delete these accounts with their audit trail, the entries they wrote and login attempts.
+
+    Rows other organisations keep about them (dossiers, officials' changes) go first.
+    """
+    accounts = accounts_named(usernames)
+    # Audit rows protect what they point at; they go with the accounts they describe.
+    AuditEntry.objects.filter(account__in=accounts).delete()
+    AuditEntry.objects.filter(actor__in=accounts).delete()
+    AccessAttempt.objects.filter(username__in=usernames).delete()
+    accounts.delete()

@@ -1,7 +1,7 @@
 """State changes of the sandbox CA, each with its audit entry in the same transaction."""
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -461,3 +461,52 @@ def current_crl() -> x509.CertificateRevocationList:
 def _reason(reason: str, actor: "Official | None") -> str:
     # Only an official's change needs a reason; the CA's own steps record none.
     return required_reason(reason) if actor is not None else (reason or "").strip()
+
+
+# Removing certificates by their holders' numbers, for the sandbox's workspaces; it joins
+# the caller's transaction without a savepoint.
+@transaction.atomic(savepoint=False)
+def delete_by_numbers(id_numbers: Collection[str], *, actors: Any) -> None:
+    """Delete the certificates of holders with these ID numbers, their tokens and events.
+
+    The events actors (officials) recorded on any certificate go too.
+    """
+    certificates = Certificate.objects.filter(id_number__in=id_numbers)
+    # Audit rows protect what they point at; they go with the certificates they describe.
+    CertificateEvent.objects.filter(certificate__in=certificates).delete()
+    CertificateEvent.objects.filter(actor__in=actors).delete()
+    UsbToken.objects.filter(certificate__in=certificates).delete()
+    # A renewal chain points backwards: delete the newest first.
+    for certificate in certificates.order_by("-id"):
+        certificate.delete()
+
+
+# Finding and restoring the devices of the sandbox's personas.
+
+
+def usb_token_of(*, id_kind: str, id_number: str) -> UsbToken | None:
+    """Return the newest USB token whose certificate names this holder, with its certificate."""
+    return (
+        UsbToken.objects.filter(
+            certificate__kind=Certificate.Kind.USB_TOKEN,
+            certificate__id_kind=id_kind,
+            certificate__id_number=id_number,
+        )
+        .select_related("certificate")
+        .order_by("-id")
+        .first()
+    )
+
+
+def certificate_by_serial(serial_number: str) -> Certificate | None:
+    """Return the certificate with this serial number (upper-case hex), or None."""
+    return Certificate.objects.filter(serial_number=serial_number).first()
+
+
+def restore_usb_token(*, token: UsbToken, certificate: Certificate, pin_hash: str) -> UsbToken:
+    """Put certificate on the token with this PIN hash and no wrong tries; return it reloaded."""
+    UsbToken.objects.filter(pk=token.pk).update(
+        certificate=certificate, failed_pin_attempts=0, pin_hash=pin_hash
+    )
+    token.refresh_from_db()
+    return token

@@ -4,17 +4,19 @@ Officials' changes carry a reason and write one RecordChange in the same transac
 """
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from admin_kit.audit import ReasonRequired as ReasonRequired
 from admin_kit.audit import masked_value, required_reason, save_audited
 from api_kit.keys import hash_secret
 from idnumbers.numbers import mask_number
 
-from .models import RECORD_FIELDS, ApiClient, Citizen, RecordChange
+from .models import RECORD_FIELDS, ApiClient, Citizen, LookupLog, RecordChange
 
 KEY_PREFIX = "dvcr_"
 # The official making a change: the portal's User, which this organisation must not import.
@@ -223,3 +225,59 @@ def issue_new_key_by_official(*, client: ApiClient, actor: Actor, reason: str) -
         reason=reason,
     )
     return raw_key
+
+
+# Seeding and removing records by their numbers, for the sandbox's personas and workspaces.
+# Changes join the caller's transaction without a savepoint, as a class resets or removes
+# hundreds of personas in one.
+
+
+def holds_record(cccd_number: str) -> bool:
+    """Return whether the registry holds a record under this CCCD."""
+    return Citizen.objects.filter(cccd_number=cccd_number).exists()
+
+
+def numbers_taken(numbers: Collection[str]) -> set[str]:
+    """Return which of numbers a record holds as its CCCD or its CMND."""
+    taken = set(
+        Citizen.objects.filter(cccd_number__in=numbers).values_list("cccd_number", flat=True)
+    )
+    taken.update(
+        Citizen.objects.filter(cmnd_number__in=numbers).values_list("cmnd_number", flat=True)
+    )
+    return taken
+
+
+def restore_record(values: Mapping[str, Any]) -> Citizen:
+    """Make the record under values' CCCD hold exactly these values, alive; return it."""
+    citizen, _ = Citizen.objects.update_or_create(
+        cccd_number=values["cccd_number"], defaults={**values, "status": Citizen.Status.ALIVE}
+    )
+    return citizen
+
+
+def create_records(rows: Iterable[Mapping[str, Any]]) -> list[Citizen]:
+    """Record living citizens whose CCCDs the registry does not hold yet, in one INSERT."""
+    return Citizen.objects.bulk_create(Citizen(**row, status=Citizen.Status.ALIVE) for row in rows)
+
+
+def lookups_by(
+    requesters: Collection[str], *, since: datetime, endpoints: Collection[str]
+) -> QuerySet[LookupLog]:
+    """Return the logged API calls these requesters made since then to these endpoints."""
+    return LookupLog.objects.filter(
+        requested_by__in=requesters, created_at__gte=since, endpoint__in=endpoints
+    )
+
+
+@transaction.atomic(savepoint=False)
+def delete_by_numbers(cccd_numbers: Collection[str], *, actors: Actor) -> None:
+    """Delete the records of these CCCDs with their history, and the changes actors made.
+
+    The accounts VNeID keeps for these citizens must be gone first.
+    """
+    citizens = Citizen.objects.filter(cccd_number__in=cccd_numbers)
+    # Audit rows protect what they point at; they go with the records they describe.
+    RecordChange.objects.filter(citizen__in=citizens).delete()
+    RecordChange.objects.filter(actor__in=actors).delete()
+    citizens.delete()

@@ -2,7 +2,7 @@
 
 import logging
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -228,3 +228,31 @@ def deliver_sms(*, client: ApiClient, phone_number: str, text: str) -> SmsMessag
     message = SmsMessage.objects.create(phone_number=phone_number, sender=client.name, text=text)
     logger.info("SMS %s from %s to %s", message.pk, client.name, mask_phone(phone_number))
     return message
+
+
+# Seeding and removing subscribers by their numbers, for the sandbox's workspaces.
+
+
+def sim_of(phone_number: str) -> Sim | None:
+    """Return the SIM of this phone number, or None."""
+    return Sim.objects.filter(phone_number=phone_number).first()
+
+
+def has_sim(phone_number: str) -> bool:
+    """Return whether this phone number has a SIM."""
+    return Sim.objects.filter(phone_number=phone_number).exists()
+
+
+def phones_taken(phone_numbers: Collection[str]) -> set[str]:
+    """Return which of these phone numbers a SIM has."""
+    return set(
+        Sim.objects.filter(phone_number__in=phone_numbers).values_list("phone_number", flat=True)
+    )
+
+
+# Joins the caller's transaction without a savepoint, as a class goes in one.
+@transaction.atomic(savepoint=False)
+def delete_by_numbers(phone_numbers: Collection[str]) -> None:
+    """Delete the SIMs of these phone numbers and the text messages sent to them."""
+    Sim.objects.filter(phone_number__in=phone_numbers).delete()
+    SmsMessage.objects.filter(phone_number__in=phone_numbers).delete()

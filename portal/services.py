@@ -2,6 +2,7 @@
 
 import secrets
 import uuid
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -91,3 +92,30 @@ def set_dossier_status(*, dossier: Dossier, status: str, actor: User, reason: st
         reason=reason,
     )
     return locked
+
+
+# Seeding and removing dossiers, for the sandbox's personas and workspaces.
+# Changes join the caller's transaction without a savepoint, as a class resets or removes
+# hundreds of personas in one.
+
+
+def dossier_codes_taken(codes: Collection[str]) -> set[str]:
+    """Return which of codes a dossier already carries."""
+    return set(Dossier.objects.filter(code__in=codes).values_list("code", flat=True))
+
+
+def create_dossiers(dossiers: Iterable[Dossier]) -> list[Dossier]:
+    """Save unsaved dossiers whose codes nobody holds yet, in one INSERT."""
+    return Dossier.objects.bulk_create(dossiers)
+
+
+@transaction.atomic(savepoint=False)
+def replace_dossiers(*, owner: Any, dossiers: Iterable[Dossier]) -> list[Dossier]:
+    """Make owner's dossiers exactly these unsaved ones."""
+    Dossier.objects.filter(owner=owner).delete()
+    return create_dossiers(dossiers)
+
+
+def delete_dossiers_of(owners: Any) -> None:
+    """Delete every dossier of these accounts (a queryset or a list)."""
+    Dossier.objects.filter(owner__in=owners).delete()

@@ -8,14 +8,14 @@ queries whatever its size; the rows are grouped by seat here.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
-
+from accounts import services as accounts
 from accounts.forms import LoginForm
 from accounts.models import AuditEntry
 from accounts.services import IdentityMismatch
-from citizen_registry.models import LookupLog
+from citizen_registry import services as registry
 from identity.relying_party.forms import LinkPasswordForm
 from idnumbers.numbers import mask_number
+from vneid import services as vneid
 from vneid.models import AuditEvent
 from vneid.services import LoginRefused
 
@@ -115,10 +115,8 @@ def _seat_rows(workspaces):
     )
     seat_of_username = {row.username: by_pk[row.workspace_id] for row in rows if row.username}
     seat_of_cccd = {row.cccd_number: by_pk[row.workspace_id] for row in rows}
-    accounts = (
-        get_user_model().objects.filter(username__in=list(seat_of_username)).only("pk", "username")
-    )
-    seat_of_account = {account.pk: seat_of_username[account.username] for account in accounts}
+    named = accounts.accounts_named(list(seat_of_username)).only("pk", "username")
+    seat_of_account = {account.pk: seat_of_username[account.username] for account in named}
     return seat_of_account, seat_of_cccd
 
 
@@ -130,11 +128,7 @@ def class_progress(workspaces):
         return []
     seat_of_account, seat_of_cccd = _seat_rows(workspaces)
     earliest = min(seat_start(workspace) for workspace in workspaces)
-    entries = (
-        AuditEntry.objects.filter(account_id__in=list(seat_of_account), created_at__gte=earliest)
-        .order_by("created_at", "id")
-        .values_list("account_id", "action", "actor_kind", "created_at")
-    )
+    entries = accounts.audit_trail(list(seat_of_account), since=earliest)
     linked_accounts = set()
     for account_id, action, actor_kind, created_at in entries:
         workspace = seat_of_account[account_id]
@@ -158,9 +152,7 @@ def class_progress(workspaces):
             seat.error(LoginForm.error_messages["invalid_login"], created_at)
         elif action in PORTAL_ERRORS:
             seat.error(PORTAL_ERRORS[action], created_at)
-    events = AuditEvent.objects.filter(
-        account__citizen__cccd_number__in=list(seat_of_cccd), created_at__gte=earliest
-    ).values_list("account__citizen__cccd_number", "kind", "created_at")
+    events = vneid.events_of_numbers(list(seat_of_cccd), since=earliest)
     for cccd_number, kind, created_at in events:
         workspace = seat_of_cccd[cccd_number]
         if created_at < seat_start(workspace):
@@ -190,17 +182,10 @@ def seat_timeline(workspace, *, limit=200):
     """Return the hops between the organisations of a seat's logins, newest first."""
     rows = list(workspace.personas.only("username", "cccd_number"))
     cccds = [row.cccd_number for row in rows]
-    accounts = get_user_model().objects.filter(
-        username__in=[row.username for row in rows if row.username]
-    )
-    requesters = [f"portal-account:{pk}" for pk in accounts.values_list("pk", flat=True)]
+    named = accounts.accounts_named([row.username for row in rows if row.username])
+    requesters = [f"portal-account:{pk}" for pk in named.values_list("pk", flat=True)]
     since = seat_start(workspace)
-    events = AuditEvent.objects.filter(
-        kind=Kind.REQUEST_ANSWERED,
-        account__citizen__cccd_number__in=cccds,
-        created_at__gte=since,
-        endpoint__in=list(VNEID_HOPS),
-    ).select_related("account__citizen")[:limit]
+    events = vneid.requests_answered(cccds, since=since, endpoints=list(VNEID_HOPS))[:limit]
     hops = [
         Hop(
             at=event.created_at,
@@ -212,9 +197,7 @@ def seat_timeline(workspace, *, limit=200):
         )
         for event in events
     ]
-    lookups = LookupLog.objects.filter(
-        requested_by__in=requesters, created_at__gte=since, endpoint__in=list(REGISTRY_HOPS)
-    )[:limit]
+    lookups = registry.lookups_by(requesters, since=since, endpoints=list(REGISTRY_HOPS))[:limit]
     hops += [
         Hop(
             at=log.created_at,

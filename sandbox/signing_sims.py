@@ -5,8 +5,7 @@ from cryptography import x509
 from certificate_authority import services as ca
 from certificate_authority.models import Certificate
 from idnumbers.phones import normalize_phone
-from mobile_operator.models import Sim
-from mobile_operator.services import provision_sim
+from mobile_operator import services as operator
 
 from .device_keys import certificate_order as device_certificate_order
 from .secret_hashes import hashed_secret
@@ -37,7 +36,7 @@ def sim_phone(persona):
 
 def _certificate_of(sim):
     serial = x509.load_pem_x509_certificate(sim.certificate_pem.encode()).serial_number
-    return Certificate.objects.filter(serial_number=format(serial, "X")).first()
+    return ca.certificate_by_serial(format(serial, "X"))
 
 
 def certificate_order(persona):
@@ -63,7 +62,7 @@ def reset_signing_sim(persona):
     phone = sim_phone(persona)
     if not phone:
         return None
-    sim = Sim.objects.filter(phone_number=phone).first()
+    sim = operator.sim_of(phone)
     certificate = _certificate_of(sim) if sim else None
     if certificate is None or certificate.is_revoked or certificate.is_expired():
         order = certificate_order(persona)
@@ -71,19 +70,19 @@ def reset_signing_sim(persona):
         key = order.private_key
     else:
         key = ca.certificate_key(certificate)
-    return provision_sim(**sim_order(persona, certificate, key))
+    return operator.provision_sim(**sim_order(persona, certificate, key))
 
 
 def sim_missing(persona):
     """Return whether the persona should have a SIM and has none."""
     phone = sim_phone(persona)
-    return bool(phone) and not Sim.objects.filter(phone_number=phone).exists()
+    return bool(phone) and not operator.has_sim(phone)
 
 
 def signing_sim_state(persona):
     """Describe the persona's SIM for the console and `personas --json`."""
     phone = sim_phone(persona)
-    sim = Sim.objects.filter(phone_number=phone).first() if phone else None
+    sim = operator.sim_of(phone) if phone else None
     if sim is None:
         return None
     certificate = x509.load_pem_x509_certificate(sim.certificate_pem.encode())

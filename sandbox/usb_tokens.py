@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from certificate_authority import services as ca
-from certificate_authority.models import Certificate, UsbToken
+from certificate_authority.models import Certificate
 
 from .device_keys import certificate_order as device_certificate_order
 from .device_keys import certificate_subject
@@ -33,16 +33,7 @@ def persona_token(persona):
     if persona.account is None:
         return None
     id_kind, id_number = certificate_subject(persona)
-    return (
-        UsbToken.objects.filter(
-            certificate__kind=Certificate.Kind.USB_TOKEN,
-            certificate__id_kind=id_kind,
-            certificate__id_number=id_number,
-        )
-        .select_related("certificate")
-        .order_by("-id")
-        .first()
-    )
+    return ca.usb_token_of(id_kind=id_kind, id_number=id_number)
 
 
 def certificate_order(persona):
@@ -66,11 +57,9 @@ def reset_usb_token(persona):
         certificate = ca.issue_certificates([certificate_order(persona)])[0]
     if token is None:
         return ca.create_usb_tokens([token_order(persona, certificate)])[0]
-    UsbToken.objects.filter(pk=token.pk).update(
-        certificate=certificate, failed_pin_attempts=0, pin_hash=hashed_secret(token_pin(persona))
+    return ca.restore_usb_token(
+        token=token, certificate=certificate, pin_hash=hashed_secret(token_pin(persona))
     )
-    token.refresh_from_db()
-    return token
 
 
 def pkcs12_path(persona):

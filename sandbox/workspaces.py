@@ -11,28 +11,21 @@ import secrets
 from dataclasses import replace
 from datetime import timedelta
 
-from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from accounts.models import AuditEntry
-from certificate_authority.models import Certificate, CertificateEvent, UsbToken
-from citizen_registry.models import Citizen, RecordChange
-from mobile_operator.models import Sim, SmsMessage
-from portal.models import Dossier
-from vneid.models import AuditEvent, VneidAccount
+from accounts import services as accounts
+from certificate_authority import services as ca
+from citizen_registry import services as registry
+from mobile_operator import services as operator
+from portal import services as portal
+from vneid import services as vneid
 
 from .models import TrainingClass, Workspace, WorkspacePersona
-from .personas import (
-    PERSONAS,
-    PERSONAS_BY_KEY,
-    create_personas,
-    persona_state,
-    restore_persona,
-)
+from .persona_data import PERSONAS, PERSONAS_BY_KEY
+from .personas import create_personas, persona_state, restore_persona
 
 # Easy to read aloud and to type from a printed card: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -113,25 +106,18 @@ def _candidate(persona):
 
 def _taken(candidates):
     """Return the numbers among candidates that someone in the sandbox already holds."""
-    user_model = get_user_model()
     ids = {c["cccd_number"] for c in candidates} | {
         c["cmnd_number"] for c in candidates if c["cmnd_number"]
     }
     phones = {c["phone"] for c in candidates if c["phone"]}
     codes = {code for c in candidates for code in c["dossier_codes"]}
-    taken = set()
-    taken.update(Citizen.objects.filter(cccd_number__in=ids).values_list("cccd_number", flat=True))
-    taken.update(Citizen.objects.filter(cmnd_number__in=ids).values_list("cmnd_number", flat=True))
-    taken.update(user_model.objects.filter(username__in=ids).values_list("username", flat=True))
-    taken.update(
-        user_model.objects.filter(cccd_number__in=ids).values_list("cccd_number", flat=True)
-    )
+    taken = registry.numbers_taken(ids)
+    taken |= accounts.numbers_taken(numbers=ids, phones=phones)
     taken.update(
         WorkspacePersona.objects.filter(cmnd_number__in=ids).values_list("cmnd_number", flat=True)
     )
-    taken.update(Sim.objects.filter(phone_number__in=phones).values_list("phone_number", flat=True))
-    taken.update(user_model.objects.filter(phone__in=phones).values_list("phone", flat=True))
-    taken.update(Dossier.objects.filter(code__in=codes).values_list("code", flat=True))
+    taken |= operator.phones_taken(phones)
+    taken |= portal.dossier_codes_taken(codes)
     for persona in PERSONAS:
         # The shipped numbers stay theirs even before `seed_sandbox` has created them.
         taken.update({persona.citizen["cccd_number"], persona.citizen["cmnd_number"]})
@@ -296,31 +282,15 @@ def delete_workspaces(workspaces):
     rows = list(WorkspacePersona.objects.filter(workspace__in=workspaces))
     cccds = [row.cccd_number for row in rows]
     usernames = [row.username for row in rows if row.username]
-    phones = [row.phone for row in rows if row.phone]
-    ids = cccds + [row.cmnd_number for row in rows if row.cmnd_number]
-    users = get_user_model().objects.filter(username__in=usernames)
-    citizens = Citizen.objects.filter(cccd_number__in=cccds)
-    certificates = Certificate.objects.filter(id_number__in=ids)
-    # Audit rows protect what they point at; they go with the workspace they describe.
-    AuditEntry.objects.filter(account__in=users).delete()
-    AuditEntry.objects.filter(actor__in=users).delete()
-    AuditEvent.objects.filter(actor__in=users).delete()
-    AuditEvent.objects.filter(account__citizen__in=citizens).delete()
-    RecordChange.objects.filter(citizen__in=citizens).delete()
-    RecordChange.objects.filter(actor__in=users).delete()
-    CertificateEvent.objects.filter(certificate__in=certificates).delete()
-    CertificateEvent.objects.filter(actor__in=users).delete()
-    Dossier.objects.filter(owner__in=users).delete()
-    AccessAttempt.objects.filter(username__in=usernames).delete()
-    users.delete()
-    VneidAccount.objects.filter(citizen__in=citizens).delete()
-    citizens.delete()
-    UsbToken.objects.filter(certificate__in=certificates).delete()
-    # A renewal chain points backwards: delete the newest first.
-    for certificate in certificates.order_by("-id"):
-        certificate.delete()
-    Sim.objects.filter(phone_number__in=phones).delete()
-    SmsMessage.objects.filter(phone_number__in=phones).delete()
+    users = accounts.accounts_named(usernames)
+    # Each organisation removes what it holds under the copies' numbers; the accounts go last,
+    # as the other organisations' rows point at them.
+    vneid.delete_by_numbers(cccds, actors=users)
+    registry.delete_by_numbers(cccds, actors=users)
+    ca.delete_by_numbers(cccds + [row.cmnd_number for row in rows if row.cmnd_number], actors=users)
+    portal.delete_dossiers_of(users)
+    accounts.delete_by_usernames(usernames)
+    operator.delete_by_numbers([row.phone for row in rows if row.phone])
     classes = {workspace.training_class_id for workspace in workspaces}
     deleted = Workspace.objects.filter(pk__in=[w.pk for w in workspaces]).delete()[1]
     TrainingClass.objects.filter(pk__in=classes, workspaces__isnull=True).delete()

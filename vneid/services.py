@@ -1,12 +1,14 @@
 """State changes of the VNeID provider: accounts, clients, logins, codes and tokens."""
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from admin_kit.audit import required_reason, save_audited
@@ -324,3 +326,53 @@ def revoke_tokens_of_login(*, login: LoginSession) -> int:
     return AccessToken.objects.filter(
         authorization_code__login=login, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
+
+
+# Seeding and removing accounts by their citizens' numbers, for the sandbox's workspaces.
+# Changes join the caller's transaction without a savepoint, as a class resets or removes
+# hundreds of personas in one.
+
+
+def account_of_number(cccd_number: str) -> VneidAccount | None:
+    """Return the account of the citizen with this CCCD (level and status only), or None."""
+    account: VneidAccount | None = (
+        VneidAccount.objects.filter(citizen__cccd_number=cccd_number)
+        .only("assurance_level", "status")
+        .first()
+    )
+    return account
+
+
+def has_account(cccd_number: str) -> bool:
+    """Return whether the citizen with this CCCD has an account."""
+    return VneidAccount.objects.filter(citizen__cccd_number=cccd_number).exists()
+
+
+def events_of_numbers(
+    cccd_numbers: Collection[str], *, since: datetime
+) -> QuerySet[AuditEvent, tuple[str, str, datetime]]:
+    """Return (CCCD, kind, when) of the events on these citizens' accounts since then."""
+    return AuditEvent.objects.filter(
+        account__citizen__cccd_number__in=cccd_numbers, created_at__gte=since
+    ).values_list("account__citizen__cccd_number", "kind", "created_at")
+
+
+def requests_answered(
+    cccd_numbers: Collection[str], *, since: datetime, endpoints: Collection[str]
+) -> QuerySet[AuditEvent]:
+    """Return the requests answered since then at these endpoints for these citizens' accounts."""
+    return AuditEvent.objects.filter(
+        kind=AuditEvent.Kind.REQUEST_ANSWERED,
+        account__citizen__cccd_number__in=cccd_numbers,
+        created_at__gte=since,
+        endpoint__in=endpoints,
+    ).select_related("account__citizen")
+
+
+@transaction.atomic(savepoint=False)
+def delete_by_numbers(cccd_numbers: Collection[str], *, actors: Actor) -> None:
+    """Delete the accounts of these citizens with their events, and the events actors caused."""
+    # Audit rows protect what they point at; they go with the accounts they describe.
+    AuditEvent.objects.filter(actor__in=actors).delete()
+    AuditEvent.objects.filter(account__citizen__cccd_number__in=cccd_numbers).delete()
+    VneidAccount.objects.filter(citizen__cccd_number__in=cccd_numbers).delete()
