@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.login_flow import VNEID, record_login
 from accounts.models import AuditEntry
 from accounts.services import (
     CccdAlreadyLinked,
@@ -41,7 +42,7 @@ def record_vneid_login(*, account, identity):
             changes=changes,
             reason=REASON_REFRESH,
         )
-    _audit(account, AuditEntry.Action.VNEID_LOGIN, reason=_level_reason(identity))
+    record_login(account=account, method=VNEID, reason=_level_reason(identity))
 
 
 def link_with_vneid(*, account, identity):
@@ -53,7 +54,7 @@ def link_with_vneid(*, account, identity):
             account = save_cccd_link(
                 account=account, record=_confirmed(identity), actor=account, reason=REASON_LINK
             )
-            _audit(account, AuditEntry.Action.VNEID_LOGIN, reason=_level_reason(identity))
+            record_login(account=account, method=VNEID, reason=_level_reason(identity))
             return account
     except IntegrityError:
         # Another account took the number between the check and the write.
