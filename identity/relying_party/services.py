@@ -3,15 +3,16 @@
 import logging
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.login_flow import VNEID, record_login
 from accounts.models import AuditEntry
 from accounts.services import (
-    CccdAlreadyLinked,
     ConfirmedIdentity,
     apply_confirmed_identity,
+    check_cccd_link,
+    one_account_per_cccd,
     save_cccd_link,
 )
 from idnumbers.numbers import mask_number
@@ -47,18 +48,13 @@ def record_vneid_login(*, account, identity):
 
 def link_with_vneid(*, account, identity):
     """Link a legacy account to the citizen's CCCD and refresh its identity from VNeID."""
-    if User.objects.number_taken(identity.personal_id_number, other_than=account):
-        raise CccdAlreadyLinked()
-    try:
-        with transaction.atomic():
-            account = save_cccd_link(
-                account=account, record=_confirmed(identity), actor=account, reason=REASON_LINK
-            )
-            record_login(account=account, method=VNEID, reason=_level_reason(identity))
-            return account
-    except IntegrityError:
-        # Another account took the number between the check and the write.
-        raise CccdAlreadyLinked() from None
+    check_cccd_link(identity.personal_id_number, account=account, vouched=True)
+    with one_account_per_cccd():
+        account = save_cccd_link(
+            account=account, record=_confirmed(identity), actor=account, reason=REASON_LINK
+        )
+        record_login(account=account, method=VNEID, reason=_level_reason(identity))
+    return account
 
 
 @transaction.atomic
@@ -80,13 +76,9 @@ def record_link_refused(*, account, identity, reason):
 
 def create_account_from_vneid(*, identity, declined_account=None):
     """Create a new, empty account from the VNeID identity; it has no password."""
-    number = identity.personal_id_number
-    if User.objects.number_taken(number):
-        raise CccdAlreadyLinked()
-    try:
+    check_cccd_link(identity.personal_id_number, account=None, vouched=True)
+    with one_account_per_cccd():
         return _create(identity=identity, declined_account=declined_account)
-    except IntegrityError:
-        raise CccdAlreadyLinked() from None
 
 
 @transaction.atomic
