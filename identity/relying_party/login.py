@@ -30,7 +30,7 @@ class LoginDecision:
     """What to do with a completed VNeID login; `refusal` names the error page when refused."""
 
     outcome: str
-    account: object = None
+    account: User | None = None
     refusal: str = ""
     message: str = ""
     next_url: str = ""

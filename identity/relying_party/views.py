@@ -2,10 +2,11 @@
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -94,7 +95,7 @@ class VneidStartView(View):
 
     http_method_names = ["get"]
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         next_url = local_url(request, request.GET.get("next", ""))
         # Only "login" is honoured: it lets a citizen switch to another VNeID account.
         prompt = "login" if request.GET.get("prompt") == "login" else ""
@@ -111,7 +112,7 @@ class VneidCallbackView(View):
 
     http_method_names = ["get"]
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         try:
             pending = state.take_pending_login(request)
         except state.FlowExpired:
@@ -127,12 +128,12 @@ class VneidCallbackView(View):
             return error_page(request, "issuer_mismatch", next_url=next_url)
         except VneidError as error:
             return _vneid_failure(request, error, next_url=next_url)
-        error = request.GET.get("error")
-        if error == "access_denied":
+        answer_error = request.GET.get("error")
+        if answer_error == "access_denied":
             messages.info(request, CANCELLED_MESSAGE)
             return redirect(_login_url(next_url))
-        if error:
-            logger.warning("VNeID answered the authorization request with error %r", error)
+        if answer_error:
+            logger.warning("VNeID answered the authorization request with error %r", answer_error)
             return error_page(request, "provider_error", next_url=next_url)
         try:
             completed = protocol.complete_login(code=request.GET.get("code", ""), pending=pending)
@@ -156,6 +157,8 @@ def resolve_account(request: HttpRequest, completed: CompletedLogin) -> HttpResp
             "Đã tạo tài khoản trên Cổng Dịch vụ công Quốc gia từ thông tin tài khoản VNeID của "
             "bạn. " + SUPPORT_HINT,
         )
+    # A decision to log in or a new account always names the account.
+    assert decision.account is not None
     return _log_in(request, decision.account, completed.id_token, completed.next_url)
 
 
@@ -168,7 +171,7 @@ class VneidLinkView(FormView):
     form_class = LinkPasswordForm
     template_name = "relying_party/link.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             offer, self.account = login.pending_link(request)
         except state.FlowExpired:
@@ -176,15 +179,15 @@ class VneidLinkView(FormView):
         self.identity, self.id_token, self.next_url = offer.identity, offer.id_token, offer.next_url
         return super().dispatch(request, *args, **kwargs)
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.POST.get("action") == "new":
             return self.continue_with_new_account()
         return super().post(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "request": self.request, "account": self.account}
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             legacy_username=self.account.username,
             masked_number=mask_number(self.identity.personal_id_number),
@@ -192,7 +195,7 @@ class VneidLinkView(FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
+    def form_valid(self, form: LinkPasswordForm) -> HttpResponse:
         try:
             account = services.link_with_vneid(account=self.account, identity=self.identity)
         except AccountServiceError as refusal:
@@ -206,7 +209,7 @@ class VneidLinkView(FormView):
         )
         return _log_in(self.request, account, self.id_token, self.next_url)
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: LinkPasswordForm) -> HttpResponse:
         if form.has_error("__all__", "invalid_password"):
             # django-axes marks the request when the account's failures reached the limit.
             locked = getattr(self.request, "axes_locked_out", False)
@@ -217,7 +220,7 @@ class VneidLinkView(FormView):
             )
         return super().form_invalid(form)
 
-    def continue_with_new_account(self):
+    def continue_with_new_account(self) -> HttpResponse:
         try:
             account = services.create_account_from_vneid(
                 identity=self.identity, declined_account=self.account
@@ -245,7 +248,7 @@ def _log_in(request: HttpRequest, account: User, id_token: str, next_url: str) -
     return HttpResponseRedirect(url)
 
 
-def _vneid_failure(request, error, *, next_url):
+def _vneid_failure(request: HttpRequest, error: VneidError, *, next_url: str) -> HttpResponse:
     logger.warning("VNeID login failed: %r", error)
     if isinstance(error, VneidTimeout):
         kind = "timeout"
@@ -258,12 +261,12 @@ def _vneid_failure(request, error, *, next_url):
     return error_page(request, kind, next_url=next_url)
 
 
-def _start_url(next_url, *, prompt=""):
+def _start_url(next_url: str, *, prompt: str = "") -> str:
     params = {key: value for key, value in (("next", next_url), ("prompt", prompt)) if value}
     url = reverse("vneid_login:start")
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _login_url(next_url):
+def _login_url(next_url: str) -> str:
     url = reverse("accounts:login")
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
