@@ -12,6 +12,7 @@ from django.shortcuts import resolve_url
 
 from admin_kit.redirects import local_url
 
+from . import services
 from .middleware import cccd_prompt_for
 from .models import AuditEntry, User
 
@@ -57,11 +58,7 @@ def finish_login(
 
 
 def record_login(*, account: User, method: str, reason: str = "") -> None:
-    """Audit a login into the account by one way in, as the citizen's own act."""
-    AuditEntry.objects.create(
-        account=account,
-        actor=account,
-        actor_kind=AuditEntry.ActorKind.CITIZEN,
-        action=LOGIN_ACTIONS[method],
-        reason=reason,
+    """Audit a login into the account by one way in, as the citizen's own step."""
+    services.record_sign_in_step(
+        account=account, action=LOGIN_ACTIONS[method], shown_message=reason
     )
