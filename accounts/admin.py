@@ -15,7 +15,7 @@ from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from admin_kit.search import NumberSearchMixin
 from idnumbers.fields import allow_typed_numbers
-from idnumbers.numbers import cccd_problems, mask_number
+from idnumbers.numbers import mask_number
 
 from . import services
 from .models import AuditEntry, User
@@ -73,19 +73,20 @@ class AccountForm(forms.ModelForm):
         number = cleaned.get("cccd_number", self.instance.cccd_number)
         if not number or self.has_error("cccd_number"):
             return cleaned
-        birth_date = cleaned.get("birth_date", self.instance.birth_date)
-        gender = cleaned.get("gender", self.instance.gender)
-        problems = cccd_problems(number, birth_date=birth_date, gender=gender)
-        if problems:
+        try:
+            services.check_cccd_link(
+                number,
+                account=self.instance,
+                birth_date=cleaned.get("birth_date", self.instance.birth_date),
+                gender=cleaned.get("gender", self.instance.gender),
+                replaces=True,
+            )
+        except services.InvalidCccd as invalid:
             field = "cccd_number" if "cccd_number" in self.fields else None
-            self.add_error(field, [problem.message for problem in problems])
-        elif (
-            "cccd_number" in self.fields
-            and number != self.instance.cccd_number
-            and User.objects.number_taken(number, other_than=self.instance)
-        ):
+            self.add_error(field, [problem.message for problem in invalid.problems])
+        except services.CccdAlreadyLinked as taken:
             # One CCCD, one account: explained here rather than left to the constraint.
-            self.add_error("cccd_number", services.CccdAlreadyLinked.message)
+            self.add_error("cccd_number", taken.message)
         return cleaned
 
 

@@ -1,23 +1,43 @@
 """Send logged-in accounts without a CCCD to the CCCD screen (guide step 2)."""
 
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 # Set by "Bỏ qua"; `accounts.signals` removes it at every login, so the prompt comes back.
 CCCD_PROMPT_SKIPPED = "accounts.cccd_prompt_skipped"
 
+View = TypeVar("View", bound=Callable[..., Any])
 
-def cccd_not_required(view_func):
+
+def cccd_not_required(view_func: View) -> View:
     """Mark a view as reachable by an account that has not linked its CCCD."""
-    view_func.cccd_not_required = True
+    view_func.cccd_not_required = True  # type: ignore[attr-defined]
     return view_func
 
 
-def cccd_prompt_url(next_url):
+def cccd_prompt_url(next_url: str) -> str:
     """Return the URL of the CCCD screen that continues to next_url afterwards."""
     return f"{reverse('accounts:update_cccd')}?{urlencode({'next': next_url})}"
+
+
+def cccd_prompt_for(request: HttpRequest, next_url: str) -> str:
+    """Return the CCCD screen's URL if this session's account must see it first, else "".
+
+    The one place that decides: a logged-in account without a CCCD that has not chosen "Bỏ qua"
+    since it logged in. It reads only `request.user` and the session, which the authentication
+    middleware loads anyway, so it adds no query.
+    """
+    user = request.user
+    if not user.is_authenticated or user.cccd_number:
+        return ""
+    if request.session.get(CCCD_PROMPT_SKIPPED):
+        return ""
+    return cccd_prompt_url(next_url)
 
 
 class CccdRequiredMiddleware:
@@ -41,26 +61,28 @@ class CccdRequiredMiddleware:
     )
     exempt_view_modules = ("captcha.", "django.contrib.staticfiles.", "django.views.static")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
         # Only page navigations: a POST is never intercepted, so no form input is lost.
         if request.method not in ("GET", "HEAD"):
             return None
         if self.is_exempt(request, view_func):
             return None
-        user = request.user
-        if not user.is_authenticated or user.cccd_number:
-            return None
-        if request.session.get(CCCD_PROMPT_SKIPPED):
-            return None
-        return redirect(cccd_prompt_url(request.get_full_path()))
+        prompt = cccd_prompt_for(request, request.get_full_path())
+        return redirect(prompt) if prompt else None
 
-    def is_exempt(self, request, view_func):
+    def is_exempt(self, request: HttpRequest, view_func: Callable[..., Any]) -> bool:
         """Return whether the resolved view may be shown to an account without a CCCD."""
         if getattr(view_func, "cccd_not_required", False):
             return True

@@ -51,6 +51,10 @@ class AccountQuerySet(models.QuerySet):
         """The account that linked this CCCD (at most one: a constraint says so)."""
         return self.filter(cccd_number=cccd_number)
 
+    def awaiting_link(self, pk):
+        """The account pk while it has no CCCD, so that a link offered for it still applies."""
+        return self.filter(pk=pk, cccd_number="")
+
     def number_taken(self, number, *, other_than=None):
         """Whether an account (other than `other_than`) uses the number as CCCD or username."""
         taken = self.filter(Q(cccd_number=number) | Q(username=number))

@@ -5,8 +5,8 @@ while the portal waits on the network.
 """
 
 import logging
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -131,16 +131,14 @@ def link_cccd(
     number already linked is a no-op.
     """
     number = normalize_number(cccd_number)
-    problems = cccd_problems(number, birth_date=account.birth_date, gender=account.gender)
-    if problems:
-        raise InvalidCccd(problems)
-    if account.cccd_number:
-        if account.cccd_number == number:
+    try:
+        if check_cccd_link(
+            number, account=account, birth_date=account.birth_date, gender=account.gender
+        ):
             return account
-        raise AccountAlreadyHasCccd()
-    if User.objects.number_taken(number, other_than=account):
+    except CccdAlreadyLinked:
         _record_refusal(account=account, actor=actor, number=number, reason="already_linked")
-        raise CccdAlreadyLinked()
+        raise
 
     requested_by = _requested_by(account)
     with _registry(client) as registry:
@@ -168,12 +166,57 @@ def link_cccd(
         raise RegistryBadResponse("lookup returned another citizen's record")
 
     try:
-        return save_cccd_link(account=account, record=record, actor=actor)
-    except IntegrityError:
-        # Another account linked the same number between our check and our write.
+        with one_account_per_cccd():
+            return save_cccd_link(account=account, record=record, actor=actor)
+    except CccdAlreadyLinked:
         _record_refusal(
             account=account, actor=actor, number=number, reason="already_linked (constraint)"
         )
+        raise
+
+
+def check_cccd_link(
+    number: str,
+    *,
+    account: User | None,
+    birth_date: date | None = None,
+    gender: str | None = None,
+    vouched: bool = False,
+    replaces: bool = False,
+) -> bool:
+    """Refuse a CCCD that cannot become the account's; return whether it already is.
+
+    The rules every way of setting a CCCD shares, in this order: the number's structure
+    against the birth date and gender (unless an authority vouched for it, as VNeID does); an
+    account links one CCCD (an official's correction `replaces` it); one CCCD, one account.
+    `account` is the account as stored, None for one about to be created. Raises InvalidCccd,
+    AccountAlreadyHasCccd or CccdAlreadyLinked. Run the write in `one_account_per_cccd`.
+    """
+    if not vouched:
+        problems = cccd_problems(number, birth_date=birth_date, gender=gender)
+        if problems:
+            raise InvalidCccd(problems)
+    current = account.cccd_number if account is not None else ""
+    if current == number:
+        return True
+    if current and not replaces:
+        raise AccountAlreadyHasCccd()
+    if User.objects.number_taken(number, other_than=account):
+        raise CccdAlreadyLinked()
+    return False
+
+
+@contextmanager
+def one_account_per_cccd() -> Iterator[None]:
+    """Run a write that sets a CCCD; another account taking it meanwhile is CccdAlreadyLinked.
+
+    The unique constraint decides the race that `check_cccd_link` cannot see. A savepoint, so
+    that the caller's transaction stays usable (to audit the refusal, say).
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
         raise CccdAlreadyLinked() from None
 
 
@@ -306,24 +349,21 @@ def correct_account(
     reason = required_reason(reason)
     refuse_unknown_fields(values, CORRECTABLE_FIELDS)
     locked: User = User.objects.select_for_update().get(pk=account.pk)
+    number = values.get("cccd_number", locked.cccd_number)
+    if number and number != locked.cccd_number:
+        check_cccd_link(
+            number,
+            account=locked,
+            birth_date=values.get("birth_date", locked.birth_date),
+            gender=values.get("gender", locked.gender),
+            replaces=True,
+        )
     changes = apply_changes(locked, values, shown=masked_value)
     if not changes:
         return changes
-    if "cccd_number" in changes and locked.cccd_number:
-        problems = cccd_problems(
-            locked.cccd_number, birth_date=locked.birth_date, gender=locked.gender
-        )
-        if problems:
-            raise InvalidCccd(problems)
-        if User.objects.number_taken(locked.cccd_number, other_than=locked):
-            raise CccdAlreadyLinked()
     linked = "cccd_number" in changes and changes["cccd_number"][0] == ""
-    try:
-        # A savepoint, so that a constraint violation leaves the caller's transaction usable.
-        with transaction.atomic():
-            locked.save(update_fields=list(changes))
-    except IntegrityError:
-        raise CccdAlreadyLinked() from None
+    with one_account_per_cccd():
+        locked.save(update_fields=list(changes))
     AuditEntry.record(
         account=locked,
         actor=actor,

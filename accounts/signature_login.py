@@ -4,8 +4,9 @@ The portal issues a fresh single-use challenge bound to the login session (`issu
 the citizen's device signs it, and `verify_signed_challenge` checks the signature with the
 certificate's key, the certificate's chain to the CA root (the trust anchor, fetched over HTTP
 by `CaClient`), its validity dates and the CA's CRL, then reads the personal ID in the subject.
-`find_account` maps that ID to a portal account and `complete_login` logs in exactly as the
-password login does. Each refusal is its own `SignatureLoginError` with a Vietnamese message.
+`find_account` maps that ID to a portal account, and the view ends with
+`login_flow.finish_login` like every other way in, its audit reason from `login_reason`. Each
+refusal is its own `SignatureLoginError` with a Vietnamese message.
 """
 
 import base64
@@ -23,28 +24,21 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
-from django.contrib.auth import get_user_model, login
-from django.db import transaction
-from django.shortcuts import resolve_url
+from django.contrib.auth import get_user_model
 
 from admin_kit.redirects import local_url
 from idnumbers.numbers import CCCD_LENGTH, CMND_LENGTHS, is_ascii_digits, mask_number
 
 from .ca_client import CaClient, CaError
-from .middleware import cccd_prompt_url
-from .models import AuditEntry
+from .login_flow import SIGNING_SIM, USB_TOKEN
 
 logger = logging.getLogger(__name__)
 
 User = get_user_model()
 
 CHALLENGE_SESSION_KEY = "signature_login.challenges"
-# The portal's own backend: the session then survives `get_user` like a password login's.
-LOGIN_BACKEND = "accounts.backends.CmndOrCccdBackend"
-METHODS = {
-    "usb": ("USB ký số", AuditEntry.Action.USB_LOGIN),
-    "sim": ("Sim ký số", AuditEntry.Action.SIM_LOGIN),
-}
+# The ways in that sign a challenge, with the name the citizen knows them by.
+METHODS = {USB_TOKEN: "USB kÃ½ sá»", SIGNING_SIM: "Sim kÃ½ sá»"}
 ID_KINDS = {"CMND": CMND_LENGTHS, "CCCD": (CCCD_LENGTH,)}
 
 
@@ -265,27 +259,12 @@ def find_account(identity: SignerIdentity):
     return account
 
 
-def complete_login(request, *, account, identity: SignerIdentity, method: str, next_url: str):
-    """Log the account in as a password login does; return the URL to go to next.
-
-    The session key changes (django.contrib.auth.login), an audit entry names the certificate,
-    and an account without a CCCD goes to the CCCD screen first (guide step 2).
-    """
-    label, action = METHODS[method]
-    with transaction.atomic():
-        AuditEntry.record(
-            account=account,
-            actor=account,
-            actor_kind=AuditEntry.ActorKind.CITIZEN,
-            action=action,
-            reason=f"Đăng nhập bằng {label}: chứng thư số {identity.serial_number} "
-            f"({identity.masked}).",
-        )
-    login(request, account, backend=LOGIN_BACKEND)
-    url = local_url(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL)
-    if not account.cccd_number:
-        return cccd_prompt_url(url)
-    return url
+def login_reason(identity: SignerIdentity, *, method: str) -> str:
+    """Return the audit reason of a signature login: the way in and the certificate, masked."""
+    return (
+        f"Đăng nhập bằng {METHODS[method]}: chứng thư số {identity.serial_number} "
+        f"({identity.masked})."
+    )
 
 
 def log_refusal(method: str, error: SignatureLoginError):

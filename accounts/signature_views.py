@@ -12,7 +12,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from . import login_policy, signature_login
+from . import login_flow, login_policy, signature_login
 from .middleware import cccd_not_required
 from .signature_login import SignatureLoginError
 
@@ -120,8 +120,12 @@ class UsbLoginVerifyView(View):
             account = signature_login.find_account(identity)
         except SignatureLoginError as error:
             return self.refuse(error, next_url=pending.next_url)
-        url = signature_login.complete_login(
-            request, account=account, identity=identity, method="usb", next_url=pending.next_url
+        url = login_flow.finish_login(
+            request,
+            account=account,
+            method=login_flow.USB_TOKEN,
+            next_url=pending.next_url,
+            audit_reason=signature_login.login_reason(identity, method=login_flow.USB_TOKEN),
         )
         return HttpResponseRedirect(url)
 

@@ -19,7 +19,7 @@ from django.conf import settings
 
 from idnumbers.phones import mask_phone
 
-from . import signature_login
+from . import login_flow, signature_login
 from .operator_client import (
     OperatorClient,
     OperatorError,
@@ -32,7 +32,7 @@ from .signature_login import SignatureLoginError
 
 logger = logging.getLogger(__name__)
 
-METHOD = "sim"
+METHOD = login_flow.SIGNING_SIM
 SESSION_KEY = "accounts.sim_login"
 DISPLAY_TEXT = "Đăng nhập Cổng Dịch vụ công Quốc gia"
 
@@ -222,8 +222,12 @@ def finish(request, *, client=None, ca_client=None):
         client=ca_client,
     )
     account = signature_login.find_account(identity)
-    return signature_login.complete_login(
-        request, account=account, identity=identity, method=METHOD, next_url=pending.next_url
+    return login_flow.finish_login(
+        request,
+        account=account,
+        method=METHOD,
+        next_url=pending.next_url,
+        audit_reason=signature_login.login_reason(identity, method=METHOD),
     )
 
 

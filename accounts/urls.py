@@ -22,7 +22,6 @@ urlpatterns = [
         sim_views.SimLoginFinishView.as_view(),
         name="sim_login_finish",
     ),
-    path("dang-xuat/", views.PortalLogoutView.as_view(), name="logout"),
     path(
         "dang-nhap/usb-ky-so/", signature_views.UsbLoginStartView.as_view(), name="usb_login_start"
     ),

@@ -19,7 +19,7 @@ from django.views.generic import FormView, TemplateView
 
 from admin_kit.redirects import local_url
 
-from . import login_policy, password_reset_sms, services
+from . import login_flow, login_policy, password_reset_sms, services
 from .forms import (
     CccdForm,
     ContactForm,
@@ -37,10 +37,6 @@ from .registry_client import RegistryError, RegistryNotFound
 from .throttling import PortalAxesHandler
 
 logger = logging.getLogger(__name__)
-
-# Set on the request by a `user_logged_out` receiver: a callable returning the URL that ends
-# the session of the identity provider the citizen logged in with, or "".
-IDENTITY_PROVIDER_LOGOUT = "identity_provider_logout"
 
 REGISTRY_UNREACHABLE_MESSAGE = (
     "Hiện chưa kết nối được tới Cơ sở dữ liệu Quốc gia về Dân cư. Thông tin của bạn chưa được "
@@ -122,11 +118,13 @@ class PortalLoginView(auth_views.LoginView):
         return url
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        services.record_sign_in_step(
-            account=form.get_user(), action=AuditEntry.Action.PASSWORD_LOGIN
+        url = login_flow.finish_login(
+            self.request,
+            account=form.get_user(),
+            method=login_flow.PASSWORD,
+            next_url=self.get_redirect_url(),
         )
-        return response
+        return HttpResponseRedirect(url)
 
     def form_invalid(self, form):
         if form.has_error("__all__", "invalid_login"):
@@ -138,42 +136,6 @@ class PortalLoginView(auth_views.LoginView):
                     shown_message=form.error_messages["invalid_login"],
                 )
         return super().form_invalid(form)
-
-    def get_success_url(self):
-        url = super().get_success_url()
-        user = self.request.user
-        if (
-            user.is_authenticated
-            and not user.cccd_number
-            and not self.request.session.get(CCCD_PROMPT_SKIPPED)
-        ):
-            return cccd_prompt_url(url)
-        return url
-
-
-@method_decorator(cccd_not_required, name="dispatch")
-class PortalLogoutView(auth_views.LogoutView):
-    """Log out on POST; on GET show a page with the button that does it.
-
-    The login the citizen came through may end its own session too: a `user_logged_out`
-    receiver (the VNeID login's) sets IDENTITY_PROVIDER_LOGOUT on the request, and the browser
-    goes to the URL it returns instead (RP-initiated logout).
-    """
-
-    http_method_names = ["get", "post", "options"]
-    template_name = "accounts/logout.html"
-    extra_context = {"crumbs": ["Đăng xuất"]}
-
-    def post(self, request, *args, **kwargs):
-        was_authenticated = request.user.is_authenticated
-        response = super().post(request, *args, **kwargs)
-        if was_authenticated:
-            messages.info(request, "Bạn đã đăng xuất khỏi Cổng Dịch vụ công Quốc gia.")
-        end_provider_session = getattr(request, IDENTITY_PROVIDER_LOGOUT, None)
-        end_session = end_provider_session() if end_provider_session else ""
-        if end_session:
-            return HttpResponseRedirect(end_session)
-        return response
 
 
 @method_decorator([cccd_not_required, never_cache], name="dispatch")

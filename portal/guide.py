@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
-from identity.relying_party.flows import vneid_id_token
+from identity.relying_party.state import vneid_id_token
 
 GUIDE_COOKIE = "dvc_huong_dan"
 GUIDE_COOKIE_MAX_AGE = 30 * 24 * 3600

@@ -14,6 +14,7 @@ urlpatterns = [
     path("phan-anh-kien-nghi/", views.info_page, {"page": "feedback"}, name="feedback"),
     path("thu-tuc-hanh-chinh/", views.services, name="procedures"),
     path("ho-tro/", views.info_page, {"page": "help"}, name="help"),
+    path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
     path("ho-so/", views.DossierListView.as_view(), name="dossiers"),
     path(
         "dich-vu-cong/cap-phieu-ly-lich-tu-phap/",

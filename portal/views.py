@@ -4,12 +4,14 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView
@@ -17,6 +19,7 @@ from django.views.generic import FormView, ListView
 from accounts.middleware import cccd_not_required
 from accounts.mixins import AccountAreaMixin, AuthenticatedHttpRequest
 from admin_kit.redirects import local_url
+from identity.relying_party import logout as vneid_logout
 
 from .forms import CriminalRecordRequestForm
 from .guide import GUIDE_COOKIE, GUIDE_COOKIE_MAX_AGE
@@ -143,3 +146,24 @@ def toggle_guide(request: HttpRequest) -> HttpResponse:
     else:
         response.delete_cookie(GUIDE_COOKIE, samesite="Lax")
     return response
+
+
+@method_decorator(cccd_not_required, name="dispatch")
+class LogoutView(auth_views.LogoutView):
+    """Log out on POST; on GET show a page with the button that does it.
+
+    The portal knows every way in, so its logout calls the VNeID login's directly: a session
+    that came from VNeID ends VNeID's session too (RP-initiated logout), the browser going to
+    the URL it returns.
+    """
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "portal/logout.html"
+    extra_context = {"crumbs": ["Đăng xuất"]}
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.user.is_authenticated:
+            # Queued on the request until the response: the logout's session flush keeps it.
+            messages.info(request, "Bạn đã đăng xuất khỏi Cổng Dịch vụ công Quốc gia.")
+        end_session = vneid_logout.log_out(request)
+        return HttpResponseRedirect(end_session or self.get_success_url())

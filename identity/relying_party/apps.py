@@ -5,6 +5,3 @@ class RelyingPartyConfig(AppConfig):
     name = "identity.relying_party"
     label = "vneid_login"
     verbose_name = "Đăng nhập bằng VNeID"
-
-    def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)

@@ -1,22 +1,23 @@
 """The VNeID login's decisions, in one function (allauth's `complete_login` is the model).
 
-`flows` speaks OpenID Connect and keeps the session state; this module decides what a
-completed VNeID login means for the portal's accounts; the views turn the decision into pages.
+`protocol` speaks OpenID Connect and `state` keeps the session state; this module decides
+what a completed VNeID login means for the portal's accounts; the views turn the decision into
+pages, and every login ends in `accounts.login_flow.finish_login`.
 """
 
 import logging
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 
+from accounts.models import User
 from accounts.services import AccountServiceError
 
-from . import flows, services
+from . import services, state
 from .conf import vneid_settings
+from .protocol import CompletedLogin
 
 logger = logging.getLogger(__name__)
-
-User = get_user_model()
 
 LOG_IN = "log_in"
 CREATED = "created"
@@ -29,13 +30,13 @@ class LoginDecision:
     """What to do with a completed VNeID login; `refusal` names the error page when refused."""
 
     outcome: str
-    account: object = None
+    account: User | None = None
     refusal: str = ""
     message: str = ""
     next_url: str = ""
 
 
-def decide_login(request, completed):
+def decide_login(request: HttpRequest, completed: CompletedLogin) -> LoginDecision:
     """Check the level, then log in the linked account, offer a legacy one, or create one.
 
     Never a silent link: a legacy account found by its old number is only offered (the person
@@ -57,10 +58,23 @@ def decide_login(request, completed):
     numbers = [identity.old_cmnd_number, identity.personal_id_number]
     legacy = User.objects.legacy_without_cccd(numbers).first()
     if legacy is not None:
-        flows.offer_link(request, account=legacy, completed=completed)
+        state.offer_link(request, account_id=legacy.pk, completed=completed)
         return LoginDecision(OFFER_LINK, account=legacy)
     try:
         account = services.create_account_from_vneid(identity=identity)
     except AccountServiceError as refusal:
         return LoginDecision(REFUSED, refusal="link_refused", message=refusal.message)
     return LoginDecision(CREATED, account=account)
+
+
+def pending_link(request: HttpRequest) -> tuple[state.PendingLink, User]:
+    """Return the link offer in the session and its legacy account, or raise FlowExpired.
+
+    The offer no longer applies once the legacy account linked a CCCD in the meantime.
+    """
+    offer = state.pending_link(request)
+    account = User.objects.awaiting_link(offer.account_id).first()
+    if account is None:
+        state.drop_pending_link(request)
+        raise state.FlowExpired()
+    return offer, account

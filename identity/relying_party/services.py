@@ -2,22 +2,24 @@
 
 import logging
 
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import AuditEntry
+from accounts.login_flow import VNEID, record_login
+from accounts.models import AuditEntry, User
 from accounts.services import (
-    CccdAlreadyLinked,
+    Changes,
     ConfirmedIdentity,
     apply_confirmed_identity,
+    check_cccd_link,
+    one_account_per_cccd,
     save_cccd_link,
 )
 from idnumbers.numbers import mask_number
 
-logger = logging.getLogger(__name__)
+from .protocol import VneidIdentity
 
-User = get_user_model()
+logger = logging.getLogger(__name__)
 
 REASON_LINK = "Liên kết tài khoản khi đăng nhập bằng VNeID (xác nhận bằng mật khẩu tài khoản cũ)"
 
@@ -26,7 +28,7 @@ REASON_REFRESH = "Cập nhật thông tin định danh khi đăng nhập bằng 
 
 
 @transaction.atomic
-def record_vneid_login(*, account, identity):
+def record_vneid_login(*, account: User, identity: VneidIdentity) -> None:
     """Audit a login with VNeID into a linked account, copying identity data VNeID changed.
 
     An official's correction in the population database reaches the account this way too.
@@ -41,27 +43,22 @@ def record_vneid_login(*, account, identity):
             changes=changes,
             reason=REASON_REFRESH,
         )
-    _audit(account, AuditEntry.Action.VNEID_LOGIN, reason=_level_reason(identity))
+    record_login(account=account, method=VNEID, reason=_level_reason(identity))
 
 
-def link_with_vneid(*, account, identity):
+def link_with_vneid(*, account: User, identity: VneidIdentity) -> User:
     """Link a legacy account to the citizen's CCCD and refresh its identity from VNeID."""
-    if User.objects.number_taken(identity.personal_id_number, other_than=account):
-        raise CccdAlreadyLinked()
-    try:
-        with transaction.atomic():
-            account = save_cccd_link(
-                account=account, record=_confirmed(identity), actor=account, reason=REASON_LINK
-            )
-            _audit(account, AuditEntry.Action.VNEID_LOGIN, reason=_level_reason(identity))
-            return account
-    except IntegrityError:
-        # Another account took the number between the check and the write.
-        raise CccdAlreadyLinked() from None
+    check_cccd_link(identity.personal_id_number, account=account, vouched=True)
+    with one_account_per_cccd():
+        account = save_cccd_link(
+            account=account, record=_confirmed(identity), actor=account, reason=REASON_LINK
+        )
+        record_login(account=account, method=VNEID, reason=_level_reason(identity))
+    return account
 
 
 @transaction.atomic
-def record_link_refused(*, account, identity, reason):
+def record_link_refused(*, account: User, identity: VneidIdentity, reason: str) -> None:
     """Audit a refused attempt to link a legacy account during a VNeID login."""
     logger.info(
         "VNeID link refused for account %s, cccd %s: %s",
@@ -77,19 +74,17 @@ def record_link_refused(*, account, identity, reason):
     )
 
 
-def create_account_from_vneid(*, identity, declined_account=None):
+def create_account_from_vneid(
+    *, identity: VneidIdentity, declined_account: User | None = None
+) -> User:
     """Create a new, empty account from the VNeID identity; it has no password."""
-    number = identity.personal_id_number
-    if User.objects.number_taken(number):
-        raise CccdAlreadyLinked()
-    try:
+    check_cccd_link(identity.personal_id_number, account=None, vouched=True)
+    with one_account_per_cccd():
         return _create(identity=identity, declined_account=declined_account)
-    except IntegrityError:
-        raise CccdAlreadyLinked() from None
 
 
 @transaction.atomic
-def _create(*, identity, declined_account):
+def _create(*, identity: VneidIdentity, declined_account: User | None) -> User:
     account = User(
         username=identity.personal_id_number,
         cccd_number=identity.personal_id_number,
@@ -116,7 +111,7 @@ def _create(*, identity, declined_account):
     return account
 
 
-def _confirmed(identity):
+def _confirmed(identity: VneidIdentity) -> ConfirmedIdentity:
     """Return what VNeID vouched for about the citizen, in the shape the linking service takes."""
     return ConfirmedIdentity(
         cccd_number=identity.personal_id_number,
@@ -127,7 +122,14 @@ def _confirmed(identity):
     )
 
 
-def _audit(account, action, *, by_citizen=True, changes=None, reason=""):
+def _audit(
+    account: User,
+    action: str,
+    *,
+    by_citizen: bool = True,
+    changes: Changes | None = None,
+    reason: str = "",
+) -> None:
     # A refused link attempt is not attributed to the account: its owner may not be the one typing.
     actor = account if by_citizen else None
     AuditEntry.record(
@@ -139,5 +141,5 @@ def _audit(account, action, *, by_citizen=True, changes=None, reason=""):
     )
 
 
-def _level_reason(identity):
+def _level_reason(identity: VneidIdentity) -> str:
     return f"Tài khoản định danh điện tử VNeID mức {identity.level}"

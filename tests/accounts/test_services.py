@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from accounts import services
-from accounts.models import AuditEntry
+from accounts.models import AuditEntry, User
 from accounts.registry_client import RegistryBadResponse, RegistryClient, RegistryUnavailable
 
 from .conftest import LOOKUP_URL, NGA_CCCD, NGA_CMND, VERIFY_URL, nga_record, verify_answer
@@ -174,3 +174,32 @@ def test_one_link_service_copies_vneid_data_like_a_registry_record_without_erasi
     assert link.changes == {"cccd_number": ["", "0790******12"], "cmnd_number": ["", "0234***89"]}
     assert refresh.changes["full_name"] == ["Tran Van Binh", "Trần Văn Bình"]
     assert {link.reason, refresh.reason} == {"VNeID"}
+
+
+def test_every_way_of_setting_a_cccd_checks_the_same_rules_in_the_same_order(db):
+    holder = UserFactory(cccd_number=NGA_CCCD, birth_date=date(1990, 3, 15), gender="female")
+    other = UserFactory(birth_date=date(1990, 3, 15), gender="female")
+
+    with pytest.raises(services.InvalidCccd):
+        services.check_cccd_link("123", account=other)
+    # VNeID vouches for the number's structure; "one CCCD, one account" still holds.
+    with pytest.raises(services.CccdAlreadyLinked):
+        services.check_cccd_link(NGA_CCCD, account=None, vouched=True)
+    with pytest.raises(services.AccountAlreadyHasCccd):
+        services.check_cccd_link("001085004321", account=holder)
+    assert services.check_cccd_link(NGA_CCCD, account=holder) is True
+    # An official's correction may replace a linked number, never with a taken one.
+    assert services.check_cccd_link("001185004321", account=holder, replaces=True) is False
+    with pytest.raises(services.CccdAlreadyLinked):
+        services.check_cccd_link(NGA_CCCD, account=other, replaces=True)
+
+
+def test_a_cccd_taken_by_another_account_in_a_race_is_already_linked(db):
+    holder = UserFactory(cccd_number=NGA_CCCD)
+    late = UserFactory()
+
+    with pytest.raises(services.CccdAlreadyLinked), services.one_account_per_cccd():
+        late.cccd_number = holder.cccd_number
+        late.save()
+
+    assert User.objects.get(cccd_number=NGA_CCCD) == holder

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import signature_login as sl
 from accounts.ca_client import CaClient
+from accounts.login_flow import finish_login
 from accounts.models import AuditEntry
 from tests.personas import NGA_CCCD, NGA_CMND
 
@@ -271,12 +272,12 @@ def test_complete_login_audits_and_sends_an_account_without_cccd_to_the_cccd_scr
     account = UserFactory(username=NGA_CMND)
     request = _request()
     request.user = None
-    url = sl.complete_login(
+    url = finish_login(
         request,
         account=account,
-        identity=_identity("CMND", NGA_CMND),
         method="usb",
         next_url="/ho-so/",
+        audit_reason=sl.login_reason(_identity("CMND", NGA_CMND), method="usb"),
     )
     assert url == "/tai-khoan/cap-nhat-cccd/?next=%2Fho-so%2F"
     entry = account.audit_entries.get()

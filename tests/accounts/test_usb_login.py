@@ -141,7 +141,7 @@ def test_a_replayed_signature_logs_no_one_in(client, ca_http, nga):
     page, _ = _sign(client, _token())
     fields = _fields(page)
     client.post(VERIFY, fields)
-    client.post(reverse("accounts:logout"))
+    client.post(reverse("portal:logout"))
     response = client.post(VERIFY, fields)
     assert response["Location"].endswith("#usb-ky-so")
     assert any("đã được sử dụng" in message for message in _messages(response))

@@ -14,7 +14,7 @@ from accounts import services as account_services
 from accounts.models import AuditEntry
 from citizen_registry.models import ApiClient, Citizen, LookupLog, RecordChange
 from citizen_registry.services import ensure_api_client
-from identity.relying_party.flows import VneidIdentity
+from identity.relying_party.protocol import VneidIdentity
 from identity.relying_party.services import record_vneid_login
 from tests.accounts.factories import UserFactory
 from vneid.models import AuditEvent, OidcClient

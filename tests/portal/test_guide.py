@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.middleware import CCCD_PROMPT_SKIPPED
-from identity.relying_party.flows import ID_TOKEN_SESSION_KEY
+from identity.relying_party.state import ID_TOKEN_SESSION_KEY
 from portal.guide import GUIDE_COOKIE
 from tests.accounts.factories import UserFactory
 

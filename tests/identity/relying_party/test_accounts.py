@@ -8,7 +8,7 @@ import time_machine
 from django.conf import settings
 
 from accounts.models import AuditEntry, User
-from identity.relying_party.flows import ID_TOKEN_SESSION_KEY, PENDING_LINK_SESSION_KEY
+from identity.relying_party.state import ID_TOKEN_SESSION_KEY, PENDING_LINK_SESSION_KEY
 from tests.accounts.factories import PASSWORD, DossierFactory, UserFactory
 
 from .conftest import LINK_PATH, NGA_CCCD, NGA_CMND, is_logged_in, log_in_with_vneid

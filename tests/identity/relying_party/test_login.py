@@ -7,7 +7,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
 from identity.relying_party import login
-from identity.relying_party.flows import CompletedLogin, VneidIdentity
+from identity.relying_party.protocol import CompletedLogin, VneidIdentity
 from tests.accounts.factories import UserFactory
 from tests.personas import NGA_CCCD, NGA_CMND
 

@@ -6,7 +6,7 @@ import requests
 import responses
 from django.core.cache import cache
 
-from identity.relying_party.flows import ID_TOKEN_SESSION_KEY
+from identity.relying_party.state import ID_TOKEN_SESSION_KEY
 from tests.accounts.factories import UserFactory
 
 from .conftest import (

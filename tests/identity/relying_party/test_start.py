@@ -7,7 +7,7 @@ import json
 import requests
 import responses
 
-from identity.relying_party.flows import PENDING_LOGIN_SESSION_KEY
+from identity.relying_party.state import PENDING_LOGIN_SESSION_KEY
 
 from .conftest import CALLBACK_URL, CLIENT_ID, DISCOVERY_URL, START_URL, start
 

@@ -1,9 +1,9 @@
-"""The login flow with VNeID as plain functions: the protocol and its state in the session.
+"""OpenID Connect with VNeID as plain functions: no session, no account, no page.
 
-The protocol state of one pending login (state, nonce, PKCE verifier, next) lives in the
-session and is removed when the callback reads it, so a replayed callback finds nothing. What a
-completed login means for the portal's accounts is decided in `login.decide_login`; state
-changes are in `services`.
+It builds the authorization request (state, nonce, PKCE, the level asked for), checks the
+authorization response's issuer, exchanges the code, validates the ID token into a
+`VneidIdentity`, and builds the RP-initiated logout URL. What is kept between the requests is
+`state`'s job; what a completed login means for the portal's accounts is `login`'s.
 """
 
 import base64
@@ -13,46 +13,28 @@ import logging
 import re
 import secrets
 import time
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from admin_kit.redirects import local_url
 from idnumbers.numbers import is_cccd_format, is_cmnd_format
 
-from .client import InvalidIdToken, VneidClient, VneidError, VneidProtocolError
+from .client import InvalidIdToken, Json, VneidClient, VneidError, VneidProtocolError
 from .conf import vneid_settings
 
 logger = logging.getLogger(__name__)
 
-User = get_user_model()
-
-PENDING_LOGIN_SESSION_KEY = "vneid_login.pending"
-PENDING_LINK_SESSION_KEY = "vneid_login.pending_link"
-# Its presence marks a portal session that came from VNeID; portal logout ends VNeID's too.
-ID_TOKEN_SESSION_KEY = "vneid_login.id_token"
-# A login started more than this long ago, or a link offer older than this, must start again.
-PENDING_SECONDS = 600
-
 ACR_LEVEL = re.compile(r"^vneid:level(\d)$")
 
-
-class FlowExpired(Exception):
-    """No pending login or link in the session, or it is too old."""
-
-
-class StateMismatch(Exception):
-    """The callback's state is not the one this browser's login was started with."""
-
-    def __init__(self, next_url):
-        super().__init__("state mismatch")
-        self.next_url = next_url
+# What one pending login keeps until its callback: state, nonce, PKCE verifier and more.
+PendingLogin = dict[str, Any]
 
 
 class IssuerMismatch(Exception):
@@ -72,14 +54,14 @@ class VneidIdentity:
     # None when VNeID did not say: never taken for level 1 or for any other level.
     level: int | None
 
-    def as_session(self):
+    def as_session(self) -> dict[str, Any]:
         """Return the identity as JSON-serialisable data for the session."""
         data = asdict(self)
         data["birth_date"] = self.birth_date.isoformat() if self.birth_date else ""
         return data
 
     @classmethod
-    def from_session(cls, data):
+    def from_session(cls, data: dict[str, Any]) -> "VneidIdentity":
         """Return the identity stored by as_session."""
         birth = data.get("birth_date")
         return cls(**{**data, "birth_date": date.fromisoformat(birth) if birth else None})
@@ -94,29 +76,30 @@ class CompletedLogin:
     next_url: str
 
 
-def next_or_default(url):
-    """Return url, or the page a login goes to when nothing was asked for."""
-    return url or resolve_url(settings.LOGIN_REDIRECT_URL)
-
-
-def callback_uri(request):
+def callback_uri(request: HttpRequest) -> str:
     """Return the absolute redirect_uri registered at VNeID for this portal."""
-    configured = vneid_settings.REDIRECT_URI
+    configured: str = vneid_settings.REDIRECT_URI
     return configured or request.build_absolute_uri(reverse("vneid_login:callback"))
 
 
-def s256_challenge(verifier):
+def post_logout_uri(request: HttpRequest) -> str:
+    """Return the absolute address VNeID sends the browser back to after its logout."""
+    configured: str = vneid_settings.POST_LOGOUT_REDIRECT_URI
+    return configured or request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
+
+
+def s256_challenge(verifier: str) -> str:
     """Return the PKCE S256 code challenge of a verifier (RFC 7636 §4.2)."""
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def acr_for_level(level):
+def acr_for_level(level: int) -> str:
     """Return the `acr` value VNeID uses for an assurance level."""
     return f"vneid:level{level}"
 
 
-def level_request():
+def level_request() -> dict[str, str]:
     """Return the parameters asking VNeID for the level the portal needs, and for `acr`.
 
     A certified provider puts `acr` in the ID token only when asked: by `acr_values`, or as an
@@ -130,20 +113,24 @@ def level_request():
     }
 
 
-def begin_login(request, *, next_url="", prompt="", client=None):
-    """Remember a new pending login in the session; return the authorization URL to go to."""
-    with _client(client) as vneid:
-        endpoint = vneid.metadata().authorization_endpoint
-    pending = {
+def new_pending_login(*, redirect_uri: str, next_url: str) -> PendingLogin:
+    """Return fresh secrets for one login (state, nonce, PKCE verifier) and where it returns."""
+    return {
         "state": secrets.token_urlsafe(32),
         "nonce": secrets.token_urlsafe(32),
         "code_verifier": secrets.token_urlsafe(64),
-        "redirect_uri": callback_uri(request),
-        "next": local_url(request, next_url),
+        "redirect_uri": redirect_uri,
+        "next": next_url,
         "started_at": int(time.time()),
     }
-    # One pending login per browser: starting again replaces an abandoned one.
-    request.session[PENDING_LOGIN_SESSION_KEY] = pending
+
+
+def authorization_url(
+    pending: PendingLogin, *, prompt: str = "", client: VneidClient | None = None
+) -> str:
+    """Return the URL of VNeID's authorization request for a pending login."""
+    with _client(client) as vneid:
+        endpoint = vneid.metadata().authorization_endpoint
     params = {
         "response_type": "code",
         "client_id": vneid_settings.CLIENT_ID,
@@ -161,27 +148,12 @@ def begin_login(request, *, next_url="", prompt="", client=None):
     return f"{endpoint}{separator}{urlencode(params)}"
 
 
-def take_pending_login(request):
-    """Remove and return the pending login whose state the callback carries.
-
-    Raises FlowExpired when there is none (a replayed or very late callback) and StateMismatch
-    when the state differs; either way the pending login is gone.
-    """
-    pending = request.session.pop(PENDING_LOGIN_SESSION_KEY, None)
-    if not pending or _expired(pending["started_at"]):
-        raise FlowExpired()
-    if not secrets.compare_digest(request.GET.get("state", ""), pending["state"]):
-        raise StateMismatch(pending.get("next", ""))
-    return pending
-
-
-def check_issuer(request, *, client=None):
+def check_issuer(issuer: str | None, *, client: VneidClient | None = None) -> None:
     """Refuse an authorization response from another issuer (RFC 9207, mix-up defence).
 
-    When VNeID announces the `iss` parameter, a response without it is refused too; `iss` is
-    compared whenever it is present.
+    `issuer` is the response's `iss` parameter, None when absent. When VNeID announces the
+    parameter, a response without it is refused too; `iss` is compared whenever it is present.
     """
-    issuer = request.GET.get("iss")
     with _client(client) as vneid:
         metadata = vneid.metadata()
     if issuer is None and metadata.authorization_response_iss_parameter_supported:
@@ -190,9 +162,10 @@ def check_issuer(request, *, client=None):
         raise IssuerMismatch()
 
 
-def complete_login(request, pending, *, client=None):
+def complete_login(
+    *, code: str, pending: PendingLogin, client: VneidClient | None = None
+) -> CompletedLogin:
     """Exchange the callback's code, validate the ID token and return the citizen's identity."""
-    code = request.GET.get("code", "")
     if not code:
         raise VneidProtocolError("callback without code or error")
     with _client(client) as vneid:
@@ -215,7 +188,7 @@ def complete_login(request, pending, *, client=None):
     )
 
 
-def identity_from_claims(claims):
+def identity_from_claims(claims: Json) -> VneidIdentity:
     """Return the VneidIdentity of validated claims, or raise VneidProtocolError."""
     number = str(claims.get("personal_id_number") or "")
     if not is_cccd_format(number):
@@ -239,48 +212,9 @@ def identity_from_claims(claims):
     )
 
 
-def offer_link(request, *, account, completed):
-    """Remember the identity and the legacy account found for it until the person decides."""
-    request.session[PENDING_LINK_SESSION_KEY] = {
-        "identity": completed.identity.as_session(),
-        "account_id": account.pk,
-        "id_token": completed.id_token,
-        "next": completed.next_url,
-        "started_at": int(time.time()),
-    }
-
-
-def pending_link(request):
-    """Return the pending link offer (identity, account, id_token, next) or raise FlowExpired."""
-    offer = request.session.get(PENDING_LINK_SESSION_KEY)
-    if not offer or _expired(offer["started_at"]):
-        request.session.pop(PENDING_LINK_SESSION_KEY, None)
-        raise FlowExpired()
-    account = User.objects.filter(pk=offer["account_id"], cccd_number="").first()
-    if account is None:
-        # The legacy account linked a CCCD in the meantime: the offer no longer applies.
-        request.session.pop(PENDING_LINK_SESSION_KEY, None)
-        raise FlowExpired()
-    identity = VneidIdentity.from_session(offer["identity"])
-    return identity, account, offer["id_token"], offer["next"]
-
-
-def drop_pending_link(request):
-    """Forget the link offer once the person has decided."""
-    request.session.pop(PENDING_LINK_SESSION_KEY, None)
-
-
-def remember_vneid_session(request, id_token):
-    """Mark the portal session as a VNeID login (call after auth.login, which may flush)."""
-    request.session[ID_TOKEN_SESSION_KEY] = id_token
-
-
-def vneid_id_token(request):
-    """Return the ID token of the VNeID login behind this portal session, if it came from one."""
-    return request.session.get(ID_TOKEN_SESSION_KEY, "")
-
-
-def end_session_url(request, id_token, *, client=None):
+def end_session_url(
+    id_token: str, *, post_logout_redirect_uri: str, client: VneidClient | None = None
+) -> str:
     """Return VNeID's RP-initiated logout URL for an ID token, or "" if VNeID cannot say.
 
     A hint VNeID would refuse (its key no longer published, say) is left out: VNeID then asks
@@ -299,14 +233,14 @@ def end_session_url(request, id_token, *, client=None):
     params = {
         "id_token_hint": hint,
         "client_id": vneid_settings.CLIENT_ID,
-        "post_logout_redirect_uri": post_logout_uri(request),
+        "post_logout_redirect_uri": post_logout_redirect_uri,
     }
     params = {name: value for name, value in params.items() if value}
     separator = "&" if "?" in endpoint else "?"
     return f"{endpoint}{separator}{urlencode(params)}"
 
 
-def _acceptable_hint(vneid, id_token):
+def _acceptable_hint(vneid: VneidClient, id_token: str) -> str:
     try:
         vneid.check_logout_hint(id_token)
     except InvalidIdToken as error:
@@ -315,15 +249,6 @@ def _acceptable_hint(vneid, id_token):
     return id_token
 
 
-def post_logout_uri(request):
-    """Return the absolute address VNeID sends the browser back to after its logout."""
-    configured = vneid_settings.POST_LOGOUT_REDIRECT_URI
-    return configured or request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
-
-
-def _expired(started_at):
-    return time.time() - started_at > PENDING_SECONDS
-
-
-def _client(client):
+def _client(client: VneidClient | None) -> AbstractContextManager[VneidClient]:
+    """Use the given client as is, or a new one that is closed after use."""
     return nullcontext(client) if client is not None else VneidClient()
