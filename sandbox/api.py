@@ -33,7 +33,7 @@ BODY_REFUSALS = server.BodyRefusals(
 
 
 @transaction.atomic
-def ensure_api_token(*, name, raw_token):
+def ensure_api_token(*, name: str, raw_token: str) -> None:
     """Make the database accept this token under this name (idempotent), storing its hash."""
     ApiToken.objects.update_or_create(name=name, defaults={"token_hash": hash_secret(raw_token)})
 
@@ -113,6 +113,6 @@ def workspace(request: HttpRequest, code: str) -> HttpResponseBase:
 
 
 @cccd_not_required
-def openapi(request):
+def openapi(request: HttpRequest) -> JsonResponse:
     """Serve the OpenAPI document of the sandbox API."""
     return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})

@@ -1,9 +1,11 @@
 """A class in the sandbox: the trainee's seat card and the trainer's dashboard."""
 
+from typing import Any
+
 import segno
 from django.contrib import messages
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -15,22 +17,22 @@ from .views import sandbox_only
 from .workspaces import reset_workspace, seat_state, seat_url
 
 
-def _seat_card(workspace):
+def _seat_card(workspace: Workspace) -> dict[str, Any]:
     """Return what a seat card shows: the seat, its personas and a QR code of its address."""
     state = seat_state(workspace)
     qr = segno.make(state["url"], error="m").svg_inline(scale=3, dark="#000", light="#fff")
     return {"workspace": workspace, "state": state, "qr_svg": qr}
 
 
-def _class_workspaces(training_class):
+def _class_workspaces(training_class: TrainingClass) -> list[Workspace]:
     return list(training_class.workspaces.all())
 
 
-def _seat_or_none(code):
+def _seat_or_none(code: str) -> Workspace | None:
     return Workspace.objects.select_related("training_class").filter(code=code).first()
 
 
-def _seat_gone(request):
+def _seat_gone(request: HttpRequest) -> HttpResponse:
     """Tell a trainee whose card points nowhere what happened and what to do."""
     context = {
         "status": 404,
@@ -45,7 +47,7 @@ def _seat_gone(request):
 
 
 @sandbox_only
-def seat_card(request, code):
+def seat_card(request: HttpRequest, code: str) -> HttpResponse:
     workspace = _seat_or_none(code)
     if workspace is None:
         return _seat_gone(request)
@@ -53,7 +55,7 @@ def seat_card(request, code):
 
 
 @sandbox_only
-def class_cards(request, pk):
+def class_cards(request: HttpRequest, pk: int) -> HttpResponse:
     training_class = get_object_or_404(TrainingClass, pk=pk)
     workspaces = training_class.workspaces.select_related("training_class").prefetch_related(
         "personas"
@@ -69,7 +71,7 @@ def class_cards(request, pk):
 
 
 @sandbox_only
-def class_dashboard(request, pk):
+def class_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     training_class = get_object_or_404(TrainingClass, pk=pk)
     rows = class_progress(_class_workspaces(training_class))
     return render(
@@ -81,7 +83,7 @@ def class_dashboard(request, pk):
 
 @never_cache
 @sandbox_only
-def class_progress_json(request, pk):
+def class_progress_json(request: HttpRequest, pk: int) -> JsonResponse:
     training_class = get_object_or_404(TrainingClass, pk=pk)
     rows = class_progress(_class_workspaces(training_class))
     return JsonResponse(
@@ -93,7 +95,7 @@ def class_progress_json(request, pk):
 
 
 @sandbox_only
-def seat_timeline_page(request, code):
+def seat_timeline_page(request: HttpRequest, code: str) -> HttpResponse:
     workspace = _seat_or_none(code)
     if workspace is None:
         return _seat_gone(request)
@@ -104,7 +106,7 @@ def seat_timeline_page(request, code):
     )
 
 
-def _restart(workspace):
+def _restart(workspace: Workspace) -> None:
     reset_workspace(workspace)
     workspace.progress_since = timezone.now()
     workspace.save(update_fields=["progress_since"])
@@ -112,7 +114,7 @@ def _restart(workspace):
 
 @sandbox_only
 @require_POST
-def reset_seat(request, pk, seat):
+def reset_seat(request: HttpRequest, pk: int, seat: int) -> HttpResponse:
     workspace = get_object_or_404(Workspace, training_class_id=pk, seat=seat)
     _restart(workspace)
     messages.success(request, f"Đã đặt lại chỗ {workspace.seat} về bước đầu.")
@@ -121,7 +123,7 @@ def reset_seat(request, pk, seat):
 
 @sandbox_only
 @require_POST
-def reset_class(request, pk):
+def reset_class(request: HttpRequest, pk: int) -> HttpResponse:
     training_class = get_object_or_404(TrainingClass, pk=pk)
     # All seats or none: a class half reset would mislead the trainer.
     with transaction.atomic():

@@ -3,10 +3,12 @@
 from certificate_authority.services import CertificateOrder
 from certificate_authority.x509_tools import PrivateKey, new_ec_private_key, new_private_key
 
+from .persona_data import Persona
+
 _SHIPPED_KEYS: dict[tuple[str, str], PrivateKey] = {}
 
 
-def device_key(persona, kind):
+def device_key(persona: Persona, kind: str) -> PrivateKey:
     """Return the private key for a new certificate on one of the persona's devices."""
     if persona.workspace:
         # A workspace's copy gets a key of its own per device, so no seat's token can sign for
@@ -20,15 +22,17 @@ def device_key(persona, kind):
     return _SHIPPED_KEYS[persona.key, kind]
 
 
-def certificate_subject(persona):
+def certificate_subject(persona: Persona) -> tuple[str, str]:
     """Return the (kind, number) a device certificate carries: the CCCD if linked, else CMND."""
     account = persona.account
+    if account is None:
+        raise ValueError(f"Persona {persona.key!r} has no portal account to name a certificate.")
     if account["cccd_number"]:
         return "CCCD", account["cccd_number"]
     return "CMND", account["username"]
 
 
-def certificate_order(persona, kind, reason):
+def certificate_order(persona: Persona, kind: str, reason: str) -> CertificateOrder:
     """Return the CA order for a new certificate, with a new key, on one of persona's devices."""
     id_kind, id_number = certificate_subject(persona)
     return CertificateOrder(

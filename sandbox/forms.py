@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from accounts import login_policy
@@ -28,12 +30,12 @@ class LoginPolicyForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "policy")
         kwargs.setdefault("initial", {"policy": login_policy.current().value})
         super().__init__(*args, **kwargs)
 
-    def apply(self):
+    def apply(self) -> login_policy.PolicyState:
         """Switch the portal to the chosen policy; return the policy now in force."""
         if self.cleaned_data["policy"] == POLICY_FROM_SETTINGS:
             return login_policy.clear_override()

@@ -1,5 +1,7 @@
 """What the sandbox keeps for testers: the messages the portal would have sent."""
 
+from datetime import datetime
+
 from django.db import models
 from django.utils import timezone
 
@@ -24,7 +26,7 @@ class OutboxMessage(models.Model):
         verbose_name = "thư đã gửi (hộp thư thử nghiệm)"
         verbose_name_plural = "thư đã gửi (hộp thư thử nghiệm)"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.recipients}: {self.subject}"
 
 
@@ -40,12 +42,12 @@ class TrainingClass(models.Model):
         verbose_name = "lớp học"
         verbose_name_plural = "lớp học"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-class WorkspaceQuerySet(models.QuerySet):
-    def expired(self, now=None):
+class WorkspaceQuerySet(models.QuerySet["Workspace"]):
+    def expired(self, now: datetime | None = None) -> "WorkspaceQuerySet":
         return self.filter(expires_at__lte=now or timezone.now())
 
 
@@ -75,7 +77,7 @@ class Workspace(models.Model):
         verbose_name = "chỗ ngồi (không gian làm việc)"
         verbose_name_plural = "chỗ ngồi (không gian làm việc)"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.training_class} · chỗ {self.seat}"
 
 
@@ -99,7 +101,7 @@ class WorkspacePersona(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.workspace} · {self.key}"
 
 

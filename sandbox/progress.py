@@ -5,8 +5,10 @@ panel: a step counts when the system really did it. A class is read in a fixed n
 queries whatever its size; the rows are grouped by seat here.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from accounts import services as accounts
 from accounts.forms import LoginForm
@@ -19,7 +21,7 @@ from vneid import services as vneid
 from vneid.models import AuditEvent
 from vneid.services import LoginRefused
 
-from .models import WorkspacePersona
+from .models import Workspace, WorkspacePersona
 
 Action = AuditEntry.Action
 Kind = AuditEvent.Kind
@@ -32,12 +34,13 @@ STEP_LABELS = {
 }
 LEGACY_LOGINS = {Action.PASSWORD_LOGIN, Action.USB_LOGIN, Action.SIM_LOGIN}
 
-# What the person was shown for each refusal the organisations record.
-PORTAL_ERRORS = {
+# What the person was shown for each refusal the organisations record (keyed by the stored
+# value, which the trails return as a plain string).
+PORTAL_ERRORS: dict[str, str] = {
     Action.CCCD_LINK_REFUSED: IdentityMismatch.message,
     Action.VNEID_LINK_REFUSED: LinkPasswordForm.error_messages["invalid_password"],
 }
-VNEID_ERRORS = {
+VNEID_ERRORS: dict[str, str] = {
     Kind.LOGIN_FAILED: LoginRefused.messages["invalid"],
     Kind.LOGIN_LOCKED_ACCOUNT: LoginRefused.messages["locked"],
 }
@@ -57,15 +60,15 @@ REGISTRY_HOPS = {
 
 @dataclass
 class SeatProgress:
-    workspace: object
+    workspace: Workspace
     # Step number → when the seat first reached it (since its start or last reset).
-    reached: dict = field(default_factory=dict)
+    reached: dict[int, datetime] = field(default_factory=dict)
     last_action_at: datetime | None = None
     last_error: str = ""
     last_error_at: datetime | None = None
 
     @property
-    def step(self):
+    def step(self) -> int:
         """Return the last step reached in order (0: not started)."""
         step = 0
         while step + 1 in self.reached:
@@ -73,22 +76,22 @@ class SeatProgress:
         return step
 
     @property
-    def step_label(self):
+    def step_label(self) -> str:
         return STEP_LABELS.get(self.step, "Chưa bắt đầu")
 
-    def saw(self, when):
+    def saw(self, when: datetime | None) -> None:
         if when is not None and (self.last_action_at is None or when > self.last_action_at):
             self.last_action_at = when
 
-    def error(self, message, when):
+    def error(self, message: str, when: datetime) -> None:
         if self.last_error_at is None or when > self.last_error_at:
             self.last_error, self.last_error_at = message, when
 
-    def reach(self, step, when):
+    def reach(self, step: int, when: datetime) -> None:
         if step not in self.reached or when < self.reached[step]:
             self.reached[step] = when
 
-    def as_json(self):
+    def as_json(self) -> dict[str, Any]:
         return {
             "seat": self.workspace.seat,
             "code": self.workspace.code,
@@ -100,12 +103,14 @@ class SeatProgress:
         }
 
 
-def seat_start(workspace):
+def seat_start(workspace: Workspace) -> datetime:
     """Return from when a seat's history counts: its creation or its last reset."""
     return workspace.progress_since or workspace.created_at
 
 
-def _seat_rows(workspaces):
+def _seat_rows(
+    workspaces: list[Workspace],
+) -> tuple[dict[int, Workspace], dict[str, Workspace]]:
     """Return the seats' personas, each seat's start, and who is whose (accounts, citizens)."""
     by_pk = {workspace.pk: workspace for workspace in workspaces}
     rows = list(
@@ -120,7 +125,7 @@ def _seat_rows(workspaces):
     return seat_of_account, seat_of_cccd
 
 
-def class_progress(workspaces):
+def class_progress(workspaces: Iterable[Workspace]) -> list[SeatProgress]:
     """Return a SeatProgress per workspace, in the order given, in a fixed number of queries."""
     workspaces = list(workspaces)
     progress = {workspace.pk: SeatProgress(workspace) for workspace in workspaces}
@@ -129,7 +134,7 @@ def class_progress(workspaces):
     seat_of_account, seat_of_cccd = _seat_rows(workspaces)
     earliest = min(seat_start(workspace) for workspace in workspaces)
     entries = accounts.audit_trail(list(seat_of_account), since=earliest)
-    linked_accounts = set()
+    linked_accounts: set[int] = set()
     for account_id, action, actor_kind, created_at in entries:
         workspace = seat_of_account[account_id]
         if created_at < seat_start(workspace):
@@ -149,7 +154,7 @@ def class_progress(workspaces):
         elif action == Action.VNEID_LOGIN and account_id in linked_accounts:
             seat.reach(4, created_at)
         elif action == Action.LOGIN_FAILED:
-            seat.error(LoginForm.error_messages["invalid_login"], created_at)
+            seat.error(str(LoginForm.error_messages["invalid_login"]), created_at)
         elif action in PORTAL_ERRORS:
             seat.error(PORTAL_ERRORS[action], created_at)
     events = vneid.events_of_numbers(list(seat_of_cccd), since=earliest)
@@ -174,11 +179,11 @@ class Hop:
     masked_number: str
 
     @property
-    def failed(self):
+    def failed(self) -> bool:
         return self.status_code is not None and self.status_code >= 400
 
 
-def seat_timeline(workspace, *, limit=200):
+def seat_timeline(workspace: Workspace, *, limit: int = 200) -> list[Hop]:
     """Return the hops between the organisations of a seat's logins, newest first."""
     rows = list(workspace.personas.only("username", "cccd_number"))
     cccds = [row.cccd_number for row in rows]
@@ -196,6 +201,8 @@ def seat_timeline(workspace, *, limit=200):
             masked_number=mask_number(event.account.citizen.cccd_number),
         )
         for event in events
+        # The query matched on the account's CCCD: every event has one.
+        if event.account is not None
     ]
     lookups = registry.lookups_by(requesters, since=since, endpoints=list(REGISTRY_HOPS))[:limit]
     hops += [

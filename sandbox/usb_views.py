@@ -1,9 +1,10 @@
 """The simulated signing plugin on the citizen's computer, and the personas' PKCS#12 files."""
 
 import base64
+from typing import Any
 
-from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -29,7 +30,7 @@ BAD_REQUEST_MESSAGE = (
 
 @sandbox_only
 @never_cache
-def plugin(request):
+def plugin(request: HttpRequest) -> HttpResponse:
     """List the plugged-in tokens, ask the PIN, sign the site's challenge and send it back."""
     data = request.POST if request.method == "POST" else request.GET
     challenge = data.get("challenge", "")
@@ -44,7 +45,9 @@ def plugin(request):
         return _plugin_page(request, challenge=challenge, return_url=return_url)
     if data.get("action") == "cancel":
         return _send_back(request, return_url, {"challenge": challenge, "error": "cancelled"})
-    token = plugged_in_tokens(request).filter(pk=_int(data.get("token"))).first()
+    token_pk = _int(data.get("token"))
+    # No token chosen (or not a number): none, as filter(pk=None) found before.
+    token = None if token_pk is None else plugged_in_tokens(request).filter(pk=token_pk).first()
     pin = data.get("pin", "").strip()
     if token is None:
         return _plugin_page(
@@ -80,7 +83,7 @@ def plugin(request):
 
 
 @sandbox_only
-def persona_pkcs12(request, key):
+def persona_pkcs12(request: HttpRequest, key: str) -> HttpResponse:
     """Download a persona's certificate, key and the CA root as PKCS#12 (password shown)."""
     persona = PERSONAS_BY_KEY.get(key)
     code = request.GET.get("cho-ngoi")
@@ -102,14 +105,14 @@ def persona_pkcs12(request, key):
     return response
 
 
-def _valid_request(request, challenge, return_url):
+def _valid_request(request: HttpRequest, challenge: str, return_url: str) -> bool:
     if not challenge or len(challenge) > MAX_CHALLENGE_LENGTH:
         return False
     # The plugin answers only the site that asked: a return address on another host is refused.
     return bool(local_url(request, return_url))
 
 
-def plugged_in_tokens(request):
+def plugged_in_tokens(request: HttpRequest) -> QuerySet[UsbToken]:
     """Return the tokens this browser's computer holds: its seat's, else the shipped personas'."""
     # A trainee at a seat sees only that seat's tokens, never another seat's copies.
     tokens = UsbToken.objects.select_related("certificate").order_by("pk")
@@ -126,7 +129,15 @@ def plugged_in_tokens(request):
     ).exclude(certificate__id_number__in=workspace_numbers.values("username"))
 
 
-def _plugin_page(request, *, challenge, return_url, error="", chosen=None, status=200):
+def _plugin_page(
+    request: HttpRequest,
+    *,
+    challenge: str,
+    return_url: str,
+    error: str = "",
+    chosen: UsbToken | None = None,
+    status: int = 200,
+) -> HttpResponse:
     tokens = [
         {
             "token": token,
@@ -145,14 +156,16 @@ def _plugin_page(request, *, challenge, return_url, error="", chosen=None, statu
     return render(request, "sandbox/plugin.html", context, status=status)
 
 
-def _send_back(request, return_url, fields):
+def _send_back(request: HttpRequest, return_url: str, fields: dict[str, Any]) -> HttpResponse:
     return render(
         request, "sandbox/plugin_return.html", {"return_url": return_url, "fields": fields}
     )
 
 
-def _int(value):
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except ValueError:
         return None

@@ -1,10 +1,12 @@
 """The sandbox console: personas, resets, faults and the outbox (never in production)."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,11 +22,11 @@ from .personas import PERSONAS, PERSONAS_BY_KEY, persona_state, reset_persona
 from .usb_tokens import PKCS12_PASSWORD
 
 
-def sandbox_only(view):
+def sandbox_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Answer 404 unless the sandbox console is switched on (it never is in production)."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not settings.SANDBOX_ENABLED:
             raise Http404
         return view(request, *args, **kwargs)
@@ -41,7 +43,7 @@ FAULT_TARGETS = {
 
 
 @sandbox_only
-def console(request):
+def console(request: HttpRequest) -> HttpResponse:
     fault_panels = []
     for key, (label, module) in FAULT_TARGETS.items():
         fault = module.current_fault()
@@ -68,7 +70,7 @@ def console(request):
 
 @sandbox_only
 @require_POST
-def reset(request, key):
+def reset(request: HttpRequest, key: str) -> HttpResponse:
     if key not in PERSONAS_BY_KEY:
         raise Http404
     persona = reset_persona(key)
@@ -78,7 +80,7 @@ def reset(request, key):
 
 @sandbox_only
 @require_POST
-def switch_fault(request, target):
+def switch_fault(request: HttpRequest, target: str) -> HttpResponse:
     if target not in FAULT_TARGETS:
         raise Http404
     label, module = FAULT_TARGETS[target]
@@ -93,7 +95,7 @@ def switch_fault(request, target):
 
 @sandbox_only
 @require_POST
-def switch_login_policy(request):
+def switch_login_policy(request: HttpRequest) -> HttpResponse:
     form = LoginPolicyForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Chính sách đăng nhập không hợp lệ: " + form.errors.as_text())

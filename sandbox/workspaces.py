@@ -8,8 +8,10 @@ another's rows, and the guide's own numbers stay with the shipped personas.
 """
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +26,7 @@ from portal import services as portal
 from vneid import services as vneid
 
 from .models import TrainingClass, Workspace, WorkspacePersona
-from .persona_data import PERSONAS, PERSONAS_BY_KEY
+from .persona_data import PERSONAS, PERSONAS_BY_KEY, Persona
 from .personas import create_personas, persona_state, restore_persona
 
 # Easy to read aloud and to type from a printed card: no 0/O, 1/I/L.
@@ -37,29 +39,41 @@ CLASS_PATH = "/sandbox/lop/{id}/"
 SEAT_SESSION_KEY = "sandbox_seat"
 
 
+class Candidate(TypedDict):
+    """The numbers drawn for one copy of a persona: a WorkspacePersona's fields."""
+
+    key: str
+    cccd_number: str
+    cmnd_number: str
+    username: str
+    phone: str
+    dossier_codes: list[str]
+
+
 class WorkspaceError(ValueError):
     """A request for workspaces that cannot be served, with the Vietnamese reason."""
 
-    def __init__(self, message, *, code="invalid"):
+    def __init__(self, message: str, *, code: str = "invalid") -> None:
         super().__init__(message)
         self.message = message
         self.code = code
 
 
-def base_url():
+def base_url() -> str:
     """Return the address trainees type to reach the sandbox, without a trailing slash."""
-    return settings.SANDBOX_BASE_URL.rstrip("/")
+    url: str = settings.SANDBOX_BASE_URL
+    return url.rstrip("/")
 
 
-def seat_url(workspace):
+def seat_url(workspace: Workspace) -> str:
     return base_url() + SEAT_PATH.format(code=workspace.code)
 
 
-def class_url(training_class):
+def class_url(training_class: TrainingClass) -> str:
     return base_url() + CLASS_PATH.format(id=training_class.pk)
 
 
-def check_seat_count(seats):
+def check_seat_count(seats: int) -> None:
     """Refuse a seat count outside 1..SANDBOX_CLASS_SEAT_LIMIT with a sentence saying why."""
     limit = settings.SANDBOX_CLASS_SEAT_LIMIT
     if not isinstance(seats, int) or isinstance(seats, bool) or seats <= 0:
@@ -74,12 +88,12 @@ def check_seat_count(seats):
         )
 
 
-def _random_tail(prefix, length):
+def _random_tail(prefix: str, length: int) -> str:
     digits = "".join(str(secrets.randbelow(10)) for _ in range(length - len(prefix)))
     return prefix + digits
 
 
-def _candidate(persona):
+def _candidate(persona: Persona) -> Candidate:
     """Draw one set of fresh numbers for a copy of persona."""
     citizen = persona.citizen
     # Digits 1–6 carry the province, the century/gender digit and the birth year: keep them.
@@ -104,7 +118,7 @@ def _candidate(persona):
     }
 
 
-def _taken(candidates):
+def _taken(candidates: list[Candidate]) -> set[str]:
     """Return the numbers among candidates that someone in the sandbox already holds."""
     ids = {c["cccd_number"] for c in candidates} | {
         c["cmnd_number"] for c in candidates if c["cmnd_number"]
@@ -127,19 +141,19 @@ def _taken(candidates):
     return taken
 
 
-def _numbers_of(candidate):
+def _numbers_of(candidate: Candidate) -> list[str]:
     return [candidate["cccd_number"], candidate["cmnd_number"], candidate["phone"]] + candidate[
         "dossier_codes"
     ]
 
 
-def allocate_numbers(seats):
+def allocate_numbers(seats: int) -> list[list[Candidate]]:
     """Return, per seat, fresh numbers for a copy of every shipped persona; all unique."""
     allocation = [[_candidate(persona) for persona in PERSONAS] for _ in range(seats)]
     while True:
         flat = [candidate for seat in allocation for candidate in seat]
         taken = _taken(flat)
-        seen = set()
+        seen: set[str] = set()
         clashes = 0
         for seat in allocation:
             for index, candidate in enumerate(seat):
@@ -153,14 +167,14 @@ def allocate_numbers(seats):
             return allocation
 
 
-def copy_of(persona, numbers, *, workspace_code):
+def copy_of(persona: Persona, numbers: WorkspacePersona, *, workspace_code: str) -> Persona:
     """Return the workspace's copy of a shipped persona, carrying the seat's numbers."""
     citizen = {
         **persona.citizen,
         "cccd_number": numbers.cccd_number,
         "cmnd_number": numbers.cmnd_number,
     }
-    account = None
+    account: dict[str, Any] | None = None
     if persona.account is not None:
         account = {
             **persona.account,
@@ -181,7 +195,7 @@ def copy_of(persona, numbers, *, workspace_code):
     )
 
 
-def workspace_personas(workspace):
+def workspace_personas(workspace: Workspace) -> list[Persona]:
     """Return the workspace's copies of the shipped personas, in the shipped order."""
     rows = {row.key: row for row in workspace.personas.all()}
     return [
@@ -191,24 +205,25 @@ def workspace_personas(workspace):
     ]
 
 
-def _new_code():
+def _new_code() -> str:
     return get_random_string(CODE_LENGTH, allowed_chars=CODE_ALPHABET)
 
 
 @transaction.atomic
-def create_class(*, name, seats, days=None):
+def create_class(*, name: str, seats: int, days: int | None = None) -> TrainingClass:
     """Create a class with one fresh workspace per seat; return the class."""
     check_seat_count(seats)
     name = " ".join((name or "").split())
     if not name:
         raise WorkspaceError('Vui lòng đặt tên lớp (ví dụ --name "Lớp 1").', code="name")
-    if len(name) > TrainingClass._meta.get_field("name").max_length:
+    max_length = TrainingClass._meta.get_field("name").max_length
+    if max_length is not None and len(name) > max_length:
         raise WorkspaceError("Tên lớp dài tối đa 100 ký tự.", code="name")
     now = timezone.now()
     expires_at = now + timedelta(days=days or settings.SANDBOX_WORKSPACE_DAYS)
     training_class = TrainingClass.objects.create(name=name, created_at=now, expires_at=expires_at)
     allocation = allocate_numbers(seats)
-    codes = set()
+    codes: set[str] = set()
     while len(codes) < seats:
         codes |= {_new_code() for _ in range(seats - len(codes))}
         codes -= set(Workspace.objects.filter(code__in=codes).values_list("code", flat=True))
@@ -235,20 +250,20 @@ def create_class(*, name, seats, days=None):
     return training_class
 
 
-def create_workspace(*, name="", days=None):
+def create_workspace(*, name: str = "", days: int | None = None) -> Workspace:
     """Create one workspace (a class of one seat), for a CI pipeline; return it."""
     training_class = create_class(name=name or "Phiên chạy tự động", seats=1, days=days)
     return training_class.workspaces.get()
 
 
 @transaction.atomic
-def reset_workspace(workspace):
+def reset_workspace(workspace: Workspace) -> None:
     """Put every persona of a workspace back to its starting state."""
     for persona in workspace_personas(workspace):
         restore_persona(persona)
 
 
-def seat_state(workspace):
+def seat_state(workspace: Workspace) -> dict[str, Any]:
     """Describe one seat as `create_class --json` and the API print it."""
     return {
         "id": workspace.code,
@@ -260,7 +275,7 @@ def seat_state(workspace):
     }
 
 
-def class_state(training_class):
+def class_state(training_class: TrainingClass) -> dict[str, Any]:
     """Describe a class and every seat in it."""
     workspaces = training_class.workspaces.prefetch_related("personas")
     return {
@@ -277,7 +292,7 @@ def class_state(training_class):
 
 
 @transaction.atomic
-def delete_workspaces(workspaces):
+def delete_workspaces(workspaces: Sequence[Workspace]) -> int:
     """Delete workspaces with everything in them: records, accounts, devices, dossiers."""
     rows = list(WorkspacePersona.objects.filter(workspace__in=workspaces))
     cccds = [row.cccd_number for row in rows]
@@ -297,11 +312,11 @@ def delete_workspaces(workspaces):
     return deleted.get(Workspace._meta.label, 0)
 
 
-def delete_workspace(workspace):
+def delete_workspace(workspace: Workspace) -> int:
     return delete_workspaces([workspace])
 
 
-def purge_expired(now=None):
+def purge_expired(now: datetime | None = None) -> int:
     """Delete every expired workspace with everything in it; return how many."""
     expired = list(Workspace.objects.expired(now))
     if not expired:

@@ -1,8 +1,10 @@
 """Create a class: one workspace per seat, each a fresh copy of every shipped persona."""
 
 import json
+from typing import Any
 
 from django.core.management import CommandError
+from django.core.management.base import CommandParser
 
 from sandbox.management.base import PersonaCommand
 from sandbox.workspaces import WorkspaceError, class_state, create_class
@@ -14,7 +16,7 @@ class Command(PersonaCommand):
         "with its own numbers, accounts, dossiers, USB token and SIM."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True, help='Name of the class, e.g. "Lớp 1".')
         parser.add_argument("--seats", type=int, required=True, help="How many seats (1–200).")
         parser.add_argument("--days", type=int, help="Days before the class expires (default 7).")
@@ -22,7 +24,9 @@ class Command(PersonaCommand):
             "--json", action="store_true", dest="as_json", help="Print JSON for scripts."
         )
 
-    def handle(self, *args, name, seats, days, as_json, **options):
+    def handle(
+        self, *args: Any, name: str, seats: int, days: int | None, as_json: bool, **options: Any
+    ) -> None:
         if days is not None and days <= 0:
             raise CommandError("Số ngày (--days) phải lớn hơn 0.")
         try:

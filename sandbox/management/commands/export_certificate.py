@@ -1,8 +1,10 @@
 """Write a persona's USB token certificate and key as a PKCS#12 file and print its password."""
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management import BaseCommand, CommandError
+from django.core.management.base import CommandParser
 
 from certificate_authority import services as ca
 from sandbox.personas import PERSONAS_BY_KEY, ensure_personas
@@ -15,13 +17,13 @@ class Command(BaseCommand):
         "integration teams testing their own signature checks."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--persona", required=True, help="Persona key, e.g. nga.")
         parser.add_argument(
             "--out", help="File to write (default: <persona>-usb-ky-so.p12 in this folder)."
         )
 
-    def handle(self, *args, persona, out, **options):
+    def handle(self, *args: Any, persona: str, out: str | None, **options: Any) -> None:
         if persona not in PERSONAS_BY_KEY:
             raise CommandError(
                 f"Không có persona '{persona}'. Các persona: {', '.join(PERSONAS_BY_KEY)}."

@@ -1,6 +1,9 @@
 """Print the shipped personas and their current state, for scripts and testers."""
 
 import json
+from typing import Any
+
+from django.core.management.base import CommandParser
 
 from sandbox.management.base import PersonaCommand
 from sandbox.personas import PERSONAS, persona_state
@@ -9,12 +12,12 @@ from sandbox.personas import PERSONAS, persona_state
 class Command(PersonaCommand):
     help = "List the sandbox personas (credentials, numbers, state)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--json", action="store_true", dest="as_json", help="Print JSON for scripts."
         )
 
-    def handle(self, *args, as_json, **options):
+    def handle(self, *args: Any, as_json: bool, **options: Any) -> None:
         states = [persona_state(persona) for persona in PERSONAS]
         if as_json:
             self.stdout.write(json.dumps(states, ensure_ascii=False, indent=2))

@@ -1,7 +1,10 @@
 """Prepare a database for `make run`: the portal's registry key, a small registry, personas."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandParser
 
 from citizen_registry.models import Citizen
 from sandbox.api import ensure_api_token
@@ -15,9 +18,9 @@ from sandbox.personas import (
 )
 
 
-def default_base_urls():
+def default_base_urls() -> list[str]:
     """Return the addresses the portal answers on: SANDBOX_BASE_URL (and localhost's twin)."""
-    base = settings.SANDBOX_BASE_URL.rstrip("/")
+    base: str = settings.SANDBOX_BASE_URL.rstrip("/")
     urls = [base]
     if "//127.0.0.1:" in base:
         urls.append(base.replace("//127.0.0.1:", "//localhost:"))
@@ -27,7 +30,7 @@ def default_base_urls():
 class Command(PersonaCommand):
     help = "Seed the sandbox (idempotent): registry API key, fictional citizens, personas."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--citizens",
             type=int,
@@ -43,7 +46,9 @@ class Command(PersonaCommand):
         )
         parser.add_argument("--quiet", action="store_true", help="Print no persona table.")
 
-    def handle(self, *args, citizens, base_urls, quiet, **options):
+    def handle(
+        self, *args: Any, citizens: int, base_urls: list[str] | None, quiet: bool, **options: Any
+    ) -> None:
         register_portal(base_urls=base_urls or default_base_urls())
         if settings.SANDBOX_API_TOKEN:
             ensure_api_token(name="make run", raw_token=settings.SANDBOX_API_TOKEN)
