@@ -143,10 +143,16 @@ def make_cccd(province_code: str, birth_date: date, gender: str, serial: int) ->
     return f"{province_code}{digit}{birth_date.year % 100:02d}{serial:06d}"
 
 
+def mask_digits(value: str | None, *, keep_first: int, keep_last: int) -> str:
+    """Star the middle of a number, keeping its first and last digits; all of a short one."""
+    if not value:
+        return ""
+    if len(value) <= keep_first + keep_last:
+        return "*" * len(value)
+    hidden = len(value) - keep_first - keep_last
+    return value[:keep_first] + "*" * hidden + value[len(value) - keep_last :]
+
+
 def mask_number(number: str | None) -> str:
     """Mask a CCCD/CMND for logs and lists: keep the first 4 and last 2 digits."""
-    if not number:
-        return ""
-    if len(number) <= 6:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 6) + number[-2:]
+    return mask_digits(number, keep_first=4, keep_last=2)

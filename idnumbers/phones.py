@@ -2,7 +2,7 @@
 
 import re
 
-from .numbers import normalize_number
+from .numbers import mask_digits, normalize_number
 
 _SEPARATORS = re.compile(r"[\s.\-()]")
 _NATIONAL = re.compile(r"0\d{9,10}")
@@ -22,8 +22,4 @@ def normalize_phone(raw: str | None) -> str:
 
 def mask_phone(phone: str | None) -> str:
     """Mask a phone number for screens and logs: keep the first 3 and last 2 digits."""
-    if not phone:
-        return ""
-    if len(phone) <= 5:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 5) + phone[-2:]
+    return mask_digits(phone, keep_first=3, keep_last=2)
