@@ -176,6 +176,6 @@ class CertificateEvent(AuditRecord):
         verbose_name_plural = "nhật ký CA"
         constraints = [official_reason_check("ca_certificateevent_official_reason")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         when = timezone.localtime(self.created_at)
         return f"{self.get_action_display()} — {self.certificate} — {when:%d/%m/%Y %H:%M}"

@@ -1,10 +1,17 @@
 """The officials' view of the population database; numbers stay masked in every list."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.html import format_html
 
 from admin_kit.changes import format_changes
+from admin_kit.officials import official
 from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from admin_kit.search import NumberSearchMixin
@@ -36,11 +43,11 @@ REASON_HELP = "Bắt buộc: lý do được ghi vào nhật ký sửa đổi c�
 ReasonForm = reason_form(help_text=REASON_HELP)
 
 
-def _column(name, description):
+def _column(name: str, description: str) -> Callable[[Model], Any]:
     """Return a list/detail column showing field name under a Vietnamese heading."""
 
     @admin.display(description=description, ordering=name)
-    def show(obj):
+    def show(obj: Model) -> Any:
         # Choice fields read as their Vietnamese label, not the stored code.
         label = getattr(obj, f"get_{name}_display", None)
         return label() if label else getattr(obj, name)
@@ -49,15 +56,30 @@ def _column(name, description):
     return show
 
 
-def _titled(filter_class, title):
-    """Return filter_class with a Vietnamese title instead of the field's own name."""
+class TitledFilter(admin.FieldListFilter):
+    """A field's filter shown under heading (Vietnamese) instead of the field's own name."""
 
-    class Titled(filter_class):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.title = title
+    heading: str
 
-    return Titled
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = self.heading
+
+
+class EndpointFilter(TitledFilter, admin.AllValuesFieldListFilter):
+    heading = "chức năng"
+
+
+class StatusCodeFilter(TitledFilter, admin.AllValuesFieldListFilter):
+    heading = "mã HTTP"
+
+
+class ClientFilter(TitledFilter, admin.RelatedFieldListFilter):
+    heading = "hệ thống gọi"
+
+
+class ActorFilter(TitledFilter, admin.RelatedOnlyFieldListFilter):
+    heading = "cán bộ"
 
 
 class CitizenForm(forms.ModelForm):
@@ -69,12 +91,13 @@ class CitizenForm(forms.ModelForm):
         model = Citizen
         fields = ("cccd_number", *services.CORRECTABLE_FIELDS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allow_typed_numbers(self)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         number = cleaned.get("cccd_number", self.instance.cccd_number)
         if self.has_error("cccd_number") or self.has_error("birth_date"):
             return cleaned
@@ -100,7 +123,7 @@ class RecordChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     ordering = ("-created_at", "-id")
 
     @admin.display(description="thay đổi")
-    def shown_changes(self, change):
+    def shown_changes(self, change: RecordChange) -> str:
         return format_changes(change.changes, FIELD_LABELS)
 
 
@@ -114,7 +137,7 @@ class LookupLogInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
     ordering = ("-created_at", "-id")
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LookupLog]:
         return super().get_queryset(request).select_related("client")
 
 
@@ -142,48 +165,54 @@ class CitizenAdmin(NumberSearchMixin, admin.ModelAdmin):
     ordering = ("-id",)
 
     @admin.display(description="số CCCD", ordering="cccd_number")
-    def masked_cccd(self, citizen):
+    def masked_cccd(self, citizen: Citizen) -> str:
         return mask_number(citizen.cccd_number)
 
     @admin.display(description="số CMND cũ")
-    def masked_cmnd(self, citizen):
+    def masked_cmnd(self, citizen: Citizen) -> str:
         return mask_number(citizen.cmnd_number) or "—"
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: Citizen | None = None) -> list[Any]:
         fields = ["cccd_number", *services.CORRECTABLE_FIELDS, "status"]
         if obj is None or self.has_change_permission(request, obj):
             fields.append("reason")
         return fields
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Citizen | None = None
+    ) -> tuple[str, ...]:
         # The CCCD is the record's key and the status changes through the actions.
         return ("cccd_number", "status") if obj is not None else ("status",)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Citizen | None = None) -> bool:
         # Records are referenced by lookups, audit entries and VNeID accounts.
         return False
 
-    def has_change_citizen_status_permission(self, request):
+    def has_change_citizen_status_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("citizen_registry.change_citizen_status")
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Citizen, form: forms.ModelForm, change: bool
+    ) -> None:
         reason = form.cleaned_data["reason"]
         if not change:
-            services.add_citizen(citizen=obj, actor=request.user, reason=reason)
+            services.add_citizen(citizen=obj, actor=official(request), reason=reason)
             return
         values = {
             field: form.cleaned_data[field]
             for field in services.CORRECTABLE_FIELDS
             if field in form.changed_data
         }
-        services.correct_citizen(citizen=obj, values=values, actor=request.user, reason=reason)
+        services.correct_citizen(citizen=obj, values=values, actor=official(request), reason=reason)
 
-    def _set_status(self, request, queryset, status, title):
-        def perform(citizens, reason):
+    def _set_status(
+        self, request: HttpRequest, queryset: QuerySet[Citizen], status: str, title: str
+    ) -> HttpResponseBase | None:
+        def perform(citizens: QuerySet[Citizen], reason: str) -> None:
             done = 0
             for citizen in citizens:
                 if services.set_citizen_status(
-                    citizen=citizen, status=status, actor=request.user, reason=reason
+                    citizen=citizen, status=status, actor=official(request), reason=reason
                 ):
                     done += 1
             self.message_user(request, f"{title}: đã cập nhật {done} công dân.")
@@ -199,11 +228,15 @@ class CitizenAdmin(NumberSearchMixin, admin.ModelAdmin):
         )
 
     @admin.action(description="Ghi nhận đã mất", permissions=["change_citizen_status"])
-    def mark_deceased(self, request, queryset):
+    def mark_deceased(
+        self, request: HttpRequest, queryset: QuerySet[Citizen]
+    ) -> HttpResponseBase | None:
         return self._set_status(request, queryset, Citizen.Status.DECEASED, "Ghi nhận đã mất")
 
     @admin.action(description="Ghi nhận thẻ CCCD bị thu hồi", permissions=["change_citizen_status"])
-    def mark_card_revoked(self, request, queryset):
+    def mark_card_revoked(
+        self, request: HttpRequest, queryset: QuerySet[Citizen]
+    ) -> HttpResponseBase | None:
         return self._set_status(
             request, queryset, Citizen.Status.CARD_REVOKED, "Ghi nhận thẻ CCCD bị thu hồi"
         )
@@ -212,7 +245,9 @@ class CitizenAdmin(NumberSearchMixin, admin.ModelAdmin):
         description="Khôi phục tình trạng còn sống (ghi nhận nhầm)",
         permissions=["change_citizen_status"],
     )
-    def mark_alive(self, request, queryset):
+    def mark_alive(
+        self, request: HttpRequest, queryset: QuerySet[Citizen]
+    ) -> HttpResponseBase | None:
         return self._set_status(
             request, queryset, Citizen.Status.ALIVE, "Khôi phục tình trạng còn sống"
         )
@@ -235,10 +270,12 @@ class ApiClientAdmin(admin.ModelAdmin):
     list_display = ("name", "key_prefix", "can_read_records", "is_active", _created_at)
     list_filter = ("is_active", "can_read_records")
     search_fields = ("name",)
-    readonly_fields = ("key_prefix", _created_at)
+    # The admin takes column functions in fields and readonly_fields; the stubs allow names only.
+    readonly_fields = ("key_prefix", _created_at)  # type: ignore[assignment]
     actions = ("issue_new_keys",)
 
-    def get_fields(self, request, obj=None):
+    # A column function stands among the names: the admin shows it read-only.
+    def get_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> tuple[Any, ...]:
         if obj is None:
             return ("name", "can_read_records", "rate_limit_per_minute", "reason")
         fields = (
@@ -251,27 +288,35 @@ class ApiClientAdmin(admin.ModelAdmin):
         )
         return (*fields, "reason") if self.has_change_permission(request, obj) else fields
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: ApiClient | None = None) -> bool:
         # Lookup logs reference their client; a client is deactivated, never deleted.
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: ApiClient, form: forms.ModelForm, change: bool
+    ) -> None:
         reason = form.cleaned_data["reason"]
         if not change:
-            raw_key = services.register_api_client(client=obj, actor=request.user, reason=reason)
+            raw_key = services.register_api_client(
+                client=obj, actor=official(request), reason=reason
+            )
             self._show_key_once(request, obj, raw_key)
             return
         values = {
             field: form.cleaned_data[field] for field in form.changed_data if field != "reason"
         }
-        services.change_api_client(client=obj, values=values, actor=request.user, reason=reason)
+        services.change_api_client(
+            client=obj, values=values, actor=official(request), reason=reason
+        )
 
     @admin.action(description="Cấp khoá mới (khoá cũ hết hiệu lực ngay)", permissions=["change"])
-    def issue_new_keys(self, request, queryset):
-        def perform(clients, reason):
+    def issue_new_keys(
+        self, request: HttpRequest, queryset: QuerySet[ApiClient]
+    ) -> HttpResponseBase | None:
+        def perform(clients: QuerySet[ApiClient], reason: str) -> None:
             for client in clients:
                 raw_key = services.issue_new_key_by_official(
-                    client=client, actor=request.user, reason=reason
+                    client=client, actor=official(request), reason=reason
                 )
                 self._show_key_once(request, client, raw_key)
 
@@ -285,7 +330,7 @@ class ApiClientAdmin(admin.ModelAdmin):
             perform=perform,
         )
 
-    def _show_key_once(self, request, client, raw_key):
+    def _show_key_once(self, request: HttpRequest, client: ApiClient, raw_key: str) -> None:
         self.message_user(
             request,
             format_html(
@@ -311,21 +356,22 @@ class LookupLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         _column("status_code", "mã HTTP"),
     )
     list_filter = (
-        ("endpoint", _titled(admin.AllValuesFieldListFilter, "chức năng")),
-        ("status_code", _titled(admin.AllValuesFieldListFilter, "mã HTTP")),
-        ("client", _titled(admin.RelatedFieldListFilter, "hệ thống gọi")),
+        ("endpoint", EndpointFilter),
+        ("status_code", StatusCodeFilter),
+        ("client", ClientFilter),
     )
     list_select_related = ("client",)
     search_fields = ("requested_by", "purpose")
     date_hierarchy = "created_at"
     show_full_result_count = False
     # The citizen appears by name only (its __str__): the log never shows a full number.
-    fields = (
+    # The admin takes column functions in fields and readonly_fields; the stubs allow names only.
+    fields = (  # type: ignore[assignment]
         *list_display,
         _column("purpose_note", "ghi chú mục đích"),
         _column("citizen", "công dân"),
     )
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
 
 
 class FaultInjectionForm(forms.ModelForm):
@@ -345,7 +391,7 @@ class FaultInjectionAdmin(admin.ModelAdmin):
         _column("updated_at", "cập nhật lúc"),
     )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # One row is the switch; a second one would be ignored.
         return not FaultInjection.objects.exists()
 
@@ -355,7 +401,7 @@ class RecordChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "action", "subject", "actor", "shown_changes", "reason")
     list_filter = (
         "action",
-        ("actor", _titled(admin.RelatedOnlyFieldListFilter, "cán bộ")),
+        ("actor", ActorFilter),
         "created_at",
     )
     list_select_related = ("citizen", "api_client", "actor")
@@ -365,9 +411,9 @@ class RecordChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
 
     @admin.display(description="đối tượng")
-    def subject(self, change):
+    def subject(self, change: RecordChange) -> str:
         return change.masked_subject
 
     @admin.display(description="thay đổi (trường: trước → sau)")
-    def shown_changes(self, change):
+    def shown_changes(self, change: RecordChange) -> str:
         return format_changes(change.changes, FIELD_LABELS)

@@ -178,13 +178,13 @@ class RecordChange(AuditRecord):
             official_reason_check("citizen_registry_recordchange_reason", unofficial=None)
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         subject = self.citizen or self.api_client
         when = timezone.localtime(self.created_at)
         return f"{self.get_action_display()} — {subject} — {when:%d/%m/%Y %H:%M}"
 
     @property
-    def masked_subject(self):
+    def masked_subject(self) -> str:
         if self.citizen is not None:
             return f"{self.citizen.full_name} ({mask_number(self.citizen.cccd_number)})"
         return str(self.api_client or "")

@@ -3,11 +3,12 @@
 import logging
 import re
 import time
+from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Subquery
+from django.db.models import Field, Model, QuerySet, Subquery
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
@@ -16,6 +17,7 @@ from api_kit.server import (
     ApiError,
     BodyRefusals,
     ErrorFormat,
+    View,
     api_view,
     bearer_key,
     json_response,
@@ -31,12 +33,24 @@ from .purposes import PURPOSE_NOTE_MAX_LENGTH, PURPOSES
 
 logger = logging.getLogger("citizen_registry.api")
 
-PURPOSE_MAX_LENGTH = LookupLog._meta.get_field("purpose").max_length
-PURPOSE_NOTE_MAX_LENGTH = min(
-    PURPOSE_NOTE_MAX_LENGTH, LookupLog._meta.get_field("purpose_note").max_length
-)
-REQUESTED_BY_MAX_LENGTH = LookupLog._meta.get_field("requested_by").max_length
-FULL_NAME_MAX_LENGTH = Citizen._meta.get_field("full_name").max_length
+M = TypeVar("M", bound=Model)
+# What an endpoint answers for a valid call: (body, result for the log, citizen concerned).
+Answer = tuple[dict[str, Any], str, Citizen | None]
+AnswerFunction = Callable[[dict[str, Any], ApiClient], Answer]
+
+
+def _max_length(model: type[Model], name: str) -> int:
+    """Return the max_length of model's text field name."""
+    field = model._meta.get_field(name)
+    # Read at import: a field without a length (or a relation) fails here, not on a call.
+    assert isinstance(field, Field) and field.max_length is not None
+    return field.max_length
+
+
+PURPOSE_MAX_LENGTH = _max_length(LookupLog, "purpose")
+PURPOSE_NOTE_MAX_LENGTH = min(PURPOSE_NOTE_MAX_LENGTH, _max_length(LookupLog, "purpose_note"))
+REQUESTED_BY_MAX_LENGTH = _max_length(LookupLog, "requested_by")
+FULL_NAME_MAX_LENGTH = _max_length(Citizen, "full_name")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The short names that a mismatch result in the log lists, so the precise reason is kept.
 _MISMATCH_LOG_NAMES = {"cmnd_number": "cmnd", "full_name": "name", "birth_date": "birth"}
@@ -52,7 +66,10 @@ BODY_REFUSALS = BodyRefusals(
 )
 
 
-def _invalid(fields, message="Yêu cầu không hợp lệ: vui lòng kiểm tra các trường được nêu."):
+def _invalid(
+    fields: dict[str, list[str]],
+    message: str = "Yêu cầu không hợp lệ: vui lòng kiểm tra các trường được nêu.",
+) -> ApiError:
     return ApiError(400, "invalid_request", message, fields=fields)
 
 
@@ -61,7 +78,7 @@ def _bearer_digest(request: HttpRequest) -> str | None:
     return hash_secret(key) if key else None
 
 
-def _one(queryset):
+def _one(queryset: QuerySet[M]) -> M | None:
     """Return the only row of a lookup by a unique key, or None (no ORDER BY, no count)."""
     rows = list(queryset[:1])
     return rows[0] if rows else None
@@ -97,23 +114,23 @@ def _read_body(request: HttpRequest) -> tuple[dict[str, Any] | None, ApiError | 
         return None, refusal
 
 
-def _storable(text):
+def _storable(text: str) -> str:
     """Return text without what a database column cannot hold (NUL, lone surrogates)."""
     # PostgreSQL refuses NUL in text and psycopg cannot encode a lone surrogate: either
     # would turn a logged refusal into a 500.
     return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
-def _clean_text(value):
+def _clean_text(value: object) -> bool:
     return isinstance(value, str) and "\x00" not in value and _storable(value) == value
 
 
-def _log_text(data, name, max_length):
+def _log_text(data: object, name: str, max_length: int) -> str:
     value = data.get(name) if isinstance(data, dict) else None
     return _storable(value)[:max_length] if isinstance(value, str) else ""
 
 
-def _log_masked_number(data):
+def _log_masked_number(data: object) -> str:
     value = data.get("cccd_number") if isinstance(data, dict) else None
     if not isinstance(value, str):
         return ""
@@ -121,12 +138,12 @@ def _log_masked_number(data):
     return mask_number(_storable(normalize_number(value))[:12])
 
 
-def _present(data, name):
+def _present(data: dict[str, Any], name: str) -> bool:
     value = data.get(name)
     return not (value is None or (isinstance(value, str) and not value.strip()))
 
 
-def _cccd_field(data, errors):
+def _cccd_field(data: dict[str, Any], errors: dict[str, list[str]]) -> str:
     value = data.get("cccd_number")
     if value is not None and not isinstance(value, str):
         errors["cccd_number"] = [
@@ -140,7 +157,7 @@ def _cccd_field(data, errors):
     return number
 
 
-def _context_fields(data, errors):
+def _context_fields(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
     purpose = data.get("purpose")
     if not isinstance(purpose, str) or not purpose.strip():
         errors["purpose"] = ["Vui lòng nêu mục đích tra cứu (trường purpose)."]
@@ -165,7 +182,7 @@ def _context_fields(data, errors):
         ]
 
 
-def _optional_cmnd(data, errors):
+def _optional_cmnd(data: dict[str, Any], errors: dict[str, list[str]]) -> str | None:
     if not _present(data, "cmnd_number"):
         return None
     value = data["cmnd_number"]
@@ -179,18 +196,20 @@ def _optional_cmnd(data, errors):
     return number
 
 
-def _optional_full_name(data, errors):
+def _optional_full_name(data: dict[str, Any], errors: dict[str, list[str]]) -> str | None:
     if not _present(data, "full_name"):
         return None
     value = data["full_name"]
     if not isinstance(value, str):
+        # The call is refused for the error: no name is compared.
         errors["full_name"] = ["Họ tên phải là chuỗi ký tự."]
-    elif len(value) > FULL_NAME_MAX_LENGTH:
+        return None
+    if len(value) > FULL_NAME_MAX_LENGTH:
         errors["full_name"] = [f"Họ tên dài tối đa {FULL_NAME_MAX_LENGTH} ký tự."]
     return value
 
 
-def _optional_birth_date(data, errors):
+def _optional_birth_date(data: dict[str, Any], errors: dict[str, list[str]]) -> date | None:
     if not _present(data, "birth_date"):
         return None
     value = data["birth_date"]
@@ -204,11 +223,11 @@ def _optional_birth_date(data, errors):
         return None
 
 
-def _find_citizen(number):
+def _find_citizen(number: str) -> Citizen | None:
     return _one(Citizen.objects.filter(cccd_number=number))
 
 
-def _refuse_for_fault(mode, latency_ms):
+def _refuse_for_fault(mode: str, latency_ms: int) -> None:
     if mode == faults.Mode.LATENCY:
         faults.wait_for_latency(latency_ms)
     elif mode == faults.Mode.ERROR:
@@ -223,7 +242,7 @@ def _refuse_for_fault(mode, latency_ms):
         )
 
 
-def _unauthorized():
+def _unauthorized() -> ApiError:
     return ApiError(
         401,
         "unauthorized",
@@ -232,7 +251,7 @@ def _unauthorized():
     )
 
 
-def _rate_limited(seconds):
+def _rate_limited(seconds: int) -> ApiError:
     return ApiError(
         429,
         "rate_limited",
@@ -242,7 +261,7 @@ def _rate_limited(seconds):
     )
 
 
-def _log_anonymous(request, endpoint, refusal):
+def _log_anonymous(request: HttpRequest, endpoint: str, refusal: ApiError) -> JsonResponse:
     # Without a valid key nobody is accountable for the call: a log line records it, a table
     # row would let anyone fill the lookup log.
     logger.warning(
@@ -255,7 +274,13 @@ def _log_anonymous(request, endpoint, refusal):
     return REGISTRY_ERRORS.response(refusal)
 
 
-def _answer(client, data, body_error, answer, needs_read_records):
+def _answer(
+    client: ApiClient,
+    data: dict[str, Any] | None,
+    body_error: ApiError | None,
+    answer: AnswerFunction,
+    needs_read_records: bool,
+) -> tuple[dict[str, Any], str, int, dict[str, str], Citizen | None]:
     """Return (body, result, status, headers, citizen) for a call by a valid key."""
     try:
         if needs_read_records and not client.can_read_records:
@@ -266,19 +291,23 @@ def _answer(client, data, body_error, answer, needs_read_records):
             )
         if body_error is not None:
             raise body_error
+        # _read_body gives either a body or the refusal raised just above.
+        assert data is not None
         body, result, citizen = answer(data, client)
     except ApiError as refusal:
         return REGISTRY_ERRORS.body(refusal), refusal.code, refusal.status, refusal.headers, None
     return body, result, 200, {}, citizen
 
 
-def api_endpoint(endpoint, *, needs_read_records=False):
+def api_endpoint(
+    endpoint: str, *, needs_read_records: bool = False
+) -> Callable[[AnswerFunction], View]:
     """Wrap an answer function with the API's method, fault, limit, auth, body checks and log."""
 
-    def decorator(answer):
+    def decorator(answer: AnswerFunction) -> View:
         @api_view(REGISTRY_ERRORS)
         @wraps(answer)
-        def view(request):
+        def view(request: HttpRequest) -> JsonResponse:
             started = time.monotonic()
             client, fault_mode, latency_ms = _client_and_fault(_bearer_digest(request))
             if client is not None and not client.is_active:
@@ -339,7 +368,7 @@ def api_endpoint(endpoint, *, needs_read_records=False):
     return decorator
 
 
-def _unknown_number(citizen, cmnd_number):
+def _unknown_number(citizen: Citizen | None, cmnd_number: str | None) -> str | None:
     """Name the document number the registry does not know, if any."""
     if citizen is None:
         return "cccd_number"
@@ -350,9 +379,9 @@ def _unknown_number(citizen, cmnd_number):
 
 
 @api_endpoint("verify")
-def verify(data, client):
+def verify(data: dict[str, Any], client: ApiClient) -> Answer:
     """Compare the attributes sent with the citizen's record; return (body, result, citizen)."""
-    errors = {}
+    errors: dict[str, list[str]] = {}
     number = _cccd_field(data, errors)
     cmnd_number = _optional_cmnd(data, errors)
     full_name = _optional_full_name(data, errors)
@@ -369,6 +398,7 @@ def verify(data, client):
         raise _invalid(errors)
 
     citizen = _find_citizen(number)
+    body: dict[str, Any]
     if citizen is None:
         if not client.can_read_records:
             body = {"match": False, "citizen_status": None, "unknown_number": "cccd_number"}
@@ -402,7 +432,7 @@ def verify(data, client):
     return body, result, citizen
 
 
-def citizen_record(citizen):
+def citizen_record(citizen: Citizen) -> dict[str, Any]:
     """Return the JSON record of a citizen as the lookup endpoint sends it."""
     record = {name: getattr(citizen, name) for name in RECORD_FIELDS}
     for name in ("birth_date", "card_issue_date"):
@@ -411,9 +441,9 @@ def citizen_record(citizen):
 
 
 @api_endpoint("lookup", needs_read_records=True)
-def lookup(data, client):
+def lookup(data: dict[str, Any], client: ApiClient) -> Answer:
     """Return the citizen's full record as (body, result, citizen)."""
-    errors = {}
+    errors: dict[str, list[str]] = {}
     number = _cccd_field(data, errors)
     _context_fields(data, errors)
     if errors:
@@ -425,6 +455,6 @@ def lookup(data, client):
 
 
 @require_safe
-def openapi(request):
+def openapi(request: HttpRequest) -> JsonResponse:
     """Serve the OpenAPI document of this API; no key needed."""
     return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})

@@ -5,9 +5,9 @@ import binascii
 import logging
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 
 from api_kit.server import (
@@ -27,7 +27,8 @@ from .models import ApiClient, SigningRequest
 
 logger = logging.getLogger("mobile_operator.api")
 
-DISPLAY_TEXT_MAX = SigningRequest._meta.get_field("display_text").max_length
+# The stubs type any field's max_length as optional; this CharField always has one.
+DISPLAY_TEXT_MAX = cast(int, SigningRequest._meta.get_field("display_text").max_length)
 DATA_MAX_BYTES = 1024
 SMS_MAX_LENGTH = 480
 
@@ -94,7 +95,7 @@ def _invalid(fields: dict[str, list[str]]) -> ApiError:
     return ApiError(400, "invalid_request", message, fields=fields)
 
 
-def _phone(data, errors):
+def _phone(data: dict[str, Any], errors: dict[str, list[str]]) -> str:
     value = data.get("phone_number")
     phone = normalize_phone(value) if isinstance(value, str) else ""
     if not phone:
@@ -102,7 +103,7 @@ def _phone(data, errors):
     return phone
 
 
-def _text(data, name, max_length, errors):
+def _text(data: dict[str, Any], name: str, max_length: int, errors: dict[str, list[str]]) -> str:
     value = data.get(name)
     if not isinstance(value, str) or not value.strip():
         errors[name] = ["Trường này là bắt buộc."]
@@ -111,7 +112,7 @@ def _text(data, name, max_length, errors):
     return value if isinstance(value, str) else ""
 
 
-def _data_to_sign(data, errors):
+def _data_to_sign(data: dict[str, Any], errors: dict[str, list[str]]) -> bytes:
     value = data.get("data_to_sign")
     try:
         raw = base64.b64decode(value, validate=True) if isinstance(value, str) else b""
@@ -122,9 +123,9 @@ def _data_to_sign(data, errors):
     return raw
 
 
-def _signing_body(signing_request):
+def _signing_body(signing_request: SigningRequest) -> dict[str, Any]:
     state = signing_request.state()
-    body = {
+    body: dict[str, Any] = {
         "id": signing_request.public_id,
         "status": state,
         "confirmation_code": signing_request.confirmation_code,
@@ -138,9 +139,9 @@ def _signing_body(signing_request):
 
 
 @bearer_view("POST")
-def create_signing_request(request, client):
+def create_signing_request(request: HttpRequest, client: ApiClient) -> JsonResponse:
     data = read_json(request, BODY_REFUSALS)
-    errors = {}
+    errors: dict[str, list[str]] = {}
     phone = _phone(data, errors)
     raw = _data_to_sign(data, errors)
     display_text = _text(data, "display_text", DISPLAY_TEXT_MAX, errors)
@@ -157,7 +158,7 @@ def create_signing_request(request, client):
 
 
 @bearer_view("GET")
-def signing_request_status(request, client, public_id):
+def signing_request_status(request: HttpRequest, client: ApiClient, public_id: str) -> JsonResponse:
     signing_request = (
         SigningRequest.objects.select_related("sim")
         .filter(public_id=public_id, client=client)
@@ -169,9 +170,9 @@ def signing_request_status(request, client, public_id):
 
 
 @bearer_view("POST")
-def send_sms(request, client):
+def send_sms(request: HttpRequest, client: ApiClient) -> JsonResponse:
     data = read_json(request, BODY_REFUSALS)
-    errors = {}
+    errors: dict[str, list[str]] = {}
     phone = _phone(data, errors)
     text = _text(data, "text", SMS_MAX_LENGTH, errors)
     if errors:

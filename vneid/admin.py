@@ -1,14 +1,21 @@
 """The officials' view of VNeID: clients (secret shown once), accounts, keys, audit trail."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import AdminSite
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from admin_kit.officials import official
 from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import reason_field, reason_form, reason_page
 from idnumbers.numbers import mask_number
@@ -18,7 +25,7 @@ from .claims import SCOPES_SUPPORTED
 from .models import AuditEvent, OidcClient, SigningKey, VneidAccount
 
 
-def _validate_uri_lines(text):
+def _validate_uri_lines(text: str | None) -> str:
     uris = [line.strip() for line in (text or "").splitlines() if line.strip()]
     check = URLValidator(schemes=["http", "https"])
     for uri in uris:
@@ -52,28 +59,30 @@ class OidcClientForm(forms.ModelForm):
             "is_active",
         )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["allowed_scopes"] = self.instance.allowed_scopes.split()
 
-    def clean_redirect_uris(self):
+    def clean_redirect_uris(self) -> str:
         uris = _validate_uri_lines(self.cleaned_data["redirect_uris"])
         if not uris:
             raise ValidationError("Cần ít nhất một địa chỉ chuyển hướng.", code="required")
         return uris
 
-    def clean_post_logout_redirect_uris(self):
+    def clean_post_logout_redirect_uris(self) -> str:
         return _validate_uri_lines(self.cleaned_data["post_logout_redirect_uris"])
 
-    def clean_allowed_scopes(self):
+    def clean_allowed_scopes(self) -> str:
         scopes = set(self.cleaned_data["allowed_scopes"])
         if "openid" not in scopes:
             raise ValidationError("Phạm vi openid là bắt buộc.", code="openid_required")
         return " ".join(scope for scope in SCOPES_SUPPORTED if scope in scopes)
 
 
-def _show_credentials(request, client, raw_secret, admin_site):
+def _show_credentials(
+    request: HttpRequest, client: OidcClient, raw_secret: str, admin_site: AdminSite
+) -> TemplateResponse:
     # Rendered directly, never through the messages framework: that would keep it in a cookie.
     context = {
         **admin_site.each_context(request),
@@ -93,11 +102,11 @@ class OidcClientAdmin(admin.ModelAdmin):
     readonly_fields = ("client_id", "created_at")
     actions = ("issue_new_secret",)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: OidcClient | None = None) -> bool:
         # Audit events and issued tokens reference their client: deactivate it instead.
         return request.user.is_superuser
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: OidcClient | None = None) -> list[Any]:
         fields = [*services.CLIENT_FIELDS[:4], "is_active", "reason"]
         if obj is not None:
             fields = ["client_id", *fields[:-1], "created_at", "reason"]
@@ -105,7 +114,9 @@ class OidcClientAdmin(admin.ModelAdmin):
             fields.remove("reason")
         return fields
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: OidcClient, form: forms.ModelForm, change: bool
+    ) -> None:
         reason = form.cleaned_data["reason"]
         if change:
             values = {
@@ -113,17 +124,23 @@ class OidcClientAdmin(admin.ModelAdmin):
                 for field in services.CLIENT_FIELDS
                 if field in form.changed_data
             }
-            services.change_client(client=obj, values=values, actor=request.user, reason=reason)
+            services.change_client(
+                client=obj, values=values, actor=official(request), reason=reason
+            )
         else:
-            obj.raw_secret = services.register_client(obj, actor=request.user, reason=reason)
+            obj.raw_secret = services.register_client(obj, actor=official(request), reason=reason)
 
-    def response_add(self, request, obj, post_url_continue=None):
+    def response_add(
+        self, request: HttpRequest, obj: OidcClient, post_url_continue: str | None = None
+    ) -> TemplateResponse:
         return _show_credentials(request, obj, obj.raw_secret, self.admin_site)
 
     @admin.action(
         description="Cấp lại client secret (secret cũ hết hiệu lực)", permissions=["change"]
     )
-    def issue_new_secret(self, request, queryset):
+    def issue_new_secret(
+        self, request: HttpRequest, queryset: QuerySet[OidcClient]
+    ) -> HttpResponseBase | None:
         if queryset.count() != 1:
             self.message_user(request, "Chọn đúng một hệ thống kết nối.", messages.WARNING)
             return None
@@ -140,7 +157,7 @@ class OidcClientAdmin(admin.ModelAdmin):
         client = queryset.get()
         with transaction.atomic():
             raw_secret = services.issue_new_client_secret(
-                client=client, actor=request.user, reason=form.cleaned_data["reason"]
+                client=client, actor=official(request), reason=form.cleaned_data["reason"]
             )
         return _show_credentials(request, client, raw_secret, self.admin_site)
 
@@ -154,25 +171,25 @@ class VneidAccountAdmin(admin.ModelAdmin):
     readonly_fields = ("citizen", "sub", "created_at", "last_login_at")
     actions = ("lock", "unlock")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Accounts come with a password, which only the seeding (ensure_vneid_account) sets.
         return False
 
     @admin.display(description="họ tên", ordering="citizen__full_name")
-    def full_name(self, account):
+    def full_name(self, account: VneidAccount) -> str:
         return account.citizen.full_name
 
     @admin.display(description="số định danh cá nhân")
-    def masked_number(self, account):
+    def masked_number(self, account: VneidAccount) -> str:
         return mask_number(account.personal_id_number)
 
     @admin.action(description="Khoá tài khoản đã chọn")
-    def lock(self, request, queryset):
+    def lock(self, request: HttpRequest, queryset: QuerySet[VneidAccount]) -> None:
         for account in queryset:
             services.set_account_status(account=account, status=VneidAccount.Status.LOCKED)
 
     @admin.action(description="Mở khoá tài khoản đã chọn")
-    def unlock(self, request, queryset):
+    def unlock(self, request: HttpRequest, queryset: QuerySet[VneidAccount]) -> None:
         for account in queryset:
             services.set_account_status(account=account, status=VneidAccount.Status.ACTIVE)
 
@@ -184,19 +201,19 @@ class SigningKeyAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ("rotate", "unpublish")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: SigningKey | None = None) -> bool:
         return False
 
     @admin.action(description="Tạo khoá ký mới (khoá đang dùng vẫn được công bố)")
-    def rotate(self, request, queryset):
+    def rotate(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> None:
         key = keys.rotate_signing_key()
         self.message_user(request, f"Khoá ký mới: {key.kid}", messages.SUCCESS)
 
     @admin.action(description="Ngừng công bố khoá đã chọn (chỉ khoá không còn dùng để ký)")
-    def unpublish(self, request, queryset):
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> None:
         for key in queryset.filter(is_active=False):
             keys.unpublish_signing_key(kid=key.kid)
 
@@ -221,7 +238,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
 
     @admin.display(description="thay đổi (trường: trước → sau)")
-    def shown_changes(self, event):
+    def shown_changes(self, event: AuditEvent) -> str:
         if not event.changes:
             return "—"
         return format_html_join(

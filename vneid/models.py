@@ -91,6 +91,8 @@ class OidcClient(models.Model, ClientMixin):
     )
     is_active = models.BooleanField("đang hoạt động", default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Not a column: the admin holds a just-registered client's secret here to show it once.
+    raw_secret: str
 
     class Meta:
         verbose_name = "hệ thống kết nối VNeID"
@@ -336,7 +338,7 @@ class AuditEvent(AuditRecord):
         verbose_name = "nhật ký VNeID"
         verbose_name_plural = "nhật ký VNeID"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 

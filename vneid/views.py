@@ -1,6 +1,7 @@
 """HTTP endpoints of the simulated VNeID: discovery, JWKS, authorize, token, userinfo."""
 
 import time
+from typing import Any
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.errors import (
@@ -10,7 +11,7 @@ from authlib.oauth2.rfc6749.errors import (
 )
 from authlib.oidc.core.errors import LoginRequiredError
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -31,9 +32,16 @@ from .cors import allow_any_origin
 from .errors import OAUTH_ERRORS
 from .forms import LoginForm
 from .logout import LogoutRequestInvalid, parse_logout_request
-from .models import AccessToken, VneidAccount
+from .models import AccessToken, LoginSession, VneidAccount
 from .parameters import unechoable_authorize_parameter
-from .server import PKCE_METHOD, RESPONSE_MODE, issuer_for, issuer_path, server
+from .server import (
+    PKCE_METHOD,
+    RESPONSE_MODE,
+    VneidCodeGrant,
+    issuer_for,
+    issuer_path,
+    server,
+)
 from .services import LoginAttempt, LoginRefused, authenticate_password
 from .way_back import service_home
 
@@ -58,14 +66,14 @@ MALFORMED_PARAMETER_ERRORS = {
 }
 
 
-def _endpoint(issuer, name):
+def _endpoint(issuer: str, name: str) -> str:
     return issuer + reverse(name).removeprefix(issuer_path())
 
 
 @allow_any_origin("GET", "HEAD")
 @api_view(OAUTH_ERRORS, "GET", "HEAD", exempt_csrf=False)
 @faults.honours_fault()
-def discovery(request):
+def discovery(request: HttpRequest) -> JsonResponse:
     """Describe the provider (OpenID Connect Discovery 1.0): exactly what it supports."""
     issuer = issuer_for(request)
     document = {
@@ -98,27 +106,27 @@ def discovery(request):
 @allow_any_origin("GET", "HEAD")
 @api_view(OAUTH_ERRORS, "GET", "HEAD", exempt_csrf=False)
 @faults.honours_fault()
-def jwks(request):
+def jwks(request: HttpRequest) -> JsonResponse:
     """Publish the public signing keys, the active one first."""
     # Short-lived in caches: after a rotation, relying parties must see the new key soon.
     return json_response(keys.public_jwks(), cache="public, max-age=300")
 
 
-def _error_page(request, error_code):
+def _error_page(request: HttpRequest, error_code: str) -> HttpResponse:
     message = ERROR_PAGE_MESSAGES.get(error_code, DEFAULT_ERROR_PAGE_MESSAGE)
     # Only the error code: the description may echo attacker-chosen text such as the URI.
     context = {"message": message, "error": error_code, "service_home": service_home(request)}
     return render(request, "vneid/error.html", context, status=400)
 
 
-def _oauth_error(request, error):
+def _oauth_error(request: HttpRequest, error: OAuth2Error) -> HttpResponse:
     """Send an error back to a validated redirect URI, or show it when there is none."""
     if error.redirect_uri:
         return server.handle_error_response(request, error)
     return _error_page(request, error.error)
 
 
-def _login_is_too_old(grant, login):
+def _login_is_too_old(grant: VneidCodeGrant, login: LoginSession) -> bool:
     # The grant's validation made sure max_age, if present, is a number of seconds.
     max_age = grant.request.payload.data.get("max_age")
     if max_age is None:
@@ -126,7 +134,7 @@ def _login_is_too_old(grant, login):
     return time.time() - login.auth_time.timestamp() > int(max_age)
 
 
-def _malformed_request_page(request):
+def _malformed_request_page(request: HttpRequest) -> HttpResponse | None:
     """Refuse, on VNeID's page, a request whose client or redirect URI cannot be trusted."""
     name = unechoable_authorize_parameter(request.GET)
     if name is None:
@@ -134,15 +142,22 @@ def _malformed_request_page(request):
     return _error_page(request, MALFORMED_PARAMETER_ERRORS[name])
 
 
-def _cancel_url(request):
+def _cancel_url(request: HttpRequest) -> str:
     return f"{reverse('vneid:authorize_cancel')}?{request.GET.urlencode()}"
 
 
-def _absolute(request, path):
+def _absolute(request: HttpRequest, path: str) -> str:
     return issuer_for(request) + path.removeprefix(issuer_path())
 
 
-def _render_login(request, grant, form, *, refusal=None, status=200):
+def _render_login(
+    request: HttpRequest,
+    grant: VneidCodeGrant,
+    form: LoginForm,
+    *,
+    refusal: LoginRefused | qr.QrProblem | None = None,
+    status: int = 200,
+) -> HttpResponse:
     _, qr_token, ticket = qr.start(client=grant.client)
     qr_link = _absolute(request, qr.scan_path(qr_token))
     context = {
@@ -158,13 +173,13 @@ def _render_login(request, grant, form, *, refusal=None, status=200):
     return render(request, "vneid/login.html", context, status=status)
 
 
-def _issue_code(request, grant, login):
+def _issue_code(request: HttpRequest, grant: VneidCodeGrant, login: LoginSession) -> HttpResponse:
     grant.login = login
     hops.note_account(login.account)
     return server.create_authorization_response(request, grant_user=login.account, grant=grant)
 
 
-def _password_login(request, grant):
+def _password_login(request: HttpRequest, grant: VneidCodeGrant) -> HttpResponse:
     form = LoginForm(request.POST)
     if not form.is_valid():
         return _render_login(request, grant, form)
@@ -184,7 +199,7 @@ def _password_login(request, grant):
     return response
 
 
-def _qr_login(request, grant):
+def _qr_login(request: HttpRequest, grant: VneidCodeGrant) -> HttpResponse:
     try:
         account = qr.redeem(ticket=request.POST.get("qr_ticket"), client=grant.client)
     except qr.QrProblem as problem:
@@ -199,7 +214,7 @@ def _qr_login(request, grant):
 @require_http_methods(["GET", "POST"])
 @hops.records_hop("authorize", login_endpoint="login")
 @faults.honours_fault(page=True)
-def authorize(request):
+def authorize(request: HttpRequest) -> HttpResponse:
     """Authenticate the citizen (password, QR, or the live VNeID login) and return a code."""
     malformed = _malformed_request_page(request)
     if malformed is not None:
@@ -218,14 +233,15 @@ def authorize(request):
             )
     except OAuth2Error as error:
         return _oauth_error(request, error)
-    if needs_login:
+    # needs_login already holds when login is None; the test says so to the type checker.
+    if needs_login or login is None:
         return _render_login(request, grant, LoginForm())
     return _issue_code(request, grant, login)
 
 
 @never_cache
 @require_GET
-def authorize_cancel(request):
+def authorize_cancel(request: HttpRequest) -> HttpResponse:
     """Return `access_denied` to the service: the citizen chose "Huỷ"."""
     malformed = _malformed_request_page(request)
     if malformed is not None:
@@ -239,7 +255,7 @@ def authorize_cancel(request):
 
 @never_cache
 @api_view(OAUTH_ERRORS, "POST")
-def qr_status(request):
+def qr_status(request: HttpRequest) -> JsonResponse:
     """Tell the waiting login page whether its QR was approved in the app."""
     # Exempt from CSRF: it changes nothing, and the ticket it needs is the page's own secret.
     state = qr.status(request.POST.get("ticket"))
@@ -250,7 +266,7 @@ def qr_status(request):
 @api_view(OAUTH_ERRORS, "POST")
 @hops.records_hop("token")
 @faults.honours_fault()
-def token(request):
+def token(request: HttpRequest) -> HttpResponse:
     """Exchange a code, once, for an access token and an ID token."""
     with transaction.atomic():
         return server.create_token_response(request)
@@ -284,7 +300,7 @@ def _presented_tokens(request: HttpRequest) -> list[str]:
 @api_view(OAUTH_ERRORS, "GET", "POST")
 @hops.records_hop("userinfo")
 @faults.honours_fault()
-def userinfo(request):
+def userinfo(request: HttpRequest) -> JsonResponse:
     """Return the claims the bearer token's scope releases."""
     # Written here rather than Authlib's UserInfoEndpoint, which fails with Django's request.
     presented = _presented_tokens(request)
@@ -316,18 +332,18 @@ LOGOUT_PARAMETERS = ("id_token_hint", "client_id", "post_logout_redirect_uri", "
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def end_session(request):
+def end_session(request: HttpRequest) -> HttpResponse:
     """End the VNeID login at a relying party's request, then return to it if registered."""
     params = request.POST if request.method == "POST" else request.GET
     try:
         logout = parse_logout_request(params, issuer=issuer_for(request))
     except LogoutRequestInvalid as refusal:
-        context = {"message": refusal.message, "error": "invalid_request"}
+        context: dict[str, Any] = {"message": refusal.message, "error": "invalid_request"}
         return render(request, "vneid/error.html", context, status=400)
     login = login_state.current_login(request)
     confirmed = request.method == "POST" and params.get("confirm") == "yes"
     # A valid hint for someone else than the citizen logged in here is no proof of intent.
-    hint_matches = not logout.needs_confirmation and (
+    hint_matches = logout.id_token_claims is not None and (
         login is None or logout.id_token_claims.get("sub") == login.account.sub
     )
     if login is not None and not (confirmed or hint_matches):
@@ -338,6 +354,7 @@ def end_session(request):
             "return_url": logout.redirect_uri,
         }
         return render(request, "vneid/logout_confirm.html", context)
+    response: HttpResponse
     if logout.redirect_uri:
         response = redirect(logout.redirect_uri)
     else:
