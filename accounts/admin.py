@@ -1,16 +1,23 @@
 """The officials' view of portal accounts: narrow powers, a reason for every change, audited."""
 
 import csv
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.db.models import ManyToManyField, QuerySet
+from django.forms import ModelMultipleChoiceField
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from admin_kit.changes import format_changes
+from admin_kit.officials import official
 from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from admin_kit.search import NumberSearchMixin
@@ -19,6 +26,10 @@ from idnumbers.numbers import mask_number
 
 from . import services
 from .models import AuditEntry, User
+
+if TYPE_CHECKING:
+    # The stubs' name for what get_fieldsets returns; it exists for the type checker only.
+    from django.contrib.admin.options import _FieldsetSpec
 
 IDENTITY_FIELDS = services.CORRECTABLE_FIELDS
 # Fields only a superuser may change: they hand out every power at once.
@@ -62,12 +73,15 @@ class AccountForm(forms.ModelForm):
         model = User
         fields = (*IDENTITY_FIELDS, *ROLE_FIELDS, *SUPERUSER_FIELDS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allow_typed_numbers(self)
+        # Read before the form writes its values into the account: the audit's "before".
+        self.roles_before = _roles_of(self.instance)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if "cccd_number" not in self.fields and "birth_date" not in self.fields:
             return cleaned
         number = cleaned.get("cccd_number", self.instance.cccd_number)
@@ -102,7 +116,7 @@ class AuditEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
     ordering = ("-created_at", "-id")
 
     @admin.display(description="thay đổi")
-    def shown_changes(self, entry):
+    def shown_changes(self, entry: AuditEntry) -> str:
         return format_changes(entry.changes, FIELD_LABELS)
 
 
@@ -127,70 +141,70 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
     ordering = ("-id",)
     filter_horizontal = ("groups", "user_permissions")
     # The portal's admin adds the account's dossiers (portal.admin.AccountWithDossiersAdmin).
-    inlines = (AuditEntryInline,)
+    inlines: ClassVar[tuple[type[InlineModelAdmin], ...]] = (AuditEntryInline,)
     actions = ("unlink_cccd", "unlock_login", "export_csv")
 
     @admin.display(description="tên đăng nhập", ordering="username")
-    def masked_username(self, account):
+    def masked_username(self, account: User) -> str:
         return mask_number(account.username)
 
     @admin.display(description="số CCCD", ordering="cccd_number")
-    def masked_cccd(self, account):
+    def masked_cccd(self, account: User) -> str:
         return mask_number(account.cccd_number) or "—"
 
     # Permissions: a superuser's account is out of reach of everyone but superusers.
 
-    def has_change_permission(self, request, obj=None):
-        user = request.user
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        user = official(request)
         if obj is not None and obj.is_superuser and not user.is_superuser:
             return False
         return user.has_perm("accounts.change_user") or self._may_assign_roles(request, obj)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Citizens register themselves (or through VNeID); superusers use createsuperuser.
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         # Accounts carry an audit history and dossiers: they are locked, never deleted.
         return False
 
-    def has_unlink_cccd_permission(self, request):
-        return request.user.has_perm("accounts.unlink_cccd")
+    def has_unlink_cccd_permission(self, request: HttpRequest) -> bool:
+        return official(request).has_perm("accounts.unlink_cccd")
 
-    def has_unlock_login_permission(self, request):
-        return request.user.has_perm("accounts.unlock_login")
+    def has_unlock_login_permission(self, request: HttpRequest) -> bool:
+        return official(request).has_perm("accounts.unlock_login")
 
-    def has_export_csv_permission(self, request):
-        return request.user.has_perm("accounts.export_csv")
+    def has_export_csv_permission(self, request: HttpRequest) -> bool:
+        return official(request).has_perm("accounts.export_csv")
 
-    def _may_assign_roles(self, request, obj):
-        user = request.user
+    def _may_assign_roles(self, request: HttpRequest, obj: User | None) -> bool:
+        user = official(request)
         if not user.has_perm("accounts.assign_roles"):
             return False
         # Nobody hands themselves a role; a superuser's account is a superuser's business.
         return obj is None or user.is_superuser or obj.pk != user.pk
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> "_FieldsetSpec":
         editable = self._editable_fields(request, obj)
-        fieldsets = [
+        fieldsets: _FieldsetSpec = [
             (None, {"fields": [READ_ONLY_FIELDS[0], *IDENTITY_FIELDS]}),
             ("Vai trò và quyền", {"fields": [*ROLE_FIELDS, *SUPERUSER_FIELDS]}),
             ("Thời điểm", {"fields": list(READ_ONLY_FIELDS[1:])}),
         ]
         if editable:
-            fieldsets.append(("Lý do thay đổi", {"fields": ["reason"]}))
+            fieldsets = [*fieldsets, ("Lý do thay đổi", {"fields": ["reason"]})]
         return fieldsets
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
         editable = self._editable_fields(request, obj)
         every = (*READ_ONLY_FIELDS, *IDENTITY_FIELDS, *ROLE_FIELDS, *SUPERUSER_FIELDS)
         return [field for field in every if field not in editable]
 
-    def _editable_fields(self, request, obj):
-        user = request.user
+    def _editable_fields(self, request: HttpRequest, obj: User | None) -> tuple[str, ...]:
+        user = official(request)
         if obj is None or (obj.is_superuser and not user.is_superuser):
             return ()
-        editable = []
+        editable: list[str] = []
         if user.has_perm("accounts.change_user"):
             editable += IDENTITY_FIELDS
         if self._may_assign_roles(request, obj):
@@ -199,44 +213,47 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
             editable += [*ROLE_FIELDS, *SUPERUSER_FIELDS]
         return tuple(dict.fromkeys(editable))
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is not None:
-            request._roles_before = _roles_of(obj)
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field: "ManyToManyField[Any, Any]", request: HttpRequest, **kwargs: Any
+    ) -> "ModelMultipleChoiceField[Any] | None":
         if db_field.name == "user_permissions":
             kwargs["queryset"] = Permission.objects.select_related("content_type")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: User, form: AccountForm, change: bool) -> None:
         reason = form.cleaned_data["reason"]
         changed = set(form.changed_data)
         values = {field: form.cleaned_data[field] for field in IDENTITY_FIELDS if field in changed}
         # The service diffs against the stored row, writes it and its audit entry.
-        services.correct_account(account=obj, values=values, actor=request.user, reason=reason)
+        services.correct_account(account=obj, values=values, actor=official(request), reason=reason)
         flags = [field for field in ("is_staff", "is_active", "is_superuser") if field in changed]
         if flags:
             obj.save(update_fields=flags)
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: AccountForm, formsets: Any, change: bool
+    ) -> None:
         super().save_related(request, form, formsets, change)
         services.record_roles_change(
             account=form.instance,
-            before=request._roles_before,
+            before=form.roles_before,
             after=_roles_of(form.instance),
-            actor=request.user,
+            actor=official(request),
             reason=form.cleaned_data["reason"],
         )
 
     @admin.action(description="Huỷ liên kết số CCCD (liên kết nhầm)", permissions=["unlink_cccd"])
-    def unlink_cccd(self, request, queryset):
-        def perform(accounts, reason):
+    def unlink_cccd(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> HttpResponseBase | None:
+        actor = official(request)
+
+        def perform(accounts: QuerySet[User], reason: str) -> None:
             done = 0
             for account in accounts.exclude(cccd_number=""):
-                if account.is_superuser and not request.user.is_superuser:
+                if account.is_superuser and not actor.is_superuser:
                     raise PermissionDenied
-                services.unlink_cccd(account=account, actor=request.user, reason=reason)
+                services.unlink_cccd(account=account, actor=actor, reason=reason)
                 done += 1
             self.message_user(request, f"Đã huỷ liên kết số CCCD của {done} tài khoản.")
 
@@ -254,11 +271,15 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
         description="Mở khoá đăng nhập (bị tạm khoá do nhập sai nhiều lần)",
         permissions=["unlock_login"],
     )
-    def unlock_login(self, request, queryset):
-        def perform(accounts, reason):
+    def unlock_login(
+        self, request: HttpRequest, queryset: QuerySet[User]
+    ) -> HttpResponseBase | None:
+        actor = official(request)
+
+        def perform(accounts: QuerySet[User], reason: str) -> None:
             done = 0
             for account in accounts:
-                if services.unlock_login(account=account, actor=request.user, reason=reason):
+                if services.unlock_login(account=account, actor=actor, reason=reason):
                     done += 1
             if done:
                 self.message_user(request, f"Đã mở khoá đăng nhập cho {done} tài khoản.")
@@ -278,12 +299,12 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
         )
 
     @admin.action(description="Xuất CSV (số định danh được che)", permissions=["export_csv"])
-    def export_csv(self, request, queryset):
-        exported = {}
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponseBase | None:
+        exported: dict[str, list[User]] = {}
 
-        def perform(accounts, reason):
+        def perform(accounts: QuerySet[User], reason: str) -> None:
             rows = list(accounts.order_by("pk"))
-            services.record_csv_export(count=len(rows), actor=request.user, reason=reason)
+            services.record_csv_export(count=len(rows), actor=official(request), reason=reason)
             exported["rows"] = rows
 
         response = confirm_with_reason(
@@ -300,7 +321,7 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
         return _csv_response(exported["rows"])
 
 
-def _roles_of(account):
+def _roles_of(account: User) -> dict[str, Any]:
     if account.pk is None:
         return {}
     return {
@@ -317,7 +338,7 @@ def _roles_of(account):
     }
 
 
-def _csv_response(accounts):
+def _csv_response(accounts: Iterable[User]) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tai-khoan-{stamp}.csv"'
@@ -365,7 +386,7 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
 
     @admin.display(description="thay đổi (trường: trước → sau)")
-    def shown_changes(self, entry):
+    def shown_changes(self, entry: AuditEntry) -> str:
         return format_changes(entry.changes, FIELD_LABELS)
 
 
@@ -376,19 +397,26 @@ admin.site.unregister(Group)
 class RoleAdmin(GroupAdmin):
     """Roles: an official can only hand out permissions they hold, never to their own role."""
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Group | None = None) -> bool:
         return super().has_change_permission(request, obj) and self._not_own_role(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Group | None = None) -> bool:
         return super().has_delete_permission(request, obj) and self._not_own_role(request, obj)
 
-    def _not_own_role(self, request, obj):
-        user = request.user
+    def _not_own_role(self, request: HttpRequest, obj: Group | None) -> bool:
+        user = official(request)
         return obj is None or user.is_superuser or not user.groups.filter(pk=obj.pk).exists()
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "permissions" and not request.user.is_superuser:
-            held = request.user.get_all_permissions()
+    def formfield_for_manytomany(
+        self,
+        db_field: "ManyToManyField[Any, Any]",
+        request: HttpRequest | None = None,
+        **kwargs: Any,
+    ) -> "ModelMultipleChoiceField[Any] | None":
+        # GroupAdmin lets request default to None; without an official nothing is grantable.
+        user = official(request) if request is not None else None
+        if db_field.name == "permissions" and not (user is not None and user.is_superuser):
+            held = user.get_all_permissions() if user is not None else set()
             allowed = [
                 perm.pk
                 for perm in Permission.objects.select_related("content_type")

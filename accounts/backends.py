@@ -1,9 +1,15 @@
 """Authentication of legacy portal accounts by CMND or linked CCCD and password."""
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 
 from idnumbers.numbers import normalize_number
+
+from .models import User
 
 UserModel = get_user_model()
 
@@ -16,7 +22,13 @@ class CmndOrCccdBackend(ModelBackend):
     so locking an account ends its sessions.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         if username is None:
             username = kwargs.get(UserModel.USERNAME_FIELD)
         if not username or password is None:
@@ -24,7 +36,7 @@ class CmndOrCccdBackend(ModelBackend):
         number = normalize_number(username)
         # The account registered under the number comes first; an account that linked the
         # number as its CCCD is the fallback (a 12-digit CMND can equal a later CCCD).
-        candidates = list(UserModel._default_manager.by_login_number(number)[:2])
+        candidates: list[User] = list(UserModel._default_manager.by_login_number(number)[:2])
         if not candidates:
             # Hash anyway so that an unknown number takes as long as a wrong password.
             UserModel().set_password(password)
@@ -34,11 +46,11 @@ class CmndOrCccdBackend(ModelBackend):
                 return user
         return None
 
-    def user_can_authenticate(self, user):
+    def user_can_authenticate(self, user: User | AnonymousUser | None) -> bool:
         """Let inactive accounts through: the login form refuses them with its own message."""
         return True
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: int) -> User | None:
         user = super().get_user(user_id)
         if user is not None and not user.is_active:
             return None

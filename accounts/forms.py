@@ -1,21 +1,23 @@
 """Forms of the legacy login, the CCCD screen, contact data and password reset."""
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import captcha.conf.settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
 from captcha.models import CaptchaStore
 from django import forms
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.http import HttpRequest
 from django.utils import timezone
 
 from idnumbers.fields import PhoneNumberField
 from idnumbers.numbers import cccd_problems, is_cmnd_format, normalize_number
 
 from . import services
-
-UserModel = get_user_model()
+from .models import User
 
 USERNAME_FORMAT_MESSAGE = (
     "Tên đăng nhập là số CMT (9 hoặc 12 chữ số) hoặc số CCCD (12 chữ số) của bạn."
@@ -27,12 +29,13 @@ class PortalCaptchaInput(CaptchaTextInput):
 
     template_name = "accounts/widgets/captcha.html"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.widgets[1].attrs["placeholder"] = "Mã xác thực"
 
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        # Named for its type: django-simple-captcha has no type information.
+        context: dict[str, Any] = super().get_context(name, value, attrs)
         context["refresh_url"] = self.refresh_url()
         return context
 
@@ -40,7 +43,7 @@ class PortalCaptchaInput(CaptchaTextInput):
 class PortalCaptchaField(CaptchaField):
     """A captcha field whose challenge is consumed once, even by parallel requests."""
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         # The library reads the challenge, then deletes it: parallel requests all read it
         # before any delete, and all pass. Here one statement deletes it only when the answer
         # is right, and only the request whose delete removed the row passes.
@@ -60,7 +63,7 @@ class PortalCaptchaField(CaptchaField):
         return value
 
 
-def portal_captcha_field():
+def portal_captcha_field() -> PortalCaptchaField:
     """Return the "Nhập mã xác thực" field shared by the login and password reset forms."""
     return PortalCaptchaField(
         label="Nhập mã xác thực",
@@ -72,7 +75,7 @@ def portal_captcha_field():
     )
 
 
-def clean_username_number(raw):
+def clean_username_number(raw: str) -> str:
     """Return a typed CMND/CCCD as digits, or raise the format error."""
     number = normalize_number(raw)
     if not is_cmnd_format(number):
@@ -113,16 +116,19 @@ class LoginForm(AuthenticationForm):
         ),
     }
 
-    def __init__(self, request=None, *args, **kwargs):
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        # Declared above as a CharField; the form's fields mapping only knows Field.
+        assert isinstance(username, forms.CharField)
         # Room for spaces and dots between digit groups, removed by normalisation.
-        self.fields["username"].max_length = 24
-        self.fields["username"].widget.attrs["maxlength"] = 24
+        username.max_length = 24
+        username.widget.attrs["maxlength"] = 24
 
-    def clean_username(self):
+    def clean_username(self) -> str:
         return clean_username_number(self.cleaned_data["username"])
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         # Without a solved captcha the password is not even tried: no oracle, no axes count.
         if self.has_error("captcha") or self.has_error("username"):
             return self.cleaned_data
@@ -151,12 +157,12 @@ class CccdForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, account, request, **kwargs):
+    def __init__(self, *args: Any, account: User, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.account = account
         self.request = request
 
-    def clean_cccd_number(self):
+    def clean_cccd_number(self) -> str:
         number = normalize_number(self.cleaned_data["cccd_number"])
         problems = cccd_problems(
             number, birth_date=self.account.birth_date, gender=self.account.gender
@@ -190,7 +196,7 @@ class ContactForm(forms.Form):
         error_messages={"invalid": "Địa chỉ email không hợp lệ."},
     )
 
-    def clean_phone(self):
+    def clean_phone(self) -> str:
         phone = _PHONE_SEPARATORS.sub("", normalize_number(self.cleaned_data["phone"]))
         if phone.startswith("+84"):
             phone = "0" + phone[3:]
@@ -209,7 +215,7 @@ class ContactForm(forms.Form):
         help_text="Chỉ cần nhập khi đổi email: email được dùng để đặt lại mật khẩu.",
     )
 
-    def __init__(self, *args, account, request, **kwargs):
+    def __init__(self, *args: Any, account: User, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.account = account
         self.request = request
@@ -217,11 +223,13 @@ class ContactForm(forms.Form):
             # Accounts made at a VNeID login have no portal password to confirm with.
             del self.fields["current_password"]
 
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        return email.strip().lower()
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         email_changes = "email" in cleaned and cleaned["email"] != self.account.email
         # The mailbox can reset the password, so taking over a session must not be enough to
         # point it elsewhere.
@@ -262,13 +270,13 @@ class PortalPasswordResetForm(PasswordResetForm):
 
     field_order = ["username", "email", "captcha"]
 
-    def clean_username(self):
+    def clean_username(self) -> str:
         return clean_username_number(self.cleaned_data["username"])
 
-    def get_users(self, email):
+    def get_users(self, email: str) -> Iterator[User]:
         """Return the active account with this username (or linked CCCD) and this e-mail."""
         number = self.cleaned_data["username"]
-        accounts = UserModel._default_manager.by_login_number(number).filter(
+        accounts = User._default_manager.by_login_number(number).filter(
             email__iexact=email, is_active=True
         )
         return (account for account in accounts if account.has_usable_password())
@@ -277,12 +285,15 @@ class PortalPasswordResetForm(PasswordResetForm):
 class PortalSetPasswordForm(SetPasswordForm):
     """Choose a new password from the e-mailed link; the change is audited."""
 
-    def __init__(self, user, *args, **kwargs):
+    # SetPasswordForm is generic in the stubs only: the subscript fails at run time.
+    user: User
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(user, *args, **kwargs)
         self.fields["new_password1"].label = "Mật khẩu mới"
         self.fields["new_password2"].label = "Nhập lại mật khẩu mới"
 
-    def save(self, commit=True):
+    def save(self, commit: bool = True) -> User:
         password = self.cleaned_data["new_password1"]
         if not commit:
             self.user.set_password(password)
@@ -303,7 +314,7 @@ class SmsResetRequestForm(forms.Form):
     )
     captcha = portal_captcha_field()
 
-    def clean_username(self):
+    def clean_username(self) -> str:
         return clean_username_number(self.cleaned_data["username"])
 
 
@@ -324,7 +335,7 @@ class OtpForm(forms.Form):
         error_messages={"required": "Vui lòng nhập mã OTP đã nhận qua tin nhắn SMS."},
     )
 
-    def clean_code(self):
+    def clean_code(self) -> str:
         code = normalize_number(self.cleaned_data["code"])
         if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Mã OTP gồm đúng 6 chữ số.", code="otp_format")

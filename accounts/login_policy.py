@@ -32,25 +32,25 @@ class PolicyState:
     overridden: bool
 
     @property
-    def label(self):
+    def label(self) -> str:
         return LoginPolicy(self.value).label
 
     @property
-    def allows_legacy_logins(self):
+    def allows_legacy_logins(self) -> bool:
         """Whether the CMT/CCCD password, USB ký số and Sim ký số logins may be used."""
         return self.value != LoginPolicy.VNEID_ONLY
 
     @property
-    def vneid_only(self):
+    def vneid_only(self) -> bool:
         return self.value == LoginPolicy.VNEID_ONLY
 
     @property
-    def asks_to_link(self):
+    def asks_to_link(self) -> bool:
         """Whether pages show the transition banner asking citizens to link their CCCD."""
         return self.value == LoginPolicy.TRANSITION
 
 
-def current():
+def current() -> PolicyState:
     """Return the policy in force: the run-time override if any, else the setting."""
     override = cache.get(CACHE_KEY)
     if override is None:
@@ -85,7 +85,7 @@ def clear_override() -> PolicyState:
     return PolicyState(settings.PORTAL_LOGIN_POLICY, overridden=False)
 
 
-def _forget_cached():
+def _forget_cached() -> None:
     cache.delete(CACHE_KEY)
     # Again after commit: a request reading meanwhile may have cached the old row.
     transaction.on_commit(lambda: cache.delete(CACHE_KEY))

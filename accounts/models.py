@@ -1,6 +1,6 @@
 """Portal accounts: the legacy DVCQG login (CMND/CCCD + password) and their audit trail."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -20,10 +20,10 @@ class Gender(models.TextChoices):
     FEMALE = "female", "Nữ"
 
 
-class AccountQuerySet(models.QuerySet):
+class AccountQuerySet(models.QuerySet["User"]):
     """The one place that knows which account a CMND or CCCD number stands for."""
 
-    def by_login_number(self, number):
+    def by_login_number(self, number: str) -> "AccountQuerySet":
         """Accounts a login number finds: registered under it first, then linked to it as CCCD.
 
         A 12-digit CMND can equal a later CCCD, hence the order (the password login takes the
@@ -31,7 +31,7 @@ class AccountQuerySet(models.QuerySet):
         """
         return self._registered_first(Q(username=number) | Q(cccd_number=number), [number])
 
-    def by_signer_number(self, number, *, is_cccd):
+    def by_signer_number(self, number: str, *, is_cccd: bool) -> "AccountQuerySet":
         """Accounts a certificate's number finds: registered under it or with it as the CMND.
 
         A CCCD also finds the account that linked it. Registered under the number comes first.
@@ -41,28 +41,28 @@ class AccountQuerySet(models.QuerySet):
             lookup |= Q(cccd_number=number)
         return self._registered_first(lookup, [number])
 
-    def legacy_without_cccd(self, numbers):
+    def legacy_without_cccd(self, numbers: Iterable[str]) -> "AccountQuerySet":
         """Accounts without a CCCD registered under, or with the CMND, one of these numbers."""
         numbers = [number for number in numbers if number]
         lookup = Q(username__in=numbers) | Q(cmnd_number__in=numbers)
         return self._registered_first(lookup, numbers).filter(cccd_number="")
 
-    def linked_to(self, cccd_number):
+    def linked_to(self, cccd_number: str) -> "AccountQuerySet":
         """The account that linked this CCCD (at most one: a constraint says so)."""
         return self.filter(cccd_number=cccd_number)
 
-    def awaiting_link(self, pk):
+    def awaiting_link(self, pk: int) -> "AccountQuerySet":
         """The account pk while it has no CCCD, so that a link offered for it still applies."""
         return self.filter(pk=pk, cccd_number="")
 
-    def number_taken(self, number, *, other_than=None):
+    def number_taken(self, number: str, *, other_than: "User | None" = None) -> bool:
         """Whether an account (other than `other_than`) uses the number as CCCD or username."""
         taken = self.filter(Q(cccd_number=number) | Q(username=number))
         if other_than is not None:
             taken = taken.exclude(pk=other_than.pk)
         return taken.exists()
 
-    def _registered_first(self, lookup, numbers):
+    def _registered_first(self, lookup: Q, numbers: list[str]) -> "AccountQuerySet":
         return (
             self.filter(lookup)
             .annotate(
@@ -76,22 +76,21 @@ class AccountQuerySet(models.QuerySet):
         )
 
 
-# Named at module level: django-stubs builds a manager class from from_queryset() only there.
-_UserManagerBase = BaseUserManager.from_queryset(AccountQuerySet)
-
-
-class UserManager(_UserManagerBase["User"]):
+# django-stubs cannot type a manager built by from_queryset() as a base class when mypy starts
+# from an empty cache ("not valid as a type"), so the base is Any to mypy; the methods below and
+# their callers say which types come out.
+class UserManager(BaseUserManager.from_queryset(AccountQuerySet)):  # type: ignore[misc,unused-ignore]
     use_in_migrations = True
 
-    def create_user(self, username, password=None, **fields):
+    def create_user(self, username: str, password: str | None = None, **fields: Any) -> "User":
         if not username:
             raise ValueError("An account needs a username (its CMND or CCCD number).")
-        user = self.model(username=username, **fields)
+        user: User = self.model(username=username, **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, username, password=None, **fields):
+    def create_superuser(self, username: str, password: str | None = None, **fields: Any) -> "User":
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)
         return self.create_user(username, password, **fields)
@@ -141,11 +140,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             ("export_csv", "Xuất danh sách tài khoản ra tệp CSV"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.full_name or 'Tài khoản'} ({mask_number(self.username)})"
 
     @property
-    def legacy_cmnd(self):
+    def legacy_cmnd(self) -> str:
         """Return the CMND the account was registered with: its CMND field, else its username."""
         if self.cmnd_number:
             return self.cmnd_number
@@ -154,13 +153,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return ""
 
     @property
-    def initials(self):
+    def initials(self) -> str:
         return initials(self.full_name)
 
-    def get_full_name(self):
+    def get_full_name(self) -> str:
         return self.full_name
 
-    def get_short_name(self):
+    def get_short_name(self) -> str:
         return self.full_name.split()[-1] if self.full_name else self.username
 
 
@@ -236,7 +235,7 @@ class AuditEntry(AuditRecord):
             return cls.ActorKind.CITIZEN
         return cls.ActorKind.OFFICIAL
 
-    def __str__(self):
+    def __str__(self) -> str:
         subject = self.account or "nhiều tài khoản"
         when = timezone.localtime(self.created_at)
         return f"{self.get_action_display()} — {subject} — {when:%d/%m/%Y %H:%M}"
@@ -273,7 +272,7 @@ class PasswordResetCode(models.Model):
         verbose_name = "mã OTP đặt lại mật khẩu"
         verbose_name_plural = "mã OTP đặt lại mật khẩu"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"OTP → {self.masked_phone}"
 
 
@@ -308,5 +307,5 @@ class LoginPolicyOverride(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.get_policy_display()

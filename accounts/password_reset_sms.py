@@ -13,11 +13,10 @@ with a code nobody receives, so the pages never tell whether an account exists.
 import hmac
 import logging
 import secrets
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -25,7 +24,7 @@ from django.utils.crypto import salted_hmac
 from idnumbers.phones import mask_phone, normalize_phone
 
 from . import services
-from .models import PasswordResetCode
+from .models import PasswordResetCode, User
 from .operator_client import OperatorClient
 
 logger = logging.getLogger(__name__)
@@ -38,8 +37,6 @@ NEW_PASSWORD_WINDOW = timedelta(minutes=10)
 MAX_CODES_PER_WINDOW = 3
 THROTTLE_WINDOW = timedelta(minutes=15)
 SMS_REASON = "Đặt lại mật khẩu bằng mã OTP gửi qua SMS tới số điện thoại của tài khoản."
-
-User = get_user_model()
 
 MESSAGES = {
     "wrong": "Mã OTP không đúng. Bạn còn {left} lần thử.",
@@ -56,7 +53,7 @@ MESSAGES = {
 class ResetProblem(Exception):
     """A step that cannot go on; `code` is a key of MESSAGES."""
 
-    def __init__(self, code, **values):
+    def __init__(self, code: str, **values: object) -> None:
         super().__init__(code)
         self.code = code
         self.message = MESSAGES[code].format(limit=MAX_ATTEMPTS, **values)
@@ -70,14 +67,14 @@ class Verification:
     problem: ResetProblem | None
 
 
-def _digest(purpose, value):
+def _digest(purpose: str, value: str) -> str:
     return salted_hmac(
         f"accounts.password_reset_sms.{purpose}", value, algorithm="sha256"
     ).hexdigest()
 
 
-def _account_for(login_name):
-    account = User.objects.by_login_number(login_name).filter(is_active=True).first()
+def _account_for(login_name: str) -> User | None:
+    account: User | None = User.objects.by_login_number(login_name).filter(is_active=True).first()
     if account is None or not account.has_usable_password():
         return None
     return account
@@ -91,19 +88,19 @@ _MOBILE_PREFIXES = (
 )  # fmt: skip
 
 
-def _decoy_phone(name_hash):
+def _decoy_phone(name_hash: str) -> str:
     """Return a stable, plausible masked mobile number for a name with no phone to show."""
     value = int(name_hash[:12], 16)
     prefix = _MOBILE_PREFIXES[value % len(_MOBILE_PREFIXES)]
     return mask_phone(f"{prefix}{value % 10_000_000:07d}")
 
 
-def new_code():
+def new_code() -> str:
     """Return a fresh 6-digit one-time code."""
     return f"{secrets.randbelow(10**6):06d}"
 
 
-def sms_text(code):
+def sms_text(code: str) -> str:
     """Return the SMS carrying code."""
     return (
         f"Mã OTP đặt lại mật khẩu trên Cổng Dịch vụ công Quốc gia là {code}. Mã có hiệu lực "
@@ -111,7 +108,7 @@ def sms_text(code):
     )
 
 
-def request_code(*, login_name, client=None):
+def request_code(*, login_name: str, client: OperatorClient | None = None) -> PasswordResetCode:
     """Send a code to the registered phone of login_name's account; return the reset row.
 
     Raises ResetProblem("throttled"), or an OperatorError when the SMS could not be sent, in
@@ -145,17 +142,17 @@ def request_code(*, login_name, client=None):
             created_at=now,
             expires_at=now + CODE_LIFETIME,
         )
-    if phone:
+    if phone and account is not None:
         logger.info("password reset code %s sent to account %s", reset.pk, account.pk)
     return reset
 
 
-def _client(client):
+def _client(client: OperatorClient | None) -> AbstractContextManager[OperatorClient]:
     return nullcontext(client) if client is not None else OperatorClient()
 
 
 @transaction.atomic
-def verify_code(*, reset_id, code):
+def verify_code(*, reset_id: int, code: str | None) -> Verification:
     """Check a typed code against the open reset; count a wrong one (kept, not rolled back)."""
     reset = PasswordResetCode.objects.select_for_update().filter(pk=reset_id).first()
     if reset is None or reset.closed_at is not None or reset.verified_at is not None:
@@ -177,7 +174,7 @@ def verify_code(*, reset_id, code):
     return Verification(None, ResetProblem("wrong", left=left))
 
 
-def verified_reset(reset_id):
+def verified_reset(reset_id: int) -> PasswordResetCode | None:
     """Return the reset whose code was right moments ago and is not finished yet, or None."""
     reset = (
         PasswordResetCode.objects.select_related("account")
@@ -195,7 +192,7 @@ def verified_reset(reset_id):
 
 
 @transaction.atomic
-def set_new_password(*, reset_id, new_password):
+def set_new_password(*, reset_id: int, new_password: str) -> User | None:
     """Save the new password of a verified reset once; return the account or None."""
     reset = PasswordResetCode.objects.select_for_update().filter(pk=reset_id).first()
     if reset is None or verified_reset(reset.pk) is None or reset.account is None:

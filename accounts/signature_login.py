@@ -14,7 +14,7 @@ import binascii
 import logging
 import secrets
 import time
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,17 +24,16 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 
 from admin_kit.redirects import local_url
 from idnumbers.numbers import CCCD_LENGTH, CMND_LENGTHS, is_ascii_digits, mask_number
 
 from .ca_client import CaClient, CaError
 from .login_flow import SIGNING_SIM, USB_TOKEN
+from .models import User
 
 logger = logging.getLogger(__name__)
-
-User = get_user_model()
 
 CHALLENGE_SESSION_KEY = "signature_login.challenges"
 # The ways in that sign a challenge, with the name the citizen knows them by.
@@ -49,7 +48,7 @@ class SignatureLoginError(Exception):
     status = 400
     message = "Không đăng nhập được bằng chữ ký số."
 
-    def __init__(self, detail=""):
+    def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.code)
         self.detail = detail
 
@@ -158,11 +157,11 @@ class SignerIdentity:
     serial_number: str
 
     @property
-    def masked(self):
+    def masked(self) -> str:
         return f"{self.id_kind}:{mask_number(self.id_number)}"
 
 
-def issue_challenge(request, *, method: str, next_url: str = "") -> str:
+def issue_challenge(request: HttpRequest, *, method: str, next_url: str = "") -> str:
     """Create a fresh challenge for method ("usb" or "sim"), bound to this session; return it."""
     if method not in METHODS:
         raise ValueError(f"Unknown signature login method {method!r}.")
@@ -179,7 +178,7 @@ def issue_challenge(request, *, method: str, next_url: str = "") -> str:
     return value
 
 
-def peek_challenge(request, *, method: str) -> PendingChallenge | None:
+def peek_challenge(request: HttpRequest, *, method: str) -> PendingChallenge | None:
     """Return the method's pending challenge without using it (a waiting page shows it)."""
     pending = request.session.get(CHALLENGE_SESSION_KEY, {}).get(method)
     if not pending:
@@ -187,7 +186,9 @@ def peek_challenge(request, *, method: str) -> PendingChallenge | None:
     return PendingChallenge(value=pending["value"], next_url=pending.get("next", ""))
 
 
-def take_challenge(request, *, method: str, presented: str | None = None) -> PendingChallenge:
+def take_challenge(
+    request: HttpRequest, *, method: str, presented: str | None = None
+) -> PendingChallenge:
     """Remove and return the method's pending challenge; it can be used once only.
 
     Raises ChallengeUsed when there is none or `presented` is another one (a replay), and
@@ -242,14 +243,14 @@ def verify_signed_challenge(
     return _identity(certificate)
 
 
-def find_account(identity: SignerIdentity):
+def find_account(identity: SignerIdentity) -> User:
     """Return the portal account of the certificate's CMND or CCCD, or raise.
 
     A CCCD finds the account that linked it or was registered with it; a CMND finds the account
     registered with it (its username or its CMND field). An account registered under the number
     comes first, as in the password login.
     """
-    account = User.objects.by_signer_number(
+    account: User | None = User.objects.by_signer_number(
         identity.id_number, is_cccd=identity.id_kind == "CCCD"
     ).first()
     if account is None:
@@ -267,7 +268,7 @@ def login_reason(identity: SignerIdentity, *, method: str) -> str:
     )
 
 
-def log_refusal(method: str, error: SignatureLoginError):
+def log_refusal(method: str, error: SignatureLoginError) -> None:
     """Log a refused signature login without personal numbers."""
     logger.info("%s login refused: %s (%s)", method, error.code, error.detail)
 
@@ -279,7 +280,7 @@ def _load_certificate(pem: str) -> x509.Certificate:
         raise UnknownCertificate("certificate is not PEM") from error
 
 
-def _check_chain(certificate, root):
+def _check_chain(certificate: x509.Certificate, root: x509.Certificate) -> None:
     try:
         certificate.verify_directly_issued_by(root)
     except (ValueError, TypeError, InvalidSignature) as error:
@@ -292,7 +293,7 @@ def _check_chain(certificate, root):
         raise ForeignCertificate("a CA certificate cannot sign a login")
 
 
-def _check_dates(certificate):
+def _check_dates(certificate: x509.Certificate) -> None:
     now = datetime.now(UTC)
     if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
         raise ExpiredCertificate(
@@ -301,7 +302,7 @@ def _check_dates(certificate):
         )
 
 
-def _check_signature(certificate, data: bytes, signature: bytes):
+def _check_signature(certificate: x509.Certificate, data: bytes, signature: bytes) -> None:
     try:
         key = certificate.public_key()
         if isinstance(key, rsa.RSAPublicKey):
@@ -314,14 +315,14 @@ def _check_signature(certificate, data: bytes, signature: bytes):
         raise BadSignature("signature does not verify") from error
 
 
-def _check_crl(certificate, crl):
+def _check_crl(certificate: x509.Certificate, crl: x509.CertificateRevocationList) -> None:
     if crl.next_update_utc is not None and crl.next_update_utc < datetime.now(UTC):
         raise CaUnreachable("the CRL is out of date")
     if crl.get_revoked_certificate_by_serial_number(certificate.serial_number) is not None:
         raise RevokedCertificate(format(certificate.serial_number, "X"))
 
 
-def _identity(certificate) -> SignerIdentity:
+def _identity(certificate: x509.Certificate) -> SignerIdentity:
     uids = certificate.subject.get_attributes_for_oid(NameOID.USER_ID)
     names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     if len(uids) != 1:
@@ -339,5 +340,5 @@ def _identity(certificate) -> SignerIdentity:
     )
 
 
-def _client(client):
+def _client(client: CaClient | None) -> AbstractContextManager[CaClient]:
     return nullcontext(client) if client is not None else CaClient()

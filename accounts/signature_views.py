@@ -1,11 +1,14 @@
 """Pages of "USB ký số": send the citizen to the signing plugin, then check what it signed."""
 
 import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -15,6 +18,8 @@ from django.views.decorators.csrf import csrf_exempt
 from . import login_flow, login_policy, signature_login
 from .middleware import cccd_not_required
 from .signature_login import SignatureLoginError
+
+P = ParamSpec("P")
 
 USB_TAB_ANCHOR = "#usb-ky-so"
 DEVICE_MESSAGES = {
@@ -36,7 +41,7 @@ DEVICE_FAILED_MESSAGE = (
 )
 
 
-def login_url(next_url=""):
+def login_url(next_url: str = "") -> str:
     """Return the login page with the USB tab open, keeping next."""
     url = reverse("accounts:login")
     if next_url:
@@ -51,14 +56,16 @@ SIGNATURE_LOGINS_CLOSED_MESSAGE = (
 )
 
 
-def signature_logins_open(view):
+def signature_logins_open(
+    view: Callable[Concatenate[HttpRequest, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     """Send a USB or SIM login step back to the login page while VNeID is the only account.
 
     Hiding the tabs is not enough: a bookmarked or scripted request must not log in either.
     """
 
     @functools.wraps(view)
-    def guarded(request, *args, **kwargs):
+    def guarded(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         if not login_policy.current().allows_legacy_logins:
             messages.error(request, SIGNATURE_LOGINS_CLOSED_MESSAGE)
             return HttpResponseRedirect(reverse("accounts:login"))
@@ -73,7 +80,7 @@ class UsbLoginStartView(View):
 
     http_method_names = ["post"]
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponseRedirect:
         challenge = signature_login.issue_challenge(
             request, method="usb", next_url=request.POST.get("next", "")
         )
@@ -96,7 +103,7 @@ class UsbLoginVerifyView(View):
 
     http_method_names = ["post"]
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponseRedirect:
         data = request.POST
         try:
             pending = signature_login.take_challenge(
@@ -129,7 +136,7 @@ class UsbLoginVerifyView(View):
         )
         return HttpResponseRedirect(url)
 
-    def refuse(self, error, next_url=""):
+    def refuse(self, error: SignatureLoginError, next_url: str = "") -> HttpResponseRedirect:
         signature_login.log_refusal("usb", error)
         messages.error(self.request, error.message)
         return HttpResponseRedirect(login_url(next_url))

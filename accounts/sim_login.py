@@ -12,14 +12,18 @@ cannot log anyone in.
 
 import logging
 import time
-from contextlib import nullcontext, suppress
+from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from idnumbers.phones import mask_phone
 
 from . import login_flow, signature_login
+from .ca_client import CaClient
 from .operator_client import (
     OperatorClient,
     OperatorError,
@@ -87,7 +91,7 @@ MESSAGES = {
 class SimLoginProblem(Exception):
     """A SIM login that cannot go on; `code` is a key of MESSAGES."""
 
-    def __init__(self, code, **values):
+    def __init__(self, code: str, **values: object) -> None:
         super().__init__(code)
         self.code = code
         self.message = MESSAGES[code].format(**values)
@@ -110,7 +114,13 @@ class Progress:
     message: str = ""
 
 
-def start(request, *, phone_number, next_url="", client=None):
+def start(
+    request: HttpRequest,
+    *,
+    phone_number: str,
+    next_url: str = "",
+    client: OperatorClient | None = None,
+) -> Waiting:
     """Send a signing request for a fresh challenge to phone_number; return what to show."""
     challenge = signature_login.issue_challenge(request, method=METHOD, next_url=next_url)
     try:
@@ -132,7 +142,7 @@ def start(request, *, phone_number, next_url="", client=None):
     return waiting(request)
 
 
-def _start_problem(error):
+def _start_problem(error: OperatorError) -> str:
     if isinstance(error, UnknownSubscriber):
         return "unknown_number"
     if isinstance(error, SimLocked):
@@ -144,7 +154,7 @@ def _start_problem(error):
     return "operator_down"
 
 
-def waiting(request):
+def waiting(request: HttpRequest) -> Waiting:
     """Return what the waiting page shows, or raise SimLoginProblem("no_request")."""
     state = request.session.get(SESSION_KEY)
     if not state:
@@ -156,11 +166,12 @@ def waiting(request):
     )
 
 
-def _deadline(state):
-    return state["started_at"] + settings.SIGNATURE_CHALLENGE_SECONDS
+def _deadline(state: Mapping[str, Any]) -> float:
+    deadline: float = state["started_at"] + settings.SIGNATURE_CHALLENGE_SECONDS
+    return deadline
 
 
-def progress(request, *, client=None):
+def progress(request: HttpRequest, *, client: OperatorClient | None = None) -> Progress:
     """Ask the operator where the request stands; end the login on a final answer."""
     state = request.session.get(SESSION_KEY)
     if not state:
@@ -182,17 +193,22 @@ def progress(request, *, client=None):
     return _end(request, _final_code(signing.status))
 
 
-def _final_code(operator_status):
+def _final_code(operator_status: str) -> str:
     # "expired" and anything unforeseen end the wait as a timeout: nothing was signed in time.
     return {"refused": "refused", "pin_locked": "pin_locked"}.get(operator_status, "timeout")
 
 
-def _end(request, code):
+def _end(request: HttpRequest, code: str) -> Progress:
     _forget(request)
     return Progress(code, MESSAGES[code])
 
 
-def finish(request, *, client=None, ca_client=None):
+def finish(
+    request: HttpRequest,
+    *,
+    client: OperatorClient | None = None,
+    ca_client: CaClient | None = None,
+) -> str:
     """Verify the approved signature and log in; return the URL to go to.
 
     Raises SimLoginProblem when the phone has not signed, and SignatureLoginError from the
@@ -231,11 +247,11 @@ def finish(request, *, client=None, ca_client=None):
     )
 
 
-def _forget(request):
+def _forget(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
     with suppress(SignatureLoginError):
         signature_login.take_challenge(request, method=METHOD)
 
 
-def _client(client):
+def _client(client: OperatorClient | None) -> AbstractContextManager[OperatorClient]:
     return nullcontext(client) if client is not None else OperatorClient()

@@ -1,6 +1,6 @@
 """Pages of the "Sim ký số" login: the phone number, the waiting page and its status."""
 
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -14,7 +14,9 @@ from .signature_views import signature_logins_open
 FORM_TEMPLATE = "accounts/sim_login.html"
 
 
-def _form_page(request, form, *, problem="", status=200):
+def _form_page(
+    request: HttpRequest, form: SimLoginForm, *, problem: str = "", status: int = 200
+) -> HttpResponse:
     context = {
         "form": form,
         "problem": problem,
@@ -28,10 +30,10 @@ def _form_page(request, form, *, problem="", status=200):
 class SimLoginStartView(View):
     """Type the phone number; the operator sends the signing request to that phone."""
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         return _form_page(request, SimLoginForm())
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         form = SimLoginForm(request.POST)
         if not form.is_valid():
             return _form_page(request, form, status=400)
@@ -51,7 +53,7 @@ class SimLoginStartView(View):
 class SimLoginWaitView(View):
     """Show the confirmation code while the citizen confirms on the phone; poll, then finish."""
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> HttpResponse:
         try:
             waiting = sim_login.waiting(request)
         except sim_login.SimLoginProblem as problem:
@@ -64,7 +66,7 @@ class SimLoginWaitView(View):
 class SimLoginStatusView(View):
     """Answer the waiting page's poll: pending, approved, or how the request ended."""
 
-    def get(self, request):
+    def get(self, request: HttpRequest) -> JsonResponse:
         progress = sim_login.progress(request)
         body = {"status": progress.status, "message": progress.message}
         return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
@@ -74,7 +76,7 @@ class SimLoginStatusView(View):
 class SimLoginFinishView(View):
     """Check the signature the phone made and log in, as after a password login."""
 
-    def post(self, request):
+    def post(self, request: HttpRequest) -> HttpResponse:
         try:
             url = sim_login.finish(request)
         except sim_login.SimLoginProblem as problem:

@@ -1,14 +1,18 @@
 """Pages of the legacy login, the CCCD screen and the account area; thin, state in services."""
 
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -30,7 +34,7 @@ from .forms import (
     SmsResetRequestForm,
 )
 from .middleware import CCCD_PROMPT_SKIPPED, cccd_not_required, cccd_prompt_url
-from .mixins import AccountAreaMixin
+from .mixins import AccountAreaMixin, AuthenticatedHttpRequest
 from .models import AuditEntry, PasswordResetCode
 from .operator_client import OperatorError
 from .registry_client import RegistryError, RegistryNotFound
@@ -56,7 +60,11 @@ SMS_UNAVAILABLE_MESSAGE = (
 EMPTY_VALUE = "Chưa có thông tin"
 
 
-def lockout(request, original_response=None, credentials=None):
+def lockout(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """Answer a login refused by django-axes: the login page, the reason, HTTP 429."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     if PortalAxesHandler().address_locked(request, credentials):
@@ -77,11 +85,13 @@ def lockout(request, original_response=None, credentials=None):
         context = {
             **site.each_context(request),
             "title": "Đăng nhập",
-            "form": site.login_form(request),
+            # The fallbacks are AdminSite.login's own, for a site that sets neither.
+            "form": (site.login_form or AdminAuthenticationForm)(request),
             "next": _safe_next(request),
             "lockout_message": message,
         }
-        return render(request, site.login_template, context, status=429)
+        template = site.login_template or "admin/login.html"
+        return render(request, template, context, status=429)
     context = {
         "form": LoginForm(request),
         "next": _safe_next(request),
@@ -98,7 +108,7 @@ class PortalLoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not login_policy.current().allows_legacy_logins:
             # Refused before the form runs: no password is checked and no failure counted.
             return self.render_to_response(
@@ -110,14 +120,15 @@ class PortalLoginView(auth_views.LoginView):
             )
         return super().post(request, *args, **kwargs)
 
-    def get_redirect_url(self):
+    # django-stubs gives this hook a request parameter that Django's RedirectURLMixin lacks.
+    def get_redirect_url(self) -> str:  # type: ignore[override]
         url = super().get_redirect_url()
         # A next pointing back at the login page would make Django raise on a logged-in visit.
         if url and urlsplit(url).path == self.request.path:
             return ""
         return url
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         url = login_flow.finish_login(
             self.request,
             account=form.get_user(),
@@ -126,14 +137,14 @@ class PortalLoginView(auth_views.LoginView):
         )
         return HttpResponseRedirect(url)
 
-    def form_invalid(self, form):
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         if form.has_error("__all__", "invalid_login"):
             account = services.account_for_login_name(form.cleaned_data.get("username", ""))
             if account is not None:
                 services.record_sign_in_step(
                     account=account,
                     action=AuditEntry.Action.LOGIN_FAILED,
-                    shown_message=form.error_messages["invalid_login"],
+                    shown_message=str(form.error_messages["invalid_login"]),
                 )
         return super().form_invalid(form)
 
@@ -146,7 +157,7 @@ class SmsPasswordResetView(FormView):
     form_class = SmsResetRequestForm
     template_name = "accounts/password_reset_sms_form.html"
 
-    def form_valid(self, form):
+    def form_valid(self, form: SmsResetRequestForm) -> HttpResponse:
         try:
             reset = password_reset_sms.request_code(login_name=form.cleaned_data["username"])
         except password_reset_sms.ResetProblem as problem:
@@ -168,21 +179,21 @@ class SmsCodeView(FormView):
     form_class = OtpForm
     template_name = "accounts/password_reset_sms_code.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.reset = PasswordResetCode.objects.filter(
-            pk=request.session.get(SMS_RESET_SESSION_KEY)
-        ).first()
-        if self.reset is None:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        reset_id = request.session.get(SMS_RESET_SESSION_KEY)
+        reset = None if reset_id is None else PasswordResetCode.objects.filter(pk=reset_id).first()
+        if reset is None:
             return redirect("accounts:password_reset")
+        self.reset = reset
         return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         lifetime = int(password_reset_sms.CODE_LIFETIME.total_seconds() // 60)
         return super().get_context_data(
             masked_phone=self.reset.masked_phone, lifetime_minutes=lifetime, **kwargs
         )
 
-    def form_valid(self, form):
+    def form_valid(self, form: OtpForm) -> HttpResponse:
         result = password_reset_sms.verify_code(
             reset_id=self.reset.pk, code=form.cleaned_data["code"]
         )
@@ -200,20 +211,22 @@ class SmsNewPasswordView(FormView):
     form_class = PortalSetPasswordForm
     template_name = "accounts/password_reset_sms_new.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.reset = password_reset_sms.verified_reset(request.session.get(SMS_RESET_SESSION_KEY))
-        if self.reset is None:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        reset_id = request.session.get(SMS_RESET_SESSION_KEY)
+        reset = None if reset_id is None else password_reset_sms.verified_reset(reset_id)
+        if reset is None:
             messages.error(
                 request,
                 "Phiên đặt lại mật khẩu không còn hiệu lực. Vui lòng yêu cầu mã OTP mới.",
             )
             return redirect("accounts:password_reset")
+        self.reset = reset
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.reset.account}
 
-    def form_valid(self, form):
+    def form_valid(self, form: PortalSetPasswordForm) -> HttpResponse:
         account = password_reset_sms.set_new_password(
             reset_id=self.reset.pk, new_password=form.cleaned_data["new_password1"]
         )
@@ -267,34 +280,35 @@ class CccdUpdateView(LoginRequiredMixin, FormView):
 
     form_class = CccdForm
     template_name = "accounts/update_cccd.html"
+    request: AuthenticatedHttpRequest
 
-    def get(self, request, *args, **kwargs):
-        if request.user.cccd_number:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.request.user.cccd_number:
             return HttpResponseRedirect(self.next_url())
         services.record_sign_in_step(
-            account=request.user, action=AuditEntry.Action.CCCD_PROMPT_SHOWN
+            account=self.request.user, action=AuditEntry.Action.CCCD_PROMPT_SHOWN
         )
         return super().get(request, *args, **kwargs)
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.POST.get("action") == "skip":
             request.session[CCCD_PROMPT_SKIPPED] = True
             services.record_sign_in_step(
-                account=request.user, action=AuditEntry.Action.CCCD_PROMPT_SKIPPED
+                account=self.request.user, action=AuditEntry.Action.CCCD_PROMPT_SKIPPED
             )
             return HttpResponseRedirect(self.next_url())
-        if request.user.cccd_number:
+        if self.request.user.cccd_number:
             # A second click after the first one already linked the number.
             return HttpResponseRedirect(self.next_url())
         return super().post(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "account": self.request.user, "request": self.request}
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(next=self.next_url(), crumbs=["Cập nhật số CCCD"], **kwargs)
 
-    def form_valid(self, form):
+    def form_valid(self, form: CccdForm) -> HttpResponse:
         try:
             services.link_cccd(
                 account=self.request.user,
@@ -317,7 +331,7 @@ class CccdUpdateView(LoginRequiredMixin, FormView):
         )
         return HttpResponseRedirect(self.next_url())
 
-    def next_url(self):
+    def next_url(self) -> str:
         """Return the validated next URL, never this screen itself."""
         url = _safe_next(self.request)
         if not url or urlsplit(url).path == self.request.path:
@@ -337,8 +351,9 @@ class IdentityView(AccountAreaMixin, TemplateView):
 
     template_name = "accounts/identity.html"
     account_menu = "identity"
+    request: AuthenticatedHttpRequest
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         account = self.request.user
         cmnd = account.legacy_cmnd
@@ -373,7 +388,7 @@ class IdentityRefreshView(LoginRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request):
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         identity_url = reverse("accounts:identity")
         if not request.user.cccd_number:
             return redirect(cccd_prompt_url(identity_url))
@@ -414,14 +429,15 @@ class ContactUpdateView(AccountAreaMixin, FormView):
     template_name = "accounts/contact_form.html"
     account_menu = "identity"
     crumbs = ("Thông tin tài khoản", "Sửa thông tin liên hệ")
+    request: AuthenticatedHttpRequest
 
-    def get_initial(self):
+    def get_initial(self) -> dict[str, Any]:
         return {"phone": self.request.user.phone, "email": self.request.user.email}
 
-    def get_form_kwargs(self):
+    def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "account": self.request.user, "request": self.request}
 
-    def form_valid(self, form):
+    def form_valid(self, form: ContactForm) -> HttpResponse:
         changes = services.change_contact(
             account=self.request.user,
             phone=form.cleaned_data["phone"],
@@ -440,13 +456,14 @@ class ExtendedInfoView(AccountAreaMixin, TemplateView):
 
     template_name = "accounts/extended.html"
     account_menu = "extended"
+    request: AuthenticatedHttpRequest
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["audit_entries"] = self.request.user.audit_entries.all()[:10]
         return context
 
 
-def _safe_next(request):
+def _safe_next(request: HttpRequest) -> str:
     """Return the request's next URL if it stays on this site, else an empty string."""
     return local_url(request, request.POST.get("next", request.GET.get("next", "")))

@@ -101,5 +101,4 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class AccountWithDossiersAdmin(AccountAdmin):
-    # AccountAdmin's inlines get their declared type when accounts/admin.py is annotated.
-    inlines = (*AccountAdmin.inlines, DossierInline)  # type: ignore[assignment]
+    inlines = (*AccountAdmin.inlines, DossierInline)

@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
 from api_kit.server import site_error_response
@@ -41,7 +41,7 @@ PAGES = {
 }
 
 
-def _page(request, status, *, with_request=True):
+def _page(request: HttpRequest, status: int, *, with_request: bool = True) -> HttpResponse:
     heading, explanation, next_step = PAGES[status]
     context = {
         "status": status,
@@ -64,34 +64,34 @@ def _page(request, status, *, with_request=True):
     return HttpResponse(content, status=status)
 
 
-def _answer(request, status, **options):
+def _answer(request: HttpRequest, status: int, *, with_request: bool = True) -> HttpResponse:
     # An organisation's API answers in the JSON format it registered with the kit.
     answer = site_error_response(request.path, status)
     if answer is not None:
         return answer
-    return _page(request, status, **options)
+    return _page(request, status, with_request=with_request)
 
 
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Answer a 400 (a suspicious or malformed request)."""
     return _answer(request, 400)
 
 
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Answer a 403."""
     return _answer(request, 403)
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Answer a 404."""
     return _answer(request, 404)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """Answer a 500 without touching the database, which may be what failed."""
     return _answer(request, 500, with_request=False)
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Answer a failed CSRF check (an expired form, cookies off) like any other 403."""
     return _answer(request, 403)

@@ -1,7 +1,12 @@
 """The password that proves a VNeID citizen owns the legacy account offered for linking."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
+
+from accounts.models import User
 
 INACTIVE_MESSAGE = (
     "Tài khoản của bạn đã bị khoá. Vui lòng liên hệ bộ phận Hỗ trợ của Cổng Dịch vụ công Quốc "
@@ -29,12 +34,12 @@ class LinkPasswordForm(forms.Form):
         "inactive": INACTIVE_MESSAGE,
     }
 
-    def __init__(self, *args, request, account, **kwargs):
+    def __init__(self, *args: Any, request: HttpRequest, account: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.request = request
         self.account = account
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         password = self.cleaned_data.get("password")
         if not password:
             return self.cleaned_data
