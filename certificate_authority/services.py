@@ -1,6 +1,5 @@
 """State changes of the sandbox CA, each with its audit entry in the same transaction."""
 
-import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +14,7 @@ from django.utils.crypto import salted_hmac
 
 from admin_kit.audit import ReasonRequired as ReasonRequired
 from admin_kit.audit import required_reason
-from idnumbers.numbers import is_cccd_format, is_cmnd_format
+from idnumbers.numbers import is_ascii_digits, is_cccd_format, is_cmnd_format
 
 from . import x509_tools
 from .conf import authority_settings
@@ -29,11 +28,16 @@ ROOT_VALID_DAYS = 3650
 CERTIFICATE_VALID_DAYS = 3 * 365
 # The CRL is signed afresh on every request; this is how long a relying party may keep it.
 CRL_VALID_HOURS = 24
-PIN_PATTERN = re.compile(r"^\d{6}$")
+PIN_LENGTH = 6
 ID_FORMATS: dict[str, Callable[[str], bool]] = {
     IdKind.CMND: is_cmnd_format,
     IdKind.CCCD: is_cccd_format,
 }
+
+
+def pin_fits(pin: str) -> bool:
+    """Tell whether a token PIN is exactly 6 ASCII digits (no other script's digits, no newline)."""
+    return is_ascii_digits(pin) and len(pin) == PIN_LENGTH
 
 
 def id_number_fits(id_kind: str, id_number: str | None) -> bool:
@@ -316,7 +320,7 @@ def create_usb_tokens(
     """Put each (certificate, PIN, label, PIN hash or None) on a new token, in two INSERTs."""
     tokens = []
     for certificate, pin, label, pin_hash in orders:
-        if not PIN_PATTERN.match(pin):
+        if not pin_fits(pin):
             raise CertificateAuthorityError("Mã PIN của USB ký số gồm đúng 6 chữ số.")
         tokens.append(
             UsbToken(
@@ -380,7 +384,7 @@ def unlock_usb_token(
         changes["failed_pin_attempts"] = [locked.failed_pin_attempts, 0]
         locked.failed_pin_attempts = 0
     if pin:
-        if not PIN_PATTERN.match(pin):
+        if not pin_fits(pin):
             raise CertificateAuthorityError("Mã PIN của USB ký số gồm đúng 6 chữ số.")
         if not check_password(pin, locked.pin_hash):
             changes["pin"] = ["***", "***"]

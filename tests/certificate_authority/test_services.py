@@ -199,6 +199,18 @@ def test_a_token_pin_has_six_digits():
     assert not UsbToken.objects.exists()
 
 
+@pytest.mark.parametrize("pin", ["246810\n", "２４６８１０", "٢٤٦٨١٠"])
+def test_a_token_pin_takes_ascii_digits_only(pin):
+    with pytest.raises(services.CertificateAuthorityError):
+        services.create_usb_token(certificate=_issue(), pin=pin)
+    token = services.create_usb_token(certificate=_issue(), pin=PIN)
+    with pytest.raises(services.CertificateAuthorityError):
+        services.unlock_usb_token(
+            token=token, actor=UserFactory(is_staff=True), reason="Đổi PIN", pin=pin
+        )
+    assert UsbToken.objects.get().pin_hash == token.pin_hash
+
+
 def test_pkcs12_round_trip_with_cryptographys_own_loader():
     record = _issue()
     bundle = services.export_pkcs12(certificate=record, password="Mat-khau-1")
