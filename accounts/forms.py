@@ -1,6 +1,5 @@
 """Forms of the legacy login, the CCCD screen, contact data and password reset."""
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from idnumbers.fields import PhoneNumberField
 from idnumbers.numbers import cccd_problems, is_cmnd_format, normalize_number
+from idnumbers.phones import normalize_phone
 
 from . import services
 from .models import User
@@ -174,10 +174,6 @@ class CccdForm(forms.Form):
         return number
 
 
-_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-_PHONE = re.compile(r"0\d{9,10}")
-
-
 class ContactForm(forms.Form):
     """The contact data a citizen may change: phone and e-mail."""
 
@@ -197,10 +193,9 @@ class ContactForm(forms.Form):
     )
 
     def clean_phone(self) -> str:
-        phone = _PHONE_SEPARATORS.sub("", normalize_number(self.cleaned_data["phone"]))
-        if phone.startswith("+84"):
-            phone = "0" + phone[3:]
-        if phone and not (phone.isascii() and _PHONE.fullmatch(phone)):
+        typed = self.cleaned_data["phone"]
+        phone = normalize_phone(typed)
+        if typed.strip() and not phone:
             raise forms.ValidationError(
                 "Số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0 (hoặc +84).",
                 code="phone_format",

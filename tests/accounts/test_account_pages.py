@@ -223,6 +223,7 @@ def test_contact_edit_saves_phone_and_email_with_an_audit_row(nga_client, linked
         ({"phone": "12345", "email": ""}, "phone", "phone_format"),
         ({"phone": "0912 345 678 999", "email": ""}, "phone", "phone_format"),
         ({"phone": "", "email": "khong-phai-email"}, "email", "invalid"),
+        ({"phone": "٠٩١٢٣٤٥٦٧٨", "email": ""}, "phone", "phone_format"),
     ],
 )
 def test_contact_edit_rejects_invalid_data(nga_client, linked_nga, data, field, code):
@@ -263,6 +264,14 @@ def test_guessing_the_password_on_the_contact_form_is_throttled_like_the_login(
     assert response.status_code == 429
     linked_nga.refresh_from_db()
     assert linked_nga.email == "to.thi.nga@example.vn"
+
+
+@pytest.mark.parametrize("typed", ["84 912 345 678", "+84 912.345.678", "０９１２３４５６７８"])
+def test_contact_edit_reads_a_phone_as_the_sim_login_does(nga_client, linked_nga, typed):
+    nga_client.post(CONTACT_URL, {"phone": typed, "email": "to.thi.nga@example.vn"})
+
+    linked_nga.refresh_from_db()
+    assert linked_nga.phone == "0912345678"
 
 
 def test_changing_only_the_phone_needs_no_password(nga_client, linked_nga):
