@@ -13,7 +13,7 @@ from django.shortcuts import resolve_url
 from admin_kit.redirects import local_url
 
 from . import services
-from .middleware import cccd_prompt_for
+from .middleware import cccd_prompt_url, needs_cccd_prompt
 from .models import AuditEntry, User
 
 # The portal's own backend, whatever proved the identity: the session then survives
@@ -54,7 +54,7 @@ def finish_login(
         record_login(account=account, method=method, reason=audit_reason)
     login(request, account, backend=LOGIN_BACKEND)
     url = local_url(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL)
-    return cccd_prompt_for(request, url) or url
+    return cccd_prompt_url(url) if needs_cccd_prompt(request) else url
 
 
 def record_login(*, account: User, method: str, reason: str = "") -> None:

@@ -25,19 +25,19 @@ def cccd_prompt_url(next_url: str) -> str:
     return f"{reverse('accounts:update_cccd')}?{urlencode({'next': next_url})}"
 
 
-def cccd_prompt_for(request: HttpRequest, next_url: str) -> str:
-    """Return the CCCD screen's URL if this session's account must see it first, else "".
+def needs_cccd_prompt(request: HttpRequest) -> bool:
+    """Tell whether this session's account must see the CCCD screen before going on.
 
     The one place that decides: a logged-in account without a CCCD that has not chosen "Bỏ qua"
     since it logged in. It reads only `request.user` and the session, which the authentication
     middleware loads anyway, so it adds no query.
     """
     user = request.user
-    if not user.is_authenticated or user.cccd_number:
-        return ""
-    if request.session.get(CCCD_PROMPT_SKIPPED):
-        return ""
-    return cccd_prompt_url(next_url)
+    return (
+        user.is_authenticated
+        and not user.cccd_number
+        and not request.session.get(CCCD_PROMPT_SKIPPED)
+    )
 
 
 class CccdRequiredMiddleware:
@@ -79,8 +79,9 @@ class CccdRequiredMiddleware:
             return None
         if self.is_exempt(request, view_func):
             return None
-        prompt = cccd_prompt_for(request, request.get_full_path())
-        return redirect(prompt) if prompt else None
+        if not needs_cccd_prompt(request):
+            return None
+        return redirect(cccd_prompt_url(request.get_full_path()))
 
     def is_exempt(self, request: HttpRequest, view_func: Callable[..., Any]) -> bool:
         """Return whether the resolved view may be shown to an account without a CCCD."""

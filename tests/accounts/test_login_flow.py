@@ -7,7 +7,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
 from accounts import login_flow
-from accounts.middleware import CCCD_PROMPT_SKIPPED, cccd_prompt_for
+from accounts.middleware import CCCD_PROMPT_SKIPPED, cccd_prompt_url, needs_cccd_prompt
 from accounts.models import AuditEntry
 from tests.personas import NGA_CCCD
 
@@ -93,14 +93,15 @@ def test_an_unknown_way_in_is_a_code_error():
 def test_the_cccd_prompt_is_not_shown_after_skip_nor_to_a_linked_or_anonymous_visitor():
     request = _request()
     request.user = UserFactory()
-    assert cccd_prompt_for(request, "/x/") == "/tai-khoan/cap-nhat-cccd/?next=%2Fx%2F"
+    assert needs_cccd_prompt(request)
+    assert cccd_prompt_url("/x/") == "/tai-khoan/cap-nhat-cccd/?next=%2Fx%2F"
 
     request.session[CCCD_PROMPT_SKIPPED] = True
-    assert cccd_prompt_for(request, "/x/") == ""
+    assert not needs_cccd_prompt(request)
 
     request.session.pop(CCCD_PROMPT_SKIPPED)
     request.user = UserFactory(cccd_number=NGA_CCCD)
-    assert cccd_prompt_for(request, "/x/") == ""
+    assert not needs_cccd_prompt(request)
 
     request.user = AnonymousUser()
-    assert cccd_prompt_for(request, "/x/") == ""
+    assert not needs_cccd_prompt(request)
