@@ -9,6 +9,8 @@ class VneidProviderConfig(AppConfig):
     def ready(self) -> None:
         from api_kit.server import register_json_errors
 
-        from .errors import JSON_PATHS, OAUTH_ERRORS
+        from .errors import OAUTH_ERRORS
+        from .urls import json_urlpatterns
 
-        register_json_errors("vneid", JSON_PATHS, OAUTH_ERRORS)
+        paths = [str(pattern.pattern) for pattern in json_urlpatterns]
+        register_json_errors("vneid", paths, OAUTH_ERRORS)

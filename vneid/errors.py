@@ -14,5 +14,3 @@ OAUTH_ERRORS = ErrorFormat(
         500: "server_error",
     },
 )
-# The endpoints that programs, not people, call; VNeID's login pages stay HTML.
-JSON_PATHS = (".well-known/openid-configuration", "jwks", "token", "userinfo")

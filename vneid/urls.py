@@ -4,13 +4,19 @@ from . import app_views, views
 
 app_name = "vneid"
 
-urlpatterns = [
+# The endpoints that programs, not people, call: the site's error handlers answer under them in
+# OAuth's JSON format (registered in apps.py); VNeID's login pages stay HTML.
+json_urlpatterns = [
     path(".well-known/openid-configuration", views.discovery, name="discovery"),
     path("jwks", views.jwks, name="jwks"),
-    path("authorize", views.authorize, name="authorize"),
-    path("authorize/cancel", views.authorize_cancel, name="authorize_cancel"),
     path("token", views.token, name="token"),
     path("userinfo", views.userinfo, name="userinfo"),
+]
+
+urlpatterns = [
+    *json_urlpatterns,
+    path("authorize", views.authorize, name="authorize"),
+    path("authorize/cancel", views.authorize_cancel, name="authorize_cancel"),
     path("logout", views.end_session, name="end_session"),
     path("qr/status", views.qr_status, name="qr_status"),
     path("app/", app_views.app_home, name="app_home"),
