@@ -27,7 +27,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from admin_kit.redirects import local_url
-from idnumbers.numbers import CCCD_LENGTH, CMND_LENGTHS, is_ascii_digits, mask_number
+from idnumbers.numbers import id_number_fits, mask_number
 
 from .ca_client import CaClient, CaError
 from .login_flow import SIGNING_SIM, USB_TOKEN
@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 CHALLENGE_SESSION_KEY = "signature_login.challenges"
 # The ways in that sign a challenge, with the name the citizen knows them by.
 METHODS = {USB_TOKEN: "USB kÃ½ sá»", SIGNING_SIM: "Sim kÃ½ sá»"}
-ID_KINDS = {"CMND": CMND_LENGTHS, "CCCD": (CCCD_LENGTH,)}
 
 
 class SignatureLoginError(Exception):
@@ -328,10 +327,8 @@ def _identity(certificate: x509.Certificate) -> SignerIdentity:
     if len(uids) != 1:
         raise UnknownCertificate("no single UID in the subject")
     kind, _, number = str(uids[0].value).partition(":")
-    if kind not in ID_KINDS or not is_ascii_digits(number):
-        raise UnknownCertificate("the UID is not CMND:/CCCD: digits")
-    if len(number) not in ID_KINDS[kind]:
-        raise UnknownCertificate("the UID number has the wrong length")
+    if not id_number_fits(kind, number):
+        raise UnknownCertificate("the UID is not CMND:/CCCD: with a number of that kind")
     return SignerIdentity(
         full_name=str(names[0].value) if names else "",
         id_kind=kind,

@@ -1,6 +1,6 @@
 """State changes of the sandbox CA, each with its audit entry in the same transaction."""
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,11 +14,12 @@ from django.utils.crypto import salted_hmac
 
 from admin_kit.audit import ReasonRequired as ReasonRequired
 from admin_kit.audit import required_reason
-from idnumbers.numbers import is_ascii_digits, is_cccd_format, is_cmnd_format
+from idnumbers.numbers import id_number_fits as id_number_fits
+from idnumbers.numbers import is_ascii_digits
 
 from . import x509_tools
 from .conf import authority_settings
-from .models import Authority, Certificate, CertificateEvent, IdKind, UsbToken
+from .models import Authority, Certificate, CertificateEvent, UsbToken
 
 if TYPE_CHECKING:
     from admin_kit.officials import Official
@@ -29,21 +30,11 @@ CERTIFICATE_VALID_DAYS = 3 * 365
 # The CRL is signed afresh on every request; this is how long a relying party may keep it.
 CRL_VALID_HOURS = 24
 PIN_LENGTH = 6
-ID_FORMATS: dict[str, Callable[[str], bool]] = {
-    IdKind.CMND: is_cmnd_format,
-    IdKind.CCCD: is_cccd_format,
-}
 
 
 def pin_fits(pin: str) -> bool:
     """Tell whether a token PIN is exactly 6 ASCII digits (no other script's digits, no newline)."""
     return is_ascii_digits(pin) and len(pin) == PIN_LENGTH
-
-
-def id_number_fits(id_kind: str, id_number: str | None) -> bool:
-    """Tell whether a holder's number has the shape of its kind (CMND or CCCD), ASCII digits."""
-    fits = ID_FORMATS.get(id_kind)
-    return fits is not None and fits(id_number or "")
 
 
 class CertificateAuthorityError(Exception):

@@ -2,6 +2,7 @@
 
 import csv
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -59,6 +60,19 @@ def is_cmnd_format(number: str) -> bool:
 def is_cccd_format(number: str) -> bool:
     """Tell whether a normalised, stored or claimed number is 12 ASCII digits, as a CCCD."""
     return is_ascii_digits(number) and len(number) == CCCD_LENGTH
+
+
+# A holder's number by the kind of paper it is on, as certificates name it ("CMND:…", "CCCD:…").
+ID_KIND_FORMATS: dict[str, Callable[[str], bool]] = {
+    "CMND": is_cmnd_format,
+    "CCCD": is_cccd_format,
+}
+
+
+def id_number_fits(id_kind: str, id_number: str | None) -> bool:
+    """Tell whether a holder's number has the shape of its kind (CMND or CCCD), ASCII digits."""
+    fits = ID_KIND_FORMATS.get(id_kind)
+    return fits is not None and fits(id_number or "")
 
 
 def century_gender_digit(birth_year: int, gender: str) -> int:

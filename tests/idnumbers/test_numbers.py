@@ -11,6 +11,7 @@ from idnumbers.numbers import (
     century_gender_digit,
     cmnd_problems,
     decode_birth,
+    id_number_fits,
     is_cccd_format,
     is_cmnd_format,
     is_valid_cccd,
@@ -211,3 +212,20 @@ def test_cmnd_problems_refuse_what_the_format_refuses(number):
 
 def test_cccd_problems_refuse_arabic_indic_digits_as_not_digits():
     assert [problem.code for problem in cccd_problems("٠٣٧١٩٠٦١٢٣٤٥")] == ["not_digits"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "fits"),
+    [
+        ("CMND", "164438056", True),
+        ("CMND", "037190612345", True),
+        ("CCCD", "037190612345", True),
+        ("CCCD", "164438056", False),
+        ("CCCD", "037190612345\n", False),
+        ("CCCD", "٠٣٧١٩٠٦١٢٣٤٥", False),
+        ("HC", "037190612345", False),
+        ("CMND", None, False),
+    ],
+)
+def test_a_holders_number_fits_its_kind_of_paper(kind, number, fits):
+    assert id_number_fits(kind, number) is fits
