@@ -2,7 +2,7 @@
 
 import secrets
 import time
-from datetime import date
+from datetime import date, timedelta
 from importlib import import_module
 
 import pytest
@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from joserfc import jwt
 
 from accounts.models import AuditEntry
@@ -281,3 +282,14 @@ def test_a_login_without_sid_records_nothing(client, vneid, nga_linked):
 
     assert is_logged_in(client)
     assert not VneidSession.objects.exists()
+
+
+def test_rows_older_than_any_session_are_dropped_at_the_next_login(client, vneid, nga_linked):
+    log_in_with_vneid(client, vneid, sid="old-login")
+    VneidSession.objects.update(
+        created_at=timezone.now() - timedelta(seconds=django_settings.SESSION_COOKIE_AGE + 60)
+    )
+
+    log_in_with_vneid(Client(), vneid, sid=NGA_SID)
+
+    assert list(VneidSession.objects.values_list("sid", flat=True)) == [NGA_SID]
