@@ -3,6 +3,7 @@
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -11,10 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from idnumbers.numbers import mask_number
 
-from . import login_state, qr, throttling
+from . import login_state, qr, single_logout, throttling
 from .forms import LoginForm
 from .login_state import APP_COOKIE_NAME
 from .models import LoginSession
+from .server import issuer_for
 from .services import LoginAttempt, LoginRefused, authenticate_password
 
 TEMPLATE = "vneid/app.html"
@@ -94,7 +96,7 @@ def app_scan(request: HttpRequest, qr_token: str) -> HttpResponse:
     try:
         if request.method == "POST":
             approve = request.POST.get("decision") == "approve"
-            qr.decide(qr_token=qr_token, account=login.account, approve=approve)
+            qr.decide(qr_token=qr_token, account=login.account, approve=approve, app_login=login)
             context.update(mode="done", approved=approve)
             return render(request, TEMPLATE, context)
         qr_login = qr.for_scan(qr_token)
@@ -108,7 +110,14 @@ def app_scan(request: HttpRequest, qr_token: str) -> HttpResponse:
 @never_cache
 @require_POST
 def app_logout(request: HttpRequest) -> HttpResponse:
-    """Log out of the app (not of VNeID in the browser)."""
+    """Log out of the app, ending too the browser logins it approved by QR; tell their clients."""
+    login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
     response = redirect("vneid:app_home")
-    login_state.end_login(response, request, cookie=APP_COOKIE_NAME)
+    with transaction.atomic():
+        login_state.end_login(response, request, cookie=APP_COOKIE_NAME)
+        approved = single_logout.end_logins_approved_by(login) if login is not None else []
+    # After the commit, as every logout: the clients' endpoints see the logins ended. The app
+    # shows no iframes: only back-channel clients hear of logins in another browser.
+    for ended in [login, *approved] if login is not None else []:
+        single_logout.login_ended(ended, fallback_issuer=issuer_for(request))
     return response
