@@ -21,7 +21,7 @@ from oidc_kit.logout_token import (
     verify_logout_token,
 )
 
-from . import faults, login_state, vneid_leg
+from . import faults, hops, login_state, vneid_leg
 from .logout import LogoutRequestInvalid, end_login, parse_logout_request
 from .models import Idp, LoginSession
 from .server import issuer_for
@@ -53,6 +53,7 @@ def _next_after_service_logout(
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@hops.records_hop("logout")
 @faults.honours_fault(page=True)
 def end_session(request: HttpRequest) -> HttpResponse:
     """`GET|POST /xacthuc/oauth2/logout`: RP-initiated logout (also the `logoutUri` attribute).
@@ -72,6 +73,7 @@ def end_session(request: HttpRequest) -> HttpResponse:
         context: dict[str, Any] = {"message": refusal.message, "error": "invalid_request"}
         return render(request, "national_login/error.html", context, status=400)
     login = login_state.current_login(request)
+    hops.note_subject(login.subject if login is not None else None)
     confirmed = request.method == "POST" and params.get("confirm") == "yes"
     hint_matches = logout.id_token_claims is not None and (
         login is None or logout.id_token_claims.get("sub") == login.subject.sub
@@ -166,6 +168,7 @@ def _end_vneid_sessions(claims: LogoutClaims, *, issuer: str) -> int:
         logins = logins.filter(subject__idp_subject=claims.sub)
     ended = 0
     for login in logins:
+        hops.note_subject(login.subject)
         # No browser is here to load front-channel iframes: only back-channel portals hear it.
         end_login(login, issuer=issuer)
         ended += 1
@@ -173,6 +176,7 @@ def _end_vneid_sessions(claims: LogoutClaims, *, issuer: str) -> int:
 
 
 @csrf_exempt
+@hops.records_hop("backchannel_logout")
 @faults.honours_fault()
 def backchannel_logout(request: HttpRequest) -> JsonResponse:
     """`POST /xacthuc/oauth2/backchannel-logout`: VNeID's logout tokens (Back-Channel 1.0).

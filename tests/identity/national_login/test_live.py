@@ -118,6 +118,8 @@ def test_a_citizen_logged_in_at_vneid_is_in_without_typing_then_logs_out_everywh
     # Another portal sends him to the service: no page, straight back with a code.
     answer = _walk(browser, _authorize_url(base, "n-1"), base)
     assert answer.status_code == 302
+    # The service, VNeID (already logged in), the service's callback: then out to the portal.
+    assert answer.hops == 3
     tokens, info = _code_and_tokens(base, answer)
     assert info["SoDinhDanh"] == AN_CCCD
     assert info["loginIdp"] == "BCA"

@@ -9,6 +9,7 @@ from identity.national_login.models import AccessToken, LoginSession, LogoutDeli
 from oidc_kit.logout_token import verify_logout_token
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.identity.relying_party.conftest import END_SESSION_URL
+from tests.personas import NGA_CCCD
 
 from .conftest import (
     CHOOSER_PATH,
@@ -68,6 +69,8 @@ def test_logout_reaches_every_portal_then_vneid_then_returns(client, vneid, port
     login.refresh_from_db()
     assert login.ended_at is not None
     assert AccessToken.objects.get().revoked_at is not None
+    answered = services.requests_answered([NGA_CCCD], since=login.auth_time)
+    assert answered[-1].endpoint == "logout"
     # Then VNeID's own RP-initiated logout, for the service's VNeID login.
     assert response.status_code == 302
     assert response["Location"].startswith(END_SESSION_URL)
