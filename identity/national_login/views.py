@@ -484,7 +484,7 @@ def vneid_callback(request: HttpRequest) -> HttpResponse:
         kept,
         person,
         amr=" ".join(completed.amr) or "pwd",
-        vneid_sid=completed.sid,
+        vneid_sid=identity.sid,
         vneid_id_token=completed.id_token,
     )
 
