@@ -23,10 +23,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from api_kit.keys import hash_secret
-from api_kit.server import ApiError, api_view, bearer_key, json_response
+from api_kit.server import api_view, json_response
 from identity.relying_party.client import VneidError
 from identity.relying_party.protocol import IssuerMismatch, check_issuer
 from oidc_kit.errors import OAUTH_ERRORS
+from oidc_kit.provider import bearer_error, presented_bearer_tokens
 
 from . import faults, hops, issued, keys, login_state, pending, services, vneid_leg
 from .claims import claims_for, claims_supported
@@ -506,23 +507,7 @@ def token(request: HttpRequest) -> HttpResponse:
 def _bearer_error(
     status: int, error: str | None = None, description: str | None = None
 ) -> JsonResponse:
-    challenge = 'Bearer realm="xacthuc"'
-    if not error:
-        return json_response({}, status=status, headers={"WWW-Authenticate": challenge})
-    challenge += f', error="{error}"'
-    refusal = ApiError(status, error, description or "", headers={"WWW-Authenticate": challenge})
-    return OAUTH_ERRORS.response(refusal)
-
-
-def _presented_tokens(request: HttpRequest) -> list[str]:
-    presented = []
-    header_token = bearer_key(request)
-    if header_token:
-        presented.append(header_token)
-    content_type = request.content_type or ""
-    if request.method == "POST" and content_type == "application/x-www-form-urlencoded":
-        presented.extend(value for value in request.POST.getlist("access_token") if value)
-    return presented
+    return bearer_error(status, realm="xacthuc", error=error, description=description)
 
 
 @api_view(OAUTH_ERRORS, "GET", "POST")
@@ -535,7 +520,7 @@ def userinfo(request: HttpRequest) -> JsonResponse:
     NgayThangNamSinh, loginIdp, userProfileUri, logoutUri) or `oidc` (sub, name, birthdate,
     personal_id_number, acr). 401 `invalid_token` for an unknown, expired or revoked token.
     """
-    presented = _presented_tokens(request)
+    presented = presented_bearer_tokens(request)
     if not presented:
         return _bearer_error(401)
     if len(presented) > 1:
