@@ -204,6 +204,9 @@ class SessionClient(models.Model):
     session = models.ForeignKey(LoginSession, on_delete=models.CASCADE, related_name="clients")
     client = models.ForeignKey(NationalClient, on_delete=models.CASCADE)
     joined_at = models.DateTimeField(default=timezone.now)
+    # The issuer the client's ID token named (the host the browser used): its logout token
+    # must name the same one, whichever host the logout arrives at.
+    issuer = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         constraints = [

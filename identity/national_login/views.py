@@ -196,7 +196,9 @@ def _issue_code(
 ) -> HttpResponse:
     grant.session = login
     hops.note_subject(login.subject)
-    SessionClient.objects.get_or_create(session=login, client=grant.client)
+    SessionClient.objects.update_or_create(
+        session=login, client=grant.client, defaults={"issuer": issuer_for(request)}
+    )
     return server.create_authorization_response(request, grant_user=login.subject, grant=grant)
 
 
