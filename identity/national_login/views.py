@@ -13,7 +13,7 @@ from typing import Any
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import AccessDeniedError, InvalidRequestError
 from authlib.oidc.core.errors import LoginRequiredError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -264,6 +264,14 @@ def authorize(request: HttpRequest) -> HttpResponse:
     level = _requested_level(grant)
     if needs_login or login is None:
         return _start_pending(request, grant, level=level, fresh="login" in prompts)
+    if level > LEVEL_BY_ACR[login.acr] and "none" in prompts:
+        # No page may be shown under prompt=none: the portal hears the refusal instead.
+        refusal = AccessDeniedError(
+            description=f"The login is at {login.acr}; LoA{level} was requested.",
+            redirect_uri=grant.redirect_uri,
+            state=grant.request.payload.state,
+        )
+        return _oauth_error(request, refusal)
     if level > LEVEL_BY_ACR[login.acr]:
         return level_refusal(
             request,

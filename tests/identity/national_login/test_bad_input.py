@@ -185,3 +185,12 @@ def test_vneid_unreachable_for_the_silent_login_leads_to_the_chooser(client, vne
     refused = client.post(response["Location"], {"sessionDataKey": key, "method": "vneid"})
     assert refused.status_code == 502
     assert "không phải lỗi của bạn" in refused.content.decode()
+
+
+def test_loa2_under_prompt_none_for_a_level_1_login_answers_the_portal(client, vneid, portal):
+    log_in_through_vneid(client, vneid, level=1)
+    response = authorize(client, acr_values="LoA2", prompt="none", nonce="n-none")
+    assert response.status_code == 302
+    answer = query_of(response["Location"])
+    assert answer["error"] == "access_denied"
+    assert answer["state"] == "portal-state-1"
