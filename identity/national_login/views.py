@@ -222,7 +222,7 @@ def _start_pending(
             with vneid_leg.client() as vneid:
                 url = vneid_leg.authorization_url(request, kept, prompt="none", vneid=vneid)
         except VneidError as error:
-            # VNeID unreachable: the chooser still offers the issued accounts, and says so.
+            # VNeID unreachable: the chooser still offers both; choosing VNeID then explains.
             logger.warning("national login: VNeID silent login skipped: %r", error)
             url = _chooser_url(kept)
         response = redirect(url)
