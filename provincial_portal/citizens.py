@@ -168,9 +168,13 @@ def inherit_by_password(
         locked_row = ProvincialAccount.objects.select_for_update().get(pk=account.pk)
         if locked_row.national_sub:
             raise LinkRefused(ALREADY_INHERITED)
-        if ProvincialAccount.objects.filter(
-            Q(national_sub=attributes.sub) | (Q(cccd_number=number) & ~Q(cccd_number=""))
-        ).exclude(pk=account.pk).exists():
+        if (
+            ProvincialAccount.objects.filter(
+                Q(national_sub=attributes.sub) | (Q(cccd_number=number) & ~Q(cccd_number=""))
+            )
+            .exclude(pk=account.pk)
+            .exists()
+        ):
             # Another account got this citizen meanwhile (a second tab): keep one.
             raise LinkRefused(ALREADY_INHERITED)
         _inherit(locked_row, attributes, how="xác minh bằng tên đăng nhập và mật khẩu cũ")

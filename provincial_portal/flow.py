@@ -67,9 +67,7 @@ def digest(request: HttpRequest) -> str:
 
 def _live(request: HttpRequest) -> LoginFlow:
     raw = request.COOKIES.get(COOKIE_NAME, "")
-    flow = (
-        LoginFlow.objects.filter(key_hash=key_hash(raw)).first() if raw else None
-    )
+    flow = LoginFlow.objects.filter(key_hash=key_hash(raw)).first() if raw else None
     if flow is None:
         raise FlowExpired()
     if flow.started_at < timezone.now() - timedelta(seconds=FLOW_SECONDS):

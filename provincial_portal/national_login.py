@@ -16,8 +16,8 @@ from typing import Any, cast
 from urllib.parse import urlencode, urlsplit
 
 import requests
-from authlib.integrations.requests_client import OAuth2Session
 from authlib.integrations.base_client import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
 from django.core.cache import cache
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -344,7 +344,11 @@ class NationalLoginClient(PooledSession):
 
     def _log(self, call: Call) -> None:
         logger.info(
-            "national login %s %s -> %s, %d ms", call.method, call.name, call.outcome, call.elapsed_ms
+            "national login %s %s -> %s, %d ms",
+            call.method,
+            call.name,
+            call.outcome,
+            call.elapsed_ms,
         )
 
 

@@ -34,9 +34,9 @@ def key_hash(raw: str) -> str:
 
 def current(request: HttpRequest) -> ProvincialSession | None:
     """Return the live provincial session named by the request's cookie, or None."""
-    cached = getattr(request, "_provincial_session", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(request, "_provincial_session"):
+        cached: ProvincialSession | None = request._provincial_session
+        return cached
     raw = request.COOKIES.get(COOKIE_NAME, "")
     found = None
     if raw:

@@ -16,6 +16,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from idnumbers.numbers import mask_number
+from oidc_kit.backchannel import backchannel_logout_view
+from oidc_kit.logout_token import (
+    KeysUnavailable,
+    LogoutClaims,
+    LogoutTokenInvalid,
+    verify_logout_token,
+)
 
 from . import citizens, flow, hops, sessions
 from .conf import provincial_settings
@@ -59,7 +66,9 @@ SERVICES = (
 )
 
 
-def page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     """Render a provincial page with the header's account and the login's one-time notice."""
     session = sessions.current(request)
     notice, level = sessions.take_notice(session)
@@ -160,7 +169,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @method_decorator(never_cache, name="dispatch")
 @method_decorator(hops.records_hop("dang-nhap"), name="dispatch")
 class StartLoginView(View):
-    """"Đăng nhập": start the code flow at the national login service."""
+    """ "Đăng nhập": start the code flow at the national login service."""
 
     http_method_names = ["get"]
 
@@ -393,7 +402,10 @@ def frontchannel_logout(request: HttpRequest) -> HttpResponse:
     sid = request.GET.get("sid", "")
     if iss != issuer or not sid:
         response: HttpResponse = JsonResponse(
-            {"error": "invalid_request", "error_description": "iss and sid of the service required"},
+            {
+                "error": "invalid_request",
+                "error_description": "iss and sid of the service required",
+            },
             status=400,
         )
     else:
@@ -416,4 +428,42 @@ def frameable_by_service(request: HttpRequest, response: HttpResponse) -> None:
         response["X-Frame-Options"] = "SAMEORIGIN"
     else:
         # X-Frame-Options cannot name another origin; frame-ancestors does, and wins.
-        response.xframe_options_exempt = True  # type: ignore[attr-defined]
+        response.xframe_options_exempt = True
+
+
+def verify_logout_token_of_service(token: str) -> LogoutClaims:
+    """Check a logout token against the national login service's published keys."""
+    try:
+        with NationalLoginClient() as service:
+            issuer = service.metadata().issuer
+            try:
+                return verify_logout_token(
+                    token, key_set=service.jwks(), issuer=issuer, audience=service.client_id
+                )
+            except LogoutTokenInvalid as invalid:
+                if invalid.code != "bad_signature":
+                    raise
+                # Perhaps signed with a key the service rotated in since the keys were cached.
+                return verify_logout_token(
+                    token,
+                    key_set=service.jwks(refresh=True),
+                    issuer=issuer,
+                    audience=service.client_id,
+                )
+    except NationalLoginError as error:
+        raise KeysUnavailable(str(error)) from error
+
+
+def end_sessions_of_logout(claims: LogoutClaims) -> int:
+    """End the provincial sessions of the service's session the logout token names."""
+    return sessions.end_sessions_of_sid(
+        claims.sid,
+        reason=sessions.ENDED_BY_BACKCHANNEL,
+        kind=AuditEvent.Kind.BACKCHANNEL_LOGOUT,
+        detail="Hệ thống xác thực báo phiên đăng nhập chung đã kết thúc (back-channel)",
+    )
+
+
+backchannel_logout = backchannel_logout_view(
+    verify=verify_logout_token_of_service, end_sessions=end_sessions_of_logout
+)
