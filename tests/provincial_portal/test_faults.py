@@ -1,4 +1,4 @@
-"""Bad answers and faults of the national login service: refused, 503 + Retry-After, nothing saved."""
+"""Bad answers and faults of the national login service: 503 + Retry-After, nothing saved."""
 
 import pytest
 import requests
