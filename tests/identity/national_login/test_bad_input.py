@@ -23,7 +23,7 @@ def test_an_unknown_client_stops_on_the_services_page(client, vneid, portal):
     response = authorize(client, client_id="nobody")
     assert response.status_code == 400
     assert "chưa được đăng ký" in response.content.decode()
-    assert "xacthuc-error-code\">invalid_client" in response.content.decode()
+    assert 'xacthuc-error-code">invalid_client' in response.content.decode()
 
 
 def test_a_wrong_redirect_uri_never_redirects(client, vneid, portal):
