@@ -4,10 +4,13 @@ The whole chain is real: the province's "Đăng nhập" → the national login s
 VNeID's login page → back on the province, with An's old account inherited by SoDinhDanh.
 """
 
+from dataclasses import asdict
+
 import pytest
 from playwright.sync_api import expect
 
 from identity.national_login import services as national_login
+from provincial_portal.services import client_registration
 from tests.personas import AN_CCCD, VNEID_PASSWORD
 from tests.provincial_portal.factories import seed_nga_and_an
 from vneid.services import ensure_client as ensure_vneid_client
@@ -34,14 +37,7 @@ def province(sandbox_server, settings):
         name="Hệ thống xác thực (thử nghiệm)",
         redirect_uris=[f"{base}/xacthuc/vneid/callback"],
     )
-    national_login.ensure_client(
-        client_id=settings.PROVINCIAL_PORTAL["CLIENT_ID"],
-        client_secret=settings.PROVINCIAL_PORTAL["CLIENT_SECRET"],
-        name="Cổng DVC tỉnh Quảng Nam (thử nghiệm)",
-        redirect_uris=[f"{base}/quang-nam/dang-nhap/callback/"],
-        post_logout_redirect_uris=[f"{base}/quang-nam/"],
-        backchannel_logout_uri=f"{base}/quang-nam/backchannel-logout",
-    )
+    national_login.ensure_client(**asdict(client_registration([base])))
     seed_nga_and_an()
     return base
 

@@ -7,6 +7,7 @@ over HTTP on the live server, with the addresses and credentials of its own sett
 """
 
 import re
+from dataclasses import asdict
 from datetime import date
 
 import pytest
@@ -14,6 +15,7 @@ import requests
 
 from identity.national_login import services as national_login
 from provincial_portal.models import AuditEvent, ProvincialAccount, ProvincialSession
+from provincial_portal.services import client_registration
 from tests.citizen_registry.factories import CitizenFactory
 from tests.personas import AN_CCCD, VNEID_PASSWORD
 from vneid.services import ensure_client as ensure_vneid_client
@@ -50,14 +52,7 @@ def three_tiers(live_server, settings):
         redirect_uris=[f"{base}/xacthuc/vneid/callback"],
         post_logout_redirect_uris=[f"{base}/xacthuc/oauth2/logout/vneid"],
     )
-    national_login.ensure_client(
-        client_id=PORTAL_ID,
-        client_secret=PORTAL_SECRET,
-        name="Cổng DVC tỉnh Quảng Nam (thử nghiệm)",
-        redirect_uris=[f"{base}/quang-nam/dang-nhap/callback/"],
-        post_logout_redirect_uris=[f"{base}/quang-nam/"],
-        backchannel_logout_uri=f"{base}/quang-nam/backchannel-logout",
-    )
+    national_login.ensure_client(**asdict(client_registration([base])))
     citizen = CitizenFactory(
         cccd_number=AN_CCCD,
         full_name="Nguyễn Văn An",
