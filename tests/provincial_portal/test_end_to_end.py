@@ -56,7 +56,7 @@ def three_tiers(live_server, settings):
     citizen = CitizenFactory(
         cccd_number=AN_CCCD,
         full_name="Nguyễn Văn An",
-        birth_date=date(1985, 7, 20),
+        birth_date=date(1985, 7, 2),
         gender="male",
     )
     ensure_vneid_account(citizen, password=VNEID_PASSWORD, level=2)

@@ -221,7 +221,7 @@ def test_a_citizen_without_an_old_account_gets_a_new_empty_one(client, national,
     assert response.status_code == 302 and response["Location"] == ACCOUNT
     hoa = ProvincialAccount.objects.get(cccd_number=HOA_CCCD)
     assert hoa.origin == ProvincialAccount.Origin.VNEID
-    assert hoa.national_sub == PEOPLE["hoa"]["sub"] and hoa.birth_date == date(1995, 2, 20)
+    assert hoa.national_sub == PEOPLE["hoa"]["sub"] and hoa.birth_date == date(1995, 1, 9)
     assert not is_password_usable(hoa.password)
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.ACCOUNT_CREATED, account=hoa).exists()
     page = client.get(ACCOUNT).content.decode()
