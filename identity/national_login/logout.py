@@ -3,7 +3,8 @@
 Ending a login of the service tells every portal that received a code in it: a logout token
 (oidc_kit) to each back-channel URI, all at once, and an iframe to each portal that registered
 only a front-channel URI (when a browser is there to load it). A portal that does not accept its
-token is recorded (LogoutDeliveryRecord) and retried by `retry_logout_deliveries`.
+token is recorded (LogoutDeliveryRecord) and retried by the command
+`retry_national_login_logout_deliveries`.
 """
 
 import logging

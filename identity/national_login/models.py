@@ -403,7 +403,10 @@ class ServiceFault(FaultSwitch):
 
 
 class LogoutDeliveryRecord(BaseLogoutDeliveryRecord):
-    """A back-channel logout a portal did not accept; `retry_logout_deliveries` sends it again."""
+    """A back-channel logout a portal did not accept, until a retry delivers it.
+
+    `manage.py retry_national_login_logout_deliveries` sends it again with a fresh token.
+    """
 
     # The issuer the first token named: a retry must name the same one for the portal to accept.
     issuer = models.CharField("bên phát hành (iss)", max_length=255, blank=True, default="")

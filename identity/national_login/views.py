@@ -7,6 +7,7 @@ Either way the service starts its own login (cookie `xacthuc_session`, path `/xa
 resumes the portal's request, so the next portal skips VNeID too.
 """
 
+import copy
 import logging
 from typing import Any
 
@@ -15,7 +16,7 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from authlib.oidc.core.errors import LoginRequiredError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -25,10 +26,10 @@ from api_kit.keys import hash_secret
 from api_kit.server import ApiError, api_view, bearer_key, json_response
 from identity.relying_party.client import VneidError
 from identity.relying_party.protocol import IssuerMismatch, check_issuer
+from oidc_kit.errors import OAUTH_ERRORS
 
 from . import faults, hops, issued, keys, login_state, pending, services, vneid_leg
 from .claims import claims_for, claims_supported
-from .errors import OAUTH_ERRORS
 from .forms import IssuedAccountForm
 from .models import (
     LEVEL_BY_ACR,
@@ -272,11 +273,33 @@ def authorize(request: HttpRequest) -> HttpResponse:
     return _issue_code(request, grant, login)
 
 
+def _resumed_request(request: HttpRequest, kept: PendingAuthorization) -> HttpRequest:
+    """Return request as the portal's original authorization request (a GET to authorize).
+
+    Answering it here, instead of redirecting the browser back to `oauth2/authorize`, saves the
+    citizen one round trip on every login.
+    """
+    query = pending.resume_query(kept)
+    resumed = copy.copy(request)
+    resumed.method = "GET"
+    resumed.path = resumed.path_info = reverse("national_login:authorize")
+    resumed.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": query}
+    resumed.GET = QueryDict(query)
+    resumed.POST = QueryDict()
+    return resumed
+
+
 def _resume(request: HttpRequest, kept: PendingAuthorization, login: LoginSession) -> HttpResponse:
-    """Go back to the portal's authorization request, now with the service's login."""
-    url = f"{reverse('national_login:authorize')}?{pending.resume_query(kept)}"
+    """Answer the portal's authorization request, now that the service has its login."""
+    resumed = _resumed_request(request, kept)
+    response: HttpResponse
+    try:
+        grant = server.get_consent_grant(resumed, end_user=login.subject)
+    except OAuth2Error as error:
+        response = _oauth_error(resumed, error)
+    else:
+        response = _issue_code(resumed, grant, login)
     kept.delete()
-    response = redirect(url)
     login_state.set_cookie(response, request, login)
     return response
 
@@ -461,7 +484,7 @@ def vneid_callback(request: HttpRequest) -> HttpResponse:
         kept,
         person,
         amr=" ".join(completed.amr) or "pwd",
-        vneid_sid=completed.sid,
+        vneid_sid=identity.sid,
         vneid_id_token=completed.id_token,
     )
 
