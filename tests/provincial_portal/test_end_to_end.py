@@ -127,3 +127,68 @@ def test_a_citizen_logs_in_at_the_province_through_vneid_and_inherits_by_sodinhd
         session.refresh_from_db()
         assert session.ended_at is not None
         assert browser.get(f"{base}/quang-nam/ho-so/", allow_redirects=False).status_code == 302
+
+
+@pytest.fixture
+def sandbox(live_server, transactional_db, settings):
+    """Every organisation on the live server, registered and seeded as `make run` does."""
+    from sandbox.personas import ensure_personas, register_portal
+
+    base = live_server.url
+    settings.REGISTRY = {**settings.REGISTRY, "BASE_URL": f"{base}/registry/api/v1/"}
+    settings.VNEID = {**settings.VNEID, "ISSUER": f"{base}/vneid", "TIMEOUT_SECONDS": TIMEOUT}
+    settings.NATIONAL_LOGIN = {
+        **settings.NATIONAL_LOGIN,
+        "VNEID_ISSUER": f"{base}/vneid",
+        "VNEID_TIMEOUT_SECONDS": TIMEOUT,
+        "BACKCHANNEL_TIMEOUT_SECONDS": TIMEOUT,
+    }
+    settings.PROVINCIAL_PORTAL = {
+        **settings.PROVINCIAL_PORTAL,
+        "NATIONAL_LOGIN_ISSUER": f"{base}/xacthuc",
+        "TIMEOUT_SECONDS": TIMEOUT,
+    }
+    register_portal(base_urls=[base])
+    ensure_personas()
+    seed_nga_and_an()
+    return base
+
+
+def test_single_sign_on_from_the_national_portal_and_single_logout_back(sandbox):
+    base = sandbox
+    with requests.Session() as browser:
+        # An logs in at the national portal with VNeID.
+        vneid_page = browser.get(f"{base}/dang-nhap/vneid/?next=/ho-so/", timeout=TIMEOUT)
+        assert "/vneid/authorize" in vneid_page.url, vneid_page.url
+        national = browser.post(
+            vneid_page.url,
+            data={
+                **form_fields(vneid_page.text, containing='name="password"'),
+                "personal_id_number": AN_CCCD,
+                "password": VNEID_PASSWORD,
+            },
+            timeout=TIMEOUT,
+        )
+        assert national.url == f"{base}/ho-so/", national.url
+
+        # "Đăng nhập" at the province: in without typing anything.
+        province = browser.get(f"{base}/quang-nam/dang-nhap/", timeout=TIMEOUT)
+        assert province.status_code == 200, province.text[:500]
+        assert province.url == f"{base}/quang-nam/tai-khoan/", province.url
+        assert "đã được kế thừa" in province.text
+        an = ProvincialAccount.objects.get(username=AN_SEED.username)
+        session = ProvincialSession.objects.get(account=an)
+
+        # Logging out of the national portal ends the provincial session too.
+        browser.post(
+            f"{base}/dang-xuat/",
+            data={"csrfmiddlewaretoken": browser.cookies.get("dvc_csrftoken")},
+            timeout=TIMEOUT,
+        )
+        session.refresh_from_db()
+        assert session.ended_at is not None
+        assert session.ended_reason == "backchannel_logout"
+        assert AuditEvent.objects.filter(
+            kind=AuditEvent.Kind.BACKCHANNEL_LOGOUT, account=an
+        ).exists()
+        assert browser.get(f"{base}/quang-nam/ho-so/", allow_redirects=False).status_code == 302
