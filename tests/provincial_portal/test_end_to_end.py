@@ -192,3 +192,20 @@ def test_single_sign_on_from_the_national_portal_and_single_logout_back(sandbox)
             kind=AuditEvent.Kind.BACKCHANNEL_LOGOUT, account=an
         ).exists()
         assert browser.get(f"{base}/quang-nam/ho-so/", allow_redirects=False).status_code == 302
+
+
+@pytest.mark.parametrize(("mode", "latency_ms"), [("outage", 0), ("error", 0), ("latency", 2500)])
+def test_the_services_fault_switch_makes_the_province_say_so_and_save_nothing(
+    three_tiers, settings, mode, latency_ms
+):
+    from identity.national_login.faults import set_fault
+
+    settings.PROVINCIAL_PORTAL = {**settings.PROVINCIAL_PORTAL, "TIMEOUT_SECONDS": 1}
+    set_fault(mode, latency_ms)
+    with requests.Session() as browser:
+        response = browser.get(f"{three_tiers}/quang-nam/dang-nhap/", timeout=TIMEOUT)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "Hệ thống xác thực của Cổng Dịch vụ công Quốc gia đang gián đoạn" in response.text
+    assert not ProvincialSession.objects.exists()
+    assert not ProvincialAccount.objects.filter(inherited_at__isnull=False).exists()
