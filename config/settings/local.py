@@ -9,6 +9,7 @@ from .base import (
     CERTIFICATE_AUTHORITY,
     MOBILE_OPERATOR,
     NATIONAL_LOGIN,
+    PROVINCIAL_PORTAL,
     REGISTRY,
     SANDBOX_BASE_URL,
     VNEID,
@@ -53,6 +54,14 @@ VNEID = {
     "CLIENT_SECRET": "dvcqg-portal-sandbox-secret-not-for-production",
     "TIMEOUT_SECONDS": LOCAL_CALL_TIMEOUT_SECONDS,
     **VNEID,
+}
+# The provincial portal logs in at the national login service as its sandbox client.
+PROVINCIAL_PORTAL = {
+    "NATIONAL_LOGIN_ISSUER": f"{SANDBOX_BASE_URL}/xacthuc",
+    "CLIENT_ID": "qnam-portal-sandbox",
+    "CLIENT_SECRET": "qnam-portal-sandbox-secret-not-for-production",
+    "TIMEOUT_SECONDS": LOCAL_CALL_TIMEOUT_SECONDS,
+    **PROVINCIAL_PORTAL,
 }
 NATIONAL_LOGIN = {
     "VNEID_ISSUER": f"{SANDBOX_BASE_URL}/vneid",

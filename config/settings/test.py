@@ -21,6 +21,12 @@ VNEID = {
     "TIMEOUT_SECONDS": 2,
 }
 VNEID_PROVIDER = {}
+PROVINCIAL_PORTAL = {
+    "NATIONAL_LOGIN_ISSUER": "http://xacthuc.test/xacthuc",
+    "CLIENT_ID": "qnam-portal-test",
+    "CLIENT_SECRET": "qnam-portal-test-secret",
+    "TIMEOUT_SECONDS": 2,
+}
 NATIONAL_LOGIN = {
     "VNEID_ISSUER": "http://vneid.test/vneid",
     "VNEID_CLIENT_ID": "xacthuc-test",
