@@ -8,11 +8,41 @@ models, keys and issuer; only these rules live here.
 from urllib.parse import parse_qsl, urlsplit
 
 from authlib.common.urls import add_params_to_uri
+from authlib.integrations.django_oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749.errors import InsecureTransportError, InvalidRequestError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from api_kit.server import ApiError, bearer_key, json_response
 
 from .errors import OAUTH_ERRORS
+
+INSECURE_TRANSPORT_MESSAGE = (
+    "OAuth 2.0 requires https here; a sandbox on plain http must be reached at its own "
+    "SANDBOX_BASE_URL (see docs/deploy.md)."
+)
+
+
+class TokenEndpointServer(AuthorizationServer):
+    """Authlib's Django server, with the token endpoint refusing what Authlib lets through.
+
+    Authlib builds its request object before its own error handling starts, so a request over
+    plain http to a host that is not loopback (a trainer's LAN address without the sandbox's
+    http allowance) raised out of the view as a 500. A missing grant_type is named as such.
+    """
+
+    def create_token_response(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse
+        if not request.POST.get("grant_type"):
+            response = self.handle_error_response(
+                request, InvalidRequestError("Missing 'grant_type'.")
+            )
+            return response
+        try:
+            response = super().create_token_response(request)
+        except InsecureTransportError:
+            refusal = ApiError(400, "invalid_request", INSECURE_TRANSPORT_MESSAGE)
+            response = OAUTH_ERRORS.response(refusal)
+        return response
 
 
 def add_issuer_parameter(response: HttpResponse, issuer: str) -> HttpResponse:

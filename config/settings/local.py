@@ -1,5 +1,6 @@
 """Settings for `make run`: a developer's machine, SQLite by default, the sandbox console on."""
 
+import os
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
@@ -23,6 +24,11 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-insecure-key-not-for-production")
+# A class on a trainer's LAN reaches the sandbox at http://<LAN address> (README "A class"):
+# Authlib refuses OAuth over plain http except on loopback, which refused every VNeID login
+# and national login at such an address. The sandbox allows it; production settings do not.
+if urlsplit(SANDBOX_BASE_URL).scheme == "http":
+    os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")
 # The sandbox's own keys and client, registered by `make run`, and every organisation at the
 # address people type (SANDBOX_BASE_URL); the environment still wins.
 # Every organisation answers from this one machine, so a class's forty password checks compete
