@@ -11,6 +11,7 @@ urlpatterns = [
     path("vneid/", include("vneid.urls")),
     path("nha-mang/", include("mobile_operator.urls")),
     path("ca/", include("certificate_authority.urls")),
+    path("quang-nam/", include("provincial_portal.urls")),
     path("sandbox/", include("sandbox.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
