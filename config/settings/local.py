@@ -9,6 +9,7 @@ from .base import (
     CERTIFICATE_AUTHORITY,
     MOBILE_OPERATOR,
     PROVINCIAL_PORTAL,
+    NATIONAL_LOGIN,
     REGISTRY,
     SANDBOX_BASE_URL,
     VNEID,
@@ -61,6 +62,13 @@ PROVINCIAL_PORTAL = {
     "CLIENT_SECRET": "qnam-portal-sandbox-secret-not-for-production",
     "TIMEOUT_SECONDS": LOCAL_CALL_TIMEOUT_SECONDS,
     **PROVINCIAL_PORTAL,
+}
+NATIONAL_LOGIN = {
+    "VNEID_ISSUER": f"{SANDBOX_BASE_URL}/vneid",
+    "VNEID_CLIENT_ID": "xacthuc-sandbox",
+    "VNEID_CLIENT_SECRET": "xacthuc-sandbox-secret-not-for-production",
+    "VNEID_TIMEOUT_SECONDS": LOCAL_CALL_TIMEOUT_SECONDS,
+    **NATIONAL_LOGIN,
 }
 # Mail lands in the sandbox outbox (/sandbox/) instead of leaving the machine.
 EMAIL_BACKEND = "sandbox.mail.OutboxEmailBackend"

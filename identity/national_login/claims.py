@@ -1,9 +1,9 @@
 """The attributes a portal receives at userinfo, by its client's attribute profile.
 
-| profile | attributes |
-|---------|------------|
-| `dvcqg` | `sub`, `TechID`, `LoaiTaiKhoan` ("1": citizen), `HoVaTen`, `SoDinhDanh` (12 digits, "" for an issued account with a CMND only), `NgayThangNamSinh` (yyyymmdd), `loginIdp` ("BCA" or "DVCQG"), `userProfileUri`, `logoutUri` |
-| `oidc`  | `sub`, `name`, `birthdate` (YYYY-MM-DD), `personal_id_number`, `acr` |
+- `dvcqg` (the real service's names): `sub`, `TechID`, `LoaiTaiKhoan` ("1": citizen),
+  `HoVaTen`, `SoDinhDanh` (12 digits; "" for an issued account with a CMND only),
+  `NgayThangNamSinh` (yyyymmdd), `loginIdp` ("BCA" or "DVCQG"), `userProfileUri`, `logoutUri`.
+- `oidc`: `sub`, `name`, `birthdate` (YYYY-MM-DD), `personal_id_number`, `acr`.
 """
 
 from typing import Any

@@ -6,8 +6,6 @@ instead of over HTTP. The password goes through Django's `authenticate`, so djan
 and locks wrong guesses per account and per address exactly as on the portal's own login.
 """
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest

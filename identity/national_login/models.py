@@ -15,6 +15,7 @@ from admin_kit.audit import AuditRecord, actor_field
 from api_kit.keys import hash_secret
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
+from oidc_kit.models import LogoutDeliveryRecord as BaseLogoutDeliveryRecord
 
 TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 LOA1 = "LoA1"
@@ -211,6 +212,9 @@ class SessionClient(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.client_id} @ {self.session_id}"
+
 
 class PendingAuthorization(models.Model):
     """A portal's authorization request while the citizen logs in (WSO2's `sessionDataKey`).
@@ -231,6 +235,9 @@ class PendingAuthorization(models.Model):
     vneid_leg = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class AuthorizationCode(models.Model, AuthorizationCodeMixin):
@@ -393,3 +400,13 @@ class ServiceFault(FaultSwitch):
     class Meta:
         verbose_name = "giả lập sự cố hệ thống xác thực"
         verbose_name_plural = "giả lập sự cố hệ thống xác thực"
+
+
+class LogoutDeliveryRecord(BaseLogoutDeliveryRecord):
+    """A back-channel logout a portal did not accept; `retry_logout_deliveries` sends it again."""
+
+    # The issuer the first token named: a retry must name the same one for the portal to accept.
+    issuer = models.CharField("bên phát hành (iss)", max_length=255, blank=True, default="")
+
+    class Meta(BaseLogoutDeliveryRecord.Meta):
+        pass

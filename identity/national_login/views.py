@@ -158,7 +158,8 @@ def denied_url(request: HttpRequest, *, redirect_uri: str, state: str) -> str:
     params = [("error", "access_denied"), ("iss", issuer_for(request))]
     if state:
         params.insert(1, ("state", state))
-    return add_params_to_uri(redirect_uri, params)
+    url: str = add_params_to_uri(redirect_uri, params)
+    return url
 
 
 def level_refusal(
@@ -188,7 +189,9 @@ def level_refusal(
     return render(request, "national_login/level_refused.html", context, status=403)
 
 
-def _issue_code(request: HttpRequest, grant: NationalCodeGrant, login: LoginSession) -> HttpResponse:
+def _issue_code(
+    request: HttpRequest, grant: NationalCodeGrant, login: LoginSession
+) -> HttpResponse:
     grant.session = login
     hops.note_subject(login.subject)
     SessionClient.objects.get_or_create(session=login, client=grant.client)
@@ -361,16 +364,16 @@ def chooser(request: HttpRequest) -> HttpResponse:
     kept = pending.find(request, params.get("sessionDataKey"))
     if kept is None:
         return error_page(request, "expired")
-    hops.note_flow(
-        hops.flow_digest(kept.client.client_id, pending.parameter(kept, "state"))
-    )
+    hops.note_flow(hops.flow_digest(kept.client.client_id, pending.parameter(kept, "state")))
     if request.method == "GET":
         return _render_chooser(request, kept, IssuedAccountForm())
     if request.POST.get("method") == "vneid":
         try:
             with vneid_leg.client() as vneid:
                 prompt = "login" if kept.fresh_login else ""
-                return redirect(vneid_leg.authorization_url(request, kept, prompt=prompt, vneid=vneid))
+                return redirect(
+                    vneid_leg.authorization_url(request, kept, prompt=prompt, vneid=vneid)
+                )
         except VneidError as error:
             logger.warning("national login: VNeID unreachable: %r", error)
             return _render_chooser(
@@ -382,7 +385,9 @@ def chooser(request: HttpRequest) -> HttpResponse:
             )
     if not issued.allowed():
         # Refused before the form runs: no password is checked and no failure counted.
-        AuditEvent.record(kind=AuditEvent.Kind.LOGIN_REFUSED, client=kept.client, detail="vneid_only")
+        AuditEvent.record(
+            kind=AuditEvent.Kind.LOGIN_REFUSED, client=kept.client, detail="vneid_only"
+        )
         return _render_chooser(
             request, kept, IssuedAccountForm(), refusal=issued.VNEID_ONLY_MESSAGE, status=403
         )
@@ -397,9 +402,7 @@ def chooser(request: HttpRequest) -> HttpResponse:
         )
     except issued.IssuedLoginRefused as refusal:
         AuditEvent.record(kind=AuditEvent.Kind.LOGIN_FAILED, client=kept.client)
-        return _render_chooser(
-            request, kept, form, refusal=refusal.message, status=refusal.status
-        )
+        return _render_chooser(request, kept, form, refusal=refusal.message, status=refusal.status)
     return _log_in(request, kept, person, amr="pwd")
 
 
