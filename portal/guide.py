@@ -160,10 +160,15 @@ PROVINCE_LINK = GuideStep(
 )
 PROVINCE_NAMESPACE = "provincial_portal"
 NATIONAL_LOGIN_NAMESPACE = "national_login"
-# The provincial portal's screens (URL names) that come before or after a login.
-PROVINCE_LINK_SCREENS = {"link"}
+# The provincial portal's screens (URL names): its link offer, and those only a login reaches.
+PROVINCE_LINK_SCREENS = {"inherit"}
 PROVINCE_SIGNED_IN_SCREENS = {"account", "dossiers"}
-NATIONAL_LOGIN_CHOOSER_SCREENS = {"chooser", "login"}
+# The province keeps its login in a cookie of its own (never this portal's session): its
+# presence is what the guide knows of a provincial login without asking the province.
+PROVINCE_SESSION_COOKIE = "qnam_session"
+NATIONAL_LOGIN_CHOOSER_SCREENS = {"chooser"}
+# Drawn in another site's hidden iframe, or answered to a server: no panel there.
+PROVINCE_QUIET_SCREENS = {"frontchannel_logout", "backchannel_logout"}
 
 LOGIN_SCREENS = {
     ("accounts", "login"),
@@ -186,7 +191,7 @@ def current_step(request: HttpRequest) -> GuideStep | None:
     match = getattr(request, "resolver_match", None)
     screen = (match.namespace, match.url_name) if match else ("", "")
     if screen[0] in (PROVINCE_NAMESPACE, NATIONAL_LOGIN_NAMESPACE):
-        return provincial_step(screen)
+        return provincial_step(screen, signed_in=PROVINCE_SESSION_COOKIE in request.COOKIES)
     if screen in VNEID_SCREENS:
         if _for_another_service(request):
             return PROVINCE_VNEID
@@ -217,13 +222,16 @@ def _for_another_service(request: HttpRequest) -> bool:
     return bool(client_id) and client_id != vneid_settings.CLIENT_ID
 
 
-def provincial_step(screen: tuple[str, str | None]) -> GuideStep | None:
+def provincial_step(screen: tuple[str, str | None], *, signed_in: bool) -> GuideStep | None:
     """Return the step of "Đăng nhập Cổng DVC tỉnh bằng VNeID" a provincial-tier screen is."""
     namespace, name = screen
     if namespace == NATIONAL_LOGIN_NAMESPACE:
+        # Its other pages (a refusal, the logout) are not screens of the walk.
         return PROVINCE_CHOOSER if name in NATIONAL_LOGIN_CHOOSER_SCREENS else None
+    if name in PROVINCE_QUIET_SCREENS:
+        return None
     if name in PROVINCE_LINK_SCREENS:
         return PROVINCE_LINK
-    if name in PROVINCE_SIGNED_IN_SCREENS:
+    if name in PROVINCE_SIGNED_IN_SCREENS or (name == "home" and signed_in):
         return PROVINCE_BACK
     return PROVINCE_START

@@ -16,6 +16,7 @@ from accounts.forms import LoginForm
 from accounts.models import AuditEntry
 from accounts.services import IdentityMismatch
 from citizen_registry import services as registry
+from identity.national_login import services as national_login
 from identity.relying_party.conf import vneid_settings
 from identity.relying_party.forms import LinkPasswordForm
 from idnumbers.numbers import mask_number
@@ -61,6 +62,17 @@ PROVINCIAL_HOPS = {
     "dang-nhap": ("Công dân → Cổng tỉnh: Đăng nhập", "/quang-nam/dang-nhap/"),
     "callback": ("Hệ thống xác thực → Cổng tỉnh", "/quang-nam/dang-nhap/callback/"),
     "ke-thua": ("Cổng tỉnh: kế thừa tài khoản cũ", "/quang-nam/dang-nhap/ke-thua/"),
+}
+NATIONAL_LOGIN_HOPS = {
+    "authorize": ("Cổng tỉnh → Hệ thống xác thực", "/xacthuc/oauth2/authorize"),
+    "chooser": ("Hệ thống xác thực: chọn cách đăng nhập", "/xacthuc/authenticationendpoint/login"),
+    "chooser_login": (
+        "Hệ thống xác thực: tài khoản được cấp",
+        "/xacthuc/authenticationendpoint/login (POST)",
+    ),
+    "vneid_callback": ("VNeID → Hệ thống xác thực", "/xacthuc/vneid/callback"),
+    "token": ("Cổng tỉnh → Hệ thống xác thực", "/xacthuc/oauth2/token"),
+    "userinfo": ("Cổng tỉnh → Hệ thống xác thực", "/xacthuc/oauth2/userinfo"),
 }
 # The provincial portal's answers that end in its session: a redirect after a login.
 PROVINCIAL_LOGIN_ENDPOINTS = {"callback", "ke-thua"}
@@ -236,9 +248,15 @@ def _vneid_route(route: str, client: Any) -> str:
     return route.format(caller=client.name)
 
 
+# Each organisation's frozen AnsweredRequest has the same fields (the common interface).
+Answered = province.AnsweredRequest | national_login.AnsweredRequest
+
+
 def _answered_hops(
-    answered: Iterable[province.AnsweredRequest], routes: dict[str, tuple[str, str]]
+    answered: Iterable[Answered], routes: dict[str, tuple[str, str]], *, limit: int
 ) -> list[Hop]:
+    """Return the newest `limit` answers as hops (the organisations' orders are their own)."""
+    newest = sorted(answered, key=lambda request: request.at, reverse=True)[:limit]
     return [
         Hop(
             at=request.at,
@@ -248,7 +266,7 @@ def _answered_hops(
             duration_ms=request.duration_ms,
             masked_number=request.masked_number,
         )
-        for request in answered
+        for request in newest
         if request.endpoint in routes
     ]
 
@@ -292,6 +310,9 @@ def seat_timeline(workspace: Workspace, *, limit: int = 200) -> list[Hop]:
         for log in lookups
     ]
     hops += _answered_hops(
-        province.requests_answered(numbers, since=since)[:limit], PROVINCIAL_HOPS
+        province.requests_answered(numbers, since=since), PROVINCIAL_HOPS, limit=limit
+    )
+    hops += _answered_hops(
+        national_login.requests_answered(numbers, since=since), NATIONAL_LOGIN_HOPS, limit=limit
     )
     return sorted(hops, key=lambda hop: hop.at, reverse=True)[:limit]
