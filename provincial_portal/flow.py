@@ -8,7 +8,6 @@ they had an old account, the same row keeps what the national service said until
 import secrets
 from datetime import timedelta
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -76,7 +75,6 @@ def _live(request: HttpRequest) -> LoginFlow:
     return flow
 
 
-@transaction.atomic
 def take_for_callback(request: HttpRequest, state: str) -> LoginFlow:
     """Consume the login the callback answers; raise FlowExpired or StateMismatch.
 

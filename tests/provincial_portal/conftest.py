@@ -86,7 +86,7 @@ def userinfo(person, **overrides):
     return {name: value for name, value in info.items() if value is not None}
 
 
-def id_claims(person, nonce, **overrides):
+def id_claims(person, *, nonce, **overrides):
     now = int(time.time())
     claims = {
         "iss": ISSUER,
@@ -127,7 +127,7 @@ class NationalLogin:
 
     def answer(self, person, nonce, *, claims=None, info=None, key=None):
         """Answer the next token and userinfo requests for person."""
-        id_token = sign(id_claims(person, nonce, **(claims or {})), key or self.key)
+        id_token = sign(id_claims(person, **{"nonce": nonce, **(claims or {})}), key or self.key)
         self.mock.post(
             TOKEN_URL,
             json={
