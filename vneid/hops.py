@@ -17,7 +17,7 @@ from django.http.response import HttpResponseBase
 
 from api_kit.keys import hash_secret
 
-from .models import AuditEvent, VneidAccount, OidcClient
+from .models import AuditEvent, OidcClient, VneidAccount
 
 View = Callable[..., HttpResponseBase]
 
