@@ -25,10 +25,10 @@ from api_kit.keys import hash_secret
 from api_kit.server import ApiError, api_view, bearer_key, json_response
 from identity.relying_party.client import VneidError
 from identity.relying_party.protocol import IssuerMismatch, check_issuer
+from oidc_kit.errors import OAUTH_ERRORS
 
 from . import faults, hops, issued, keys, login_state, pending, services, vneid_leg
 from .claims import claims_for, claims_supported
-from .errors import OAUTH_ERRORS
 from .forms import IssuedAccountForm
 from .models import (
     LEVEL_BY_ACR,

@@ -20,17 +20,17 @@ def test_the_console_shows_the_provincial_tier_and_switches_the_national_login_s
     expect(page.get_by_test_id("provincial-hoa")).to_contain_text("tạo tài khoản mới")
     page.screens.shot("console")
 
-    page.locator("#id_national_login-mode").select_option("outage")
-    page.locator("form[action='/sandbox/faults/national_login/']").get_by_role(
+    page.locator("#id_xacthuc-mode").select_option("outage")
+    page.locator("form[action='/sandbox/faults/xacthuc/']").get_by_role(
         "button", name="Áp dụng"
     ).click()
-    expect(page.get_by_test_id("national_login-fault")).to_have_text("Ngừng hoạt động (503)")
+    expect(page.get_by_test_id("xacthuc-fault")).to_have_text("Ngừng hoạt động (503)")
     page.screens.shot("national-login-down")
-    page.locator("#id_national_login-mode").select_option("none")
-    page.locator("form[action='/sandbox/faults/national_login/']").get_by_role(
+    page.locator("#id_xacthuc-mode").select_option("none")
+    page.locator("form[action='/sandbox/faults/xacthuc/']").get_by_role(
         "button", name="Áp dụng"
     ).click()
-    expect(page.get_by_test_id("national_login-fault")).to_have_text("Hoạt động bình thường")
+    expect(page.get_by_test_id("xacthuc-fault")).to_have_text("Hoạt động bình thường")
 
     page.get_by_test_id("provincial-portal-link").click()
     expect(page.get_by_test_id("qnam-header")).to_be_visible()

@@ -92,8 +92,8 @@ def test_a_seat_card_prints_the_seats_own_provincial_credentials_and_what_to_exp
 
 def test_the_console_switches_the_national_login_services_fault_alone(client):
     page = client.get(reverse("sandbox:console")).content.decode()
-    assert 'data-testid="national_login-fault"' in page
-    assert 'action="/sandbox/faults/national_login/"' in page
+    assert 'data-testid="xacthuc-fault"' in page
+    assert 'action="/sandbox/faults/xacthuc/"' in page
 
     for mode, shown in [
         ("latency", "Chậm (thêm độ trễ)"),
@@ -102,28 +102,26 @@ def test_the_console_switches_the_national_login_services_fault_alone(client):
         ("none", "Hoạt động bình thường"),
     ]:
         response = client.post(
-            "/sandbox/faults/national_login/",
-            {"national_login-mode": mode, "national_login-latency_ms": "300"},
+            "/sandbox/faults/xacthuc/",
+            {"xacthuc-mode": mode, "xacthuc-latency_ms": "300"},
             follow=True,
         )
         html = response.content.decode()
-        assert f"Hệ thống xác thực (Cổng DVC tỉnh đăng nhập qua đây): {shown}." in html
-        assert re.search(rf'data-testid="national_login-fault">{re.escape(shown)}<', html)
+        assert f"Hệ thống xác thực (Văn phòng Chính phủ): {shown}." in html
+        assert re.search(rf'data-testid="xacthuc-fault">{re.escape(shown)}<', html)
         assert national_login.current_fault().mode == mode
     assert vneid_faults.current_fault().mode == "none"
     assert registry_fault().mode == "none"
 
 
 def test_the_national_login_service_down_answers_its_pages_with_the_systems_fault(client):
-    client.post("/sandbox/faults/national_login/", {"national_login-mode": "outage"})
+    client.post("/sandbox/faults/xacthuc/", {"xacthuc-mode": "outage"})
     response = client.get(reverse("national_login:chooser"))
     assert response.status_code == 503
     assert "Hệ thống xác thực đang tạm ngừng hoạt động" in response.content.decode()
 
 
 def test_the_console_refuses_a_bad_national_login_fault(client):
-    response = client.post(
-        "/sandbox/faults/national_login/", {"national_login-mode": "fire"}, follow=True
-    )
+    response = client.post("/sandbox/faults/xacthuc/", {"xacthuc-mode": "fire"}, follow=True)
     assert "Cấu hình sự cố không hợp lệ" in response.content.decode()
     assert national_login.current_fault().mode == "none"
