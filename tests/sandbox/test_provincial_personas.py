@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.contrib.auth.hashers import check_password
@@ -202,3 +203,16 @@ def test_resetting_a_seat_restores_its_own_provincial_accounts_only():
 
     assert persona_state(nga_first)["provincial"]["dossiers"] == 2
     assert persona_state(nga_second)["provincial"]["dossiers"] == 0
+
+
+@pytest.mark.django_db
+def test_seed_sandbox_prints_the_provincial_portal_and_its_accounts(settings):
+    settings.SANDBOX_BASE_URL = "http://192.168.1.10:8080"
+    out = StringIO()
+
+    call_command("seed_sandbox", citizens=0, stdout=out)
+
+    printed = out.getvalue()
+    assert "http://192.168.1.10:8080/quang-nam/" in printed
+    assert f"nga {NGA_PROVINCIAL_USERNAME}" in printed and f"an {AN_PROVINCIAL_USERNAME}" in printed
+    assert PROVINCIAL_PASSWORD in printed
