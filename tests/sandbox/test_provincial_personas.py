@@ -7,7 +7,9 @@ from io import StringIO
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
 from provincial_portal.models import ProvincialAccount, ProvincialDossier
 from sandbox.persona_data import PERSONAS_BY_KEY, load_personas
@@ -216,3 +218,19 @@ def test_seed_sandbox_prints_the_provincial_portal_and_its_accounts(settings):
     assert "http://192.168.1.10:8080/quang-nam/" in printed
     assert f"nga {NGA_PROVINCIAL_USERNAME}" in printed and f"an {AN_PROVINCIAL_USERNAME}" in printed
     assert PROVINCIAL_PASSWORD in printed
+
+
+def _provincial_statements(seats):
+    with CaptureQueriesContext(connection) as queries:
+        create_class(name=f"Lớp {seats} chỗ", seats=seats)
+    return [q["sql"] for q in queries.captured_queries if "provincial_portal_" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_a_class_seeds_the_province_in_one_bulk_call_whatever_its_size():
+    ensure_personas()
+    one = _provincial_statements(1)
+    eight = _provincial_statements(8)
+    # The same statements (bulk inserts of more rows), not a round of them per seat.
+    assert len(one) == len(eight) <= 8
+    assert ProvincialAccount.objects.count() == 2 * (1 + 1 + 8)
