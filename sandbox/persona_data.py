@@ -84,7 +84,7 @@ def _dossier(entry: dict[str, Any], procedures: dict[str, list[str]]) -> Persona
 
 
 def _provincial(entry: dict[str, Any], password: str | None) -> ProvincialAccount | None:
-    """Read a persona's provincial account; its username must be the number it holds."""
+    """Read a persona's provincial account (None: the province holds none for the persona)."""
     data = entry.get("provincial")
     if data is None:
         return None
@@ -109,12 +109,8 @@ def _provincial(entry: dict[str, Any], password: str | None) -> ProvincialAccoun
             for dossier in entry.get("provincial_dossiers", ())
         ),
     )
-    # A workspace's copy derives its username from its own numbers, so it must be one of them.
-    if not account.numbers or account.username != account.numbers[0]:
-        raise ValueError(
-            f"Persona {entry['key']!r}: the provincial username must be the number the account "
-            "holds (its CCCD, else its CMND)."
-        )
+    if not account.numbers:
+        raise ValueError(f"Persona {entry['key']!r}: a provincial account holds a CCCD or a CMND.")
     return account
 
 

@@ -222,13 +222,15 @@ def copy_of(persona: Persona, numbers: WorkspacePersona, *, workspace_code: str)
         citizen=citizen,
         account=account,
         dossiers=dossiers,
-        provincial=_provincial_copy(persona, numbers),
+        provincial=_provincial_copy(persona, numbers, workspace_code=workspace_code),
         workspace=workspace_code,
     )
 
 
-def _provincial_copy(persona: Persona, numbers: WorkspacePersona) -> ProvincialAccount | None:
-    """Return the copy's provincial account: the copy's numbers, its username one of them."""
+def _provincial_copy(
+    persona: Persona, numbers: WorkspacePersona, *, workspace_code: str
+) -> ProvincialAccount | None:
+    """Return the copy's provincial account: the copy's numbers, the seat's code in its name."""
     if persona.provincial is None:
         return None
     shipped = persona.provincial
@@ -238,8 +240,8 @@ def _provincial_copy(persona: Persona, numbers: WorkspacePersona) -> ProvincialA
         shipped,
         cccd_number=cccd,
         cmnd_number=cmnd,
-        # As shipped: the number the account holds, its CCCD first.
-        username=cccd or cmnd,
+        # Seat codes are unique, so the usernames are; the seat is readable in them.
+        username=f"{shipped.username}.{workspace_code.lower()}",
         dossiers=tuple(
             replace(dossier, code=code)
             for dossier, code in zip(

@@ -116,8 +116,8 @@ def _provincial_snapshot(persona):
                 for name in ("full_name", "birth_date", "origin", "is_active", "inherited_at")
             ],
             "holds": (bool(account.cccd_number), bool(account.cmnd_number)),
-            "username_is_its_number": account.username
-            == (account.cccd_number or account.cmnd_number),
+            # A copy's username is the shipped one with its seat's code.
+            "username": account.username.split(".")[0],
             "password": check_password(persona.provincial.password, account.password),
             "dossiers": sorted(account.dossiers.values_list("procedure", "status", "submitted_on")),
             "audit": sorted(

@@ -87,7 +87,7 @@ def test_a_seat_card_prints_the_seats_own_provincial_credentials_and_what_to_exp
     assert "tạo tài khoản mới" in _cell(html, "hoa")
     assert f'href="{settings.SANDBOX_BASE_URL}/quang-nam/"' in html
     assert other.provincial.username not in html
-    assert NGA_PROVINCIAL_USERNAME not in card
+    assert f"<code>{NGA_PROVINCIAL_USERNAME}</code>" not in card
 
 
 def test_the_console_switches_the_national_login_services_fault_alone(client):

@@ -46,7 +46,7 @@ def test_the_data_gives_nga_a_cmnd_only_account_an_his_cccd_and_hoa_none():
     assert [key for key, p in PERSONAS_BY_KEY.items() if p.provincial] == ["nga", "an"]
 
 
-def test_a_provincial_username_that_is_not_the_accounts_number_is_refused(tmp_path):
+def test_a_provincial_account_holding_no_number_is_refused(tmp_path):
     path = tmp_path / "personas.toml"
     path.write_text(
         """
@@ -63,13 +63,12 @@ full_name = "Trần Thị Mai"
 birth_date = 1990-01-02
 [personas.provincial]
 username = "tranthimai"
-cccd_number = "001190000001"
 full_name = "Trần Thị Mai"
 birth_date = 1990-01-02
 """,
         encoding="utf-8",
     )
-    with pytest.raises(ValueError, match="provincial username"):
+    with pytest.raises(ValueError, match="holds a CCCD or a CMND"):
         load_personas(path)
 
 
@@ -143,9 +142,11 @@ def test_every_seat_has_provincial_accounts_of_its_own_gone_with_the_seat():
     for seat in (first, second):
         nga, an, hoa = (copies[seat.code][key] for key in ("nga", "an", "hoa"))
         # The copy's own numbers, as the shipped account holds the shipped ones.
-        assert nga.provincial.username == nga.citizen["cmnd_number"] != NGA_CMND
+        assert nga.provincial.cmnd_number == nga.citizen["cmnd_number"] != NGA_CMND
         assert nga.provincial.cccd_number == ""
-        assert an.provincial.username == an.provincial.cccd_number == an.citizen["cccd_number"]
+        assert an.provincial.cccd_number == an.citizen["cccd_number"] != AN_CCCD
+        assert nga.provincial.username == f"{NGA_PROVINCIAL_USERNAME}.{seat.code.lower()}"
+        assert an.provincial.username == f"{AN_PROVINCIAL_USERNAME}.{seat.code.lower()}"
         state = persona_state(nga)["provincial"]
         assert (state["username"], state["has_cccd"], state["dossiers"]) == (
             nga.provincial.username,
