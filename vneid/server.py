@@ -9,9 +9,8 @@ import re
 import time
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
-from authlib.common.urls import add_params_to_uri
 from authlib.integrations.django_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Request, grants
 from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
@@ -27,6 +26,7 @@ from django.utils import timezone
 from joserfc import jwt
 
 from api_kit.keys import hash_secret
+from oidc_kit.provider import add_issuer_parameter
 
 from . import hops, hot_path, keys
 from .claims import SCOPES_SUPPORTED, claims_for
@@ -104,13 +104,17 @@ class VneidOpenIDCode(OpenIDCode):
         signing_key = keys.active_signing_key()
         private_key = keys.as_private_key(signing_key)
         now = int(time.time())
+        code: AuthorizationCode = request.authorization_code
         claims: dict[str, Any] = {
             "iss": issuer_from_uri(request.uri),
             "aud": request.client.get_client_id(),
             "iat": now,
             "exp": now + ID_TOKEN_SECONDS,
         }
-        claims.update(self.get_authorization_code_claims(request.authorization_code))
+        claims.update(self.get_authorization_code_claims(code))
+        if code.login is not None:
+            # Back-Channel Logout 1.0 §2.1: the logout token names this login by the same sid.
+            claims["sid"] = code.login.sid
         at_hash = create_half_hash(token["access_token"], keys.ALGORITHM)
         claims["at_hash"] = at_hash.decode("ascii")
         claims.update(self.generate_user_info(request.user, token["scope"]))
@@ -196,6 +200,9 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
 
     def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
         # Kept, marked used: a second presentation must be recognised to revoke its tokens.
+        # With the issuer its ID token names (encode_id_token's): a logout token for this client
+        # must name the same one, whatever host the citizen's browser used.
+        authorization_code.issuer = issuer_from_uri(self.request.uri)
         hot_path.mark_code_used(authorization_code)
 
     def authenticate_user(self, authorization_code: AuthorizationCode) -> VneidAccount | None:
@@ -263,14 +270,8 @@ class VneidAuthorizationServer(AuthorizationServer):
 
 def _with_issuer(request: OAuth2Request | HttpRequest, response: HttpResponse) -> HttpResponse:
     """Add `iss` to an authorization response redirect (RFC 9207), errors included."""
-    location = response.get("Location") if response.status_code == 302 else None
-    if not location:
-        return response
-    if any(name == "iss" for name, _ in parse_qsl(urlsplit(location).query)):
-        return response
     uri = request.uri if isinstance(request, OAuth2Request) else request.build_absolute_uri()
-    response["Location"] = add_params_to_uri(location, [("iss", issuer_from_uri(uri))])
-    return response
+    return add_issuer_parameter(response, issuer_from_uri(uri))
 
 
 server = VneidAuthorizationServer()

@@ -2,6 +2,7 @@
 
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.errors import (
@@ -18,9 +19,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from api_kit.keys import hash_secret
-from api_kit.server import ApiError, api_view, bearer_key, json_response
+from api_kit.server import api_view, json_response
+from oidc_kit.provider import bearer_error, presented_bearer_tokens
 
-from . import faults, hops, keys, login_state, qr, services, throttling
+from . import faults, hops, keys, login_state, qr, services, single_logout, throttling
 from .claims import (
     ACR_VALUES_SUPPORTED,
     SCOPE_OPENID,
@@ -32,7 +34,7 @@ from .cors import allow_any_origin
 from .errors import OAUTH_ERRORS
 from .forms import LoginForm
 from .logout import LogoutRequestInvalid, parse_logout_request
-from .models import AccessToken, LoginSession, VneidAccount
+from .models import AccessToken, LoginSession, OidcClient, VneidAccount
 from .parameters import unechoable_authorize_parameter
 from .server import (
     PKCE_METHOD,
@@ -99,6 +101,11 @@ def discovery(request: HttpRequest) -> JsonResponse:
         "request_uri_parameter_supported": False,
         "ui_locales_supported": ["vi"],
         "authorization_response_iss_parameter_supported": True,
+        # Back-Channel and Front-Channel Logout 1.0: logout tokens and iframes carry iss and sid.
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
+        "frontchannel_logout_supported": True,
+        "frontchannel_logout_session_supported": True,
     }
     return json_response(document, cache="public, max-age=300")
 
@@ -276,25 +283,7 @@ def token(request: HttpRequest) -> HttpResponse:
 def _bearer_error(
     status: int, error: str | None = None, description: str | None = None
 ) -> JsonResponse:
-    challenge = 'Bearer realm="vneid"'
-    if not error:
-        # RFC 6750 3.1: a request without any token is told only how to authenticate.
-        return json_response({}, status=status, headers={"WWW-Authenticate": challenge})
-    challenge += f', error="{error}"'
-    refusal = ApiError(status, error, description or "", headers={"WWW-Authenticate": challenge})
-    return OAUTH_ERRORS.response(refusal)
-
-
-def _presented_tokens(request: HttpRequest) -> list[str]:
-    """Return the bearer tokens of the request: header (RFC 6750 2.1) and form body (2.2)."""
-    presented = []
-    header_token = bearer_key(request)
-    if header_token:
-        presented.append(header_token)
-    content_type = request.content_type or ""
-    if request.method == "POST" and content_type == "application/x-www-form-urlencoded":
-        presented.extend(value for value in request.POST.getlist("access_token") if value)
-    return presented
+    return bearer_error(status, realm="vneid", error=error, description=description)
 
 
 @allow_any_origin("GET", "POST")
@@ -304,7 +293,7 @@ def _presented_tokens(request: HttpRequest) -> list[str]:
 def userinfo(request: HttpRequest) -> JsonResponse:
     """Return the claims the bearer token's scope releases."""
     # Written here rather than Authlib's UserInfoEndpoint, which fails with Django's request.
-    presented = _presented_tokens(request)
+    presented = presented_bearer_tokens(request)
     if not presented:
         return _bearer_error(401)
     if len(presented) > 1:
@@ -356,13 +345,39 @@ def end_session(request: HttpRequest) -> HttpResponse:
             "return_url": logout.redirect_uri,
         }
         return render(request, "vneid/logout_confirm.html", context)
-    response: HttpResponse
-    if logout.redirect_uri:
-        response = redirect(logout.redirect_uri)
-    else:
-        response = render(request, "vneid/logged_out.html", {"client": logout.client})
     with transaction.atomic():
         if login is not None:
             services.revoke_tokens_of_login(login=login)
-        login_state.end_login(response, request)
+        login_state.end(request)
+    # After the commit: the clients' back-channel endpoints see the login ended.
+    frontchannel = (
+        single_logout.login_ended(login, fallback_issuer=issuer_for(request))
+        if login is not None
+        else []
+    )
+    response = _logged_out(request, logout.client, logout.redirect_uri, frontchannel)
+    login_state.clear_cookie(response)
     return response
+
+
+def _logged_out(
+    request: HttpRequest,
+    client: OidcClient | None,
+    redirect_uri: str | None,
+    frontchannel: list[str],
+) -> HttpResponse:
+    """Return to the client, or say goodbye; first load the front-channel clients' iframes."""
+    if redirect_uri and not frontchannel:
+        return redirect(redirect_uri)
+    context = {"client": client, "frontchannel_urls": frontchannel, "return_url": redirect_uri}
+    response = render(request, "vneid/logged_out.html", context)
+    if frontchannel:
+        # The iframes load the clients' own pages, on origins of their own.
+        origins = sorted({_origin(url) for url in frontchannel})
+        response._csp_update = {"frame-src": origins}  # type: ignore[attr-defined]
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -53,6 +53,8 @@ class VneidIdentity:
     gender: str
     # None when VNeID did not say: never taken for level 1 or for any other level.
     level: int | None
+    # VNeID's public id of its login (the ID token's `sid`): its logout token names it.
+    sid: str = ""
 
     def as_session(self) -> dict[str, Any]:
         """Return the identity as JSON-serialisable data for the session."""
@@ -74,8 +76,6 @@ class CompletedLogin:
     identity: VneidIdentity
     id_token: str
     next_url: str
-    # VNeID's session id (`sid`), "" when it sent none: a back-channel logout names it.
-    sid: str = ""
     # How the citizen authenticated at VNeID (`amr`), as VNeID said.
     amr: tuple[str, ...] = ()
 
@@ -201,7 +201,6 @@ def complete_login(
         identity=identity,
         id_token=tokens["id_token"],
         next_url=pending.get("next", ""),
-        sid=str(claims.get("sid") or ""),
         amr=tuple(str(item) for item in amr) if isinstance(amr, list) else (),
     )
 
@@ -227,6 +226,7 @@ def identity_from_claims(claims: Json) -> VneidIdentity:
         birth_date=birth,
         gender=str(claims.get("gender") or ""),
         level=int(match.group(1)) if match else None,
+        sid=str(claims.get("sid") or ""),
     )
 
 
