@@ -7,6 +7,7 @@ over HTTP on the live server, with the addresses and credentials of its own sett
 """
 
 import re
+from dataclasses import asdict
 from datetime import date
 
 import pytest
@@ -14,6 +15,7 @@ import requests
 
 from identity.national_login import services as national_login
 from provincial_portal.models import AuditEvent, ProvincialAccount, ProvincialSession
+from provincial_portal.services import client_registration
 from tests.citizen_registry.factories import CitizenFactory
 from tests.personas import AN_CCCD, VNEID_PASSWORD
 from vneid.services import ensure_client as ensure_vneid_client
@@ -50,18 +52,11 @@ def three_tiers(live_server, settings):
         redirect_uris=[f"{base}/xacthuc/vneid/callback"],
         post_logout_redirect_uris=[f"{base}/xacthuc/oauth2/logout/vneid"],
     )
-    national_login.ensure_client(
-        client_id=PORTAL_ID,
-        client_secret=PORTAL_SECRET,
-        name="Cổng DVC tỉnh Quảng Nam (thử nghiệm)",
-        redirect_uris=[f"{base}/quang-nam/dang-nhap/callback/"],
-        post_logout_redirect_uris=[f"{base}/quang-nam/"],
-        backchannel_logout_uri=f"{base}/quang-nam/backchannel-logout",
-    )
+    national_login.ensure_client(**asdict(client_registration([base])))
     citizen = CitizenFactory(
         cccd_number=AN_CCCD,
         full_name="Nguyễn Văn An",
-        birth_date=date(1985, 7, 20),
+        birth_date=date(1985, 7, 2),
         gender="male",
     )
     ensure_vneid_account(citizen, password=VNEID_PASSWORD, level=2)
@@ -132,3 +127,85 @@ def test_a_citizen_logs_in_at_the_province_through_vneid_and_inherits_by_sodinhd
         session.refresh_from_db()
         assert session.ended_at is not None
         assert browser.get(f"{base}/quang-nam/ho-so/", allow_redirects=False).status_code == 302
+
+
+@pytest.fixture
+def sandbox(live_server, transactional_db, settings):
+    """Every organisation on the live server, registered and seeded as `make run` does."""
+    from sandbox.personas import ensure_personas, register_portal
+
+    base = live_server.url
+    settings.REGISTRY = {**settings.REGISTRY, "BASE_URL": f"{base}/registry/api/v1/"}
+    settings.VNEID = {**settings.VNEID, "ISSUER": f"{base}/vneid", "TIMEOUT_SECONDS": TIMEOUT}
+    settings.NATIONAL_LOGIN = {
+        **settings.NATIONAL_LOGIN,
+        "VNEID_ISSUER": f"{base}/vneid",
+        "VNEID_TIMEOUT_SECONDS": TIMEOUT,
+        "BACKCHANNEL_TIMEOUT_SECONDS": TIMEOUT,
+    }
+    settings.PROVINCIAL_PORTAL = {
+        **settings.PROVINCIAL_PORTAL,
+        "NATIONAL_LOGIN_ISSUER": f"{base}/xacthuc",
+        "TIMEOUT_SECONDS": TIMEOUT,
+    }
+    register_portal(base_urls=[base])
+    ensure_personas()
+    seed_nga_and_an()
+    return base
+
+
+def test_single_sign_on_from_the_national_portal_and_single_logout_back(sandbox):
+    base = sandbox
+    with requests.Session() as browser:
+        # An logs in at the national portal with VNeID.
+        vneid_page = browser.get(f"{base}/dang-nhap/vneid/?next=/ho-so/", timeout=TIMEOUT)
+        assert "/vneid/authorize" in vneid_page.url, vneid_page.url
+        national = browser.post(
+            vneid_page.url,
+            data={
+                **form_fields(vneid_page.text, containing='name="password"'),
+                "personal_id_number": AN_CCCD,
+                "password": VNEID_PASSWORD,
+            },
+            timeout=TIMEOUT,
+        )
+        assert national.url == f"{base}/ho-so/", national.url
+
+        # "Đăng nhập" at the province: in without typing anything.
+        province = browser.get(f"{base}/quang-nam/dang-nhap/", timeout=TIMEOUT)
+        assert province.status_code == 200, province.text[:500]
+        assert province.url == f"{base}/quang-nam/tai-khoan/", province.url
+        assert "đã được kế thừa" in province.text
+        an = ProvincialAccount.objects.get(username=AN_SEED.username)
+        session = ProvincialSession.objects.get(account=an)
+
+        # Logging out of the national portal ends the provincial session too.
+        browser.post(
+            f"{base}/dang-xuat/",
+            data={"csrfmiddlewaretoken": browser.cookies.get("dvc_csrftoken")},
+            timeout=TIMEOUT,
+        )
+        session.refresh_from_db()
+        assert session.ended_at is not None
+        assert session.ended_reason == "backchannel_logout"
+        assert AuditEvent.objects.filter(
+            kind=AuditEvent.Kind.BACKCHANNEL_LOGOUT, account=an
+        ).exists()
+        assert browser.get(f"{base}/quang-nam/ho-so/", allow_redirects=False).status_code == 302
+
+
+@pytest.mark.parametrize(("mode", "latency_ms"), [("outage", 0), ("error", 0), ("latency", 2500)])
+def test_the_services_fault_switch_makes_the_province_say_so_and_save_nothing(
+    three_tiers, settings, mode, latency_ms
+):
+    from identity.national_login.faults import set_fault
+
+    settings.PROVINCIAL_PORTAL = {**settings.PROVINCIAL_PORTAL, "TIMEOUT_SECONDS": 1}
+    set_fault(mode, latency_ms)
+    with requests.Session() as browser:
+        response = browser.get(f"{three_tiers}/quang-nam/dang-nhap/", timeout=TIMEOUT)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "Hệ thống xác thực của Cổng Dịch vụ công Quốc gia đang gián đoạn" in response.text
+    assert not ProvincialSession.objects.exists()
+    assert not ProvincialAccount.objects.filter(inherited_at__isnull=False).exists()
