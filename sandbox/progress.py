@@ -74,6 +74,11 @@ NATIONAL_LOGIN_HOPS = {
     "vneid_callback": ("VNeID → Hệ thống xác thực", "/xacthuc/vneid/callback"),
     "token": ("Cổng tỉnh → Hệ thống xác thực", "/xacthuc/oauth2/token"),
     "userinfo": ("Cổng tỉnh → Hệ thống xác thực", "/xacthuc/oauth2/userinfo"),
+    "logout": ("Cổng tỉnh → Hệ thống xác thực: đăng xuất", "/xacthuc/oauth2/logout"),
+    "backchannel_logout": (
+        "VNeID → Hệ thống xác thực: đăng xuất (back-channel)",
+        "/xacthuc/oauth2/backchannel-logout",
+    ),
 }
 # The provincial portal's answers that end in its session: a redirect after a login.
 PROVINCIAL_LOGIN_ENDPOINTS = {"callback", "ke-thua"}

@@ -61,6 +61,14 @@ def _log_in_at_the_province(base, number):
             timeout=TIMEOUT,
         )
         assert landed.url == f"{base}/quang-nam/tai-khoan/", landed.text[:1000]
+        # And out again: province → service → VNeID → service → province.
+        home = browser.post(
+            f"{base}/quang-nam/dang-xuat/",
+            data={"csrfmiddlewaretoken": browser.cookies.get("dvc_csrftoken")},
+            headers={"Referer": f"{base}/quang-nam/"},
+            timeout=TIMEOUT,
+        )
+        assert home.url.split("?")[0] == f"{base}/quang-nam/", home.url
         return landed
 
 
@@ -89,6 +97,7 @@ def test_a_seats_provincial_login_reaches_the_dashboard_and_the_three_tier_timel
         "Hệ thống xác thực: gửi lựa chọn đăng nhập",
         "/xacthuc/authenticationendpoint/login (POST)",
     ) in routes
+    assert ("Cổng tỉnh → Hệ thống xác thực: đăng xuất", "/xacthuc/oauth2/logout") in routes
     assert not any(route.startswith("Cổng DVCQG") for route, _ in routes)
     assert seat_timeline(second) == []
     page = client.get(reverse("sandbox:seat_timeline", args=[first.code])).content.decode()
