@@ -8,7 +8,7 @@ import pytest
 import requests
 from django.urls import reverse
 
-from sandbox.personas import VNEID_PASSWORD, ensure_personas, register_portal
+from sandbox.personas import VNEID_PASSWORD, ensure_personas, persona_state, register_portal
 from sandbox.progress import PROVINCIAL_LOGIN_LABEL, seat_timeline
 from sandbox.workspaces import create_class, workspace_personas
 
@@ -41,25 +41,30 @@ def _hidden_fields(html, *, containing):
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
 
 
+def _vneid_login_at_the_province(browser, base, number):
+    """Press "Đăng nhập" at the province, choose VNeID, log in there; return the landing page."""
+    chooser = browser.get(f"{base}/quang-nam/dang-nhap/", timeout=TIMEOUT)
+    assert "/xacthuc/authenticationendpoint/login" in chooser.url, chooser.text[:500]
+    vneid_page = browser.post(
+        chooser.url,
+        data={**_hidden_fields(chooser.text, containing='value="vneid"'), "method": "vneid"},
+        timeout=TIMEOUT,
+    )
+    assert "/vneid/authorize" in vneid_page.url, vneid_page.text[:500]
+    return browser.post(
+        vneid_page.url,
+        data={
+            **_hidden_fields(vneid_page.text, containing='name="password"'),
+            "personal_id_number": number,
+            "password": VNEID_PASSWORD,
+        },
+        timeout=TIMEOUT,
+    )
+
+
 def _log_in_at_the_province(base, number):
     with requests.Session() as browser:
-        chooser = browser.get(f"{base}/quang-nam/dang-nhap/", timeout=TIMEOUT)
-        assert "/xacthuc/authenticationendpoint/login" in chooser.url, chooser.text[:500]
-        vneid_page = browser.post(
-            chooser.url,
-            data={**_hidden_fields(chooser.text, containing='value="vneid"'), "method": "vneid"},
-            timeout=TIMEOUT,
-        )
-        assert "/vneid/authorize" in vneid_page.url, vneid_page.text[:500]
-        landed = browser.post(
-            vneid_page.url,
-            data={
-                **_hidden_fields(vneid_page.text, containing='name="password"'),
-                "personal_id_number": number,
-                "password": VNEID_PASSWORD,
-            },
-            timeout=TIMEOUT,
-        )
+        landed = _vneid_login_at_the_province(browser, base, number)
         assert landed.url == f"{base}/quang-nam/tai-khoan/", landed.text[:1000]
         # And out again: province → service → VNeID → service → province.
         home = browser.post(
@@ -102,3 +107,31 @@ def test_a_seats_provincial_login_reaches_the_dashboard_and_the_three_tier_timel
     assert seat_timeline(second) == []
     page = client.get(reverse("sandbox:seat_timeline", args=[first.code])).content.decode()
     assert an.citizen["cccd_number"] not in page
+
+
+def test_a_seats_nga_inherits_her_cmnd_only_provincial_account_by_its_password(tiers, client):
+    training_class = create_class(name="Lớp liên kết", seats=1)
+    workspace = training_class.workspaces.get()
+    nga = next(copy for copy in workspace_personas(workspace) if copy.key == "nga")
+
+    with requests.Session() as browser:
+        offer = _vneid_login_at_the_province(browser, tiers, nga.citizen["cccd_number"])
+        assert offer.url == f"{tiers}/quang-nam/dang-nhap/ke-thua/", offer.text[:1000]
+        landed = browser.post(
+            offer.url,
+            data={
+                **_hidden_fields(offer.text, containing='value="link"'),
+                "username": nga.provincial.username,
+                "password": nga.provincial.password,
+                "action": "link",
+            },
+            headers={"Referer": offer.url},
+            timeout=TIMEOUT,
+        )
+        assert landed.url == f"{tiers}/quang-nam/tai-khoan/", landed.text[:1000]
+        dossiers = browser.get(f"{tiers}/quang-nam/ho-so/", timeout=TIMEOUT).text
+    assert all(dossier.code in dossiers for dossier in nga.provincial.dossiers)
+    state = persona_state(nga)["provincial"]
+    assert (state["inherited"], state["dossiers"]) == (True, 2)
+    progress = client.get(reverse("sandbox:class_progress", args=[training_class.pk])).json()
+    assert progress["seats"][0]["provincial_login_at"] is not None
