@@ -96,6 +96,7 @@ _SCHEMAS = {
             "vneid",
             "usb_token",
             "sim",
+            "provincial",
         ],
         "properties": {
             "key": {"type": "string", "enum": ["nga", "an", "binh", "hoa", "khoa", "dung", "lan"]},
@@ -116,7 +117,34 @@ _SCHEMAS = {
             "vneid": {"type": ["object", "null"]},
             "usb_token": {"type": ["object", "null"]},
             "sim": {"type": ["object", "null"]},
+            "provincial": {
+                "oneOf": [{"$ref": "#/components/schemas/ProvincialAccount"}, {"type": "null"}]
+            },
         },
+    },
+    "ProvincialAccount": {
+        "type": "object",
+        "description": "Tài khoản của persona trên Cổng DVC tỉnh Quảng Nam (mô phỏng) lúc này; "
+        "`password` là null với tài khoản do lần đăng nhập VNeID tạo ra.",
+        "required": [
+            "username",
+            "password",
+            "full_name",
+            "has_cccd",
+            "dossiers",
+            "inherited",
+            "created_by_vneid",
+        ],
+        "properties": {
+            "username": {"type": "string"},
+            "password": _NULLABLE_STRING,
+            "full_name": {"type": "string"},
+            "has_cccd": {"type": "boolean"},
+            "dossiers": {"type": "integer", "minimum": 0},
+            "inherited": {"type": "boolean"},
+            "created_by_vneid": {"type": "boolean"},
+        },
+        "additionalProperties": False,
     },
     "ClassResponse": {
         "type": "object",

@@ -245,6 +245,7 @@ class VneidAuthorizationServer(TokenEndpointServer):
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         hops.note_account(request.user)
+        hops.note_client(request.client)
         now = timezone.now()
         hot_path.insert(
             AccessToken(

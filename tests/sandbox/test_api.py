@@ -52,6 +52,8 @@ def test_post_creates_one_seat_as_create_class_prints_it(client, token):
     assert Workspace.objects.get(code=seat["id"]).training_class.name == "CI #1"
     nga = next(p for p in seat["personas"] if p["key"] == "nga")
     assert get_user_model().objects.filter(username=nga["username"]).exists()
+    assert nga["provincial"]["username"].endswith("." + seat["code"].lower())
+    assert next(p for p in seat["personas"] if p["key"] == "hoa")["provincial"] is None
     assert response["Cache-Control"] == "no-store"
 
 
