@@ -1,16 +1,5 @@
-"""VNeID's JSON error format: OAuth's `error` and `error_description` (RFC 6749 5.2)."""
+"""VNeID's JSON error format: OAuth's, shared with every provider of the single logout."""
 
-from api_kit.server import ErrorFormat
+from oidc_kit.errors import OAUTH_ERRORS
 
-OAUTH_ERRORS = ErrorFormat(
-    message_key="error_description",
-    method_code="invalid_request",
-    method_message="Use {methods}.",
-    method_separator=" or ",
-    site_codes={
-        400: "invalid_request",
-        403: "access_denied",
-        404: "not_found",
-        500: "server_error",
-    },
-)
+__all__ = ["OAUTH_ERRORS"]
