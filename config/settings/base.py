@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "vneid",
     "mobile_operator",
     "certificate_authority",
+    "provincial_portal",
     # Spans the three organisations on purpose: personas, resets and fault injection.
     "sandbox",
 ]
@@ -253,6 +254,17 @@ VNEID = env_settings(
     TIMEOUT_SECONDS=("VNEID_TIMEOUT_SECONDS", float),
     REDIRECT_URI="VNEID_REDIRECT_URI",
     POST_LOGOUT_REDIRECT_URI="VNEID_POST_LOGOUT_REDIRECT_URI",
+)
+# The provincial portal of Quảng Nam, a client of the national login service
+# (provincial_portal/conf.py).
+PROVINCIAL_PORTAL = env_settings(
+    NATIONAL_LOGIN_ISSUER="PROVINCIAL_PORTAL_NATIONAL_LOGIN_ISSUER",
+    CLIENT_ID="PROVINCIAL_PORTAL_CLIENT_ID",
+    CLIENT_SECRET="PROVINCIAL_PORTAL_CLIENT_SECRET",
+    ACR_VALUES="PROVINCIAL_PORTAL_ACR_VALUES",
+    TIMEOUT_SECONDS=("PROVINCIAL_PORTAL_TIMEOUT_SECONDS", float),
+    REDIRECT_URI="PROVINCIAL_PORTAL_REDIRECT_URI",
+    POST_LOGOUT_REDIRECT_URI="PROVINCIAL_PORTAL_POST_LOGOUT_REDIRECT_URI",
 )
 MOBILE_OPERATOR = env_settings(
     BASE_URL="MOBILE_OPERATOR_BASE_URL",

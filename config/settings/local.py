@@ -8,6 +8,7 @@ from .base import (
     CA,
     CERTIFICATE_AUTHORITY,
     MOBILE_OPERATOR,
+    PROVINCIAL_PORTAL,
     REGISTRY,
     SANDBOX_BASE_URL,
     VNEID,
@@ -52,6 +53,14 @@ VNEID = {
     "CLIENT_SECRET": "dvcqg-portal-sandbox-secret-not-for-production",
     "TIMEOUT_SECONDS": LOCAL_CALL_TIMEOUT_SECONDS,
     **VNEID,
+}
+# The provincial portal logs in at the national login service as its sandbox client.
+PROVINCIAL_PORTAL = {
+    "NATIONAL_LOGIN_ISSUER": f"{SANDBOX_BASE_URL}/xacthuc",
+    "CLIENT_ID": "qnam-portal-sandbox",
+    "CLIENT_SECRET": "qnam-portal-sandbox-secret-not-for-production",
+    "TIMEOUT_SECONDS": LOCAL_CALL_TIMEOUT_SECONDS,
+    **PROVINCIAL_PORTAL,
 }
 # Mail lands in the sandbox outbox (/sandbox/) instead of leaving the machine.
 EMAIL_BACKEND = "sandbox.mail.OutboxEmailBackend"

@@ -21,6 +21,12 @@ VNEID = {
     "TIMEOUT_SECONDS": 2,
 }
 VNEID_PROVIDER = {}
+PROVINCIAL_PORTAL = {
+    "NATIONAL_LOGIN_ISSUER": "http://xacthuc.test/xacthuc",
+    "CLIENT_ID": "qnam-portal-test",
+    "CLIENT_SECRET": "qnam-portal-test-secret",
+    "TIMEOUT_SECONDS": 2,
+}
 MOBILE_OPERATOR = {
     "BASE_URL": "http://operator.test/nha-mang/api/v1/",
     "API_KEY": "dvcm_test_portal_key",

@@ -1,0 +1,217 @@
+"""What the provincial portal lets the sandbox do: seed personas, remove them, read their state.
+
+The training sandbox gives each persona a provincial state through these functions only (a
+test forbids sandbox modules touching other apps' models). Changes join the caller's
+transaction without a savepoint, as a class resets or removes hundreds of personas in one.
+"""
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+
+from idnumbers.numbers import mask_number
+
+from .models import AuditEvent, ProvincialAccount, ProvincialDossier
+
+
+@dataclass(frozen=True)
+class ProvincialDossierSeed:
+    """A dossier a seeded account holds."""
+
+    code: str  # e.g. "000.00.QNA.H47-240312-0001"
+    procedure: str  # Vietnamese name of the procedure
+    status: str  # one of ProvincialDossier.Status values
+    submitted_on: date
+
+
+@dataclass(frozen=True)
+class ProvincialAccountSeed:
+    """An account the province issued before 2024, as a persona has it."""
+
+    username: str
+    password: str  # raw; hashed when seeded
+    full_name: str
+    birth_date: date
+    cmnd_number: str = ""
+    cccd_number: str = ""
+    dossiers: tuple[ProvincialDossierSeed, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProvincialAccountSummary:
+    """A persona's provincial state, for `personas --json`, the console and seat cards."""
+
+    username: str
+    full_name: str
+    has_cccd: bool
+    dossier_count: int
+    # A legacy account already tied to a national login (matched by CCCD or linked).
+    inherited: bool
+    # A new, empty account made at the first login through VNeID.
+    created_by_vneid: bool
+
+
+@dataclass(frozen=True)
+class AnsweredRequest:
+    """One request the provincial portal answered on a login's way, for the trainer's timeline."""
+
+    at: datetime
+    endpoint: str
+    status_code: int | None
+    duration_ms: int | None
+    masked_number: str
+    personal_id_number: str
+
+
+@transaction.atomic(savepoint=False)
+def seed_accounts(seeds: Sequence[ProvincialAccountSeed]) -> None:
+    """Create or reset these legacy accounts with their dossiers; idempotent by username.
+
+    A reset account is as the province issued it: not inherited, its dossiers those of the seed.
+    """
+    if not seeds:
+        return
+    usernames = [seed.username for seed in seeds]
+    numbers = [n for seed in seeds for n in (seed.cccd_number, seed.cmnd_number) if n]
+    # A persona's number may have moved to a new account (created from VNeID) in an earlier
+    # run: the reset gives the number back to the seeded account.
+    stale = ProvincialAccount.objects.filter(
+        Q(cccd_number__in=numbers) | Q(cmnd_number__in=numbers),
+        origin=ProvincialAccount.Origin.VNEID,
+    )
+    _delete_accounts(stale)
+    existing = {
+        account.username: account
+        for account in ProvincialAccount.objects.select_for_update().filter(username__in=usernames)
+    }
+    ProvincialDossier.objects.filter(account__in=existing.values()).delete()
+    accounts = []
+    for seed in seeds:
+        account = existing.get(seed.username) or ProvincialAccount(username=seed.username)
+        account.password = make_password(seed.password)
+        account.full_name = seed.full_name
+        account.birth_date = seed.birth_date
+        account.cmnd_number = seed.cmnd_number
+        account.cccd_number = seed.cccd_number
+        account.national_sub = ""
+        account.origin = ProvincialAccount.Origin.LEGACY
+        account.is_active = True
+        account.inherited_at = None
+        account.last_login_at = None
+        accounts.append(account)
+    ProvincialAccount.objects.bulk_create([account for account in accounts if account.pk is None])
+    ProvincialAccount.objects.bulk_update(
+        [account for account in accounts if account.username in existing],
+        [
+            "password",
+            "full_name",
+            "birth_date",
+            "cmnd_number",
+            "cccd_number",
+            "national_sub",
+            "origin",
+            "is_active",
+            "inherited_at",
+            "last_login_at",
+        ],
+    )
+    by_username = {
+        account.username: account
+        for account in ProvincialAccount.objects.filter(username__in=usernames)
+    }
+    ProvincialDossier.objects.bulk_create(
+        [
+            ProvincialDossier(
+                account=by_username[seed.username],
+                code=dossier.code,
+                procedure=dossier.procedure,
+                status=dossier.status,
+                submitted_on=dossier.submitted_on,
+            )
+            for seed in seeds
+            for dossier in seed.dossiers
+        ]
+    )
+
+
+@transaction.atomic(savepoint=False)
+def delete_by_numbers(numbers: Collection[str]) -> int:
+    """Delete the accounts holding any of these CCCD or CMND numbers; return how many."""
+    if not numbers:
+        return 0
+    return _delete_accounts(
+        ProvincialAccount.objects.filter(Q(cccd_number__in=numbers) | Q(cmnd_number__in=numbers))
+    )
+
+
+def _delete_accounts(accounts: QuerySet[ProvincialAccount]) -> int:
+    ids = list(accounts.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    # Audit rows outlive nothing they describe: they go with the accounts.
+    AuditEvent.objects.filter(account_id__in=ids).delete()
+    ProvincialAccount.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def account_summaries(numbers: Collection[str]) -> dict[str, ProvincialAccountSummary]:
+    """Return the provincial state of the citizens with these numbers, keyed by the number.
+
+    A number held as CCCD by one account and as CMND by another is the CCCD's: the account that
+    a login through VNeID would use.
+    """
+    accounts = ProvincialAccount.objects.filter(
+        Q(cccd_number__in=numbers) | Q(cmnd_number__in=numbers)
+    ).annotate(dossier_count=Count("dossiers"))
+    found: dict[str, ProvincialAccountSummary] = {}
+    by_cmnd: dict[str, ProvincialAccountSummary] = {}
+    for account in accounts:
+        summary = ProvincialAccountSummary(
+            username=account.username,
+            full_name=account.full_name,
+            has_cccd=bool(account.cccd_number),
+            dossier_count=account.dossier_count,
+            inherited=account.inherited,
+            created_by_vneid=account.origin == ProvincialAccount.Origin.VNEID,
+        )
+        if account.cccd_number in numbers:
+            found[account.cccd_number] = summary
+        if account.cmnd_number in numbers:
+            by_cmnd[account.cmnd_number] = summary
+    return {**by_cmnd, **found}
+
+
+def requests_answered(numbers: Collection[str], *, since: datetime) -> list[AnsweredRequest]:
+    """Return the requests answered since then for the accounts with these numbers, newest first."""
+    events = (
+        AuditEvent.objects.filter(
+            Q(account__cccd_number__in=numbers) | Q(account__cmnd_number__in=numbers),
+            kind=AuditEvent.Kind.REQUEST_ANSWERED,
+            created_at__gte=since,
+        )
+        .select_related("account")
+        .order_by("-created_at", "-id")
+    )
+    answered = []
+    for event in events:
+        assert event.account is not None
+        number = (
+            event.account.cccd_number
+            if event.account.cccd_number in numbers
+            else event.account.cmnd_number
+        )
+        answered.append(
+            AnsweredRequest(
+                at=event.created_at,
+                endpoint=event.endpoint,
+                status_code=event.status_code,
+                duration_ms=event.duration_ms,
+                masked_number=mask_number(number),
+                personal_id_number=number,
+            )
+        )
+    return answered
