@@ -53,12 +53,13 @@ OIDC_RP_CLIENT_SECRET = os.environ["THIRD_PORTAL_CLIENT_SECRET"]
 # ID tokens: RS256 with a kid; scope openid; LoA1 unless the test asks for LoA2.
 OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_RP_SCOPES = "openid"
-OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": os.environ.get("THIRD_PORTAL_ACR", "LoA1")}
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "LoA1"}
 OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
 OIDC_TOKEN_USE_BASIC_AUTH = True
 OIDC_STORE_ID_TOKEN = True
 OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATE_CLASS = "tests.integration.third_portal.views.Authenticate"
 OIDC_CALLBACK_CLASS = "tests.integration.third_portal.views.Callback"
 OIDC_OP_LOGOUT_URL_METHOD = "tests.integration.third_portal.views.end_session_url"
 LOGIN_REDIRECT_URL = "/"

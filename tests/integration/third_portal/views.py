@@ -14,7 +14,10 @@ from django.views.decorators.http import require_POST
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
-from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
 
 from .backend import SESSION_ACR, SESSION_CLAIMS, SESSION_SID
 from .models import PortalSession
@@ -22,6 +25,19 @@ from .models import PortalSession
 logger = logging.getLogger(__name__)
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 SESSION_ERROR = "national_login_error"
+
+
+ASSURANCE_LEVELS = ("LoA1", "LoA2")
+
+
+class Authenticate(OIDCAuthenticationRequestView):
+    """The library's login start; `?acr=LoA2` for the services that need a level-2 citizen."""
+
+    def get_extra_params(self, request: HttpRequest) -> dict[str, str]:
+        params: dict[str, str] = dict(super().get_extra_params(request))
+        if request.GET.get("acr") in ASSURANCE_LEVELS:
+            params["acr_values"] = request.GET["acr"]
+        return params
 
 
 class Callback(OIDCAuthenticationCallbackView):
