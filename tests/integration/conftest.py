@@ -114,3 +114,49 @@ def third_portal(live_server, tmp_path_factory) -> Iterator[ThirdPortal]:
         process.terminate()
         process.wait(timeout=15)
         log.close()
+
+
+@dataclass(frozen=True)
+class Portals:
+    """The live sandbox, with every organisation pointed at itself, and the third portal."""
+
+    base_url: str
+    third: ThirdPortal
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.base_url}/xacthuc"
+
+
+def register_third_portal(third: ThirdPortal, *, attribute_profile: str = "dvcqg") -> None:
+    """Register the third portal at the service as any outside portal is: its own client."""
+    from identity.national_login.services import ensure_client
+
+    ensure_client(
+        client_id=third.client_id,
+        client_secret=third.client_secret,
+        name="Cổng dịch vụ công Bộ Thử nghiệm",
+        redirect_uris=[third.redirect_uri],
+        post_logout_redirect_uris=[third.post_logout_redirect_uri],
+        backchannel_logout_uri=third.backchannel_logout_uri,
+        attribute_profile=attribute_profile,
+    )
+
+
+@pytest.fixture
+def portals(live_server, transactional_db, settings, third_portal) -> Portals:
+    """The live server as `make run` serves it: every organisation calls the others on it."""
+    from sandbox.personas import ensure_personas, register_portal
+
+    base = live_server.url
+    settings.REGISTRY = {**settings.REGISTRY, "BASE_URL": f"{base}/registry/api/v1/"}
+    settings.VNEID = {**settings.VNEID, "ISSUER": f"{base}/vneid"}
+    settings.NATIONAL_LOGIN = {**settings.NATIONAL_LOGIN, "VNEID_ISSUER": f"{base}/vneid"}
+    settings.PROVINCIAL_PORTAL = {
+        **settings.PROVINCIAL_PORTAL,
+        "NATIONAL_LOGIN_ISSUER": f"{base}/xacthuc",
+    }
+    register_portal(base_urls=[base])
+    ensure_personas()
+    register_third_portal(third_portal)
+    return Portals(base, third_portal)
