@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("identity.relying_party.urls")),
     path("registry/", include("citizen_registry.urls")),
     path("vneid/", include("vneid.urls")),
+    path("xacthuc/", include("identity.national_login.urls")),
     path("nha-mang/", include("mobile_operator.urls")),
     path("ca/", include("certificate_authority.urls")),
     path("sandbox/", include("sandbox.urls")),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "identity.relying_party",
+    "identity.national_login",
     "citizen_registry",
     "vneid",
     "mobile_operator",
@@ -265,6 +266,16 @@ PROVINCIAL_PORTAL = env_settings(
     TIMEOUT_SECONDS=("PROVINCIAL_PORTAL_TIMEOUT_SECONDS", float),
     REDIRECT_URI="PROVINCIAL_PORTAL_REDIRECT_URI",
     POST_LOGOUT_REDIRECT_URI="PROVINCIAL_PORTAL_POST_LOGOUT_REDIRECT_URI",
+)
+# The Government Office's national login service (identity/national_login/conf.py): its own
+# issuer, and its registration at VNeID as a relying party.
+NATIONAL_LOGIN = env_settings(
+    ISSUER="NATIONAL_LOGIN_ISSUER",
+    VNEID_ISSUER="NATIONAL_LOGIN_VNEID_ISSUER",
+    VNEID_CLIENT_ID="NATIONAL_LOGIN_VNEID_CLIENT_ID",
+    VNEID_CLIENT_SECRET="NATIONAL_LOGIN_VNEID_CLIENT_SECRET",
+    VNEID_TIMEOUT_SECONDS=("NATIONAL_LOGIN_VNEID_TIMEOUT_SECONDS", float),
+    VNEID_REDIRECT_URI="NATIONAL_LOGIN_VNEID_REDIRECT_URI",
 )
 MOBILE_OPERATOR = env_settings(
     BASE_URL="MOBILE_OPERATOR_BASE_URL",

@@ -8,6 +8,7 @@ from .base import (
     CA,
     CERTIFICATE_AUTHORITY,
     MOBILE_OPERATOR,
+    NATIONAL_LOGIN,
     PROVINCIAL_PORTAL,
     REGISTRY,
     SANDBOX_BASE_URL,
@@ -61,6 +62,13 @@ PROVINCIAL_PORTAL = {
     "CLIENT_SECRET": "qnam-portal-sandbox-secret-not-for-production",
     "TIMEOUT_SECONDS": LOCAL_CALL_TIMEOUT_SECONDS,
     **PROVINCIAL_PORTAL,
+}
+NATIONAL_LOGIN = {
+    "VNEID_ISSUER": f"{SANDBOX_BASE_URL}/vneid",
+    "VNEID_CLIENT_ID": "xacthuc-sandbox",
+    "VNEID_CLIENT_SECRET": "xacthuc-sandbox-secret-not-for-production",
+    "VNEID_TIMEOUT_SECONDS": LOCAL_CALL_TIMEOUT_SECONDS,
+    **NATIONAL_LOGIN,
 }
 # Mail lands in the sandbox outbox (/sandbox/) instead of leaving the machine.
 EMAIL_BACKEND = "sandbox.mail.OutboxEmailBackend"

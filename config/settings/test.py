@@ -27,6 +27,13 @@ PROVINCIAL_PORTAL = {
     "CLIENT_SECRET": "qnam-portal-test-secret",
     "TIMEOUT_SECONDS": 2,
 }
+NATIONAL_LOGIN = {
+    "VNEID_ISSUER": "http://vneid.test/vneid",
+    "VNEID_CLIENT_ID": "xacthuc-test",
+    "VNEID_CLIENT_SECRET": "xacthuc-test-secret",
+    "VNEID_TIMEOUT_SECONDS": 2,
+    "BACKCHANNEL_TIMEOUT_SECONDS": 1,
+}
 MOBILE_OPERATOR = {
     "BASE_URL": "http://operator.test/nha-mang/api/v1/",
     "API_KEY": "dvcm_test_portal_key",

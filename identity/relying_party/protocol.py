@@ -74,6 +74,10 @@ class CompletedLogin:
     identity: VneidIdentity
     id_token: str
     next_url: str
+    # VNeID's session id (`sid`), "" when it sent none: a back-channel logout names it.
+    sid: str = ""
+    # How the citizen authenticated at VNeID (`amr`), as VNeID said.
+    amr: tuple[str, ...] = ()
 
 
 def callback_uri(request: HttpRequest) -> str:
@@ -99,7 +103,7 @@ def acr_for_level(level: int) -> str:
     return f"vneid:level{level}"
 
 
-def level_request() -> dict[str, str]:
+def level_request(level: int | None = None) -> dict[str, str]:
     """Return the parameters asking VNeID for the level the portal needs, and for `acr`.
 
     A certified provider puts `acr` in the ID token only when asked: by `acr_values`, or as an
@@ -108,7 +112,7 @@ def level_request() -> dict[str, str]:
     """
     claims = {"id_token": {"acr": {"essential": True}}}
     return {
-        "acr_values": acr_for_level(vneid_settings.REQUIRED_LEVEL),
+        "acr_values": acr_for_level(level or vneid_settings.REQUIRED_LEVEL),
         "claims": json.dumps(claims, separators=(",", ":")),
     }
 
@@ -126,21 +130,30 @@ def new_pending_login(*, redirect_uri: str, next_url: str) -> PendingLogin:
 
 
 def authorization_url(
-    pending: PendingLogin, *, prompt: str = "", client: VneidClient | None = None
+    pending: PendingLogin,
+    *,
+    prompt: str = "",
+    client: VneidClient | None = None,
+    level: int | None = None,
+    scopes: str | None = None,
 ) -> str:
-    """Return the URL of VNeID's authorization request for a pending login."""
+    """Return the URL of VNeID's authorization request for a pending login.
+
+    The client's own id is sent; level and scopes default to the portal's settings.
+    """
     with _client(client) as vneid:
         endpoint = vneid.metadata().authorization_endpoint
+        client_id = vneid.client_id
     params = {
         "response_type": "code",
-        "client_id": vneid_settings.CLIENT_ID,
+        "client_id": client_id,
         "redirect_uri": pending["redirect_uri"],
-        "scope": vneid_settings.SCOPES,
+        "scope": scopes or vneid_settings.SCOPES,
         "state": pending["state"],
         "nonce": pending["nonce"],
         "code_challenge": s256_challenge(pending["code_verifier"]),
         "code_challenge_method": "S256",
-        **level_request(),
+        **level_request(level),
     }
     if prompt:
         params["prompt"] = prompt
@@ -183,8 +196,13 @@ def complete_login(
                 raise VneidProtocolError("userinfo sub differs from the ID token's")
             claims = {**extra, **claims}
     identity = identity_from_claims(claims)
+    amr = claims.get("amr")
     return CompletedLogin(
-        identity=identity, id_token=tokens["id_token"], next_url=pending.get("next", "")
+        identity=identity,
+        id_token=tokens["id_token"],
+        next_url=pending.get("next", ""),
+        sid=str(claims.get("sid") or ""),
+        amr=tuple(str(item) for item in amr) if isinstance(amr, list) else (),
     )
 
 
@@ -213,7 +231,11 @@ def identity_from_claims(claims: Json) -> VneidIdentity:
 
 
 def end_session_url(
-    id_token: str, *, post_logout_redirect_uri: str, client: VneidClient | None = None
+    id_token: str,
+    *,
+    post_logout_redirect_uri: str,
+    client: VneidClient | None = None,
+    state: str = "",
 ) -> str:
     """Return VNeID's RP-initiated logout URL for an ID token, or "" if VNeID cannot say.
 
@@ -225,6 +247,7 @@ def end_session_url(
         with _client(client) as vneid:
             endpoint = vneid.metadata().end_session_endpoint
             hint = _acceptable_hint(vneid, id_token) if endpoint else ""
+            client_id = vneid.client_id
     except VneidError as error:
         logger.warning("VNeID logout skipped: %r", error)
         return ""
@@ -232,8 +255,9 @@ def end_session_url(
         return ""
     params = {
         "id_token_hint": hint,
-        "client_id": vneid_settings.CLIENT_ID,
+        "client_id": client_id,
         "post_logout_redirect_uri": post_logout_redirect_uri,
+        "state": state,
     }
     params = {name: value for name, value in params.items() if value}
     separator = "&" if "?" in endpoint else "?"

@@ -1,0 +1,537 @@
+"""HTTP endpoints of the national login service (`/xacthuc/`): provider, chooser, VNeID leg.
+
+A portal sends the citizen to `oauth2/authorize`. Without a login of its own the service first
+asks VNeID silently (`prompt=none`): a citizen already logged in there, on the national portal
+say, comes straight back with a code. Otherwise the chooser offers VNeID or an issued account.
+Either way the service starts its own login (cookie `xacthuc_session`, path `/xacthuc/`) and
+resumes the portal's request, so the next portal skips VNeID too.
+"""
+
+import logging
+from typing import Any
+
+from authlib.common.urls import add_params_to_uri
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oidc.core.errors import LoginRequiredError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from api_kit.keys import hash_secret
+from api_kit.server import ApiError, api_view, bearer_key, json_response
+from identity.relying_party.client import VneidError
+from identity.relying_party.protocol import IssuerMismatch, check_issuer
+
+from . import faults, hops, issued, keys, login_state, pending, services, vneid_leg
+from .claims import claims_for, claims_supported
+from .errors import OAUTH_ERRORS
+from .forms import IssuedAccountForm
+from .models import (
+    LEVEL_BY_ACR,
+    LOA1,
+    LOA2,
+    AccessToken,
+    AuditEvent,
+    Idp,
+    LoginSession,
+    NationalClient,
+    PendingAuthorization,
+    SessionClient,
+    Subject,
+)
+from .server import (
+    PKCE_METHOD,
+    RESPONSE_MODE,
+    SCOPES_SUPPORTED,
+    NationalCodeGrant,
+    absolute,
+    issuer_for,
+    server,
+)
+
+logger = logging.getLogger(__name__)
+
+ERROR_PAGE_MESSAGES = {
+    "invalid_client": (
+        "Cổng dịch vụ công yêu cầu đăng nhập chưa được đăng ký với Hệ thống xác thực hoặc đã "
+        "ngừng kết nối."
+    ),
+    "invalid_request": (
+        "Yêu cầu đăng nhập không hợp lệ: địa chỉ quay lại cổng dịch vụ công (redirect_uri) bị "
+        "thiếu hoặc không trùng với địa chỉ đã đăng ký."
+    ),
+    "expired": (
+        "Phiên đăng nhập đã hết hạn hoặc được mở từ một trình duyệt khác. Vui lòng quay lại "
+        "cổng dịch vụ công và bấm “Đăng nhập” lại."
+    ),
+    "vneid_unavailable": (
+        "Hệ thống xác thực chưa kết nối được tới VNeID. Đây là sự cố của hệ thống, không phải "
+        "lỗi của bạn. Vui lòng thử lại sau ít phút."
+    ),
+}
+DEFAULT_ERROR_PAGE_MESSAGE = "Yêu cầu đăng nhập không hợp lệ."
+LEVEL_NAMES = {1: "mức 1", 2: "mức 2"}
+
+
+def _endpoint(issuer: str, name: str) -> str:
+    return issuer + reverse(name).removeprefix(reverse("national_login:discovery").split("/.")[0])
+
+
+@api_view(OAUTH_ERRORS, "GET", "HEAD", exempt_csrf=False)
+@faults.honours_fault()
+def discovery(request: HttpRequest) -> JsonResponse:
+    """`GET /xacthuc/.well-known/openid-configuration`: the provider's metadata (Discovery 1.0).
+
+    Names every endpoint, the supported scopes (`openid`), `acr_values` (`LoA1`, `LoA2`),
+    prompts (`none`, `login`), client authentication (`client_secret_basic`,
+    `client_secret_post`), PKCE (`S256`), and back- and front-channel logout with `sid`.
+    """
+    issuer = issuer_for(request)
+    document = {
+        "issuer": issuer,
+        "authorization_endpoint": _endpoint(issuer, "national_login:authorize"),
+        "token_endpoint": _endpoint(issuer, "national_login:token"),
+        "userinfo_endpoint": _endpoint(issuer, "national_login:userinfo"),
+        "jwks_uri": _endpoint(issuer, "national_login:jwks"),
+        "end_session_endpoint": _endpoint(issuer, "national_login:end_session"),
+        "scopes_supported": list(SCOPES_SUPPORTED),
+        "response_types_supported": ["code"],
+        "response_modes_supported": [RESPONSE_MODE],
+        "grant_types_supported": ["authorization_code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": [keys.ALGORITHM],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "code_challenge_methods_supported": [PKCE_METHOD],
+        "claims_supported": claims_supported(),
+        "acr_values_supported": [LOA1, LOA2],
+        "prompt_values_supported": ["none", "login"],
+        "claims_parameter_supported": False,
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
+        "ui_locales_supported": ["vi"],
+        "authorization_response_iss_parameter_supported": True,
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
+        "frontchannel_logout_supported": True,
+        "frontchannel_logout_session_supported": True,
+    }
+    return json_response(document, cache="public, max-age=300")
+
+
+@api_view(OAUTH_ERRORS, "GET", "HEAD", exempt_csrf=False)
+@faults.honours_fault()
+def jwks(request: HttpRequest) -> JsonResponse:
+    """`GET /xacthuc/oauth2/jwks`: the public keys of ID and logout tokens, the active first."""
+    return json_response(keys.public_jwks(), cache="public, max-age=300")
+
+
+def error_page(request: HttpRequest, error_code: str, *, status: int = 400) -> HttpResponse:
+    """Show the service's error page; only the code is echoed, never attacker-chosen text."""
+    message = ERROR_PAGE_MESSAGES.get(error_code, DEFAULT_ERROR_PAGE_MESSAGE)
+    context = {"message": message, "error": error_code}
+    return render(request, "national_login/error.html", context, status=status)
+
+
+def _oauth_error(request: HttpRequest, error: OAuth2Error) -> HttpResponse:
+    """Send an error back to a validated redirect URI, or show it when there is none."""
+    if error.redirect_uri:
+        return server.handle_error_response(request, error)
+    return error_page(request, error.error)
+
+
+def _requested_level(grant: NationalCodeGrant) -> int:
+    values = str(grant.request.payload.data.get("acr_values", "")).split()
+    # Voluntary acr_values (Core 3.1.2.1): the highest one the service knows; LoA1 by default.
+    return max([LEVEL_BY_ACR[value] for value in values if value in LEVEL_BY_ACR] or [1])
+
+
+def _prompts(grant: NationalCodeGrant) -> set[str]:
+    return set(str(grant.request.payload.data.get("prompt", "")).split())
+
+
+def denied_url(request: HttpRequest, *, redirect_uri: str, state: str) -> str:
+    """Return the portal's redirect URI with `error=access_denied` (a validated URI only)."""
+    params = [("error", "access_denied"), ("iss", issuer_for(request))]
+    if state:
+        params.insert(1, ("state", state))
+    url: str = add_params_to_uri(redirect_uri, params)
+    return url
+
+
+def level_refusal(
+    request: HttpRequest,
+    *,
+    subject: Subject,
+    client: NationalClient,
+    redirect_uri: str,
+    state: str,
+    required: int,
+) -> HttpResponse:
+    """Explain that the portal needs a higher level than this login has; 403."""
+    AuditEvent.record(
+        kind=AuditEvent.Kind.LEVEL_REFUSED,
+        subject=subject,
+        client=client,
+        detail=f"LoA{required} requested, LoA{subject.level if subject.idp == Idp.VNEID else 1}",
+    )
+    context = {
+        "client": client,
+        "subject": subject,
+        "issued": subject.idp == Idp.ISSUED,
+        "level_name": LEVEL_NAMES.get(subject.level, f"mức {subject.level}"),
+        "required_name": LEVEL_NAMES.get(required, f"mức {required}"),
+        "back_url": denied_url(request, redirect_uri=redirect_uri, state=state),
+    }
+    return render(request, "national_login/level_refused.html", context, status=403)
+
+
+def _issue_code(
+    request: HttpRequest, grant: NationalCodeGrant, login: LoginSession
+) -> HttpResponse:
+    grant.session = login
+    hops.note_subject(login.subject)
+    SessionClient.objects.get_or_create(session=login, client=grant.client)
+    return server.create_authorization_response(request, grant_user=login.subject, grant=grant)
+
+
+def _start_pending(
+    request: HttpRequest, grant: NationalCodeGrant, *, level: int, fresh: bool
+) -> HttpResponse:
+    """Keep the request while the citizen logs in: first VNeID silently, or the chooser."""
+    browser, new_browser = login_state.browser_secret(request)
+    kept = pending.create(
+        client=grant.client,
+        query=request.GET,
+        browser=browser,
+        requested_level=level,
+        fresh_login=fresh,
+    )
+    response: HttpResponse
+    if fresh:
+        response = redirect(_chooser_url(kept))
+    else:
+        try:
+            with vneid_leg.client() as vneid:
+                url = vneid_leg.authorization_url(request, kept, prompt="none", vneid=vneid)
+        except VneidError as error:
+            # VNeID unreachable: the chooser still offers the issued accounts, and says so.
+            logger.warning("national login: VNeID silent login skipped: %r", error)
+            url = _chooser_url(kept)
+        response = redirect(url)
+    if new_browser:
+        login_state.set_browser_cookie(response, request, browser)
+    return response
+
+
+def _chooser_url(kept: PendingAuthorization) -> str:
+    return f"{reverse('national_login:chooser')}?sessionDataKey={kept.key}"
+
+
+@never_cache
+@require_GET
+@hops.records_hop("authorize")
+@faults.honours_fault(page=True)
+def authorize(request: HttpRequest) -> HttpResponse:
+    """`GET /xacthuc/oauth2/authorize`: authenticate the citizen for a portal; return a code.
+
+    Parameters: `response_type=code`, `client_id`, `redirect_uri` (registered exactly), `scope`
+    (must contain `openid`), `state`, `nonce`, optional `code_challenge` +
+    `code_challenge_method=S256`, `acr_values` (`LoA1` default, `LoA2`), `prompt` (`none`:
+    `login_required` unless logged in; `login`: ask again). An unknown client or a wrong
+    redirect URI stop on the service's page (400); every other error returns to the portal.
+    """
+    login = login_state.current_login(request)
+    try:
+        grant = server.get_consent_grant(request, end_user=login.subject if login else None)
+        hops.note_flow(hops.flow_digest(grant.client.client_id, request.GET.get("state", "")))
+        prompts = _prompts(grant)
+        where = {"redirect_uri": grant.redirect_uri, "state": grant.request.payload.state}
+        if {"none", "login"} <= prompts:
+            raise InvalidRequestError("'prompt=none' cannot be combined with 'login'.", **where)
+        needs_login = login is None or "login" in prompts
+        if needs_login and "none" in prompts:
+            raise LoginRequiredError(**where)
+    except OAuth2Error as error:
+        return _oauth_error(request, error)
+    level = _requested_level(grant)
+    if needs_login or login is None:
+        return _start_pending(request, grant, level=level, fresh="login" in prompts)
+    if level > LEVEL_BY_ACR[login.acr]:
+        return level_refusal(
+            request,
+            subject=login.subject,
+            client=grant.client,
+            redirect_uri=grant.redirect_uri,
+            state=request.GET.get("state", ""),
+            required=level,
+        )
+    return _issue_code(request, grant, login)
+
+
+def _resume(request: HttpRequest, kept: PendingAuthorization, login: LoginSession) -> HttpResponse:
+    """Go back to the portal's authorization request, now with the service's login."""
+    url = f"{reverse('national_login:authorize')}?{pending.resume_query(kept)}"
+    kept.delete()
+    response = redirect(url)
+    login_state.set_cookie(response, request, login)
+    return response
+
+
+def _log_in(
+    request: HttpRequest,
+    kept: PendingAuthorization,
+    person: services.Person,
+    *,
+    amr: str,
+    vneid_sid: str = "",
+    vneid_id_token: str = "",
+) -> HttpResponse:
+    """Start the service's login for person and resume the request, or refuse the level."""
+    with transaction.atomic():
+        subject = services.subject_for(person)
+        login = login_state.start_login(
+            request,
+            subject=subject,
+            idp=person.idp,
+            amr=amr,
+            vneid_sid=vneid_sid,
+            vneid_id_token=vneid_id_token,
+        )
+        AuditEvent.record(
+            kind=AuditEvent.Kind.LOGIN_SUCCEEDED, subject=subject, client=kept.client, detail=amr
+        )
+    hops.note_subject(subject)
+    if kept.requested_level > LEVEL_BY_ACR[login.acr]:
+        response = level_refusal(
+            request,
+            subject=subject,
+            client=kept.client,
+            redirect_uri=pending.parameter(kept, "redirect_uri"),
+            state=pending.parameter(kept, "state"),
+            required=kept.requested_level,
+        )
+        # The login stands for portals that ask less; this portal's request is over.
+        login_state.set_cookie(response, request, login)
+        kept.delete()
+        return response
+    return _resume(request, kept, login)
+
+
+def _render_chooser(
+    request: HttpRequest,
+    kept: PendingAuthorization,
+    form: IssuedAccountForm,
+    *,
+    refusal: str = "",
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "client": kept.client,
+        "form": form,
+        "session_data_key": kept.key,
+        "issued_allowed": issued.allowed(),
+        "vneid_only_message": issued.VNEID_ONLY_MESSAGE,
+        "refusal": refusal,
+        "notice": notice,
+        "needs_level_2": kept.requested_level >= 2,
+        "cancel_url": denied_url(
+            request,
+            redirect_uri=pending.parameter(kept, "redirect_uri"),
+            state=pending.parameter(kept, "state"),
+        ),
+    }
+    return render(request, "national_login/chooser.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@hops.records_hop("chooser", post_endpoint="chooser_login")
+@faults.honours_fault(page=True)
+def chooser(request: HttpRequest) -> HttpResponse:
+    """`/xacthuc/authenticationendpoint/login?sessionDataKey=…`: choose how to log in.
+
+    GET shows "CÔNG DÂN – Tài khoản Định danh điện tử (VNeID)" and "TÀI KHOẢN ĐƯỢC CẤP".
+    POST `method=vneid` goes to VNeID; POST `method=issued` with `username` and `password`
+    checks an account the national portal issued (django-axes throttling, 429 when locked;
+    403 under the `vneid_only` login policy, without checking the password).
+    """
+    params = request.POST if request.method == "POST" else request.GET
+    kept = pending.find(request, params.get("sessionDataKey"))
+    if kept is None:
+        return error_page(request, "expired")
+    hops.note_flow(hops.flow_digest(kept.client.client_id, pending.parameter(kept, "state")))
+    if request.method == "GET":
+        return _render_chooser(request, kept, IssuedAccountForm())
+    if request.POST.get("method") == "vneid":
+        try:
+            with vneid_leg.client() as vneid:
+                prompt = "login" if kept.fresh_login else ""
+                return redirect(
+                    vneid_leg.authorization_url(request, kept, prompt=prompt, vneid=vneid)
+                )
+        except VneidError as error:
+            logger.warning("national login: VNeID unreachable: %r", error)
+            return _render_chooser(
+                request,
+                kept,
+                IssuedAccountForm(),
+                refusal=ERROR_PAGE_MESSAGES["vneid_unavailable"],
+                status=502,
+            )
+    if not issued.allowed():
+        # Refused before the form runs: no password is checked and no failure counted.
+        AuditEvent.record(
+            kind=AuditEvent.Kind.LOGIN_REFUSED, client=kept.client, detail="vneid_only"
+        )
+        return _render_chooser(
+            request, kept, IssuedAccountForm(), refusal=issued.VNEID_ONLY_MESSAGE, status=403
+        )
+    form = IssuedAccountForm(request.POST)
+    if not form.is_valid():
+        return _render_chooser(request, kept, form)
+    try:
+        person = issued.authenticate_issued(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+    except issued.IssuedLoginRefused as refusal:
+        AuditEvent.record(kind=AuditEvent.Kind.LOGIN_FAILED, client=kept.client)
+        return _render_chooser(request, kept, form, refusal=refusal.message, status=refusal.status)
+    return _log_in(request, kept, person, amr="pwd")
+
+
+# VNeID's answers to a silent login that mean "ask the citizen".
+INTERACTION_NEEDED = {"login_required", "interaction_required", "consent_required"}
+
+
+@never_cache
+@require_GET
+@hops.records_hop("vneid_callback")
+@faults.honours_fault(page=True)
+def vneid_callback(request: HttpRequest) -> HttpResponse:
+    """`GET /xacthuc/vneid/callback`: VNeID's answer (registered redirect URI at VNeID).
+
+    `login_required` from the silent attempt shows the chooser; `access_denied` (the citizen
+    pressed "Huỷ" at VNeID) shows it again with a note; a code is exchanged, its ID token
+    validated, the service's login started and the portal's request resumed.
+    """
+    kept = pending.find_by_vneid_state(request, request.GET.get("state"))
+    if kept is None:
+        return error_page(request, "expired")
+    hops.note_flow(hops.flow_digest(kept.client.client_id, pending.parameter(kept, "state")))
+    vneid = vneid_leg.client()
+    try:
+        check_issuer(request.GET.get("iss"), client=vneid)
+        error = request.GET.get("error", "")
+        if error in INTERACTION_NEEDED:
+            return redirect(_chooser_url(kept))
+        if error == "access_denied":
+            notice = "Bạn đã huỷ đăng nhập bằng VNeID. Vui lòng chọn lại cách đăng nhập."
+            return _render_chooser(request, kept, IssuedAccountForm(), notice=notice)
+        if error:
+            logger.warning("national login: VNeID answered error %r", error[:64])
+            return error_page(request, "vneid_unavailable", status=502)
+        completed = vneid_leg.complete(kept, code=request.GET.get("code", ""), vneid=vneid)
+    except IssuerMismatch:
+        return error_page(request, "invalid_request")
+    except VneidError as failure:
+        logger.warning("national login: VNeID login failed: %r", failure)
+        return error_page(request, "vneid_unavailable", status=502)
+    finally:
+        vneid.close()
+    identity = completed.identity
+    person = services.Person(
+        idp=Idp.VNEID,
+        idp_subject=identity.sub,
+        personal_id_number=identity.personal_id_number,
+        cmnd_number=identity.old_cmnd_number,
+        full_name=identity.full_name,
+        birth_date=identity.birth_date,
+        # A level VNeID did not state is never taken for more than level 1.
+        level=identity.level or 1,
+    )
+    return _log_in(
+        request,
+        kept,
+        person,
+        amr=" ".join(completed.amr) or "pwd",
+        vneid_sid=completed.sid,
+        vneid_id_token=completed.id_token,
+    )
+
+
+@api_view(OAUTH_ERRORS, "POST")
+@hops.records_hop("token")
+@faults.honours_fault()
+def token(request: HttpRequest) -> HttpResponse:
+    """`POST /xacthuc/oauth2/token`: exchange a code, once, for an access and an ID token.
+
+    `grant_type=authorization_code`, `code`, `redirect_uri`, `code_verifier` when a challenge was
+    sent; client authentication `client_secret_basic` or `client_secret_post`. A code of another
+    client, a used code (whose tokens are then revoked) or an expired one: `invalid_grant`.
+    """
+    with transaction.atomic():
+        return server.create_token_response(request)
+
+
+def _bearer_error(
+    status: int, error: str | None = None, description: str | None = None
+) -> JsonResponse:
+    challenge = 'Bearer realm="xacthuc"'
+    if not error:
+        return json_response({}, status=status, headers={"WWW-Authenticate": challenge})
+    challenge += f', error="{error}"'
+    refusal = ApiError(status, error, description or "", headers={"WWW-Authenticate": challenge})
+    return OAUTH_ERRORS.response(refusal)
+
+
+def _presented_tokens(request: HttpRequest) -> list[str]:
+    presented = []
+    header_token = bearer_key(request)
+    if header_token:
+        presented.append(header_token)
+    content_type = request.content_type or ""
+    if request.method == "POST" and content_type == "application/x-www-form-urlencoded":
+        presented.extend(value for value in request.POST.getlist("access_token") if value)
+    return presented
+
+
+@api_view(OAUTH_ERRORS, "GET", "POST")
+@hops.records_hop("userinfo")
+@faults.honours_fault()
+def userinfo(request: HttpRequest) -> JsonResponse:
+    """`GET|POST /xacthuc/oauth2/userinfo` (Bearer): the citizen's attributes.
+
+    In the client's `attribute_profile`: `dvcqg` (sub, TechID, LoaiTaiKhoan, HoVaTen, SoDinhDanh,
+    NgayThangNamSinh, loginIdp, userProfileUri, logoutUri) or `oidc` (sub, name, birthdate,
+    personal_id_number, acr). 401 `invalid_token` for an unknown, expired or revoked token.
+    """
+    presented = _presented_tokens(request)
+    if not presented:
+        return _bearer_error(401)
+    if len(presented) > 1:
+        return _bearer_error(400, "invalid_request", "Send the access token one way only.")
+    access_token = (
+        AccessToken.objects.select_related("subject", "client", "authorization_code")
+        .filter(token_hash=hash_secret(presented[0]))
+        .first()
+    )
+    if access_token is None or not access_token.is_usable() or not access_token.client.is_active:
+        return _bearer_error(401, "invalid_token", "The access token is invalid or expired.")
+    hops.note_subject(access_token.subject)
+    code = access_token.authorization_code
+    acr = code.acr if code is not None else access_token.subject.acr
+    claims = claims_for(
+        access_token.subject,
+        profile=access_token.client.attribute_profile,
+        acr=acr,
+        profile_uri=request.build_absolute_uri(reverse("accounts:account")),
+        logout_uri=absolute(request, reverse("national_login:end_session")),
+    )
+    return json_response(claims)
