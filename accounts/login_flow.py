@@ -62,3 +62,16 @@ def record_login(*, account: User, method: str, reason: str = "") -> None:
     services.record_sign_in_step(
         account=account, action=LOGIN_ACTIONS[method], shown_message=reason
     )
+
+
+def record_single_logout(*, account: User, reason: str = "") -> None:
+    """Audit a portal session ended because the citizen's VNeID login ended elsewhere.
+
+    The system's act, not the citizen's: the portal learned it from VNeID's logout token.
+    """
+    AuditEntry.record(
+        account=account,
+        actor=None,
+        action=AuditEntry.Action.VNEID_SINGLE_LOGOUT,
+        reason=reason,
+    )

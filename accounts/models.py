@@ -187,6 +187,10 @@ class AuditEntry(AuditRecord):
         LOGIN_FAILED = "login_failed", "Đăng nhập sai mật khẩu"
         CCCD_PROMPT_SHOWN = "cccd_prompt_shown", "Hiện màn hình cập nhật số CCCD"
         CCCD_PROMPT_SKIPPED = "cccd_prompt_skipped", "Bỏ qua cập nhật số CCCD"
+        VNEID_SINGLE_LOGOUT = (
+            "vneid_single_logout",
+            "Đăng xuất do phiên VNeID kết thúc (đăng xuất một lần)",
+        )
 
     class ActorKind(models.TextChoices):
         CITIZEN = "citizen", "Công dân"

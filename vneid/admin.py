@@ -22,7 +22,7 @@ from idnumbers.numbers import mask_number
 
 from . import keys, services
 from .claims import SCOPES_SUPPORTED
-from .models import AuditEvent, OidcClient, SigningKey, VneidAccount
+from .models import AuditEvent, OidcClient, SigningKey, UndeliveredLogout, VneidAccount
 
 
 def _validate_uri_lines(text: str | None) -> str:
@@ -55,9 +55,21 @@ class OidcClientForm(forms.ModelForm):
             "name",
             "redirect_uris",
             "post_logout_redirect_uris",
+            "backchannel_logout_uri",
+            "frontchannel_logout_uri",
             "allowed_scopes",
             "is_active",
         )
+        help_texts = {
+            "backchannel_logout_uri": (
+                "Không bắt buộc. VNeID gửi logout token (OpenID Connect Back-Channel Logout) tới "
+                "địa chỉ này khi phiên đăng nhập VNeID kết thúc."
+            ),
+            "frontchannel_logout_uri": (
+                "Không bắt buộc. Dùng khi hệ thống không có địa chỉ back-channel: trang đăng xuất "
+                "của VNeID mở địa chỉ này trong khung ẩn, kèm iss và sid."
+            ),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,6 +84,16 @@ class OidcClientForm(forms.ModelForm):
 
     def clean_post_logout_redirect_uris(self) -> str:
         return _validate_uri_lines(self.cleaned_data["post_logout_redirect_uris"])
+
+    def clean_backchannel_logout_uri(self) -> str:
+        uri = _validate_uri_lines(self.cleaned_data["backchannel_logout_uri"])
+        if "#" in uri:
+            # Back-Channel Logout 1.0 §2.2: the URI must not include a fragment.
+            raise ValidationError("Địa chỉ không được chứa phần #.", code="fragment")
+        return uri
+
+    def clean_frontchannel_logout_uri(self) -> str:
+        return _validate_uri_lines(self.cleaned_data["frontchannel_logout_uri"])
 
     def clean_allowed_scopes(self) -> str:
         scopes = set(self.cleaned_data["allowed_scopes"])
@@ -107,7 +129,7 @@ class OidcClientAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def get_fields(self, request: HttpRequest, obj: OidcClient | None = None) -> list[Any]:
-        fields = [*services.CLIENT_FIELDS[:4], "is_active", "reason"]
+        fields = [*services.CLIENT_FIELDS, "reason"]
         if obj is not None:
             fields = ["client_id", *fields[:-1], "created_at", "reason"]
         if obj is not None and not self.has_change_permission(request, obj):
@@ -249,3 +271,33 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 for field, (before, after) in event.changes.items()
             ),
         )
+
+
+@admin.register(UndeliveredLogout)
+class UndeliveredLogoutAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Logout tokens a client did not accept; `retry_logout_deliveries` sends them again."""
+
+    list_display = (
+        "created_at",
+        "client_id",
+        "uri",
+        "attempts",
+        "last_error",
+        "last_attempt_at",
+        "delivered_at",
+    )
+    list_filter = (("delivered_at", admin.EmptyFieldListFilter), "client_id")
+    search_fields = ("client_id", "sid")
+    date_hierarchy = "created_at"
+    fields = (
+        "created_at",
+        "client_id",
+        "uri",
+        "issuer",
+        "sid",
+        "attempts",
+        "last_error",
+        "last_attempt_at",
+        "delivered_at",
+    )
+    readonly_fields = fields

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from idnumbers.numbers import mask_number
 
-from . import login_state, qr, throttling
+from . import login_state, qr, single_logout, throttling
 from .forms import LoginForm
 from .login_state import APP_COOKIE_NAME
 from .models import LoginSession
+from .server import issuer_for
 from .services import LoginAttempt, LoginRefused, authenticate_password
 
 TEMPLATE = "vneid/app.html"
@@ -108,7 +109,10 @@ def app_scan(request: HttpRequest, qr_token: str) -> HttpResponse:
 @never_cache
 @require_POST
 def app_logout(request: HttpRequest) -> HttpResponse:
-    """Log out of the app (not of VNeID in the browser)."""
+    """Log out of the app (not of VNeID in the browser); tell the app login's clients."""
+    login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
     response = redirect("vneid:app_home")
     login_state.end_login(response, request, cookie=APP_COOKIE_NAME)
+    if login is not None:
+        single_logout.login_ended(login, fallback_issuer=issuer_for(request))
     return response

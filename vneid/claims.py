@@ -6,8 +6,8 @@
 | `profile`        | `name`, `birthdate` (YYYY-MM-DD), `gender` (`male` / `female`)   |
 | `vneid_identity` | `personal_id_number` (12 digits), `old_cmnd_number` (if any)     |
 
-The ID token also carries `acr` (`vneid:level1` or `vneid:level2`), `amr`, `auth_time` and
-the request's `nonce`.
+The ID token also carries `acr` (`vneid:level1` or `vneid:level2`), `amr`, `auth_time`,
+the request's `nonce` and `sid`, the login's public id (the same in every client's token).
 """
 
 from typing import Any
@@ -26,7 +26,18 @@ CLAIMS_BY_SCOPE = {
     SCOPE_PROFILE: ("name", "birthdate", "gender"),
     SCOPE_IDENTITY: ("personal_id_number", "old_cmnd_number"),
 }
-ID_TOKEN_CLAIMS = ("iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "at_hash")
+ID_TOKEN_CLAIMS = (
+    "iss",
+    "aud",
+    "exp",
+    "iat",
+    "auth_time",
+    "nonce",
+    "acr",
+    "amr",
+    "at_hash",
+    "sid",
+)
 ACR_VALUES_SUPPORTED = tuple(ACR_BY_LEVEL.values())
 
 

@@ -14,5 +14,8 @@ provider_settings = OrganisationSettings(
         # Wrong passwords from one address within 15 minutes before it is locked out. A
         # class or an office shares one address; a number is locked after 5 on its own.
         "FAILURES_PER_ADDRESS": 20,
+        # How long a logout waits for each client's back-channel logout endpoint (they are
+        # called at once): the citizen's logout never waits longer than this.
+        "BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS": 2.0,
     },
 )

@@ -61,7 +61,8 @@ def nonce_used(client_id: int, nonce: str) -> bool:
 
 def code_for_exchange(code_hash: str, client: OidcClient) -> AuthorizationCode | None:
     """Return the code with this hash issued to client, locked for the exchange, or None."""
-    codes = AuthorizationCode.objects.select_related("account__citizen").filter(
+    # The login comes along for its `sid`, which the ID token carries.
+    codes = AuthorizationCode.objects.select_related("account__citizen", "login").filter(
         code_hash=code_hash, client=client
     )
     if connection.features.has_select_for_update_of:

@@ -17,6 +17,7 @@ from api_kit.keys import hash_secret
 from . import hot_path
 from .conf import provider_settings
 from .models import LoginSession, VneidAccount
+from .server import issuer_for
 
 COOKIE_NAME = "vneid_session"
 APP_COOKIE_NAME = "vneid_app_session"
@@ -44,7 +45,8 @@ def current_login(request: HttpRequest, cookie: str = COOKIE_NAME) -> LoginSessi
     return login
 
 
-def _end(request: HttpRequest, cookie: str) -> None:
+def end(request: HttpRequest, cookie: str = COOKIE_NAME) -> None:
+    """End this browser's login behind cookie, if any (the cookie itself stays)."""
     raw = request.COOKIES.get(cookie)
     if raw:
         LoginSession.objects.filter(key_hash=hash_secret(raw), ended_at__isnull=True).update(
@@ -56,11 +58,12 @@ def start_login(
     request: HttpRequest, *, account: VneidAccount, amr: str = "pwd", cookie: str = COOKIE_NAME
 ) -> LoginSession:
     """Record a fresh authentication of account in this browser; return it, cookie unset."""
-    _end(request, cookie)
+    end(request, cookie)
     raw = secrets.token_urlsafe(32)
     now = timezone.now()
     login = LoginSession.objects.create(
         key_hash=hash_secret(raw),
+        issuer=issuer_for(request),
         account=account,
         auth_time=now.replace(microsecond=0),
         amr=amr,
@@ -85,7 +88,12 @@ def set_cookie(response: HttpResponse, request: HttpRequest, login: LoginSession
     )
 
 
+def clear_cookie(response: HttpResponse, cookie: str = COOKIE_NAME) -> None:
+    """Make the browser forget the cookie of a login that ended."""
+    response.delete_cookie(cookie, path=cookie_path(cookie), samesite="Lax")
+
+
 def end_login(response: HttpResponse, request: HttpRequest, cookie: str = COOKIE_NAME) -> None:
     """End this browser's login behind cookie, if any, and clear the cookie."""
-    _end(request, cookie)
-    response.delete_cookie(cookie, path=cookie_path(cookie), samesite="Lax")
+    end(request, cookie)
+    clear_cookie(response, cookie)

@@ -2,6 +2,7 @@
 
 import hmac
 import json
+import secrets
 import uuid
 from typing import Any
 
@@ -17,6 +18,7 @@ from api_kit.keys import hash_secret
 from citizen_registry.models import Citizen
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
+from oidc_kit.models import LogoutDeliveryRecord
 
 # Sent as `acr`: the level of the electronic identity account (mức 1 / mức 2).
 ACR_BY_LEVEL = {1: "vneid:level1", 2: "vneid:level2"}
@@ -26,6 +28,11 @@ TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 def new_sub() -> str:
     """Return a fresh opaque subject identifier."""
     return uuid.uuid4().hex
+
+
+def new_sid() -> str:
+    """Return a fresh public identifier of a login session (the `sid` claim)."""
+    return secrets.token_urlsafe(24)
 
 
 class VneidAccount(models.Model):
@@ -88,6 +95,14 @@ class OidcClient(models.Model, ClientMixin):
     )
     allowed_scopes = models.CharField(
         "phạm vi được phép", max_length=255, default="openid profile vneid_identity"
+    )
+    # OpenID Connect Back-Channel / Front-Channel Logout 1.0: where VNeID tells the client that
+    # a login it took part in has ended.
+    backchannel_logout_uri = models.CharField(
+        "địa chỉ nhận thông báo đăng xuất (back-channel)", max_length=2000, blank=True, default=""
+    )
+    frontchannel_logout_uri = models.CharField(
+        "địa chỉ đăng xuất qua trình duyệt (front-channel)", max_length=2000, blank=True, default=""
     )
     is_active = models.BooleanField("đang hoạt động", default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -255,6 +270,11 @@ class LoginSession(models.Model):
     """VNeID's own login state in a browser, found by the hash of its cookie value."""
 
     key_hash = models.CharField(max_length=64, unique=True)
+    # Public, unlike the cookie: the `sid` of ID and logout tokens, the same for every client.
+    sid = models.CharField(max_length=32, unique=True, default=new_sid)
+    # The issuer the browser knew VNeID by when it logged in: logout tokens sent when this login
+    # ends, perhaps from a command without a request, say the same.
+    issuer = models.CharField(max_length=200, blank=True, default="")
     account = models.ForeignKey(VneidAccount, on_delete=models.CASCADE)
     auth_time = models.DateTimeField()
     amr = models.CharField(max_length=64, default="pwd")
@@ -307,6 +327,8 @@ class AuditEvent(AuditRecord):
         CLIENT_CHANGED = "client_changed", "Sửa hệ thống kết nối"
         CLIENT_SECRET_ISSUED = "client_secret_issued", "Cấp lại client secret"
         REQUEST_ANSWERED = "request_answered", "Trả lời yêu cầu (authorize, token, userinfo)"
+        LOGOUT_DELIVERED = "logout_delivered", "Đã gửi thông báo đăng xuất (back-channel)"
+        LOGOUT_FAILED = "logout_failed", "Gửi thông báo đăng xuất (back-channel) thất bại"
 
     kind = models.CharField("sự kiện", max_length=24, choices=Kind.choices)
     account = models.ForeignKey(
@@ -381,3 +403,14 @@ class ServiceFault(FaultSwitch):
     class Meta:
         verbose_name = "giả lập sự cố VNeID"
         verbose_name_plural = "giả lập sự cố VNeID"
+
+
+class UndeliveredLogout(LogoutDeliveryRecord):
+    """A logout token a client did not accept; `retry_logout_deliveries` sends a fresh one."""
+
+    # The issuer of the login that ended: the fresh token must name the same one.
+    issuer = models.CharField("nhà cung cấp (iss)", max_length=200)
+
+    class Meta(LogoutDeliveryRecord.Meta):
+        verbose_name = "thông báo đăng xuất chưa gửi được"
+        verbose_name_plural = "thông báo đăng xuất chưa gửi được"

@@ -110,7 +110,11 @@ class VneidOpenIDCode(OpenIDCode):
             "iat": now,
             "exp": now + ID_TOKEN_SECONDS,
         }
-        claims.update(self.get_authorization_code_claims(request.authorization_code))
+        code: AuthorizationCode = request.authorization_code
+        claims.update(self.get_authorization_code_claims(code))
+        if code.login is not None:
+            # Back-Channel Logout 1.0 §2.1: the logout token names this login by the same sid.
+            claims["sid"] = code.login.sid
         at_hash = create_half_hash(token["access_token"], keys.ALGORITHM)
         claims["at_hash"] = at_hash.decode("ascii")
         claims.update(self.generate_user_info(request.user, token["scope"]))

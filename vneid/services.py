@@ -16,7 +16,7 @@ from api_kit.keys import hash_secret
 from citizen_registry.models import Citizen
 from idnumbers.numbers import mask_number, normalize_number
 
-from . import hops, throttling
+from . import hops, single_logout, throttling
 from .claims import SCOPES_SUPPORTED
 from .models import (
     AccessToken,
@@ -87,10 +87,15 @@ def _audit_saved(accounts: Iterable[VneidAccount]) -> None:
 
 @transaction.atomic
 def set_account_status(*, account: VneidAccount, status: str) -> None:
-    """Lock or unlock a VNeID account."""
+    """Lock or unlock a VNeID account; locking ends its logins and tells their clients."""
     account.status = VneidAccount.Status(status)
     account.save(update_fields=["status"])
     AuditEvent.record(kind=AuditEvent.Kind.ACCOUNT_SAVED, account=account, detail=status)
+    if account.status == VneidAccount.Status.LOCKED:
+        ended = single_logout.end_live_logins(account)
+        # After the commit: the clients' calls back must see the login ended, and must not
+        # wait on this transaction's locks.
+        transaction.on_commit(lambda: [single_logout.login_ended(login) for login in ended])
 
 
 def _clean_uris(uris: Iterable[str]) -> list[str]:
@@ -109,6 +114,8 @@ CLIENT_FIELDS = (
     "name",
     "redirect_uris",
     "post_logout_redirect_uris",
+    "backchannel_logout_uri",
+    "frontchannel_logout_uri",
     "allowed_scopes",
     "is_active",
 )
@@ -156,12 +163,20 @@ def change_client(
 
 
 def _client_settings(
-    redirect_uris: Iterable[str], post_logout_redirect_uris: Iterable[str], scopes: Iterable[str]
+    redirect_uris: Iterable[str],
+    post_logout_redirect_uris: Iterable[str],
+    scopes: Iterable[str],
+    *,
+    backchannel_logout_uri: str = "",
+    frontchannel_logout_uri: str = "",
 ) -> dict[str, str]:
     """Return a client's URI and scope fields as stored; raise ValueError for unusable ones."""
     redirect_uris = _clean_uris(redirect_uris)
     if not redirect_uris:
         raise ValueError("A client needs at least one redirect URI.")
+    for uri in (backchannel_logout_uri, frontchannel_logout_uri):
+        if uri.strip() and not uri.strip().startswith(("http://", "https://")):
+            raise ValueError(f"A logout URI must be an http(s) URL: {uri!r}.")
     wanted = set(scopes)
     unknown = wanted - set(SCOPES_SUPPORTED)
     if unknown:
@@ -169,6 +184,8 @@ def _client_settings(
     return {
         "redirect_uris": "\n".join(redirect_uris),
         "post_logout_redirect_uris": "\n".join(_clean_uris(post_logout_redirect_uris)),
+        "backchannel_logout_uri": backchannel_logout_uri.strip(),
+        "frontchannel_logout_uri": frontchannel_logout_uri.strip(),
         "allowed_scopes": " ".join(scope for scope in SCOPES_SUPPORTED if scope in wanted),
     }
 
@@ -179,9 +196,17 @@ def create_client(
     redirect_uris: Iterable[str],
     post_logout_redirect_uris: Iterable[str] = (),
     scopes: Iterable[str] = SCOPES_SUPPORTED,
+    backchannel_logout_uri: str = "",
+    frontchannel_logout_uri: str = "",
 ) -> tuple[OidcClient, str]:
     """Register a relying party; return (client, raw_secret), the secret being shown only once."""
-    fields = _client_settings(redirect_uris, post_logout_redirect_uris, scopes)
+    fields = _client_settings(
+        redirect_uris,
+        post_logout_redirect_uris,
+        scopes,
+        backchannel_logout_uri=backchannel_logout_uri,
+        frontchannel_logout_uri=frontchannel_logout_uri,
+    )
     client = OidcClient(name=name, **fields)
     raw_secret = register_client(client)
     return client, raw_secret
@@ -196,12 +221,20 @@ def ensure_client(
     redirect_uris: Iterable[str],
     post_logout_redirect_uris: Iterable[str] = (),
     scopes: Iterable[str] = SCOPES_SUPPORTED,
+    backchannel_logout_uri: str = "",
+    frontchannel_logout_uri: str = "",
 ) -> OidcClient:
     """Make the client with this id hold exactly these settings and secret; return it."""
     # For seeding a relying party whose credentials live in its own settings (the portal's).
     if not client_id or not client_secret:
         raise ValueError("Seeding a client needs both its client_id and its client_secret.")
-    fields = _client_settings(redirect_uris, post_logout_redirect_uris, scopes)
+    fields = _client_settings(
+        redirect_uris,
+        post_logout_redirect_uris,
+        scopes,
+        backchannel_logout_uri=backchannel_logout_uri,
+        frontchannel_logout_uri=frontchannel_logout_uri,
+    )
     existing = OidcClient.objects.select_for_update().filter(client_id=client_id).first()
     created = existing is None
     client = OidcClient(client_id=client_id) if existing is None else existing

@@ -2,6 +2,7 @@
 
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749.errors import (
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from api_kit.keys import hash_secret
 from api_kit.server import ApiError, api_view, bearer_key, json_response
 
-from . import faults, hops, keys, login_state, qr, services, throttling
+from . import faults, hops, keys, login_state, qr, services, single_logout, throttling
 from .claims import (
     ACR_VALUES_SUPPORTED,
     SCOPE_OPENID,
@@ -32,7 +33,7 @@ from .cors import allow_any_origin
 from .errors import OAUTH_ERRORS
 from .forms import LoginForm
 from .logout import LogoutRequestInvalid, parse_logout_request
-from .models import AccessToken, LoginSession, VneidAccount
+from .models import AccessToken, LoginSession, OidcClient, VneidAccount
 from .parameters import unechoable_authorize_parameter
 from .server import (
     PKCE_METHOD,
@@ -99,6 +100,11 @@ def discovery(request: HttpRequest) -> JsonResponse:
         "request_uri_parameter_supported": False,
         "ui_locales_supported": ["vi"],
         "authorization_response_iss_parameter_supported": True,
+        # Back-Channel and Front-Channel Logout 1.0: logout tokens and iframes carry iss and sid.
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
+        "frontchannel_logout_supported": True,
+        "frontchannel_logout_session_supported": True,
     }
     return json_response(document, cache="public, max-age=300")
 
@@ -354,13 +360,39 @@ def end_session(request: HttpRequest) -> HttpResponse:
             "return_url": logout.redirect_uri,
         }
         return render(request, "vneid/logout_confirm.html", context)
-    response: HttpResponse
-    if logout.redirect_uri:
-        response = redirect(logout.redirect_uri)
-    else:
-        response = render(request, "vneid/logged_out.html", {"client": logout.client})
     with transaction.atomic():
         if login is not None:
             services.revoke_tokens_of_login(login=login)
-        login_state.end_login(response, request)
+        login_state.end(request)
+    # After the commit: the clients' back-channel endpoints see the login ended.
+    frontchannel = (
+        single_logout.login_ended(login, fallback_issuer=issuer_for(request))
+        if login is not None
+        else []
+    )
+    response = _logged_out(request, logout.client, logout.redirect_uri, frontchannel)
+    login_state.clear_cookie(response)
     return response
+
+
+def _logged_out(
+    request: HttpRequest,
+    client: OidcClient | None,
+    redirect_uri: str | None,
+    frontchannel: list[str],
+) -> HttpResponse:
+    """Return to the client, or say goodbye; first load the front-channel clients' iframes."""
+    if redirect_uri and not frontchannel:
+        return redirect(redirect_uri)
+    context = {"client": client, "frontchannel_urls": frontchannel, "return_url": redirect_uri}
+    response = render(request, "vneid/logged_out.html", context)
+    if frontchannel:
+        # The iframes load the clients' own pages, on origins of their own.
+        origins = sorted({_origin(url) for url in frontchannel})
+        response._csp_update = {"frame-src": origins}  # type: ignore[attr-defined]
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

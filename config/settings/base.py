@@ -299,6 +299,7 @@ REGISTRY_API = env_settings(
 VNEID_PROVIDER = env_settings(
     ISSUER="VNEID_PROVIDER_ISSUER",
     FAILURES_PER_ADDRESS=("VNEID_PROVIDER_FAILURES_PER_ADDRESS", int),
+    BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS=("VNEID_PROVIDER_BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS", float),
 )
 # Without its own address the CA writes the one the portal reaches it at.
 CERTIFICATE_AUTHORITY = env_settings(PUBLIC_BASE_URL="CA_BASE_URL") | env_settings(

@@ -41,6 +41,16 @@ class Command(BaseCommand):
             dest="post_logout_uris",
             help="địa chỉ quay lại sau khi đăng xuất (có thể lặp lại)",
         )
+        parser.add_argument(
+            "--backchannel-logout-uri",
+            default="",
+            help="địa chỉ nhận logout token khi phiên VNeID kết thúc (back-channel; tuỳ chọn)",
+        )
+        parser.add_argument(
+            "--frontchannel-logout-uri",
+            default="",
+            help="địa chỉ đăng xuất mở trong khung ẩn của trang đăng xuất VNeID (không bắt buộc)",
+        )
 
     def handle(
         self,
@@ -48,6 +58,8 @@ class Command(BaseCommand):
         name: str,
         redirect_uris: list[str],
         post_logout_uris: list[str],
+        backchannel_logout_uri: str,
+        frontchannel_logout_uri: str,
         **options: Any,
     ) -> None:
         name = name.strip()
@@ -57,6 +69,12 @@ class Command(BaseCommand):
             name=name,
             redirect_uris=[_checked_uri(uri) for uri in redirect_uris],
             post_logout_redirect_uris=[_checked_uri(uri) for uri in post_logout_uris],
+            backchannel_logout_uri=_checked_uri(backchannel_logout_uri)
+            if backchannel_logout_uri
+            else "",
+            frontchannel_logout_uri=_checked_uri(frontchannel_logout_uri)
+            if frontchannel_logout_uri
+            else "",
         )
         credentials = {"client_id": client.client_id, "client_secret": raw_secret}
         self.stdout.write(json.dumps(credentials))

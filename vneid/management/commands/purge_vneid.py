@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
-from django.core.management import BaseCommand
+from django.core.management import BaseCommand, call_command
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -15,21 +15,30 @@ from vneid.models import (
     LoginFailure,
     LoginSession,
     QrLogin,
+    UndeliveredLogout,
 )
 
 # Used codes are kept this long after they expire, so that a replayed code is still recognised
 # (and its tokens revoked) for as long as those tokens could be used.
 CODE_MEMORY = timedelta(days=1)
+# Logout notices, delivered or given up, stay this long for the officials to see in the admin.
+LOGOUT_MEMORY = timedelta(days=7)
 
 
 class Command(BaseCommand):
     help = (
-        "Delete expired VNeID codes, tokens, login sessions, QR logins and old failed logins "
-        "(run it from cron, e.g. hourly)."
+        "Retry undelivered back-channel logouts, then delete expired VNeID codes, tokens, login "
+        "sessions, QR logins, old failed logins and old logout notices (run it hourly)."
     )
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        # The hourly purge that gunicorn runs retries too; outside the purge's transaction, as
+        # the clients' endpoints may be this very server.
+        call_command("retry_logout_deliveries", stdout=self.stdout)
+        self.purge()
+
+    @transaction.atomic
+    def purge(self) -> None:
         now = timezone.now()
         deleted: dict[str, QuerySet[Any]] = {
             "access tokens": AccessToken.objects.filter(expires_at__lt=now - CODE_MEMORY),
@@ -41,6 +50,9 @@ class Command(BaseCommand):
             ),
             "QR logins": QrLogin.objects.filter(expires_at__lt=now),
             "failed logins": LoginFailure.objects.filter(created_at__lt=now - throttling.COOLOFF),
+            "logout notices": UndeliveredLogout.objects.filter(
+                last_attempt_at__lt=now - LOGOUT_MEMORY
+            ),
         }
         for label, queryset in deleted.items():
             count, _ = queryset.delete()

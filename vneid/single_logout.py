@@ -1,0 +1,222 @@
+"""Single logout at VNeID: when a login ends, every client that took part in it is told.
+
+A client took part when it received an authorization code in that login. A client with a
+back-channel URI gets a logout token (Back-Channel Logout 1.0), all of them at once and each
+within the timeout; a client with only a front-channel URI is loaded in an iframe of the
+logged-out page (Front-Channel Logout 1.0). A token a client did not accept is kept as an
+`UndeliveredLogout` and sent again, freshly minted, by `retry_logout_deliveries`.
+
+Nothing here may make the citizen's logout fail: the login has already ended when it runs.
+"""
+
+import logging
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from oidc_kit.backchannel import (
+    DeliveryOutcome,
+    LogoutDelivery,
+    deliver_all,
+    frontchannel_logout_url,
+)
+from oidc_kit.logout_token import build_logout_token
+from oidc_kit.models import ERROR_LENGTH, MAX_ATTEMPTS
+
+from . import keys
+from .conf import provider_settings
+from .models import (
+    AuditEvent,
+    AuthorizationCode,
+    LoginSession,
+    OidcClient,
+    UndeliveredLogout,
+    VneidAccount,
+)
+
+logger = logging.getLogger(__name__)
+
+# The audit events' `endpoint`: the client's endpoint VNeID called, not one of its own.
+ENDPOINT = "backchannel_logout"
+
+
+def timeout_seconds() -> float:
+    """Return how long each back-channel call may take (all run at once)."""
+    return float(provider_settings.BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS)
+
+
+def clients_of(login: LoginSession) -> list[OidcClient]:
+    """Return the active clients that received a code in this login, oldest first."""
+    took_part = AuthorizationCode.objects.filter(login=login).values("client_id")
+    return list(OidcClient.objects.filter(pk__in=took_part, is_active=True).order_by("pk"))
+
+
+def mint(*, client_id: str, issuer: str, sub: str, sid: str) -> str:
+    """Return a fresh logout token for client_id, signed with VNeID's active key."""
+    signing_key = keys.active_signing_key()
+    return build_logout_token(
+        issuer=issuer,
+        audience=client_id,
+        sub=sub,
+        sid=sid,
+        private_key=keys.as_private_key(signing_key),
+        kid=signing_key.kid,
+    )
+
+
+def login_ended(login: LoginSession, *, fallback_issuer: str = "") -> list[str]:
+    """Tell the clients of a login that ended; return the front-channel URLs to load.
+
+    Back-channel clients are called before this returns (at most the timeout); a failure is
+    logged, audited and kept for a retry, never raised.
+    """
+    issuer = login.issuer or fallback_issuer
+    if not issuer:
+        logger.warning("Login %s ended without a known issuer: no logout sent", login.pk)
+        return []
+    try:
+        clients = clients_of(login)
+        account = login.account
+        deliveries = [
+            LogoutDelivery(
+                client_id=client.client_id,
+                uri=client.backchannel_logout_uri,
+                logout_token=mint(
+                    client_id=client.client_id, issuer=issuer, sub=account.sub, sid=login.sid
+                ),
+                sub=account.sub,
+                sid=login.sid,
+            )
+            for client in clients
+            if client.backchannel_logout_uri
+        ]
+        _settle(deliveries, issuer=issuer, account=account, clients=clients)
+    except Exception:
+        # The citizen is logged out of VNeID whatever happens to the notices.
+        logger.exception("Back-channel logout of login %s failed before delivery", login.pk)
+        return []
+    return [
+        frontchannel_logout_url(client.frontchannel_logout_uri, issuer=issuer, sid=login.sid)
+        for client in clients
+        if client.frontchannel_logout_uri and not client.backchannel_logout_uri
+    ]
+
+
+def _settle(
+    deliveries: Sequence[LogoutDelivery],
+    *,
+    issuer: str,
+    account: VneidAccount,
+    clients: Iterable[OidcClient],
+) -> list[DeliveryOutcome]:
+    """Deliver, audit each outcome, and keep the failures for a retry."""
+    outcomes = deliver_all(deliveries, timeout=timeout_seconds())
+    _audit(outcomes, account=account, clients=clients)
+    UndeliveredLogout.objects.bulk_create(
+        UndeliveredLogout(
+            client_id=outcome.delivery.client_id,
+            uri=outcome.delivery.uri,
+            sub=outcome.delivery.sub,
+            sid=outcome.delivery.sid,
+            issuer=issuer,
+            last_error=outcome.error[:ERROR_LENGTH],
+        )
+        for outcome in outcomes
+        if not outcome.delivered
+    )
+    return outcomes
+
+
+def _audit(
+    outcomes: Sequence[DeliveryOutcome],
+    *,
+    account: VneidAccount | None,
+    clients: Iterable[OidcClient],
+) -> None:
+    by_id = {client.client_id: client for client in clients}
+    AuditEvent.record_many(
+        {
+            "kind": AuditEvent.Kind.LOGOUT_DELIVERED
+            if outcome.delivered
+            else AuditEvent.Kind.LOGOUT_FAILED,
+            "account": account,
+            "client": by_id.get(outcome.delivery.client_id),
+            "endpoint": ENDPOINT,
+            "status_code": outcome.status_code,
+            "duration_ms": outcome.duration_ms,
+            "detail": _detail(outcome),
+        }
+        for outcome in outcomes
+    )
+
+
+def _detail(outcome: DeliveryOutcome) -> str:
+    text = (
+        outcome.delivery.uri if outcome.delivered else f"{outcome.delivery.uri} — {outcome.error}"
+    )
+    return text[:ERROR_LENGTH]
+
+
+@transaction.atomic
+def end_live_logins(account: VneidAccount) -> list[LoginSession]:
+    """End every live login of an account (it was locked); return them for login_ended."""
+    now = timezone.now()
+    live: QuerySet[LoginSession] = LoginSession.objects.select_for_update().filter(
+        account=account, ended_at__isnull=True, expires_at__gt=now
+    )
+    logins = list(live)
+    LoginSession.objects.filter(pk__in=[login.pk for login in logins]).update(ended_at=now)
+    return logins
+
+
+def retry_undelivered(*, max_attempts: int = MAX_ATTEMPTS) -> tuple[int, int]:
+    """Send a fresh token for every undelivered logout; return (delivered, still failing).
+
+    A row whose client is gone, inactive or without a back-channel URI is dropped; a client
+    whose URI changed gets the token at its new URI.
+    """
+    rows = list(
+        UndeliveredLogout.objects.filter(delivered_at__isnull=True, attempts__lt=max_attempts)
+    )
+    clients = {
+        client.client_id: client
+        for client in OidcClient.objects.filter(
+            client_id__in={row.client_id for row in rows}, is_active=True
+        )
+    }
+    accounts = {
+        account.sub: account
+        for account in VneidAccount.objects.filter(sub__in={row.sub for row in rows})
+    }
+    tried: list[UndeliveredLogout] = []
+    deliveries: list[LogoutDelivery] = []
+    for row in rows:
+        client = clients.get(row.client_id)
+        if client is None or not client.backchannel_logout_uri:
+            row.delete()
+            continue
+        row.uri = client.backchannel_logout_uri
+        token = mint(client_id=row.client_id, issuer=row.issuer, sub=row.sub, sid=row.sid)
+        deliveries.append(
+            LogoutDelivery(
+                client_id=row.client_id, uri=row.uri, logout_token=token, sub=row.sub, sid=row.sid
+            )
+        )
+        tried.append(row)
+    outcomes = deliver_all(deliveries, timeout=timeout_seconds())
+    now = timezone.now()
+    for row, outcome in zip(tried, outcomes, strict=True):
+        row.attempts += 1
+        row.last_attempt_at = now
+        if outcome.delivered:
+            row.delivered_at = now
+        else:
+            row.last_error = outcome.error[:ERROR_LENGTH]
+        _audit([outcome], account=accounts.get(row.sub), clients=clients.values())
+    UndeliveredLogout.objects.bulk_update(
+        tried, ["uri", "attempts", "last_attempt_at", "delivered_at", "last_error"]
+    )
+    delivered = sum(outcome.delivered for outcome in outcomes)
+    return delivered, len(tried) - delivered
