@@ -114,6 +114,8 @@ def third_portal(live_server, tmp_path_factory) -> Iterator[ThirdPortal]:
         process.terminate()
         process.wait(timeout=15)
         log.close()
+        # Its log, for the report of a failed test (pytest shows what a fixture prints).
+        print("third portal's log:\n" + (folder / "gunicorn.log").read_text()[-5000:])
 
 
 @dataclass(frozen=True)
@@ -143,10 +145,40 @@ def register_third_portal(third: ThirdPortal, *, attribute_profile: str = "dvcqg
     )
 
 
+def register_the_tiers(base: str) -> None:
+    """Register every tier's client as `make run` would: the national portal and the national
+    login service at VNeID, the provincial portal at the service, each with its logout URIs."""
+    from django.conf import settings
+
+    from identity.national_login.services import ensure_client as ensure_national_client
+    from sandbox.personas import register_portal
+    from vneid.services import ensure_client as ensure_vneid_client
+
+    register_portal(base_urls=[base])
+    service = settings.NATIONAL_LOGIN
+    ensure_vneid_client(
+        client_id=service["VNEID_CLIENT_ID"],
+        client_secret=service["VNEID_CLIENT_SECRET"],
+        name="Hệ thống xác thực (Văn phòng Chính phủ)",
+        redirect_uris=[f"{base}/xacthuc/vneid/callback"],
+        post_logout_redirect_uris=[f"{base}/xacthuc/oauth2/logout/vneid"],
+        backchannel_logout_uri=f"{base}/xacthuc/oauth2/backchannel-logout",
+    )
+    province = settings.PROVINCIAL_PORTAL
+    ensure_national_client(
+        client_id=province["CLIENT_ID"],
+        client_secret=province["CLIENT_SECRET"],
+        name="Cổng Dịch vụ công tỉnh Quảng Nam",
+        redirect_uris=[f"{base}/quang-nam/dang-nhap/callback/"],
+        post_logout_redirect_uris=[f"{base}/quang-nam/"],
+        backchannel_logout_uri=f"{base}/quang-nam/backchannel-logout",
+    )
+
+
 @pytest.fixture
 def portals(live_server, transactional_db, settings, third_portal) -> Portals:
     """The live server as `make run` serves it: every organisation calls the others on it."""
-    from sandbox.personas import ensure_personas, register_portal
+    from sandbox.personas import ensure_personas
 
     base = live_server.url
     settings.REGISTRY = {**settings.REGISTRY, "BASE_URL": f"{base}/registry/api/v1/"}
@@ -156,7 +188,7 @@ def portals(live_server, transactional_db, settings, third_portal) -> Portals:
         **settings.PROVINCIAL_PORTAL,
         "NATIONAL_LOGIN_ISSUER": f"{base}/xacthuc",
     }
-    register_portal(base_urls=[base])
+    register_the_tiers(base)
     ensure_personas()
     register_third_portal(third_portal)
     return Portals(base, third_portal)

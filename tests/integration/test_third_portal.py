@@ -11,7 +11,7 @@ import requests
 from tests.personas import AN_CCCD, KHOA_CCCD, VNEID_PASSWORD
 
 from .conftest import register_third_portal
-from .walk import Browser, choose_vneid, forms, is_chooser, vneid_login
+from .walk import Browser, choose_vneid, is_chooser, link, vneid_login
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "national-login.md"
 
@@ -100,8 +100,7 @@ def test_third_portal_asking_loa2_for_a_level_1_citizen_gets_access_denied(porta
     # The service explains the level at its own page, with a button back to the portal.
     assert refusal.url.startswith(f"{portals.issuer}/"), refusal.url
     assert "mức 2" in refusal.text
-    (back,) = [form for form in forms(refusal) if form.buttons]
-    failed = browser.submit(back, button=back.buttons[0])
+    failed = browser.get(link(refusal, "xacthuc-level-back"))
     assert failed.url.startswith(f"{portals.third.base_url}/dang-nhap-that-bai/")
     assert '<code id="error">access_denied</code>' in failed.text
     assert third_portal_me(browser, portals) == {"logged_in": False}

@@ -114,12 +114,14 @@ def is_chooser(page: requests.Response) -> bool:
 def choose_vneid(browser: Browser, page: requests.Response) -> requests.Response:
     """On the service's chooser, press "CÔNG DÂN – Tài khoản Định danh điện tử (VNeID)"."""
     assert is_chooser(page), page.url
-    for form in forms(page):
-        for button in form.buttons:
-            if "VNeID" in form.body and (
-                "vneid" in button.get("value", "").lower() or "vneid" in form.action.lower()
-            ):
-                return browser.submit(form, button=button)
-    links = re.findall(r'<a\b[^>]*href="([^"]*vneid[^"]*)"', page.text, re.I)
-    assert links, f"no VNeID choice on the chooser:\n{page.text[:2000]}"
-    return browser.get(urljoin(page.url, unescape(links[0])))
+    (form,) = [f for f in forms(page) if f.fields.get("method") == "vneid"]
+    return browser.submit(form)
+
+
+def link(page: requests.Response, test_id: str) -> str:
+    """Return the absolute href of the page's link with this data-testid."""
+    for match in re.finditer(r"<a\b(?P<attrs>[^>]*)>", page.text):
+        attributes = _attrs(match["attrs"])
+        if attributes.get("data-testid") == test_id:
+            return urljoin(page.url, attributes["href"])
+    raise AssertionError(f"no link {test_id!r} on {page.url}")

@@ -65,3 +65,13 @@ OIDC_OP_LOGOUT_URL_METHOD = "tests.integration.third_portal.views.end_session_ur
 LOGIN_REDIRECT_URL = "/"
 LOGIN_REDIRECT_URL_FAILURE = "/dang-nhap-that-bai/"
 LOGOUT_REDIRECT_URL = "/"
+# Errors to the server's log (gunicorn's output), where the tests' failure report shows them.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING"},
+        "mozilla_django_oidc": {"handlers": ["console"], "level": "WARNING"},
+    },
+}

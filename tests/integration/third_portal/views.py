@@ -77,10 +77,12 @@ def end_session_url(request: HttpRequest) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """Show who is logged in, with the attributes the service sent, or the login button."""
     claims = request.session.get(SESSION_CLAIMS) if request.user.is_authenticated else None
+    # The name's attribute depends on the client's profile: dvcqg's HoVaTen or oidc's name.
+    name = (claims.get("HoVaTen") or claims.get("name", "")) if claims else ""
     return render(
         request,
         "third_portal/home.html",
-        {"claims": claims, "acr": request.session.get(SESSION_ACR, "")},
+        {"claims": claims, "name": name, "acr": request.session.get(SESSION_ACR, "")},
     )
 
 
