@@ -317,4 +317,5 @@ def register_portal(*, base_urls: Iterable[str]) -> None:
             name=PORTAL_NAME,
             redirect_uris=[f"{base}{reverse('vneid_login:callback')}" for base in bases],
             post_logout_redirect_uris=[f"{base}{reverse('portal:home')}" for base in bases],
+            backchannel_logout_uri=f"{bases[0]}{reverse('vneid_login:backchannel_logout')}",
         )

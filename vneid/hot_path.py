@@ -88,7 +88,7 @@ def insert(instance: Model) -> None:
 def mark_code_used(code: AuthorizationCode) -> None:
     """Record that a code was exchanged, so a second presentation is recognised."""
     code.used_at = timezone.now()
-    AuthorizationCode.objects.filter(pk=code.pk).update(used_at=code.used_at)
+    AuthorizationCode.objects.filter(pk=code.pk).update(used_at=code.used_at, issuer=code.issuer)
 
 
 def current_service_fault() -> ServiceFault | None:

@@ -171,6 +171,8 @@ class AuthorizationCode(models.Model, AuthorizationCodeMixin):
     code_challenge = models.CharField(max_length=128)
     code_challenge_method = models.CharField(max_length=8)
     auth_time = models.DateTimeField()
+    # The issuer named in the ID token given for this code (set when it is exchanged).
+    issuer = models.CharField(max_length=200, blank=True, default="")
     acr = models.CharField(max_length=32)
     amr = models.CharField(max_length=64, default="pwd")
     created_at = models.DateTimeField(default=timezone.now)

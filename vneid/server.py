@@ -104,13 +104,13 @@ class VneidOpenIDCode(OpenIDCode):
         signing_key = keys.active_signing_key()
         private_key = keys.as_private_key(signing_key)
         now = int(time.time())
+        code: AuthorizationCode = request.authorization_code
         claims: dict[str, Any] = {
             "iss": issuer_from_uri(request.uri),
             "aud": request.client.get_client_id(),
             "iat": now,
             "exp": now + ID_TOKEN_SECONDS,
         }
-        code: AuthorizationCode = request.authorization_code
         claims.update(self.get_authorization_code_claims(code))
         if code.login is not None:
             # Back-Channel Logout 1.0 §2.1: the logout token names this login by the same sid.
@@ -200,6 +200,9 @@ class VneidCodeGrant(grants.AuthorizationCodeGrant):
 
     def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
         # Kept, marked used: a second presentation must be recognised to revoke its tokens.
+        # With the issuer its ID token names (encode_id_token's): a logout token for this client
+        # must name the same one, whatever host the citizen's browser used.
+        authorization_code.issuer = issuer_from_uri(self.request.uri)
         hot_path.mark_code_used(authorization_code)
 
     def authenticate_user(self, authorization_code: AuthorizationCode) -> VneidAccount | None:

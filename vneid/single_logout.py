@@ -47,10 +47,19 @@ def timeout_seconds() -> float:
     return float(provider_settings.BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS)
 
 
-def clients_of(login: LoginSession) -> list[OidcClient]:
-    """Return the active clients that received a code in this login, oldest first."""
-    took_part = AuthorizationCode.objects.filter(login=login).values("client_id")
-    return list(OidcClient.objects.filter(pk__in=took_part, is_active=True).order_by("pk"))
+def clients_of(login: LoginSession) -> list[tuple[OidcClient, str]]:
+    """Return the active clients that received a code in this login, each with the issuer its
+    ID token named ("" when it never exchanged the code), oldest client first."""
+    codes = (
+        AuthorizationCode.objects.filter(login=login, client__is_active=True)
+        .select_related("client")
+        .order_by("client_id", "-used_at", "-pk")
+    )
+    issuers: dict[int, tuple[OidcClient, str]] = {}
+    for code in codes:
+        if code.client_id not in issuers or (code.issuer and not issuers[code.client_id][1]):
+            issuers[code.client_id] = (code.client, code.issuer)
+    return list(issuers.values())
 
 
 def mint(*, client_id: str, issuer: str, sub: str, sid: str) -> str:
@@ -72,12 +81,13 @@ def login_ended(login: LoginSession, *, fallback_issuer: str = "") -> list[str]:
     Back-channel clients are called before this returns (at most the timeout); a failure is
     logged, audited and kept for a retry, never raised.
     """
-    issuer = login.issuer or fallback_issuer
-    if not issuer:
-        logger.warning("Login %s ended without a known issuer: no logout sent", login.pk)
-        return []
+    default_issuer = login.issuer or fallback_issuer
     try:
-        clients = clients_of(login)
+        took_part = [
+            (client, issuer or default_issuer)
+            for client, issuer in clients_of(login)
+            if issuer or default_issuer
+        ]
         account = login.account
         deliveries = [
             LogoutDelivery(
@@ -89,17 +99,18 @@ def login_ended(login: LoginSession, *, fallback_issuer: str = "") -> list[str]:
                 sub=account.sub,
                 sid=login.sid,
             )
-            for client in clients
+            for client, issuer in took_part
             if client.backchannel_logout_uri
         ]
-        _settle(deliveries, issuer=issuer, account=account, clients=clients)
+        issuers = {client.client_id: issuer for client, issuer in took_part}
+        _settle(deliveries, issuers=issuers, account=account, clients=[c for c, _ in took_part])
     except Exception:
         # The citizen is logged out of VNeID whatever happens to the notices.
         logger.exception("Back-channel logout of login %s failed before delivery", login.pk)
         return []
     return [
         frontchannel_logout_url(client.frontchannel_logout_uri, issuer=issuer, sid=login.sid)
-        for client in clients
+        for client, issuer in took_part
         if client.frontchannel_logout_uri and not client.backchannel_logout_uri
     ]
 
@@ -107,7 +118,7 @@ def login_ended(login: LoginSession, *, fallback_issuer: str = "") -> list[str]:
 def _settle(
     deliveries: Sequence[LogoutDelivery],
     *,
-    issuer: str,
+    issuers: dict[str, str],
     account: VneidAccount,
     clients: Iterable[OidcClient],
 ) -> list[DeliveryOutcome]:
@@ -120,7 +131,7 @@ def _settle(
             uri=outcome.delivery.uri,
             sub=outcome.delivery.sub,
             sid=outcome.delivery.sid,
-            issuer=issuer,
+            issuer=issuers[outcome.delivery.client_id],
             last_error=outcome.error[:ERROR_LENGTH],
         )
         for outcome in outcomes

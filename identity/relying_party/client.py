@@ -7,12 +7,13 @@ from urllib.parse import quote
 
 import requests
 from django.core.cache import cache
-from joserfc import jwt
+from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import GuestProtocol, KeySet, KeySetSerialization
 from joserfc.jwt import JWTClaimsRegistry
 
 from api_kit.client import ApiCallError, Call, PooledSession
+from oidc_kit.logout_token import KeysUnavailable, LogoutClaims, verify_logout_token
 
 from .conf import vneid_settings
 
@@ -197,6 +198,25 @@ class VneidClient(PooledSession):
         if claims.get("iss") != self.metadata().issuer or self.client_id not in audiences:
             raise InvalidIdToken("claims: not an ID token VNeID issued to this portal")
 
+    def verify_logout_token(self, logout_token: str) -> LogoutClaims:
+        """Return the claims of a logout token VNeID sent this portal (Back-Channel Logout 1.0).
+
+        Raises LogoutTokenInvalid for a token to refuse, KeysUnavailable when VNeID's keys
+        cannot be fetched. A `kid` the cached keys do not know refetches them once, as for
+        ID tokens: VNeID may have rotated its keys since.
+        """
+        try:
+            issuer = self.metadata().issuer
+            keys = self.jwks()
+            kid = _unverified_kid(logout_token)
+            if kid and not any(key.kid == kid for key in keys):
+                keys = self.jwks(refresh=True)
+        except VneidError as error:
+            raise KeysUnavailable(str(error)) from error
+        return verify_logout_token(
+            logout_token, key_set=keys, issuer=issuer, audience=self.client_id
+        )
+
     def _verified_claims(self, id_token: str, *, fresh_keys: bool = False) -> Json:
         refreshed: list[object] = [True] if fresh_keys else []
 
@@ -223,3 +243,12 @@ class VneidClient(PooledSession):
             logger.info("vneid %s %s -> %s, %d ms", method, name, call.status, call.elapsed_ms)
 
         return self._call_json(method, url, name=name, log=log, **kwargs)
+
+
+def _unverified_kid(token: str) -> str:
+    """Return the `kid` of a JWS header before checking anything, or "" when unreadable."""
+    try:
+        kid = jws.extract_compact(token.encode("ascii")).headers().get("kid")
+    except (JoseError, ValueError, UnicodeError):
+        return ""
+    return kid if isinstance(kid, str) else ""

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest
 
-from . import protocol, state
+from . import protocol, single_logout, state
 
 VNEID_LOGOUT_FAILED = (
     "Chưa kết nối được tới VNeID để đăng xuất khỏi tài khoản VNeID. Nếu dùng máy "
@@ -21,6 +21,7 @@ def log_out(request: HttpRequest) -> str:
     """
     # Read before logout() flushes the session that remembers the VNeID login.
     id_token = state.vneid_id_token(request)
+    single_logout.forget(request)
     logout(request)
     if not id_token:
         return ""

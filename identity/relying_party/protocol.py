@@ -53,6 +53,8 @@ class VneidIdentity:
     gender: str
     # None when VNeID did not say: never taken for level 1 or for any other level.
     level: int | None
+    # VNeID's public id of its login (the ID token's `sid`): its logout token names it.
+    sid: str = ""
 
     def as_session(self) -> dict[str, Any]:
         """Return the identity as JSON-serialisable data for the session."""
@@ -227,6 +229,7 @@ def identity_from_claims(claims: Json) -> VneidIdentity:
         birth_date=birth,
         gender=str(claims.get("gender") or ""),
         level=int(match.group(1)) if match else None,
+        sid=str(claims.get("sid") or ""),
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import single_logout, views
 
 app_name = "vneid_login"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("dang-nhap/vneid/", views.VneidStartView.as_view(), name="start"),
     path("dang-nhap/vneid/callback/", views.VneidCallbackView.as_view(), name="callback"),
     path("dang-nhap/vneid/lien-ket/", views.VneidLinkView.as_view(), name="link"),
+    # VNeID posts its logout tokens here (OpenID Connect Back-Channel Logout 1.0).
+    path(
+        "dang-nhap/vneid/backchannel-logout/",
+        single_logout.receive_logout,
+        name="backchannel_logout",
+    ),
 ]

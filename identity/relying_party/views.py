@@ -22,7 +22,7 @@ from accounts.services import AccountServiceError
 from admin_kit.redirects import local_url
 from idnumbers.numbers import mask_number
 
-from . import login, protocol, services, state
+from . import login, protocol, services, single_logout, state
 from .client import InvalidIdToken, VneidError, VneidTimeout, VneidUnavailable
 from .forms import INACTIVE_MESSAGE, LinkPasswordForm
 from .login import CREATED, OFFER_LINK, REFUSED, decide_login
@@ -159,7 +159,9 @@ def resolve_account(request: HttpRequest, completed: CompletedLogin) -> HttpResp
         )
     # A decision to log in or a new account always names the account.
     assert decision.account is not None
-    return _log_in(request, decision.account, completed.id_token, completed.next_url)
+    return _log_in(
+        request, decision.account, completed.identity, completed.id_token, completed.next_url
+    )
 
 
 @method_decorator(
@@ -207,7 +209,7 @@ class VneidLinkView(FormView):
             "Đã liên kết tài khoản cũ với tài khoản VNeID của bạn. Thông tin định danh đã được "
             "cập nhật và các hồ sơ đã nộp trước đây vẫn nằm trong tài khoản.",
         )
-        return _log_in(self.request, account, self.id_token, self.next_url)
+        return _log_in(self.request, account, self.identity, self.id_token, self.next_url)
 
     def form_invalid(self, form: LinkPasswordForm) -> HttpResponse:
         if form.has_error("__all__", "invalid_password"):
@@ -234,17 +236,25 @@ class VneidLinkView(FormView):
             "Đã tạo tài khoản mới từ thông tin VNeID. Các hồ sơ và thông tin của tài khoản cũ "
             f"{self.account.username} không hiển thị trong tài khoản này. " + LATER_LINK_HINT,
         )
-        return _log_in(self.request, account, self.id_token, self.next_url)
+        return _log_in(self.request, account, self.identity, self.id_token, self.next_url)
 
 
-def _log_in(request: HttpRequest, account: User, id_token: str, next_url: str) -> HttpResponse:
+def _log_in(
+    request: HttpRequest,
+    account: User,
+    identity: protocol.VneidIdentity,
+    id_token: str,
+    next_url: str,
+) -> HttpResponse:
     # The VNeID services wrote the login's audit row with the account change it made (refresh,
     # link or new account), in the same transaction.
     url = login_flow.finish_login(
         request, account=account, method=login_flow.VNEID, next_url=next_url, audit_reason=None
     )
-    # After the login: it flushes the session when another account was logged in.
+    # After the login: it flushes the session when another account was logged in, and gives
+    # the session the key VNeID's logout token will reach it by.
     state.remember_vneid_session(request, id_token)
+    single_logout.remember(request, account=account, identity=identity)
     return HttpResponseRedirect(url)
 
 

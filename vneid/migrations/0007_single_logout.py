@@ -1,4 +1,4 @@
-"""Single logout: client logout URIs, a login's issuer, and back-channel audit kinds.
+"""Single logout: client logout URIs, the issuer of logins and codes, back-channel audit kinds.
 
 The login's public `sid` arrives in three steps (Django's recipe for a unique field on a table
 with rows): added empty here, filled in 0008, made unique in 0009.
@@ -13,6 +13,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="authorizationcode",
+            name="issuer",
+            field=models.CharField(blank=True, default="", max_length=200),
+        ),
         migrations.AddField(
             model_name="loginsession",
             name="issuer",
