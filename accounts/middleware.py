@@ -57,7 +57,15 @@ class CccdRequiredMiddleware:
     """
 
     exempt_namespaces = frozenset(
-        {"admin", "citizen_registry", "vneid", "certificate_authority", "mobile_operator"}
+        {
+            "admin",
+            "citizen_registry",
+            "vneid",
+            "certificate_authority",
+            "mobile_operator",
+            # Another site with its own login: the national portal's prompt has no place there.
+            "provincial_portal",
+        }
     )
     exempt_view_modules = ("captcha.", "django.contrib.staticfiles.", "django.views.static")
 

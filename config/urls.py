@@ -12,6 +12,7 @@ urlpatterns = [
     path("xacthuc/", include("identity.national_login.urls")),
     path("nha-mang/", include("mobile_operator.urls")),
     path("ca/", include("certificate_authority.urls")),
+    path("quang-nam/", include("provincial_portal.urls")),
     path("sandbox/", include("sandbox.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,390 @@
+"""The province's one way to reach the national login service: OpenID Connect over HTTP.
+
+Discovery and keys are fetched with `requests` and cached; the code flow itself (PKCE S256,
+state, the token request with client_secret_basic, the bearer call to userinfo) goes through
+Authlib's requests client; ID tokens are checked with joserfc. Every failure of the service
+becomes one of the typed errors below, so a page can tell the service's fault from the
+citizen's.
+"""
+
+import logging
+import re
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any, cast
+from urllib.parse import urlencode, urlsplit
+
+import requests
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
+from django.core.cache import cache
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import GuestProtocol, KeySet, KeySetSerialization
+from joserfc.jwt import JWTClaimsRegistry
+
+from api_kit.client import ApiCallError, Call, PooledSession
+from idnumbers.numbers import is_cccd_format
+
+from .conf import provincial_settings
+
+logger = logging.getLogger(__name__)
+
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+DISCOVERY_CACHE_SECONDS = 300
+JWKS_CACHE_SECONDS = 3600
+ID_TOKEN_ALGORITHMS = ("RS256",)
+CLOCK_LEEWAY_SECONDS = 60
+SCOPE = "openid"
+Json = dict[str, Any]
+BIRTH_DATE = re.compile(r"^\d{8}$")
+
+
+class NationalLoginError(ApiCallError):
+    """The national login service did not give a usable answer."""
+
+
+class NationalLoginUnavailable(NationalLoginError):
+    """The service could not be reached or answered with a server error."""
+
+
+class NationalLoginTimeout(NationalLoginUnavailable):
+    """The service did not answer within the timeout."""
+
+
+class NationalLoginProtocolError(NationalLoginError):
+    """The service answered something off the contract (a bad token, missing attributes...)."""
+
+
+class InvalidIdToken(NationalLoginProtocolError):
+    """The ID token failed validation: signature, issuer, audience, times, nonce or acr."""
+
+
+@dataclass(frozen=True)
+class ProviderMetadata:
+    """The parts of the discovery document the province uses."""
+
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    jwks_uri: str
+    userinfo_endpoint: str
+    end_session_endpoint: str = ""
+
+
+@dataclass(frozen=True)
+class CitizenAttributes:
+    """What the national login service says of the citizen (the `dvcqg` attribute profile)."""
+
+    sub: str
+    tech_id: str
+    account_type: str
+    full_name: str
+    # 12 digits, or "" when the citizen logged in with an issued account holding only a CMND.
+    personal_id_number: str
+    birth_date: date | None
+    login_idp: str
+    # From the ID token: the service's session (for its logouts) and the level it vouched for.
+    sid: str
+    acr: str
+
+    def as_json(self) -> Json:
+        """Return the attributes as JSON-serialisable data (kept while the citizen decides)."""
+        data = asdict(self)
+        data["birth_date"] = self.birth_date.isoformat() if self.birth_date else ""
+        return data
+
+    @classmethod
+    def from_json(cls, data: Json) -> "CitizenAttributes":
+        """Return the attributes stored by as_json."""
+        birth = data.get("birth_date")
+        return cls(**{**data, "birth_date": date.fromisoformat(birth) if birth else None})
+
+
+@dataclass(frozen=True)
+class CompletedLogin:
+    """A callback that went through: who the citizen is and the ID token for the logout."""
+
+    attributes: CitizenAttributes
+    id_token: str
+
+
+class NationalLoginClient(PooledSession):
+    """Talk to the national login service configured in PROVINCIAL_PORTAL."""
+
+    timeout_error = NationalLoginTimeout
+    unavailable_error = NationalLoginUnavailable
+    bad_response_error = NationalLoginProtocolError
+
+    def __init__(self, *, session: requests.Session | None = None) -> None:
+        self.issuer: str = provincial_settings.NATIONAL_LOGIN_ISSUER.rstrip("/")
+        self.client_id: str = provincial_settings.CLIENT_ID
+        self.client_secret: str = provincial_settings.CLIENT_SECRET
+        self.timeout: float = float(provincial_settings.TIMEOUT_SECONDS)
+        self.session = session or requests.Session()
+        self.session.headers.update({"Accept": "application/json"})
+
+    # Discovery and keys -------------------------------------------------------------------
+
+    def metadata(self) -> ProviderMetadata:
+        """Return the service's discovery document, cached briefly."""
+        key = f"provincial_portal:discovery:{self.issuer}"
+        document = cache.get(key)
+        if document is None:
+            document = self._request("GET", self.issuer + DISCOVERY_PATH, "discovery")
+            cache.set(key, document, DISCOVERY_CACHE_SECONDS)
+        try:
+            metadata = ProviderMetadata(
+                issuer=str(document["issuer"]),
+                authorization_endpoint=str(document["authorization_endpoint"]),
+                token_endpoint=str(document["token_endpoint"]),
+                jwks_uri=str(document["jwks_uri"]),
+                userinfo_endpoint=str(document["userinfo_endpoint"]),
+                end_session_endpoint=str(document.get("end_session_endpoint") or ""),
+            )
+        except (KeyError, TypeError) as error:
+            cache.delete(key)
+            raise NationalLoginProtocolError("discovery lacks a required field") from error
+        # OpenID Connect Discovery §4.3: the document must name the issuer it was fetched from.
+        if metadata.issuer.rstrip("/") != self.issuer:
+            cache.delete(key)
+            raise NationalLoginProtocolError(f"discovery names issuer {metadata.issuer!r}")
+        return metadata
+
+    def jwks(self, *, refresh: bool = False) -> KeySet:
+        """Return the service's public signing keys; refresh skips the cache."""
+        key = f"provincial_portal:jwks:{self.issuer}"
+        document = None if refresh else cache.get(key)
+        if document is None:
+            document = self._request("GET", self.metadata().jwks_uri, "jwks")
+            cache.set(key, document, JWKS_CACHE_SECONDS)
+        try:
+            return KeySet.import_key_set(cast(KeySetSerialization, document))
+        except (JoseError, KeyError, TypeError, ValueError) as error:
+            cache.delete(key)
+            raise NationalLoginProtocolError("the JWKS is not a usable key set") from error
+
+    # The code flow ----------------------------------------------------------------------
+
+    def oauth(self, redirect_uri: str, *, token: Json | None = None) -> OAuth2Session:
+        """Return Authlib's client for one login (closed by the caller)."""
+        return OAuth2Session(
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            token_endpoint_auth_method="client_secret_basic",
+            scope=SCOPE,
+            redirect_uri=redirect_uri,
+            code_challenge_method="S256",
+            token=token,
+            default_timeout=self.timeout,
+        )
+
+    def authorization_url(
+        self, *, redirect_uri: str, state: str, nonce: str, code_verifier: str
+    ) -> str:
+        """Return the URL of the authorization request (PKCE S256, state, nonce, acr_values)."""
+        endpoint = self.metadata().authorization_endpoint
+        with self.oauth(redirect_uri) as oauth:
+            url, _ = oauth.create_authorization_url(
+                endpoint,
+                state=state,
+                code_verifier=code_verifier,
+                nonce=nonce,
+                acr_values=provincial_settings.ACR_VALUES,
+            )
+        return str(url)
+
+    def complete_login(
+        self, *, code: str, redirect_uri: str, code_verifier: str, nonce: str
+    ) -> CompletedLogin:
+        """Exchange the code, validate the ID token, read userinfo; return the attributes."""
+        if not code:
+            raise NationalLoginProtocolError("callback without code or error")
+        metadata = self.metadata()
+        with self.oauth(redirect_uri) as oauth:
+            tokens = self._fetch_token(oauth, metadata, code=code, code_verifier=code_verifier)
+            claims = self.validate_id_token(tokens["id_token"], nonce=nonce)
+            info = self._userinfo(oauth, metadata)
+        # OpenID Connect Core §5.3.2: userinfo about someone else must not be used.
+        if info.get("sub") != claims["sub"]:
+            raise NationalLoginProtocolError("userinfo sub differs from the ID token's")
+        return CompletedLogin(
+            attributes=attributes_from(info, claims), id_token=str(tokens["id_token"])
+        )
+
+    def validate_id_token(self, id_token: str, *, nonce: str) -> Json:
+        """Return the claims of an ID token after checking signature, iss, aud, times, nonce."""
+        claims = self.verified_claims(id_token)
+        registry = JWTClaimsRegistry(
+            leeway=CLOCK_LEEWAY_SECONDS,
+            iss={"essential": True, "value": self.metadata().issuer},
+            sub={"essential": True},
+            aud={"essential": True, "value": self.client_id},
+            exp={"essential": True},
+            iat={"essential": True},
+            nonce={"essential": True, "value": nonce},
+        )
+        try:
+            registry.validate(claims)
+        except JoseError as error:
+            raise InvalidIdToken(f"claims: {type(error).__name__}: {error}") from error
+        audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+        if (len(audiences) > 1 or "azp" in claims) and claims.get("azp") != self.client_id:
+            raise InvalidIdToken("claims: azp is not this client")
+        wanted = provincial_settings.ACR_VALUES
+        # The service must not vouch for less than asked (LoA2 asked, LoA1 given).
+        if wanted == "LoA2" and claims.get("acr") != "LoA2":
+            raise InvalidIdToken(f"claims: acr {claims.get('acr')!r} below {wanted}")
+        return claims
+
+    def verified_claims(self, token: str, *, fresh_keys: bool = False) -> Json:
+        """Return the claims of a JWS the service signed with a key of its JWKS."""
+        refreshed: list[object] = [True] if fresh_keys else []
+
+        def signing_key(guest: GuestProtocol) -> KeySet:
+            keys = self.jwks(refresh=fresh_keys)
+            kid = guest.headers().get("kid")
+            if kid and not any(key.kid == kid for key in keys) and not refreshed:
+                # An unknown kid usually means the service rotated its keys: refetch once.
+                refreshed.append(kid)
+                keys = self.jwks(refresh=True)
+            return keys
+
+        try:
+            decoded = jwt.decode(token, signing_key, algorithms=list(ID_TOKEN_ALGORITHMS))
+        except (JoseError, ValueError) as error:
+            raise InvalidIdToken(f"signature: {type(error).__name__}: {error}") from error
+        return decoded.claims
+
+    def end_session_url(self, *, id_token: str, post_logout_redirect_uri: str) -> str:
+        """Return the service's RP-initiated logout URL (raises when it cannot be read)."""
+        endpoint = self.metadata().end_session_endpoint
+        if not endpoint:
+            raise NationalLoginProtocolError("the service publishes no end_session_endpoint")
+        params = {
+            "id_token_hint": id_token,
+            "client_id": self.client_id,
+            "post_logout_redirect_uri": post_logout_redirect_uri,
+            "state": secrets.token_urlsafe(16),
+        }
+        params = {name: value for name, value in params.items() if value}
+        separator = "&" if "?" in endpoint else "?"
+        return f"{endpoint}{separator}{urlencode(params)}"
+
+    # Transport --------------------------------------------------------------------------
+
+    def _fetch_token(
+        self, oauth: OAuth2Session, metadata: ProviderMetadata, *, code: str, code_verifier: str
+    ) -> Json:
+        call = Call("POST", "token")
+        try:
+            tokens = oauth.fetch_token(
+                metadata.token_endpoint,
+                grant_type="authorization_code",
+                code=code,
+                code_verifier=code_verifier,
+            )
+        except OAuthError as error:
+            call.outcome = str(error.error)
+            raise NationalLoginProtocolError(f"token refused: {error.error}") from error
+        except requests.HTTPError as error:
+            status = error.response.status_code if error.response is not None else None
+            raise self._transport_error(call, status, error) from error
+        except requests.RequestException as error:
+            raise self._transport_error(call, None, error) from error
+        except ValueError as error:
+            raise NationalLoginProtocolError("token answer is not JSON") from error
+        finally:
+            self._log(call)
+        if not isinstance(tokens.get("id_token"), str) or not isinstance(
+            tokens.get("access_token"), str
+        ):
+            raise NationalLoginProtocolError("token answer without id_token or access_token")
+        if str(tokens.get("token_type", "")).lower() != "bearer":
+            raise NationalLoginProtocolError("token_type is not Bearer")
+        call.outcome = "ok"
+        return dict(tokens)
+
+    def _userinfo(self, oauth: OAuth2Session, metadata: ProviderMetadata) -> Json:
+        call = Call("GET", "userinfo")
+        try:
+            response = oauth.get(metadata.userinfo_endpoint, headers={"Accept": "application/json"})
+        except requests.RequestException as error:
+            raise self._transport_error(call, None, error) from error
+        finally:
+            self._log(call)
+        call.status = response.status_code
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code == 200 and isinstance(body, dict):
+            call.outcome = "ok"
+            return body
+        raise self._refusal(call, response.status_code, body)
+
+    def _transport_error(
+        self, call: Call, status: int | None, error: Exception
+    ) -> NationalLoginError:
+        call.status = status
+        if isinstance(error, requests.Timeout):
+            call.outcome = "timeout"
+            return NationalLoginTimeout(f"no answer from {call.name} in {self.timeout}s")
+        if status is not None and status < 500:
+            call.outcome = f"http_{status}"
+            return NationalLoginProtocolError(f"{call.name} answered {status}", status=status)
+        call.outcome = "unreachable" if status is None else f"http_{status}"
+        return NationalLoginUnavailable(
+            f"cannot use {call.name}: {type(error).__name__}", status=status
+        )
+
+    def _request(self, method: str, url: str, name: str, **kwargs: Any) -> Json:
+        return self._call_json(method, url, name=name, log=self._log, **kwargs)
+
+    def _log(self, call: Call) -> None:
+        logger.info(
+            "national login %s %s -> %s, %d ms",
+            call.method,
+            call.name,
+            call.outcome,
+            call.elapsed_ms,
+        )
+
+
+def attributes_from(info: Json, claims: Json) -> CitizenAttributes:
+    """Return the citizen's attributes from userinfo (dvcqg) and the ID token, or raise."""
+    if "SoDinhDanh" not in info or "HoVaTen" not in info:
+        raise NationalLoginProtocolError("userinfo without SoDinhDanh or HoVaTen")
+    number = str(info.get("SoDinhDanh") or "")
+    if number and not is_cccd_format(number):
+        raise NationalLoginProtocolError("SoDinhDanh is not 12 digits")
+    full_name = str(info.get("HoVaTen") or "").strip()
+    if not full_name:
+        raise NationalLoginProtocolError("HoVaTen is empty")
+    birth_text = str(info.get("NgayThangNamSinh") or "")
+    birth: date | None = None
+    if birth_text:
+        if not BIRTH_DATE.fullmatch(birth_text):
+            raise NationalLoginProtocolError("NgayThangNamSinh is not yyyymmdd")
+        try:
+            birth = datetime.strptime(birth_text, "%Y%m%d").date()
+        except ValueError as error:
+            raise NationalLoginProtocolError("NgayThangNamSinh is not a date") from error
+    return CitizenAttributes(
+        sub=str(claims["sub"]),
+        tech_id=str(info.get("TechID") or ""),
+        account_type=str(info.get("LoaiTaiKhoan") or ""),
+        full_name=full_name,
+        personal_id_number=number,
+        birth_date=birth,
+        login_idp=str(info.get("loginIdp") or ""),
+        sid=str(claims.get("sid") or ""),
+        acr=str(claims.get("acr") or ""),
+    )
+
+
+def issuer_origin() -> str:
+    """Return the scheme://host[:port] of the configured service (who may frame our pages)."""
+    parts = urlsplit(provincial_settings.NATIONAL_LOGIN_ISSUER)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -1,0 +1,469 @@
+"""Pages of the provincial portal of Quảng Nam, and its logout receivers."""
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+
+from idnumbers.numbers import mask_number
+from oidc_kit.backchannel import backchannel_logout_view
+from oidc_kit.logout_token import (
+    KeysUnavailable,
+    LogoutClaims,
+    LogoutTokenInvalid,
+    verify_logout_token,
+)
+
+from . import citizens, flow, hops, sessions
+from .conf import provincial_settings
+from .forms import InheritForm
+from .models import AuditEvent, LoginFlow, ProvincialAccount
+from .national_login import (
+    CitizenAttributes,
+    CompletedLogin,
+    NationalLoginClient,
+    NationalLoginError,
+    NationalLoginTimeout,
+    issuer_origin,
+)
+
+logger = logging.getLogger(__name__)
+
+# How long a citizen is asked to wait before trying again when the national service is down.
+RETRY_AFTER_SECONDS = 30
+
+INHERITED_NOTICE = (
+    "Tài khoản cũ của Ông/Bà trên Cổng DVC tỉnh đã được kế thừa: từ nay Ông/Bà đăng nhập bằng "
+    "tài khoản định danh điện tử, các hồ sơ đã nộp trước đây vẫn nằm trong mục “Hồ sơ của tôi”."
+)
+NEW_ACCOUNT_NOTICE = (
+    "Cổng DVC tỉnh đã tạo cho Ông/Bà một tài khoản mới, chưa có hồ sơ nào, từ thông tin định "
+    "danh điện tử. "
+)
+NO_OLD_ACCOUNT = "Ông/Bà chưa có tài khoản trên Cổng DVC tỉnh trước đây."
+SKIPPED_OLD_ACCOUNT = (
+    "Ông/Bà đã bỏ qua việc kế thừa tài khoản cũ: các hồ sơ của tài khoản cũ không hiển thị ở đây. "
+    "Muốn kế thừa về sau, vui lòng liên hệ bộ phận Hỗ trợ của Cổng DVC tỉnh."
+)
+
+SERVICES = (
+    ("Đăng ký khai sinh", "Tư pháp — Hộ tịch", "Toàn trình"),
+    ("Cấp giấy phép xây dựng nhà ở riêng lẻ", "Xây dựng", "Một phần"),
+    ("Chứng thực bản sao từ bản chính", "Tư pháp — Chứng thực", "Một phần"),
+    ("Đăng ký thành lập hộ kinh doanh", "Kế hoạch và Đầu tư", "Toàn trình"),
+    ("Cấp đổi giấy chứng nhận quyền sử dụng đất", "Tài nguyên và Môi trường", "Một phần"),
+    ("Đăng ký thường trú", "Công an tỉnh", "Toàn trình"),
+)
+
+
+def page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render a provincial page with the header's account and the login's one-time notice."""
+    session = sessions.current(request)
+    notice, level = sessions.take_notice(session)
+    base = {
+        "province_account": session.account if session else None,
+        "notice": notice,
+        "notice_level": level,
+    }
+    return render(request, f"provincial_portal/{template}", {**base, **context}, status=status)
+
+
+def error_page(
+    request: HttpRequest, kind: str, *, status: int, message: str = "", detail: str = ""
+) -> HttpResponse:
+    """Render one kind of failed login; a fault of the service answers 503 with Retry-After."""
+    response = page(
+        request,
+        f"errors/{kind}.html",
+        {"kind": kind, "message": message, "detail": detail},
+        status=status,
+    )
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def service_failure(request: HttpRequest, error: NationalLoginError) -> HttpResponse:
+    """The national login service failed: say so as the system's fault, save nothing."""
+    logger.warning("national login failed: %r", error)
+    kind = "timeout" if isinstance(error, NationalLoginTimeout) else "unavailable"
+    return error_page(request, kind, status=503)
+
+
+def login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send a visitor without a provincial session to the login, then back here."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if sessions.current(request) is None:
+            url = reverse("provincial_portal:login")
+            return HttpResponseRedirect(f"{url}?{urlencode({'next': request.path})}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def callback_uri(request: HttpRequest) -> str:
+    """Return the redirect_uri registered at the national login service."""
+    configured: str = provincial_settings.REDIRECT_URI
+    return configured or request.build_absolute_uri(reverse("provincial_portal:callback"))
+
+
+def post_logout_uri(request: HttpRequest) -> str:
+    """Return where the national login service sends the browser after its logout."""
+    configured: str = provincial_settings.POST_LOGOUT_REDIRECT_URI
+    return configured or request.build_absolute_uri(reverse("provincial_portal:home"))
+
+
+def provincial_next(request: HttpRequest, raw: str) -> str:
+    """Return raw when it is a path of the provincial portal, else its home page."""
+    home = reverse("provincial_portal:home")
+    parts = urlsplit(raw)
+    if raw and not parts.scheme and not parts.netloc and raw.startswith(home) and "\\" not in raw:
+        return raw
+    return home
+
+
+@never_cache
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return page(request, "home.html", {"services": SERVICES})
+
+
+@never_cache
+@require_GET
+@login_required
+def dossiers(request: HttpRequest) -> HttpResponse:
+    account = sessions.current_account(request)
+    assert account is not None
+    return page(request, "dossiers.html", {"dossiers": list(account.dossiers.all())})
+
+
+@never_cache
+@require_GET
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    account = sessions.current_account(request)
+    assert account is not None
+    context = {
+        "account": account,
+        "masked_cmnd": mask_number(account.cmnd_number) if account.cmnd_number else "",
+        "masked_cccd": mask_number(account.cccd_number) if account.cccd_number else "",
+        "dossier_count": account.dossiers.count(),
+    }
+    return page(request, "account.html", context)
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(hops.records_hop("dang-nhap"), name="dispatch")
+class StartLoginView(View):
+    """ "Đăng nhập": start the code flow at the national login service."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponseRedirect("/")
+        login = flow.begin(request, response, redirect_uri=callback_uri(request))
+        hops.note_flow(login.key_hash[:16])
+        login.next_url = provincial_next(request, request.GET.get("next", ""))
+        login.save(update_fields=["next_url"])
+        try:
+            with NationalLoginClient() as service:
+                response["Location"] = service.authorization_url(
+                    redirect_uri=login.redirect_uri,
+                    state=login.state,
+                    nonce=login.nonce,
+                    code_verifier=login.code_verifier,
+                )
+        except NationalLoginError as error:
+            login.delete()
+            failure = service_failure(request, error)
+            flow.forget_cookie(failure)
+            return failure
+        return response
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(hops.records_hop("callback"), name="dispatch")
+class CallbackView(View):
+    """Where the national login service sends the browser back with a code (or an error)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            login = flow.take_for_callback(request, request.GET.get("state", ""))
+        except (flow.FlowExpired, flow.StateMismatch) as problem:
+            logger.warning("provincial callback refused: %s", type(problem).__name__)
+            response = error_page(request, "expired", status=400)
+            flow.forget_cookie(response)
+            return response
+        error = request.GET.get("error", "")
+        if error:
+            return self.refused(request, login, error)
+        try:
+            with NationalLoginClient() as service:
+                completed = service.complete_login(
+                    code=request.GET.get("code", ""),
+                    redirect_uri=login.redirect_uri,
+                    code_verifier=login.code_verifier,
+                    nonce=login.nonce,
+                )
+        except NationalLoginError as failure:
+            response = service_failure(request, failure)
+            flow.finish(login, response)
+            return response
+        return resolve(request, login, completed)
+
+    def refused(self, request: HttpRequest, login: LoginFlow, error: str) -> HttpResponse:
+        if error == "access_denied":
+            response = error_page(
+                request,
+                "denied",
+                status=403,
+                detail=request.GET.get("error_description", "")[:300],
+            )
+        else:
+            logger.warning("national login answered error %r", error[:40])
+            response = error_page(request, "unavailable", status=503)
+        flow.finish(login, response)
+        return response
+
+
+def resolve(request: HttpRequest, login: LoginFlow, completed: CompletedLogin) -> HttpResponse:
+    """Log in, inherit, or ask the citizen about an old account."""
+    attributes = completed.attributes
+    decision = citizens.decide(attributes)
+    if decision.outcome == citizens.ASK:
+        flow.offer(login, attributes=attributes, id_token=completed.id_token)
+        return HttpResponseRedirect(reverse("provincial_portal:inherit"))
+    assert decision.account is not None
+    notice = INHERITED_NOTICE if decision.outcome == citizens.INHERITED else ""
+    return log_in(
+        request, login, decision.account, attributes, id_token=completed.id_token, notice=notice
+    )
+
+
+def log_in(
+    request: HttpRequest,
+    login: LoginFlow,
+    account: ProvincialAccount,
+    attributes: CitizenAttributes,
+    *,
+    id_token: str,
+    notice: str,
+    notice_level: str = "success",
+) -> HttpResponse:
+    """Open the provincial session and go where the login was started for."""
+    if not account.is_active:
+        response = error_page(request, "locked", status=403)
+        flow.finish(login, response)
+        return response
+    hops.note_account(account)
+    citizens.record_login(account, attributes)
+    target = login.next_url or reverse("provincial_portal:home")
+    if notice:
+        # The outcome of a first login is shown on the account page, where it is explained.
+        target = reverse("provincial_portal:account")
+    response = HttpResponseRedirect(target)
+    sessions.open_session(
+        request,
+        response,
+        account=account,
+        sid=attributes.sid,
+        id_token=id_token,
+        notice=notice,
+        notice_level=notice_level,
+    )
+    flow.finish(login, response)
+    return response
+
+
+@method_decorator(
+    [never_cache, sensitive_post_parameters("password"), hops.records_hop("ke-thua")],
+    name="dispatch",
+)
+class InheritView(View):
+    """Ask whether the citizen had an account holding only a CMND; inherit it or make a new one."""
+
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            self.login, self.attributes = flow.pending_offer(request)
+        except flow.FlowExpired:
+            response = error_page(request, "expired", status=400)
+            flow.forget_cookie(response)
+            return response
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.show(InheritForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        action = request.POST.get("action")
+        if action == "new":
+            return self.new_account(SKIPPED_OLD_ACCOUNT)
+        if action == "none":
+            return self.new_account(NO_OLD_ACCOUNT)
+        form = InheritForm(request.POST)
+        if not form.is_valid():
+            return self.show(form, status=400)
+        try:
+            account = citizens.inherit_by_password(
+                self.attributes,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                address=request.META.get("REMOTE_ADDR"),
+            )
+        except citizens.LinkRefused as refusal:
+            form.add_error(None, refusal.message)
+            return self.show(form, status=400)
+        return log_in(
+            request,
+            self.login,
+            account,
+            self.attributes,
+            id_token=self.login.id_token,
+            notice=INHERITED_NOTICE,
+        )
+
+    def new_account(self, why: str) -> HttpResponse:
+        try:
+            account = citizens.create_from_vneid(self.attributes, why=why)
+        except citizens.LinkRefused as refusal:
+            return self.show(InheritForm(), status=409, refusal=refusal.message)
+        return log_in(
+            self.request,
+            self.login,
+            account,
+            self.attributes,
+            id_token=self.login.id_token,
+            notice=NEW_ACCOUNT_NOTICE + why,
+            notice_level="info",
+        )
+
+    def show(self, form: InheritForm, *, status: int = 200, refusal: str = "") -> HttpResponse:
+        context = {
+            "form": form,
+            "full_name": self.attributes.full_name,
+            "masked_number": mask_number(self.attributes.personal_id_number)
+            if self.attributes.personal_id_number
+            else "",
+            "refusal": refusal,
+        }
+        return page(self.request, "inherit.html", context, status=status)
+
+
+@never_cache
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    """End the provincial session, then the national login service's (RP-initiated)."""
+    session = sessions.current(request)
+    if session is None:
+        response: HttpResponse = HttpResponseRedirect(reverse("provincial_portal:home"))
+        sessions.forget_cookie(response)
+        return response
+    sessions.end(session, reason=sessions.ENDED_BY_LOGOUT)
+    AuditEvent.of(AuditEvent.Kind.LOGOUT, session.account, "công dân bấm “Đăng xuất”")
+    try:
+        with NationalLoginClient() as service:
+            url = service.end_session_url(
+                id_token=session.id_token, post_logout_redirect_uri=post_logout_uri(request)
+            )
+    except NationalLoginError as error:
+        logger.warning("national logout skipped: %r", error)
+        request._provincial_session = None  # type: ignore[attr-defined]
+        response = page(request, "logged_out.html", {"service_down": True})
+    else:
+        response = HttpResponseRedirect(url)
+    sessions.forget_cookie(response)
+    return response
+
+
+@never_cache
+@require_GET
+def frontchannel_logout(request: HttpRequest) -> HttpResponse:
+    """Front-channel logout (OpenID Connect Front-Channel Logout 1.0), framed by the service."""
+    issuer = provincial_settings.NATIONAL_LOGIN_ISSUER.rstrip("/")
+    iss = request.GET.get("iss", "").rstrip("/")
+    sid = request.GET.get("sid", "")
+    if iss != issuer or not sid:
+        response: HttpResponse = JsonResponse(
+            {
+                "error": "invalid_request",
+                "error_description": "iss and sid of the service required",
+            },
+            status=400,
+        )
+    else:
+        sessions.end_sessions_of_sid(
+            sid,
+            reason=sessions.ENDED_BY_FRONTCHANNEL,
+            kind=AuditEvent.Kind.FRONTCHANNEL_LOGOUT,
+            detail="Hệ thống xác thực yêu cầu đăng xuất (front-channel)",
+        )
+        response = render(request, "provincial_portal/frontchannel.html")
+    frameable_by_service(request, response)
+    return response
+
+
+def frameable_by_service(request: HttpRequest, response: HttpResponse) -> None:
+    """Let the national login service, and only it, frame this response."""
+    origin = issuer_origin()
+    response._csp_replace = {"frame-ancestors": [origin]}  # type: ignore[attr-defined]
+    if origin == f"{request.scheme}://{request.get_host()}":
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    else:
+        # X-Frame-Options cannot name another origin; frame-ancestors does, and wins.
+        response.xframe_options_exempt = True
+
+
+def verify_logout_token_of_service(token: str) -> LogoutClaims:
+    """Check a logout token against the national login service's published keys."""
+    try:
+        with NationalLoginClient() as service:
+            issuer = service.metadata().issuer
+            try:
+                return verify_logout_token(
+                    token, key_set=service.jwks(), issuer=issuer, audience=service.client_id
+                )
+            except LogoutTokenInvalid as invalid:
+                if invalid.code != "bad_signature":
+                    raise
+                # Perhaps signed with a key the service rotated in since the keys were cached.
+                return verify_logout_token(
+                    token,
+                    key_set=service.jwks(refresh=True),
+                    issuer=issuer,
+                    audience=service.client_id,
+                )
+    except NationalLoginError as error:
+        raise KeysUnavailable(str(error)) from error
+
+
+def end_sessions_of_logout(claims: LogoutClaims) -> int:
+    """End the provincial sessions of the service's session the logout token names."""
+    return sessions.end_sessions_of_sid(
+        claims.sid,
+        reason=sessions.ENDED_BY_BACKCHANNEL,
+        kind=AuditEvent.Kind.BACKCHANNEL_LOGOUT,
+        detail="Hệ thống xác thực báo phiên đăng nhập chung đã kết thúc (back-channel)",
+    )
+
+
+backchannel_logout = backchannel_logout_view(
+    verify=verify_logout_token_of_service, end_sessions=end_sessions_of_logout
+)
