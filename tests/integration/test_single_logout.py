@@ -119,3 +119,42 @@ def test_logout_at_the_third_portal_ends_the_national_and_the_provincial_portal(
     assert end.url == f"{portals.third.base_url}/?state=third-portal-logout"
     assert logged_in_everywhere(browser, portals) == (False, False, False)
     assert service_asks_again(browser, portals)
+
+
+def test_a_portal_that_is_down_does_not_keep_the_others_logged_in(portals, browser):
+    from identity.national_login.models import LogoutDeliveryRecord
+    from identity.national_login.services import ensure_client
+
+    from .conftest import _free_port
+
+    # A fourth portal whose server is down: it got a code in An's login, so it is told too.
+    down = f"http://127.0.0.1:{_free_port()}"
+    ensure_client(
+        client_id="cong-dang-bao-tri-test",
+        client_secret="cong-dang-bao-tri-test-secret",
+        name="Cổng đang bảo trì",
+        redirect_uris=[f"{down}/callback"],
+        backchannel_logout_uri=f"{down}/backchannel-logout",
+    )
+    log_in_on_three_portals(browser, portals)
+    code = browser.request(
+        "GET",
+        f"{portals.issuer}/oauth2/authorize",
+        params={
+            "response_type": "code",
+            "client_id": "cong-dang-bao-tri-test",
+            "redirect_uri": f"{down}/callback",
+            "scope": "openid",
+            "state": "s",
+        },
+    )
+    assert code.headers["Location"].startswith(f"{down}/callback?code=")
+
+    end = press_logout(browser, browser.get(portals.base_url + "/quang-nam/"))
+
+    assert end.url.startswith(portals.base_url + "/quang-nam/")
+    assert logged_in_everywhere(browser, portals) == (False, False, False)
+    # The failure is kept for `retry_logout_deliveries`, and only that portal's.
+    (failed,) = LogoutDeliveryRecord.objects.all()
+    assert failed.client_id == "cong-dang-bao-tri-test"
+    assert failed.delivered_at is None
