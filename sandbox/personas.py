@@ -11,6 +11,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,8 @@ from certificate_authority import services as ca
 from citizen_registry import services as registry
 from citizen_registry.models import Citizen
 from citizen_registry.services import ensure_api_client
+from identity.national_login import services as national_login
+from identity.national_login.conf import login_settings
 from identity.relying_party.conf import vneid_settings
 from mobile_operator.services import ensure_api_client as ensure_operator_client
 from mobile_operator.services import provision_new_sims
@@ -50,6 +53,7 @@ __all__ = [
     "ensure_personas",
     "persona_state",
     "record_of",
+    "register_national_login",
     "register_portal",
     "reset_persona",
     "restore_persona",
@@ -318,4 +322,44 @@ def register_portal(*, base_urls: Iterable[str]) -> None:
             redirect_uris=[f"{base}{reverse('vneid_login:callback')}" for base in bases],
             post_logout_redirect_uris=[f"{base}{reverse('portal:home')}" for base in bases],
             backchannel_logout_uri=f"{bases[0]}{reverse('vneid_login:backchannel_logout')}",
+        )
+    register_national_login(base_urls=base_urls)
+
+
+NATIONAL_LOGIN_NAME = "Hệ thống xác thực — Văn phòng Chính phủ (mô phỏng)"
+PROVINCIAL_PORTAL_NAME = "Cổng Dịch vụ công tỉnh Quảng Nam (mô phỏng)"
+
+
+def register_national_login(*, base_urls: Iterable[str]) -> None:
+    """Register the national login service at VNeID, and the provincial portal at the service.
+
+    Both with the credentials in their own settings (NATIONAL_LOGIN, PROVINCIAL_PORTAL), at
+    every address the sandbox answers on.
+    """
+    bases = [url.rstrip("/") for url in base_urls]
+    if login_settings.VNEID_CLIENT_ID and login_settings.VNEID_CLIENT_SECRET:
+        # TODO(lead): pass backchannel_logout_uri=f"{bases[0]}/xacthuc/oauth2/backchannel-logout"
+        # once VNeID's ensure_client takes it (branch h16-logout); one URI per client, so the
+        # first address.
+        ensure_client(
+            client_id=login_settings.VNEID_CLIENT_ID,
+            client_secret=login_settings.VNEID_CLIENT_SECRET,
+            name=NATIONAL_LOGIN_NAME,
+            redirect_uris=[f"{base}{reverse('national_login:vneid_callback')}" for base in bases],
+            post_logout_redirect_uris=[
+                f"{base}{reverse('national_login:vneid_logged_out')}" for base in bases
+            ],
+        )
+    # Read from settings, not imported: the province is another organisation.
+    province: dict[str, Any] = getattr(settings, "PROVINCIAL_PORTAL", None) or {}
+    if province.get("CLIENT_ID") and province.get("CLIENT_SECRET"):
+        national_login.ensure_client(
+            client_id=province["CLIENT_ID"],
+            client_secret=province["CLIENT_SECRET"],
+            name=PROVINCIAL_PORTAL_NAME,
+            redirect_uris=[f"{base}/quang-nam/dang-nhap/callback/" for base in bases],
+            post_logout_redirect_uris=[f"{base}/quang-nam/" for base in bases],
+            backchannel_logout_uri=f"{bases[0]}/quang-nam/backchannel-logout",
+            frontchannel_logout_uri=f"{bases[0]}/quang-nam/frontchannel-logout",
+            attribute_profile="dvcqg",
         )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import cccd_not_required
 from citizen_registry import faults as registry_faults
+from identity.national_login import services as national_login_faults
 from mobile_operator import faults as operator_faults
 from mobile_operator.models import SmsMessage
 from vneid import faults as vneid_faults
@@ -38,6 +39,7 @@ def sandbox_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 FAULT_TARGETS = {
     "registry": ("CSDL Quốc gia về Dân cư", registry_faults),
     "vneid": ("VNeID", vneid_faults),
+    "xacthuc": ("Hệ thống xác thực (Văn phòng Chính phủ)", national_login_faults),
     "operator": ("nhà mạng (Sim ký số, SMS)", operator_faults),
 }
 
