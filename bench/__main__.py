@@ -388,7 +388,8 @@ def _single_sign_on(database, workdir, args, mockpass_login):
     timed = Gunicorn(database, workdir / "sso.log")
     for server in (counted, timed):
         server.env.update(SANDBOX_BASE_URL=server.base_url)
-    fixtures = single_sign_on.prepare([counted.base_url, timed.base_url])
+    # The timed server first: the province's back-channel URI is registered at the first address.
+    fixtures = single_sign_on.prepare([timed.base_url, counted.base_url])
     with counted:
         trips = single_sign_on.count_round_trips(
             counted.base_url, fixtures, workdir / "sso-access.log"
@@ -400,6 +401,11 @@ def _single_sign_on(database, workdir, args, mockpass_login):
         )
     print("Single sign-on round trips, browser: " + " → ".join(trips["browser"]), flush=True)
     print("  between the servers: " + ", ".join(trips["server_calls"]), flush=True)
+    print(
+        "  each browser request, median: "
+        + ", ".join(f"{hop} {ms:.1f} ms" for hop, ms in sso["hops"]),
+        flush=True,
+    )
     return _sso_rows(sso, logout, trips, mockpass_login)
 
 
