@@ -366,6 +366,7 @@ def _logout_once(base_url, fixtures):
     citizen = Citizen(base_url, fixtures)
     try:
         citizen.log_in_at_province()
+        citizen.account_page()
         for portal in fixtures.outside:
             citizen.log_in_at_outside_portal(portal)
         id_token = citizen.initiator_id_token(fixtures)
