@@ -266,6 +266,11 @@ class Citizen:
                 "nonce": nonce,
             },
         )
+        # Without a login at the service yet: through VNeID (silently) and back, to the code.
+        while response.status_code in REDIRECTS and not response.headers["Location"].startswith(
+            INITIATOR_CALLBACK
+        ):
+            response = self.send("GET", urljoin(response.url, response.headers["Location"]))
         answer = parse_qs(urlsplit(response.headers.get("Location", "")).query)
         if answer.get("state") != [state] or "code" not in answer:
             raise RuntimeError(f"the service's authorize answered {response.status_code}")
@@ -304,7 +309,7 @@ def _sso_once(base_url, fixtures):
             raise RuntimeError("the province's account page does not name the citizen")
     finally:
         citizen.close()
-    return elapsed, login_requests
+    return elapsed, login_requests, citizen.requests
 
 
 def _lines(path):
@@ -322,13 +327,13 @@ def count_round_trips(base_url, fixtures, access_log):
     for _ in range(WARM_UP * 2):
         _sso_once(base_url, fixtures)
     before = _lines(access_log)
-    _, browser_requests = _sso_once(base_url, fixtures)
+    _, login_requests, browser_requests = _sso_once(base_url, fixtures)
     # The log's lines are written after each answer: a moment for the last to land.
     time.sleep(0.5)
     logged = _lines(access_log)[len(before) :]
-    browser_paths = [path for _method, path, _status, _ms in browser_requests]
+    browser_paths = [path for _method, path, _status, _ms in login_requests]
     remaining = list(logged)
-    for path in browser_paths:
+    for _method, path, _status, _ms in browser_requests:
         for index, line in enumerate(remaining):
             if f" {path}" in line:
                 del remaining[index]
@@ -346,7 +351,7 @@ def measure_sso(base_url, fixtures, *, flows):
         _sso_once(base_url, fixtures)
     elapsed, hops = [], {}
     for _ in range(flows):
-        total, requests_made = _sso_once(base_url, fixtures)
+        total, requests_made, _ = _sso_once(base_url, fixtures)
         elapsed.append(total)
         for index, (method, path, _status, ms) in enumerate(requests_made):
             hops.setdefault((index, method, path), []).append(ms)
@@ -390,6 +395,21 @@ def _logout_once(base_url, fixtures):
     return elapsed
 
 
+def _lone_logout_once(base_url, fixtures):
+    """Time the same end session when the benchmark's client is the session's only one."""
+    citizen = Citizen(base_url, fixtures)
+    try:
+        url = citizen.end_session_url(citizen.initiator_id_token(fixtures))
+        started = time.perf_counter()
+        response = citizen.send("GET", url)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code not in REDIRECTS:
+            raise RuntimeError(f"the service's end session answered {response.status_code}")
+    finally:
+        citizen.close()
+    return elapsed
+
+
 def measure_logout(base_url, fixtures, *, logouts, workdir):
     """Time the service's end session reaching three portals' back-channel receivers."""
     issuer = f"{base_url}/xacthuc"
@@ -399,7 +419,12 @@ def measure_logout(base_url, fixtures, *, logouts, workdir):
     try:
         for _ in range(WARM_UP):
             _logout_once(base_url, fixtures)
-        elapsed = [_logout_once(base_url, fixtures) for _ in range(logouts)]
+            _lone_logout_once(base_url, fixtures)
+        # Alternating, so that drift in the machine's speed hits both alike.
+        elapsed, alone = [], []
+        for _ in range(logouts):
+            elapsed.append(_logout_once(base_url, fixtures))
+            alone.append(_lone_logout_once(base_url, fixtures))
     finally:
         for server in servers:
             server.__exit__()
@@ -408,4 +433,6 @@ def measure_logout(base_url, fixtures, *, logouts, workdir):
         "receivers": 1 + len(fixtures.outside),
         "median": statistics.median(elapsed),
         "p95": statistics.quantiles(elapsed, n=100)[94],
+        "alone_median": statistics.median(alone),
+        "alone_p95": statistics.quantiles(alone, n=100)[94],
     }
