@@ -30,6 +30,7 @@ ROLES = {
         "vneid_provider.add_oidcclient",
         "vneid_provider.change_oidcclient",
         "vneid_provider.view_auditevent",
+        "vneid_provider.view_undeliveredlogout",
         "citizen_registry.view_apiclient",
         "citizen_registry.add_apiclient",
         "citizen_registry.change_apiclient",

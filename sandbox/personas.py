@@ -338,9 +338,7 @@ def register_national_login(*, base_urls: Iterable[str]) -> None:
     """
     bases = [url.rstrip("/") for url in base_urls]
     if login_settings.VNEID_CLIENT_ID and login_settings.VNEID_CLIENT_SECRET:
-        # TODO(lead): pass backchannel_logout_uri=f"{bases[0]}/xacthuc/oauth2/backchannel-logout"
-        # once VNeID's ensure_client takes it (branch h16-logout); one URI per client, so the
-        # first address.
+        # One back-channel URI per client: the first address's.
         ensure_client(
             client_id=login_settings.VNEID_CLIENT_ID,
             client_secret=login_settings.VNEID_CLIENT_SECRET,
@@ -349,6 +347,7 @@ def register_national_login(*, base_urls: Iterable[str]) -> None:
             post_logout_redirect_uris=[
                 f"{base}{reverse('national_login:vneid_logged_out')}" for base in bases
             ],
+            backchannel_logout_uri=(f"{bases[0]}{reverse('national_login:backchannel_logout')}"),
         )
     # Read from settings, not imported: the province is another organisation.
     province: dict[str, Any] = getattr(settings, "PROVINCIAL_PORTAL", None) or {}

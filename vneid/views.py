@@ -19,7 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from api_kit.keys import hash_secret
-from api_kit.server import ApiError, api_view, bearer_key, json_response
+from api_kit.server import api_view, json_response
+from oidc_kit.provider import bearer_error, presented_bearer_tokens
 
 from . import faults, hops, keys, login_state, qr, services, single_logout, throttling
 from .claims import (
@@ -281,25 +282,7 @@ def token(request: HttpRequest) -> HttpResponse:
 def _bearer_error(
     status: int, error: str | None = None, description: str | None = None
 ) -> JsonResponse:
-    challenge = 'Bearer realm="vneid"'
-    if not error:
-        # RFC 6750 3.1: a request without any token is told only how to authenticate.
-        return json_response({}, status=status, headers={"WWW-Authenticate": challenge})
-    challenge += f', error="{error}"'
-    refusal = ApiError(status, error, description or "", headers={"WWW-Authenticate": challenge})
-    return OAUTH_ERRORS.response(refusal)
-
-
-def _presented_tokens(request: HttpRequest) -> list[str]:
-    """Return the bearer tokens of the request: header (RFC 6750 2.1) and form body (2.2)."""
-    presented = []
-    header_token = bearer_key(request)
-    if header_token:
-        presented.append(header_token)
-    content_type = request.content_type or ""
-    if request.method == "POST" and content_type == "application/x-www-form-urlencoded":
-        presented.extend(value for value in request.POST.getlist("access_token") if value)
-    return presented
+    return bearer_error(status, realm="vneid", error=error, description=description)
 
 
 @allow_any_origin("GET", "POST")
@@ -309,7 +292,7 @@ def _presented_tokens(request: HttpRequest) -> list[str]:
 def userinfo(request: HttpRequest) -> JsonResponse:
     """Return the claims the bearer token's scope releases."""
     # Written here rather than Authlib's UserInfoEndpoint, which fails with Django's request.
-    presented = _presented_tokens(request)
+    presented = presented_bearer_tokens(request)
     if not presented:
         return _bearer_error(401)
     if len(presented) > 1:

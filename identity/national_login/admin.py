@@ -159,7 +159,10 @@ class SigningKeyAdmin(admin.ModelAdmin):
 
 @admin.register(LogoutDeliveryRecord)
 class LogoutDeliveryRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Back-channel logouts a portal did not accept; `retry_logout_deliveries` retries them."""
+    """Back-channel logouts a portal did not accept, until a retry delivers them.
+
+    `manage.py retry_national_login_logout_deliveries` sends them again with fresh tokens.
+    """
 
     list_display = ("created_at", "client_id", "attempts", "last_error", "delivered_at")
     list_filter = (("delivered_at", admin.EmptyFieldListFilter),)

@@ -8,8 +8,8 @@ class NationalLoginConfig(AppConfig):
 
     def ready(self) -> None:
         from api_kit.server import register_json_errors
+        from oidc_kit.errors import OAUTH_ERRORS
 
-        from .errors import OAUTH_ERRORS
         from .urls import json_urlpatterns
 
         paths = [str(pattern.pattern) for pattern in json_urlpatterns]

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from api_kit.server import ApiError
 from fault_switch import switch
 from fault_switch.switch import Mode
+from oidc_kit.errors import OAUTH_ERRORS
 
-from .errors import OAUTH_ERRORS
 from .models import ServiceFault
 
 View = Callable[..., HttpResponseBase]

@@ -3,7 +3,8 @@
 Ending a login of the service tells every portal that received a code in it: a logout token
 (oidc_kit) to each back-channel URI, all at once, and an iframe to each portal that registered
 only a front-channel URI (when a browser is there to load it). A portal that does not accept its
-token is recorded (LogoutDeliveryRecord) and retried by `retry_logout_deliveries`.
+token is recorded (LogoutDeliveryRecord) and retried by the command
+`retry_national_login_logout_deliveries`.
 """
 
 import logging
@@ -112,6 +113,8 @@ def mint_logout_token(*, issuer: str, client_id: str, sub: str, sid: str) -> str
 def end_login(login: LoginSession, *, issuer: str) -> list[str]:
     """End login, tell its portals; return the front-channel URLs a browser still has to load.
 
+    Each portal's logout token names the issuer its ID token named; `issuer` is the fallback.
+
     The back-channel POSTs go out in parallel after the session is ended and committed, so a
     portal that is down delays nobody past NATIONAL_LOGIN's BACKCHANNEL_TIMEOUT_SECONDS.
     """
@@ -125,29 +128,36 @@ def end_login(login: LoginSession, *, issuer: str) -> list[str]:
         if ended:
             AuditEvent.record(kind=AuditEvent.Kind.LOGGED_OUT, subject=login.subject)
     joined = list(
-        NationalClient.objects.filter(
-            pk__in=SessionClient.objects.filter(session=login).values("client"), is_active=True
-        ).order_by("pk")
+        SessionClient.objects.filter(session=login, client__is_active=True)
+        .select_related("client")
+        .order_by("client_id")
     )
     sub = login.subject.sub
-    deliveries = [
-        LogoutDelivery(
-            client_id=client.client_id,
-            uri=client.backchannel_logout_uri,
-            logout_token=mint_logout_token(
-                issuer=issuer, client_id=client.client_id, sub=sub, sid=login.sid
-            ),
-            sub=sub,
-            sid=login.sid,
-        )
-        for client in joined
-        if client.backchannel_logout_uri
-    ]
+    deliveries = []
+    issuers = {}
+    for entry in joined:
+        client = entry.client
+        issuers[client.client_id] = entry.issuer or issuer
+        if client.backchannel_logout_uri:
+            deliveries.append(
+                LogoutDelivery(
+                    client_id=client.client_id,
+                    uri=client.backchannel_logout_uri,
+                    logout_token=mint_logout_token(
+                        issuer=issuers[client.client_id],
+                        client_id=client.client_id,
+                        sub=sub,
+                        sid=login.sid,
+                    ),
+                    sub=sub,
+                    sid=login.sid,
+                )
+            )
     outcomes = deliver_all(deliveries, timeout=login_settings.BACKCHANNEL_TIMEOUT_SECONDS)
     failures = [outcome for outcome in outcomes if not outcome.delivered]
     if failures:
-        rows = record_failures(LogoutDeliveryRecord, failures)
-        LogoutDeliveryRecord.objects.filter(pk__in=[row.pk for row in rows]).update(issuer=issuer)
+        for row in record_failures(LogoutDeliveryRecord, failures):
+            LogoutDeliveryRecord.objects.filter(pk=row.pk).update(issuer=issuers[row.client_id])
         AuditEvent.record_many(
             {
                 "kind": AuditEvent.Kind.LOGOUT_DELIVERY_FAILED,
@@ -157,9 +167,13 @@ def end_login(login: LoginSession, *, issuer: str) -> list[str]:
             for outcome in failures
         )
     return [
-        frontchannel_logout_url(client.frontchannel_logout_uri, issuer=issuer, sid=login.sid)
-        for client in joined
-        if client.frontchannel_logout_uri and not client.backchannel_logout_uri
+        frontchannel_logout_url(
+            entry.client.frontchannel_logout_uri,
+            issuer=issuers[entry.client.client_id],
+            sid=login.sid,
+        )
+        for entry in joined
+        if entry.client.frontchannel_logout_uri and not entry.client.backchannel_logout_uri
     ]
 
 

@@ -204,6 +204,9 @@ class SessionClient(models.Model):
     session = models.ForeignKey(LoginSession, on_delete=models.CASCADE, related_name="clients")
     client = models.ForeignKey(NationalClient, on_delete=models.CASCADE)
     joined_at = models.DateTimeField(default=timezone.now)
+    # The issuer the client's ID token named (the host the browser used): its logout token
+    # must name the same one, whichever host the logout arrives at.
+    issuer = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -403,7 +406,10 @@ class ServiceFault(FaultSwitch):
 
 
 class LogoutDeliveryRecord(BaseLogoutDeliveryRecord):
-    """A back-channel logout a portal did not accept; `retry_logout_deliveries` sends it again."""
+    """A back-channel logout a portal did not accept, until a retry delivers it.
+
+    `manage.py retry_national_login_logout_deliveries` sends it again with a fresh token.
+    """
 
     # The issuer the first token named: a retry must name the same one for the portal to accept.
     issuer = models.CharField("bên phát hành (iss)", max_length=255, blank=True, default="")

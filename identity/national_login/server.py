@@ -9,9 +9,8 @@ the tokens issued from it.
 import time
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
-from authlib.common.urls import add_params_to_uri
 from authlib.integrations.django_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Request, grants
 from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
@@ -27,6 +26,7 @@ from django.utils import timezone
 from joserfc import jwt
 
 from api_kit.keys import hash_secret
+from oidc_kit.provider import add_issuer_parameter
 
 from . import hops, keys
 from .conf import login_settings
@@ -277,14 +277,8 @@ class NationalAuthorizationServer(AuthorizationServer):
 
 def _with_issuer(request: OAuth2Request | HttpRequest, response: HttpResponse) -> HttpResponse:
     """Add `iss` to an authorization response redirect (RFC 9207), errors included."""
-    location = response.get("Location") if response.status_code == 302 else None
-    if not location:
-        return response
-    if any(name == "iss" for name, _ in parse_qsl(urlsplit(location).query)):
-        return response
     uri = request.uri if isinstance(request, OAuth2Request) else request.build_absolute_uri()
-    response["Location"] = add_params_to_uri(location, [("iss", issuer_from_uri(uri))])
-    return response
+    return add_issuer_parameter(response, issuer_from_uri(uri))
 
 
 server = NationalAuthorizationServer()

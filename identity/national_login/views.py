@@ -7,28 +7,30 @@ Either way the service starts its own login (cookie `xacthuc_session`, path `/xa
 resumes the portal's request, so the next portal skips VNeID too.
 """
 
+import copy
 import logging
 from typing import Any
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import AccessDeniedError, InvalidRequestError
 from authlib.oidc.core.errors import LoginRequiredError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from api_kit.keys import hash_secret
-from api_kit.server import ApiError, api_view, bearer_key, json_response
+from api_kit.server import api_view, json_response
 from identity.relying_party.client import VneidError
 from identity.relying_party.protocol import IssuerMismatch, check_issuer
+from oidc_kit.errors import OAUTH_ERRORS
+from oidc_kit.provider import bearer_error, presented_bearer_tokens
 
 from . import faults, hops, issued, keys, login_state, pending, services, vneid_leg
 from .claims import claims_for, claims_supported
-from .errors import OAUTH_ERRORS
 from .forms import IssuedAccountForm
 from .models import (
     LEVEL_BY_ACR,
@@ -194,7 +196,9 @@ def _issue_code(
 ) -> HttpResponse:
     grant.session = login
     hops.note_subject(login.subject)
-    SessionClient.objects.get_or_create(session=login, client=grant.client)
+    SessionClient.objects.update_or_create(
+        session=login, client=grant.client, defaults={"issuer": issuer_for(request)}
+    )
     return server.create_authorization_response(request, grant_user=login.subject, grant=grant)
 
 
@@ -218,7 +222,7 @@ def _start_pending(
             with vneid_leg.client() as vneid:
                 url = vneid_leg.authorization_url(request, kept, prompt="none", vneid=vneid)
         except VneidError as error:
-            # VNeID unreachable: the chooser still offers the issued accounts, and says so.
+            # VNeID unreachable: the chooser still offers both; choosing VNeID then explains.
             logger.warning("national login: VNeID silent login skipped: %r", error)
             url = _chooser_url(kept)
         response = redirect(url)
@@ -260,6 +264,14 @@ def authorize(request: HttpRequest) -> HttpResponse:
     level = _requested_level(grant)
     if needs_login or login is None:
         return _start_pending(request, grant, level=level, fresh="login" in prompts)
+    if level > LEVEL_BY_ACR[login.acr] and "none" in prompts:
+        # No page may be shown under prompt=none: the portal hears the refusal instead.
+        refusal = AccessDeniedError(
+            description=f"The login is at {login.acr}; LoA{level} was requested.",
+            redirect_uri=grant.redirect_uri,
+            state=grant.request.payload.state,
+        )
+        return _oauth_error(request, refusal)
     if level > LEVEL_BY_ACR[login.acr]:
         return level_refusal(
             request,
@@ -272,11 +284,33 @@ def authorize(request: HttpRequest) -> HttpResponse:
     return _issue_code(request, grant, login)
 
 
+def _resumed_request(request: HttpRequest, kept: PendingAuthorization) -> HttpRequest:
+    """Return request as the portal's original authorization request (a GET to authorize).
+
+    Answering it here, instead of redirecting the browser back to `oauth2/authorize`, saves the
+    citizen one round trip on every login.
+    """
+    query = pending.resume_query(kept)
+    resumed = copy.copy(request)
+    resumed.method = "GET"
+    resumed.path = resumed.path_info = reverse("national_login:authorize")
+    resumed.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": query}
+    resumed.GET = QueryDict(query)
+    resumed.POST = QueryDict()
+    return resumed
+
+
 def _resume(request: HttpRequest, kept: PendingAuthorization, login: LoginSession) -> HttpResponse:
-    """Go back to the portal's authorization request, now with the service's login."""
-    url = f"{reverse('national_login:authorize')}?{pending.resume_query(kept)}"
+    """Answer the portal's authorization request, now that the service has its login."""
+    resumed = _resumed_request(request, kept)
+    response: HttpResponse
+    try:
+        grant = server.get_consent_grant(resumed, end_user=login.subject)
+    except OAuth2Error as error:
+        response = _oauth_error(resumed, error)
+    else:
+        response = _issue_code(resumed, grant, login)
     kept.delete()
-    response = redirect(url)
     login_state.set_cookie(response, request, login)
     return response
 
@@ -461,7 +495,7 @@ def vneid_callback(request: HttpRequest) -> HttpResponse:
         kept,
         person,
         amr=" ".join(completed.amr) or "pwd",
-        vneid_sid=completed.sid,
+        vneid_sid=identity.sid,
         vneid_id_token=completed.id_token,
     )
 
@@ -483,23 +517,7 @@ def token(request: HttpRequest) -> HttpResponse:
 def _bearer_error(
     status: int, error: str | None = None, description: str | None = None
 ) -> JsonResponse:
-    challenge = 'Bearer realm="xacthuc"'
-    if not error:
-        return json_response({}, status=status, headers={"WWW-Authenticate": challenge})
-    challenge += f', error="{error}"'
-    refusal = ApiError(status, error, description or "", headers={"WWW-Authenticate": challenge})
-    return OAUTH_ERRORS.response(refusal)
-
-
-def _presented_tokens(request: HttpRequest) -> list[str]:
-    presented = []
-    header_token = bearer_key(request)
-    if header_token:
-        presented.append(header_token)
-    content_type = request.content_type or ""
-    if request.method == "POST" and content_type == "application/x-www-form-urlencoded":
-        presented.extend(value for value in request.POST.getlist("access_token") if value)
-    return presented
+    return bearer_error(status, realm="xacthuc", error=error, description=description)
 
 
 @api_view(OAUTH_ERRORS, "GET", "POST")
@@ -512,7 +530,7 @@ def userinfo(request: HttpRequest) -> JsonResponse:
     NgayThangNamSinh, loginIdp, userProfileUri, logoutUri) or `oidc` (sub, name, birthdate,
     personal_id_number, acr). 401 `invalid_token` for an unknown, expired or revoked token.
     """
-    presented = _presented_tokens(request)
+    presented = presented_bearer_tokens(request)
     if not presented:
         return _bearer_error(401)
     if len(presented) > 1:

@@ -76,8 +76,6 @@ class CompletedLogin:
     identity: VneidIdentity
     id_token: str
     next_url: str
-    # VNeID's session id (`sid`), "" when it sent none: a back-channel logout names it.
-    sid: str = ""
     # How the citizen authenticated at VNeID (`amr`), as VNeID said.
     amr: tuple[str, ...] = ()
 
@@ -203,7 +201,6 @@ def complete_login(
         identity=identity,
         id_token=tokens["id_token"],
         next_url=pending.get("next", ""),
-        sid=str(claims.get("sid") or ""),
         amr=tuple(str(item) for item in amr) if isinstance(amr, list) else (),
     )
 

@@ -29,6 +29,7 @@ PAGES = [
     ("vneid_provider_oidcclient_changelist", {"system"}),
     ("vneid_provider_oidcclient_add", {"system"}),
     ("vneid_provider_auditevent_changelist", {"system"}),
+    ("vneid_provider_undeliveredlogout_changelist", {"system"}),
     ("vneid_provider_vneidaccount_changelist", set()),
     ("vneid_provider_signingkey_changelist", set()),
     ("auth_group_changelist", {"system"}),

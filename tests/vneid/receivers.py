@@ -11,6 +11,12 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+# What the stand-in client shows a browser: a small page that passes the accessibility checks.
+PAGE = (
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Cổng thử nghiệm</title>'
+    "</head><body><main><h1>Cổng thử nghiệm</h1><p>Xong.</p></main></body></html>"
+)
+
 
 @dataclass
 class Behaviour:
@@ -24,6 +30,8 @@ class Receiver:
     base_url: str
     behaviours: dict[str, Behaviour] = field(default_factory=dict)
     received: list[tuple[str, str]] = field(default_factory=list)
+    # GETs: a browser's visits (a front-channel iframe, a redirect back), path with query.
+    visits: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def uri(self, path, **behaviour):
@@ -60,6 +68,16 @@ def start_receiver():
                 self.end_headers()
             except OSError:
                 pass  # The caller gave up waiting (its timeout).
+
+        def do_GET(self):
+            with receiver.lock:
+                receiver.visits.append(self.path)
+            body = PAGE.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def log_message(self, format, *args):
             pass

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from joserfc import jwt
 from joserfc.jwk import KeySet
@@ -370,3 +371,80 @@ def test_the_command_registers_the_logout_uris(db):
     client = OidcClient.objects.get()
     assert client.backchannel_logout_uri == "https://tinh.example/bc"
     assert client.frontchannel_logout_uri == "https://tinh.example/fc"
+
+
+def _client_form(**overrides):
+    data = {
+        "name": "Cổng DVC tỉnh Quảng Nam",
+        "redirect_uris": "https://dvc.quangnam.example/cb",
+        "post_logout_redirect_uris": "",
+        "backchannel_logout_uri": "",
+        "frontchannel_logout_uri": "",
+        "allowed_scopes": ["openid"],
+        "is_active": "on",
+        "reason": "Đăng ký đăng xuất một lần theo công văn 12/STTTT",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_official_sets_a_clients_back_channel_uri_with_an_audited_reason(admin_client):
+    client, _ = create_client(
+        name="Cổng DVC tỉnh Quảng Nam",
+        redirect_uris=["https://dvc.quangnam.example/cb"],
+        scopes=["openid"],
+    )
+    AuditEvent.objects.all().delete()
+
+    response = admin_client.post(
+        reverse("admin:vneid_provider_oidcclient_change", args=[client.pk]),
+        _client_form(backchannel_logout_uri="https://dvc.quangnam.example/backchannel-logout"),
+    )
+
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert client.backchannel_logout_uri == "https://dvc.quangnam.example/backchannel-logout"
+    event = AuditEvent.objects.get()
+    assert event.kind == AuditEvent.Kind.CLIENT_CHANGED
+    assert event.changes == {
+        "backchannel_logout_uri": ["", "https://dvc.quangnam.example/backchannel-logout"]
+    }
+    assert event.reason == "Đăng ký đăng xuất một lần theo công văn 12/STTTT"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("backchannel_logout_uri", "javascript:alert(1)", "Địa chỉ không hợp lệ"),
+        ("backchannel_logout_uri", "https://a.example/bc#x", "không được chứa phần #"),
+        ("frontchannel_logout_uri", "ftp://a.example/fc", "Địa chỉ không hợp lệ"),
+    ],
+)
+def test_the_admin_refuses_an_unusable_logout_uri(admin_client, field, value, message):
+    response = admin_client.post(
+        reverse("admin:vneid_provider_oidcclient_add"), _client_form(**{field: value})
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not OidcClient.objects.exists()
+
+
+def test_the_admin_lists_undelivered_logouts_read_only(admin_client, nga, pkce):
+    citizen = Client(HTTP_HOST="localhost")
+    down = _register("Cổng hỏng", backchannel_logout_uri=closed_port_url())
+    (token,) = _log_in_to(citizen, [down], pkce)
+    _log_out(citizen, token)
+    row = UndeliveredLogout.objects.get()
+
+    listing = admin_client.get(reverse("admin:vneid_provider_undeliveredlogout_changelist"))
+    detail = admin_client.get(
+        reverse("admin:vneid_provider_undeliveredlogout_change", args=[row.pk])
+    )
+
+    assert listing.status_code == 200
+    assert down.client_id in listing.content.decode()
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
+    add = admin_client.get(reverse("admin:vneid_provider_undeliveredlogout_add"))
+    assert add.status_code == 403

@@ -99,3 +99,23 @@ def test_vneid_keys_unreachable_asks_vneid_to_retry(client, vneid, portal):
     vneid.mock.replace(responses.GET, "http://vneid.test/vneid/jwks", status=503)
     response = client.post(RECEIVER, {"logout_token": vneid_logout_token(vneid.key)})
     assert response.status_code == 503
+
+
+def test_the_portals_token_names_the_issuer_its_id_token_named(client, vneid, portal):
+    from django.test import Client
+    from joserfc.jwk import KeySet
+
+    from oidc_kit.logout_token import verify_logout_token
+
+    log_in_through_vneid(client, vneid)
+    # VNeID reaches the service at another address than the citizen's browser did.
+    server_to_server = Client(HTTP_HOST="127.0.0.1")
+    response = server_to_server.post(RECEIVER, {"logout_token": vneid_logout_token(vneid.key)})
+    assert response.status_code == 200
+    (call,) = [call for call in vneid.mock.calls if call.request.url == PORTAL_BACKCHANNEL]
+    token = call.request.body.split("logout_token=")[1]
+    keys = KeySet.import_key_set(client.get("/xacthuc/oauth2/jwks").json())
+    claims = verify_logout_token(
+        token, key_set=keys, issuer="http://localhost/xacthuc", audience="qnam-portal-test"
+    )
+    assert claims.sid == LoginSession.objects.get().sid

@@ -167,3 +167,30 @@ def test_a_subject_keeps_its_sub_and_techid_across_logins(db):
     again = subject_for(Person(**{**person.__dict__, "full_name": "B"}))
     assert (first.sub, first.tech_id) == (again.sub, again.tech_id)
     assert again.full_name == "B"
+
+
+def test_vneid_unreachable_for_the_silent_login_leads_to_the_chooser(client, vneid, portal):
+    import responses
+
+    vneid.mock.replace(
+        responses.GET, "http://vneid.test/vneid/.well-known/openid-configuration", status=503
+    )
+    response = authorize(client)
+    assert response.status_code == 302
+    chooser = client.get(response["Location"])
+    assert chooser.status_code == 200
+    assert "TÀI KHOẢN ĐƯỢC CẤP" in chooser.content.decode()
+    # Choosing VNeID while it is still down says so, as the system's fault.
+    key = query_of(response["Location"])["sessionDataKey"]
+    refused = client.post(response["Location"], {"sessionDataKey": key, "method": "vneid"})
+    assert refused.status_code == 502
+    assert "không phải lỗi của bạn" in refused.content.decode()
+
+
+def test_loa2_under_prompt_none_for_a_level_1_login_answers_the_portal(client, vneid, portal):
+    log_in_through_vneid(client, vneid, level=1)
+    response = authorize(client, acr_values="LoA2", prompt="none", nonce="n-none")
+    assert response.status_code == 302
+    answer = query_of(response["Location"])
+    assert answer["error"] == "access_denied"
+    assert answer["state"] == "portal-state-1"

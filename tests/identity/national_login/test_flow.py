@@ -174,7 +174,7 @@ def test_the_hops_of_a_login_are_on_the_citizens_timeline(client, vneid, portal)
     exchange(client, answer["code"])
     answered = services.requests_answered([NGA_CCCD], since=since)
     endpoints = [hop.endpoint for hop in answered]
-    assert endpoints == ["authorize", "vneid_callback", "authorize", "token"]
+    assert endpoints == ["authorize", "vneid_callback", "token"]
     assert all(hop.personal_id_number == NGA_CCCD for hop in answered)
     assert answered[0].masked_number != NGA_CCCD
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_SUCCEEDED).count() == 1

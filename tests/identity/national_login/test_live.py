@@ -118,11 +118,14 @@ def test_a_citizen_logged_in_at_vneid_is_in_without_typing_then_logs_out_everywh
     # Another portal sends him to the service: no page, straight back with a code.
     answer = _walk(browser, _authorize_url(base, "n-1"), base)
     assert answer.status_code == 302
+    # The service, VNeID (already logged in), the service's callback: then out to the portal.
+    assert answer.hops == 3
     tokens, info = _code_and_tokens(base, answer)
     assert info["SoDinhDanh"] == AN_CCCD
     assert info["loginIdp"] == "BCA"
     service_login = ServiceLogin.objects.get()
     vneid_login = VneidLogin.objects.get(ended_at__isnull=True)
+    assert service_login.vneid_sid == vneid_login.sid, "VNeID's sid, for its back-channel logout"
     # The portal's logout: the service, then VNeID for real, then back to the portal.
     params = {"id_token_hint": tokens["id_token"], "post_logout_redirect_uri": PORTAL_HOME}
     out = _walk(browser, f"{base}/xacthuc/oauth2/logout?{urlencode(params)}", base)
@@ -161,3 +164,28 @@ def test_a_citizen_without_a_vneid_login_chooses_vneid_and_types_the_password(se
     # The next portal request is answered by the service's own login.
     again = browser.get(_authorize_url(base, "n-3"), allow_redirects=False)
     assert again.headers["Location"].startswith(PORTAL_CALLBACK)
+
+
+def test_ending_the_vneid_login_ends_the_services_login_by_back_channel(server):
+    base = server
+    browser = requests.Session()
+    page = browser.get(f"{base}/dang-nhap/vneid/?next=/ho-so/")
+    _type_vneid_password(browser, page)
+    answer = _walk(browser, _authorize_url(base, "n-4"), base)
+    _code_and_tokens(base, answer)
+    service_login = ServiceLogin.objects.get()
+    # The citizen logs out at VNeID itself (no hint: VNeID asks to confirm).
+    confirm = browser.get(f"{base}/vneid/logout")
+    form = confirm.text.split('data-testid="vneid-logout-form"', 1)[1]
+    browser.post(
+        confirm.url,
+        {"csrfmiddlewaretoken": CSRF.search(form).group(1), "confirm": "yes"},
+        headers={"Referer": confirm.url},
+        allow_redirects=False,
+    )
+    service_login.refresh_from_db()
+    assert service_login.ended_at is not None, "VNeID's logout token reached the service"
+    # The next portal request finds no login at the service, nor at VNeID: the chooser.
+    again = _walk(browser, _authorize_url(base, "n-5"), base)
+    assert again.status_code == 200
+    assert "TÀI KHOẢN ĐƯỢC CẤP" in again.text

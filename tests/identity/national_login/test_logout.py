@@ -9,6 +9,7 @@ from identity.national_login.models import AccessToken, LoginSession, LogoutDeli
 from oidc_kit.logout_token import verify_logout_token
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.identity.relying_party.conftest import END_SESSION_URL
+from tests.personas import NGA_CCCD
 
 from .conftest import (
     CHOOSER_PATH,
@@ -68,6 +69,8 @@ def test_logout_reaches_every_portal_then_vneid_then_returns(client, vneid, port
     login.refresh_from_db()
     assert login.ended_at is not None
     assert AccessToken.objects.get().revoked_at is not None
+    answered = services.requests_answered([NGA_CCCD], since=login.auth_time)
+    assert answered[-1].endpoint == "logout"
     # Then VNeID's own RP-initiated logout, for the service's VNeID login.
     assert response.status_code == 302
     assert response["Location"].startswith(END_SESSION_URL)
@@ -98,7 +101,7 @@ def test_a_portal_that_is_down_is_recorded_and_retried_while_the_others_log_out(
     assert record.delivered_at is None
     # The portal is back: the command sends a fresh token, which it accepts.
     vneid.mock.replace(responses.POST, PORTAL_BACKCHANNEL, status=200)
-    call_command("retry_logout_deliveries")
+    call_command("retry_national_login_logout_deliveries")
     record.refresh_from_db()
     assert record.delivered_at is not None
     assert record.attempts == 2
@@ -188,3 +191,26 @@ def test_logout_uri_without_a_login_shows_the_logged_out_page(client, db):
     response = client.get(LOGOUT_PATH, follow=True)
     assert response.status_code == 200
     assert "Bạn đã đăng xuất" in response.content.decode()
+
+
+def test_the_hourly_purge_retries_logouts_and_drops_expired_rows(client, vneid, portal):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.utils import timezone
+
+    from identity.national_login.models import PendingAuthorization
+
+    tokens = exchange(client, log_in_through_vneid(client, vneid)["code"]).json()
+    vneid.mock.replace(responses.POST, PORTAL_BACKCHANNEL, status=503)
+    client.get(LOGOUT_PATH, {"id_token_hint": tokens["id_token"]})
+    authorize(client, nonce="n-pending")
+    PendingAuthorization.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    LoginSession.objects.update(ended_at=timezone.now() - timedelta(days=2))
+    vneid.mock.replace(responses.POST, PORTAL_BACKCHANNEL, status=200)
+    out = StringIO()
+    call_command("purge_national_login", stdout=out)
+    assert "1 delivered, 0 still failing" in out.getvalue()
+    assert not PendingAuthorization.objects.exists()
+    assert not LoginSession.objects.exists()
+    assert LogoutDeliveryRecord.objects.get().delivered_at is not None

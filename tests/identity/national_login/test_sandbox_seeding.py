@@ -19,6 +19,9 @@ def test_register_portal_registers_the_service_and_the_province(db, settings):
     assert at_vneid.post_logout_redirect_uri_list == [
         "http://127.0.0.1:8000/xacthuc/oauth2/logout/vneid"
     ]
+    assert at_vneid.backchannel_logout_uri == (
+        "http://127.0.0.1:8000/xacthuc/oauth2/backchannel-logout"
+    )
     province = NationalClient.objects.get()
     assert province.client_id == "qnam-portal-test"
     assert province.check_client_secret("qnam-portal-test-secret")
