@@ -3,6 +3,7 @@
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -95,7 +96,7 @@ def app_scan(request: HttpRequest, qr_token: str) -> HttpResponse:
     try:
         if request.method == "POST":
             approve = request.POST.get("decision") == "approve"
-            qr.decide(qr_token=qr_token, account=login.account, approve=approve)
+            qr.decide(qr_token=qr_token, account=login.account, approve=approve, app_login=login)
             context.update(mode="done", approved=approve)
             return render(request, TEMPLATE, context)
         qr_login = qr.for_scan(qr_token)
@@ -109,10 +110,14 @@ def app_scan(request: HttpRequest, qr_token: str) -> HttpResponse:
 @never_cache
 @require_POST
 def app_logout(request: HttpRequest) -> HttpResponse:
-    """Log out of the app (not of VNeID in the browser); tell the app login's clients."""
+    """Log out of the app, ending too the browser logins it approved by QR; tell their clients."""
     login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
     response = redirect("vneid:app_home")
-    login_state.end_login(response, request, cookie=APP_COOKIE_NAME)
-    if login is not None:
-        single_logout.login_ended(login, fallback_issuer=issuer_for(request))
+    with transaction.atomic():
+        login_state.end_login(response, request, cookie=APP_COOKIE_NAME)
+        approved = single_logout.end_logins_approved_by(login) if login is not None else []
+    # After the commit, as every logout: the clients' endpoints see the logins ended. The app
+    # shows no iframes: only back-channel clients hear of logins in another browser.
+    for ended in [login, *approved] if login is not None else []:
+        single_logout.login_ended(ended, fallback_issuer=issuer_for(request))
     return response

@@ -55,9 +55,17 @@ def end(request: HttpRequest, cookie: str = COOKIE_NAME) -> None:
 
 
 def start_login(
-    request: HttpRequest, *, account: VneidAccount, amr: str = "pwd", cookie: str = COOKIE_NAME
+    request: HttpRequest,
+    *,
+    account: VneidAccount,
+    amr: str = "pwd",
+    cookie: str = COOKIE_NAME,
+    approved_by: LoginSession | None = None,
 ) -> LoginSession:
-    """Record a fresh authentication of account in this browser; return it, cookie unset."""
+    """Record a fresh authentication of account in this browser; return it, cookie unset.
+
+    approved_by is the app's login that approved a QR login: logging out of the app ends it.
+    """
     end(request, cookie)
     raw = secrets.token_urlsafe(32)
     now = timezone.now()
@@ -68,6 +76,7 @@ def start_login(
         auth_time=now.replace(microsecond=0),
         amr=amr,
         expires_at=now + lifetime(),
+        approved_by=approved_by,
     )
     # Only in memory: the database keeps the hash, the browser the value.
     login.cookie_value = raw

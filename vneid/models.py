@@ -282,6 +282,15 @@ class LoginSession(models.Model):
     amr = models.CharField(max_length=64, default="pwd")
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+    # A browser login made by approving its QR in the VNeID app: the app's login. Logging out of
+    # the app ends the logins it approved.
+    approved_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approved_logins",
+    )
     # Set in memory by login_state.start_login only: the database keeps the hash.
     cookie_value: str
     cookie_name: str
@@ -386,6 +395,10 @@ class QrLogin(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The app's login that approved it: the browser's login is tied to it.
+    approved_in = models.ForeignKey(
+        LoginSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from api_kit.keys import hash_secret
 
-from .models import AuditEvent, OidcClient, QrLogin, VneidAccount
+from .models import AuditEvent, LoginSession, OidcClient, QrLogin, VneidAccount
 
 LIFETIME = timedelta(minutes=2)
 
@@ -94,14 +94,20 @@ def for_scan(qr_token: str | None) -> QrLogin:
 
 
 @transaction.atomic
-def decide(*, qr_token: str | None, account: VneidAccount, approve: bool) -> QrLogin:
-    """Approve or refuse a pending QR login as account; raise QrProblem if too late."""
+def decide(
+    *,
+    qr_token: str | None,
+    account: VneidAccount,
+    approve: bool,
+    app_login: LoginSession | None = None,
+) -> QrLogin:
+    """Approve or refuse a pending QR login as account (logged in to the app as app_login)."""
     qr_login = for_scan(qr_token)
     status = QrLogin.Status.APPROVED if approve else QrLogin.Status.REFUSED
     # Conditional: of two devices deciding at once, only the first one counts.
     updated = QrLogin.objects.filter(
         pk=qr_login.pk, status=QrLogin.Status.PENDING, expires_at__gt=timezone.now()
-    ).update(status=status, account=account, decided_at=timezone.now())
+    ).update(status=status, account=account, decided_at=timezone.now(), approved_in=app_login)
     if not updated:
         raise QrProblem("used")
     kind = AuditEvent.Kind.QR_APPROVED if approve else AuditEvent.Kind.QR_REFUSED
@@ -118,8 +124,8 @@ def status(ticket: str | None) -> str:
 
 
 @transaction.atomic
-def redeem(*, ticket: str | None, client: OidcClient) -> VneidAccount:
-    """Collect an approved QR login for client, once; return its account or raise QrProblem."""
+def redeem(*, ticket: str | None, client: OidcClient) -> QrLogin:
+    """Collect an approved QR login for client, once; return it (its account is active)."""
     qr_login = (
         QrLogin.objects.select_for_update(of=("self",))
         .select_related("account__citizen")
@@ -140,4 +146,4 @@ def redeem(*, ticket: str | None, client: OidcClient) -> VneidAccount:
     qr_login.status = QrLogin.Status.USED
     qr_login.used_at = timezone.now()
     qr_login.save(update_fields=["status", "used_at"])
-    return qr_login.account
+    return qr_login

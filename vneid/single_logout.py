@@ -28,6 +28,7 @@ from oidc_kit.models import ERROR_LENGTH, MAX_ATTEMPTS
 from . import keys
 from .conf import provider_settings
 from .models import (
+    AccessToken,
     AuditEvent,
     AuthorizationCode,
     LoginSession,
@@ -180,6 +181,21 @@ def end_live_logins(account: VneidAccount) -> list[LoginSession]:
     logins = list(live)
     LoginSession.objects.filter(pk__in=[login.pk for login in logins]).update(ended_at=now)
     return logins
+
+
+def end_logins_approved_by(app_login: LoginSession) -> list[LoginSession]:
+    """End the live browser logins the app's login approved by QR, their tokens revoked."""
+    approved = list(
+        LoginSession.objects.select_for_update()
+        .select_related("account")
+        .filter(approved_by=app_login, ended_at__isnull=True)
+    )
+    now = timezone.now()
+    LoginSession.objects.filter(pk__in=[login.pk for login in approved]).update(ended_at=now)
+    AccessToken.objects.filter(
+        authorization_code__login__in=approved, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    return approved
 
 
 def retry_undelivered(*, max_attempts: int = MAX_ATTEMPTS) -> tuple[int, int]:

@@ -208,10 +208,14 @@ def _password_login(request: HttpRequest, grant: VneidCodeGrant) -> HttpResponse
 
 def _qr_login(request: HttpRequest, grant: VneidCodeGrant) -> HttpResponse:
     try:
-        account = qr.redeem(ticket=request.POST.get("qr_ticket"), client=grant.client)
+        approved = qr.redeem(ticket=request.POST.get("qr_ticket"), client=grant.client)
     except qr.QrProblem as problem:
         return _render_login(request, grant, LoginForm(), refusal=problem)
-    login = login_state.start_login(request, account=account, amr="qr")
+    # redeem() refuses a QR login without an active account.
+    assert approved.account is not None
+    login = login_state.start_login(
+        request, account=approved.account, amr="qr", approved_by=approved.approved_in
+    )
     response = _issue_code(request, grant, login)
     login_state.set_cookie(response, request, login)
     return response

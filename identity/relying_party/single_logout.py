@@ -7,6 +7,7 @@ session store, whichever engine keeps them (database, cache, or both), and audit
 """
 
 import logging
+from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -42,6 +43,9 @@ def remember(request: HttpRequest, *, account: User, identity: VneidIdentity) ->
     VneidSession.objects.create(
         sid=identity.sid, sub=identity.sub, session_key=session_key, account=account
     )
+    # No purge job of its own: a row outlives its session by at most the next VNeID login.
+    outlived = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    VneidSession.objects.filter(created_at__lt=outlived).delete()
 
 
 def forget(request: HttpRequest) -> None:

@@ -1,5 +1,6 @@
 """Single logout at VNeID: every client of an ended login is told, at once, and failures retried."""
 
+import re
 import secrets
 import threading
 import time
@@ -19,6 +20,8 @@ from vneid.models import AuditEvent, LoginSession, OidcClient, UndeliveredLogout
 from vneid.services import create_client, set_account_status
 
 from .flows import (
+    NGA_CCCD,
+    PASSWORD,
     POST_LOGOUT_URI,
     RelyingParty,
     authorize_params,
@@ -448,3 +451,43 @@ def test_the_admin_lists_undelivered_logouts_read_only(admin_client, nga, pkce):
     assert 'name="_save"' not in detail.content.decode()
     add = admin_client.get(reverse("admin:vneid_provider_undeliveredlogout_add"))
     assert add.status_code == 403
+
+
+def _qr_login(browser, phone, rp, pkce):
+    """The browser shows a QR for rp, the phone's app approves it, the browser collects."""
+    params = authorize_params(rp, pkce, nonce=secrets.token_urlsafe(8))
+    page = browser.get(authorize_url(params)).content.decode()
+    link = re.search(r'value="([^"]+)"[^>]*data-testid="vneid-qr-link"', page).group(1)
+    ticket = re.search(r'data-ticket="([^"]+)"', page).group(1)
+    phone.post(link, {"personal_id_number": NGA_CCCD, "password": PASSWORD})
+    phone.post(link, {"decision": "approve"})
+    code = redirect_query(browser.post(authorize_url(params), {"qr_ticket": ticket}))["code"]
+    response = exchange(browser, rp, code, pkce.verifier)
+    return response.json()["id_token"]
+
+
+def test_the_app_logout_ends_the_logins_it_approved_and_tells_their_clients(
+    client, nga, pkce, receiver
+):
+    phone = Client(HTTP_HOST="localhost", REMOTE_ADDR="10.0.0.2")
+    rp = _register("Cổng A", backchannel_logout_uri=receiver.uri("/a"))
+    _qr_login(client, phone, rp, pkce)
+    browser_login = LoginSession.objects.get(amr="qr")
+    # A login the app did not approve (another browser, by password) is not the app's to end.
+    known = set(LoginSession.objects.values_list("pk", flat=True))
+    _log_in_to(Client(HTTP_HOST="localhost"), [rp], pkce)
+    typed_login = LoginSession.objects.exclude(pk__in=known).get()
+
+    response = phone.post(reverse("vneid:app_logout"))
+
+    assert response.status_code == 302
+    browser_login.refresh_from_db()
+    assert browser_login.ended_at is not None
+    (token,) = receiver.tokens("/a")
+    assert _claims(token)["sid"] == browser_login.sid
+    # The browser's VNeID login is over: the next authorization asks for the password again.
+    again = client.get(authorize_url(authorize_params(rp, pkce, nonce="after-app-logout")))
+    assert again.status_code == 200
+    assert 'data-testid="vneid-login-form"' in again.content.decode()
+    typed_login.refresh_from_db()
+    assert typed_login.ended_at is None

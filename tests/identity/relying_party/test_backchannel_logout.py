@@ -2,7 +2,7 @@
 
 import secrets
 import time
-from datetime import date
+from datetime import date, timedelta
 from importlib import import_module
 
 import pytest
@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from joserfc import jwt
 
 from accounts.models import AuditEntry
@@ -24,9 +25,11 @@ from .conftest import (
     ISSUER,
     JWKS_URL,
     NGA_SUB,
+    hs256_with_public_key,
     is_logged_in,
     jwks,
     log_in_with_vneid,
+    unsigned,
 )
 
 URL = "/dang-nhap/vneid/backchannel-logout/"
@@ -201,6 +204,27 @@ def test_a_bad_token_is_refused_in_json_and_ends_nothing(
     assert VneidSession.objects.get().ended_at is None
 
 
+@pytest.mark.parametrize("forgery", ["alg-none", "hs256-with-public-key"])
+def test_a_forged_algorithm_is_refused(nga_browser, vneid, forgery):
+    now = int(time.time())
+    claims = {
+        "iss": ISSUER,
+        "aud": CLIENT_ID,
+        "iat": now,
+        "exp": now + 120,
+        "jti": secrets.token_urlsafe(16),
+        "events": {BACKCHANNEL_LOGOUT_EVENT: {}},
+        "sub": NGA_SUB,
+        "sid": NGA_SID,
+    }
+    token = unsigned(claims) if forgery == "alg-none" else hs256_with_public_key(claims, vneid.key)
+
+    response = _vneid_posts(token)
+
+    assert response.status_code == 400
+    assert is_logged_in(nga_browser)
+
+
 def test_a_replayed_token_is_refused(nga_browser, vneid):
     token = _logout_token(vneid.key)
     assert _vneid_posts(token).status_code == 200
@@ -220,11 +244,16 @@ def test_a_missing_token_is_refused(nga_browser):
     assert is_logged_in(nga_browser)
 
 
-def test_a_garbage_token_is_refused(nga_browser):
-    response = _vneid_posts("not.a.jwt")
+@pytest.mark.parametrize(
+    "garbage",
+    ["not.a.jwt", "é.é.é", "a\x00b", "x" * 20000, "eyJhbGciOiJub25lIn0.e30.", "...."],
+)
+def test_a_garbage_token_is_refused(nga_browser, garbage):
+    response = _vneid_posts(garbage)
 
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
+    assert is_logged_in(nga_browser)
 
 
 def test_a_get_is_refused_in_json(nga_browser, vneid):
@@ -281,3 +310,14 @@ def test_a_login_without_sid_records_nothing(client, vneid, nga_linked):
 
     assert is_logged_in(client)
     assert not VneidSession.objects.exists()
+
+
+def test_rows_older_than_any_session_are_dropped_at_the_next_login(client, vneid, nga_linked):
+    log_in_with_vneid(client, vneid, sid="old-login")
+    VneidSession.objects.update(
+        created_at=timezone.now() - timedelta(seconds=django_settings.SESSION_COOKIE_AGE + 60)
+    )
+
+    log_in_with_vneid(Client(), vneid, sid=NGA_SID)
+
+    assert list(VneidSession.objects.values_list("sid", flat=True)) == [NGA_SID]

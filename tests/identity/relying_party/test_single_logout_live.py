@@ -1,9 +1,10 @@
-"""End to end over HTTP: a logout at another VNeID client ends the national portal's session.
+"""End to end over HTTP: a VNeID login ending elsewhere ends the national portal's session.
 
 A real server (live_server) runs VNeID and the national portal; a `requests.Session` is the
-citizen's browser, and a second VNeID client ("another portal") is driven by hand: it gets a
-code by single sign-on, exchanges it, and logs out at VNeID with its own id_token_hint. VNeID
-then posts a logout token to the national portal, which ends the citizen's session there.
+citizen's browser. Either a second VNeID client ("another portal") gets a code by single
+sign-on, exchanges it, and logs out at VNeID with its own id_token_hint; or the citizen logs in
+by QR and then logs out of the VNeID app that approved it. Either way VNeID posts a logout
+token to the national portal, which ends the citizen's session there.
 """
 
 import base64
@@ -24,6 +25,8 @@ from vneid.services import create_client
 OTHER_CALLBACK = "https://other-portal.example/callback"
 OTHER_LOGGED_OUT = "https://other-portal.example/bye"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+QR_LINK = re.compile(r'value="([^"]+)"[^>]*data-testid="vneid-qr-link"')
+QR_TICKET = re.compile(r'name="qr_ticket" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -124,3 +127,42 @@ def test_logging_out_of_another_portal_ends_the_national_portal_session(server):
     assert delivered.detail == f"{base}/dang-nhap/vneid/backchannel-logout/"
     ended = AuditEntry.objects.get(action=AuditEntry.Action.VNEID_SINGLE_LOGOUT)
     assert ended.account.cccd_number == AN_CCCD
+
+
+def _post_form(session, url, data):
+    """Post a form of the page at url as a browser does, with the page's CSRF token."""
+    page = session.get(url)
+    token = CSRF.search(page.text).group(1)
+    return session.post(page.url, {"csrfmiddlewaretoken": token, **data})
+
+
+def test_logging_out_of_the_vneid_app_ends_the_portal_session_it_approved(server):
+    base = server.url
+    with requests.Session() as browser, requests.Session() as phone:
+        login_page = browser.get(f"{base}/dang-nhap/vneid/?next=/ho-so/")
+        qr_link = QR_LINK.search(login_page.text).group(1)
+        # The phone's app: log in, open the scanned link, approve.
+        _post_form(phone, qr_link, {"personal_id_number": AN_CCCD, "password": VNEID_PASSWORD})
+        approved = _post_form(phone, qr_link, {"decision": "approve"})
+        assert "Đã xác nhận đăng nhập" in approved.text
+        # The waiting login page continues by itself (its script posts the ticket).
+        landed = browser.post(
+            login_page.url,
+            {
+                "csrfmiddlewaretoken": CSRF.search(login_page.text).group(1),
+                "qr_ticket": QR_TICKET.search(login_page.text).group(1),
+            },
+        )
+        assert landed.url == f"{base}/ho-so/"
+        assert _portal_session_alive(browser, base)
+
+        app_page = phone.get(f"{base}/vneid/app/")
+        logout = phone.post(
+            f"{base}/vneid/app/logout",
+            {"csrfmiddlewaretoken": CSRF.search(app_page.text).group(1)},
+        )
+
+        assert logout.status_code == 200
+        assert "Đăng nhập ứng dụng VNeID" in logout.text
+        assert not _portal_session_alive(browser, base)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.VNEID_SINGLE_LOGOUT).count() == 1
