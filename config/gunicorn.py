@@ -3,7 +3,8 @@
 A trainer's `make run` may serve a class for a week; nobody adds a cron job for it. So one
 worker runs `purge_workspaces` (expired classes and CI seats, with everything in them) and
 `purge_vneid` (undelivered back-channel logouts retried; expired codes, tokens, sessions, old
-failed logins) and `purge_national_login` (the national login service's likewise) when it
+failed logins), `purge_national_login` (the national login service's likewise) and
+`purge_provincial_portal` (the province's spent sessions and abandoned logins) when it
 starts and then every SANDBOX_PURGE_INTERVAL_SECONDS (default an hour).
 
 Which worker: the one holding a file lock named after the master, so the purges run once, and
@@ -27,7 +28,7 @@ class _Log(Protocol):
     def exception(self, msg: str, *args: object) -> None: ...
 
 
-PURGES = ("purge_workspaces", "purge_vneid", "purge_national_login")
+PURGES = ("purge_workspaces", "purge_vneid", "purge_national_login", "purge_provincial_portal")
 worker_class = "gthread"
 timeout = 60
 

@@ -136,6 +136,8 @@ def inherit_by_password(
         >= FAILURES_PER_ADDRESS
     ):
         raise LinkRefused(ADDRESS_LOCKED)
+    # Failures older than the window count for nothing any more.
+    PasswordFailure.objects.filter(created_at__lt=window).delete()
     account = ProvincialAccount.objects.filter(username=username.strip()).first()
     if account is None:
         PasswordFailure.objects.create(account=None, address=address)

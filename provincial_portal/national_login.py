@@ -285,6 +285,7 @@ class NationalLoginClient(PooledSession):
                 code=code,
                 code_verifier=code_verifier,
             )
+            call.outcome = "ok"
         except OAuthError as error:
             call.outcome = str(error.error)
             raise NationalLoginProtocolError(f"token refused: {error.error}") from error
@@ -294,6 +295,7 @@ class NationalLoginClient(PooledSession):
         except requests.RequestException as error:
             raise self._transport_error(call, None, error) from error
         except ValueError as error:
+            call.outcome = "not_json"
             raise NationalLoginProtocolError("token answer is not JSON") from error
         finally:
             self._log(call)
@@ -303,26 +305,28 @@ class NationalLoginClient(PooledSession):
             raise NationalLoginProtocolError("token answer without id_token or access_token")
         if str(tokens.get("token_type", "")).lower() != "bearer":
             raise NationalLoginProtocolError("token_type is not Bearer")
-        call.outcome = "ok"
         return dict(tokens)
 
     def _userinfo(self, oauth: OAuth2Session, metadata: ProviderMetadata) -> Json:
         call = Call("GET", "userinfo")
         try:
-            response = oauth.get(metadata.userinfo_endpoint, headers={"Accept": "application/json"})
-        except requests.RequestException as error:
-            raise self._transport_error(call, None, error) from error
+            try:
+                response = oauth.get(
+                    metadata.userinfo_endpoint, headers={"Accept": "application/json"}
+                )
+            except requests.RequestException as error:
+                raise self._transport_error(call, None, error) from error
+            call.status = response.status_code
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            if response.status_code == 200 and isinstance(body, dict):
+                call.outcome = "ok"
+                return body
+            raise self._refusal(call, response.status_code, body)
         finally:
             self._log(call)
-        call.status = response.status_code
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if response.status_code == 200 and isinstance(body, dict):
-            call.outcome = "ok"
-            return body
-        raise self._refusal(call, response.status_code, body)
 
     def _transport_error(
         self, call: Call, status: int | None, error: Exception
@@ -382,6 +386,12 @@ def attributes_from(info: Json, claims: Json) -> CitizenAttributes:
         sid=str(claims.get("sid") or ""),
         acr=str(claims.get("acr") or ""),
     )
+
+
+def is_service_issuer(issuer: str) -> bool:
+    """Return whether issuer names the configured national login service."""
+    configured: str = provincial_settings.NATIONAL_LOGIN_ISSUER
+    return issuer.rstrip("/") == configured.rstrip("/")
 
 
 def issuer_origin() -> str:

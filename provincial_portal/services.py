@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 
 from idnumbers.numbers import mask_number
 
+from .conf import provincial_settings
 from .models import AuditEvent, ProvincialAccount, ProvincialDossier
 
 
@@ -65,6 +66,38 @@ class AnsweredRequest:
     duration_ms: int | None
     masked_number: str
     personal_id_number: str
+
+
+@dataclass(frozen=True)
+class ClientRegistration:
+    """What the national login service must know of this portal (its `ensure_client` fields)."""
+
+    client_id: str
+    client_secret: str
+    name: str
+    redirect_uris: tuple[str, ...]
+    post_logout_redirect_uris: tuple[str, ...]
+    backchannel_logout_uri: str
+    frontchannel_logout_uri: str
+
+
+def client_registration(base_urls: Sequence[str]) -> ClientRegistration:
+    """Return the registration of the provincial portal served at these addresses.
+
+    The first address receives the service's logouts (a client has one URI of each kind).
+    """
+    bases = [base.rstrip("/") for base in base_urls]
+    if not bases:
+        raise ValueError("The provincial portal needs at least one address to be registered.")
+    return ClientRegistration(
+        client_id=provincial_settings.CLIENT_ID,
+        client_secret=provincial_settings.CLIENT_SECRET,
+        name="Cổng Dịch vụ công tỉnh Quảng Nam (mô phỏng)",
+        redirect_uris=tuple(f"{base}/quang-nam/dang-nhap/callback/" for base in bases),
+        post_logout_redirect_uris=tuple(f"{base}/quang-nam/" for base in bases),
+        backchannel_logout_uri=f"{bases[0]}/quang-nam/backchannel-logout",
+        frontchannel_logout_uri=f"{bases[0]}/quang-nam/frontchannel-logout",
+    )
 
 
 @transaction.atomic(savepoint=False)

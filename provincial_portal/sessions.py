@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -143,3 +144,27 @@ def take_notice(session: ProvincialSession | None) -> tuple[str, str]:
     ProvincialSession.objects.filter(pk=session.pk).update(notice="", notice_level="")
     session.notice = session.notice_level = ""
     return notice, level
+
+
+def purge() -> int:
+    """Delete what no request can use any more; return how many rows went.
+
+    Sessions that ended or expired a day ago, logins abandoned before their callback, and
+    wrong passwords older than the throttle's window.
+    """
+    from .citizens import LOCK_MINUTES
+    from .flow import FLOW_SECONDS
+    from .models import LoginFlow, PasswordFailure
+
+    now = timezone.now()
+    day_ago = now - timedelta(days=1)
+    sessions, _ = ProvincialSession.objects.filter(
+        Q(ended_at__lt=day_ago) | Q(created_at__lt=day_ago - timedelta(seconds=SESSION_SECONDS))
+    ).delete()
+    flows, _ = LoginFlow.objects.filter(
+        started_at__lt=now - timedelta(seconds=FLOW_SECONDS)
+    ).delete()
+    failures, _ = PasswordFailure.objects.filter(
+        created_at__lt=now - timedelta(minutes=LOCK_MINUTES)
+    ).delete()
+    return sessions + flows + failures

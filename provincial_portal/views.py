@@ -34,6 +34,7 @@ from .national_login import (
     NationalLoginClient,
     NationalLoginError,
     NationalLoginTimeout,
+    is_service_issuer,
     issuer_origin,
 )
 
@@ -209,6 +210,13 @@ class CallbackView(View):
             logger.warning("provincial callback refused: %s", type(problem).__name__)
             response = error_page(request, "expired", status=400)
             flow.forget_cookie(response)
+            return response
+        iss = request.GET.get("iss")
+        if iss is not None and not is_service_issuer(iss):
+            # RFC 9207: an answer naming another issuer may be a mix-up attack; nothing is sent.
+            logger.warning("provincial callback from another issuer: possible mix-up")
+            response = error_page(request, "expired", status=400)
+            flow.finish(login, response)
             return response
         error = request.GET.get("error", "")
         if error:
@@ -397,10 +405,8 @@ def logout(request: HttpRequest) -> HttpResponse:
 @require_GET
 def frontchannel_logout(request: HttpRequest) -> HttpResponse:
     """Front-channel logout (OpenID Connect Front-Channel Logout 1.0), framed by the service."""
-    issuer = provincial_settings.NATIONAL_LOGIN_ISSUER.rstrip("/")
-    iss = request.GET.get("iss", "").rstrip("/")
     sid = request.GET.get("sid", "")
-    if iss != issuer or not sid:
+    if not is_service_issuer(request.GET.get("iss", "")) or not sid:
         response: HttpResponse = JsonResponse(
             {
                 "error": "invalid_request",

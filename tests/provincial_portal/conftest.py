@@ -46,13 +46,13 @@ PEOPLE = {
         "sub": "xacthuc-sub-an",
         "HoVaTen": "Nguyễn Văn An",
         "SoDinhDanh": AN_CCCD,
-        "NgayThangNamSinh": "19850720",
+        "NgayThangNamSinh": "19850702",
     },
     "hoa": {
         "sub": "xacthuc-sub-hoa",
         "HoVaTen": "Lê Thị Hoa",
         "SoDinhDanh": HOA_CCCD,
-        "NgayThangNamSinh": "19950220",
+        "NgayThangNamSinh": "19950109",
     },
 }
 

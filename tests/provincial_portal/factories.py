@@ -36,7 +36,7 @@ AN_SEED = ProvincialAccountSeed(
     username="nguyenvanan85",
     password=PROVINCIAL_PASSWORD,
     full_name="Nguyễn Văn An",
-    birth_date=date(1985, 7, 20),
+    birth_date=date(1985, 7, 2),
     cccd_number=AN_CCCD,
     dossiers=(
         ProvincialDossierSeed(

@@ -202,3 +202,27 @@ def test_loa2_is_asked_when_configured_and_a_weaker_token_refused(
     response = client.get(CALLBACK, {"code": "code-1", "state": request["state"]})
     assert_service_fault(response)
     assert nothing_saved()
+
+
+def test_an_answer_naming_another_issuer_is_refused_without_a_token_request(
+    client, national, personas
+):
+    request = start(client)
+    national.answer("an", request["nonce"])
+    response = client.get(
+        CALLBACK, {"code": "code-1", "state": request["state"], "iss": "http://evil.test/xacthuc"}
+    )
+    assert response.status_code == 400
+    assert not national.calls_to(TOKEN_URL)
+    assert nothing_saved()
+
+
+def test_an_answer_naming_the_service_as_issuer_goes_through(client, national, personas):
+    request = start(client)
+    national.answer("an", request["nonce"])
+    response = client.get(
+        CALLBACK,
+        {"code": "code-1", "state": request["state"], "iss": "http://xacthuc.test/xacthuc"},
+    )
+    assert response.status_code == 302
+    assert ProvincialSession.objects.count() == 1

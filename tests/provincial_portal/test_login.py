@@ -221,7 +221,7 @@ def test_a_citizen_without_an_old_account_gets_a_new_empty_one(client, national,
     assert response.status_code == 302 and response["Location"] == ACCOUNT
     hoa = ProvincialAccount.objects.get(cccd_number=HOA_CCCD)
     assert hoa.origin == ProvincialAccount.Origin.VNEID
-    assert hoa.national_sub == PEOPLE["hoa"]["sub"] and hoa.birth_date == date(1995, 2, 20)
+    assert hoa.national_sub == PEOPLE["hoa"]["sub"] and hoa.birth_date == date(1995, 1, 9)
     assert not is_password_usable(hoa.password)
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.ACCOUNT_CREATED, account=hoa).exists()
     page = client.get(ACCOUNT).content.decode()
@@ -282,3 +282,23 @@ def test_the_hops_of_a_login_are_recorded_for_the_trainer(client, national, pers
         ("ke-thua", 302),
     ]
     assert all(hop.masked_number != NGA_CMND for hop in hops)
+
+
+def test_configured_addresses_override_those_derived_from_the_request(
+    client, national, personas, settings
+):
+    settings.PROVINCIAL_PORTAL = {
+        **settings.PROVINCIAL_PORTAL,
+        "REDIRECT_URI": "https://qnam.example/quang-nam/dang-nhap/callback/",
+        "POST_LOGOUT_REDIRECT_URI": "https://qnam.example/quang-nam/",
+    }
+    request = start(client)
+    assert request["redirect_uri"] == "https://qnam.example/quang-nam/dang-nhap/callback/"
+    national.answer("an", request["nonce"])
+    client.get(CALLBACK, {"code": "code-1", "state": request["state"]})
+    (token_call,) = national.calls_to(TOKEN_URL)
+    assert "redirect_uri=https%3A%2F%2Fqnam.example" in token_call.request.body
+    logout = client.post("/quang-nam/dang-xuat/")
+    assert (
+        "post_logout_redirect_uri=https%3A%2F%2Fqnam.example%2Fquang-nam%2F" in logout["Location"]
+    )

@@ -21,6 +21,7 @@ from .conftest import (
     LOGOUT,
     PEOPLE,
     SID,
+    discovery_document,
     has_provincial_cookie,
     log_in,
 )
@@ -191,3 +192,22 @@ def test_a_national_login_does_not_log_in_at_the_province(client, db):
     assert home.context["province_account"] is None
     assert 'data-testid="qnam-login"' in home.content.decode()
     assert client.get(DOSSIERS).status_code == 302
+
+
+def test_backchannel_logout_when_the_keys_cannot_be_fetched_asks_to_retry(
+    client, national, personas, service_key
+):
+    log_in(client, national, "an")
+    from django.core.cache import cache
+
+    cache.clear()
+    national.mock.replace("GET", DISCOVERY_URL, status=503, body="down")
+    token = logout_token(service_key)
+    response = client.post(BACKCHANNEL, {"logout_token": token})
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert logged_in(client)
+    national.mock.replace("GET", DISCOVERY_URL, json=discovery_document())
+    # The same token, retried by the service, is then accepted.
+    assert client.post(BACKCHANNEL, {"logout_token": token}).status_code == 200
+    assert not logged_in(client)

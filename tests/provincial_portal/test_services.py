@@ -139,3 +139,22 @@ def test_a_seeded_dossier_shows_its_status_in_vietnamese():
     )
     services.seed_accounts([seed])
     assert ProvincialDossier.objects.get().get_status_display() == "Đã trả kết quả"
+
+
+def test_the_client_registration_names_every_address_and_the_logout_receivers(settings):
+    registration = services.client_registration(
+        ["http://127.0.0.1:8000/", "http://192.168.1.10:8080"]
+    )
+    assert registration.client_id == "qnam-portal-test"
+    assert registration.client_secret == "qnam-portal-test-secret"
+    assert registration.redirect_uris == (
+        "http://127.0.0.1:8000/quang-nam/dang-nhap/callback/",
+        "http://192.168.1.10:8080/quang-nam/dang-nhap/callback/",
+    )
+    assert registration.post_logout_redirect_uris[1] == "http://192.168.1.10:8080/quang-nam/"
+    assert (
+        registration.backchannel_logout_uri == "http://127.0.0.1:8000/quang-nam/backchannel-logout"
+    )
+    assert registration.frontchannel_logout_uri.endswith("/quang-nam/frontchannel-logout")
+    with pytest.raises(ValueError):
+        services.client_registration([])

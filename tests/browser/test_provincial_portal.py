@@ -1,0 +1,99 @@
+"""The provincial portal of Quảng Nam in a real browser, at 1280 and 360 px, checked by axe.
+
+The whole chain is real: the province's "Đăng nhập" → the national login service's chooser →
+VNeID's login page → back on the province, with An's old account inherited by SoDinhDanh.
+"""
+
+from dataclasses import asdict
+
+import pytest
+from playwright.sync_api import expect
+
+from identity.national_login import services as national_login
+from provincial_portal.services import client_registration
+from tests.personas import AN_CCCD, NGA_CCCD, VNEID_PASSWORD
+from tests.provincial_portal.factories import NGA_SEED, PROVINCIAL_PASSWORD, seed_nga_and_an
+from vneid.services import ensure_client as ensure_vneid_client
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def province(sandbox_server, settings):
+    base = sandbox_server.url
+    settings.PROVINCIAL_PORTAL = {
+        **settings.PROVINCIAL_PORTAL,
+        "NATIONAL_LOGIN_ISSUER": f"{base}/xacthuc",
+        "TIMEOUT_SECONDS": 15,
+    }
+    settings.NATIONAL_LOGIN = {
+        **settings.NATIONAL_LOGIN,
+        "VNEID_ISSUER": f"{base}/vneid",
+        "VNEID_TIMEOUT_SECONDS": 15,
+    }
+    ensure_vneid_client(
+        client_id=settings.NATIONAL_LOGIN["VNEID_CLIENT_ID"],
+        client_secret=settings.NATIONAL_LOGIN["VNEID_CLIENT_SECRET"],
+        name="Hệ thống xác thực (thử nghiệm)",
+        redirect_uris=[f"{base}/xacthuc/vneid/callback"],
+    )
+    national_login.ensure_client(**asdict(client_registration([base])))
+    seed_nga_and_an()
+    return base
+
+
+def test_home_and_the_inheritance_result_read_well_on_desktop_and_phone(page, province):
+    page.goto(f"{province}/quang-nam/")
+    expect(
+        page.get_by_role("heading", name="Dịch vụ công trực tuyến của tỉnh Quảng Nam")
+    ).to_be_visible()
+    expect(page.get_by_test_id("qnam-footer")).to_have_text(
+        "UBND tỉnh Quảng Nam — Sở Thông tin và Truyền thông (môi trường thử nghiệm)"
+    )
+    # Its own colours: the province's green header, not the national portal's red or blue.
+    header = page.get_by_test_id("qnam-header")
+    assert header.evaluate("(el) => getComputedStyle(el).backgroundColor") == "rgb(11, 93, 75)"
+    page.screens.shot("home")
+
+    page.get_by_test_id("qnam-login").click()
+    page.get_by_test_id("xacthuc-choose-vneid").click()
+    form = page.get_by_test_id("vneid-login-form")
+    form.get_by_label("Số định danh cá nhân").fill(AN_CCCD)
+    form.get_by_label("Mật khẩu", exact=True).fill(VNEID_PASSWORD)
+    form.get_by_role("button", name="Đăng nhập").click()
+
+    expect(page).to_have_url(f"{province}/quang-nam/tai-khoan/")
+    expect(page.get_by_test_id("qnam-notice")).to_contain_text(
+        "Tài khoản cũ của Ông/Bà trên Cổng DVC tỉnh đã được kế thừa"
+    )
+    expect(page.get_by_test_id("qnam-user")).to_have_text("Nguyễn Văn An")
+    expect(page.get_by_test_id("qnam-origin")).to_contain_text("đã được kế thừa")
+    assert AN_CCCD not in page.content()
+    page.screens.shot("inherited")
+
+
+def test_an_old_account_holding_only_a_cmnd_is_inherited_by_its_password(page, province):
+    page.goto(f"{province}/quang-nam/")
+    page.get_by_test_id("qnam-login").click()
+    page.get_by_test_id("xacthuc-choose-vneid").click()
+    form = page.get_by_test_id("vneid-login-form")
+    form.get_by_label("Số định danh cá nhân").fill(NGA_CCCD)
+    form.get_by_label("Mật khẩu", exact=True).fill(VNEID_PASSWORD)
+    form.get_by_role("button", name="Đăng nhập").click()
+
+    expect(page).to_have_url(f"{province}/quang-nam/dang-nhap/ke-thua/")
+    offer = page.get_by_test_id("qnam-inherit-form")
+    offer.get_by_label("Tên đăng nhập tài khoản cũ").fill(NGA_SEED.username)
+    offer.get_by_label("Mật khẩu tài khoản cũ").fill("not-her-password")
+    offer.get_by_role("button", name="Kế thừa tài khoản cũ").click()
+    expect(page.get_by_test_id("qnam-inherit-error")).to_contain_text("không đúng")
+    # What was typed stays, but the password.
+    expect(offer.get_by_label("Tên đăng nhập tài khoản cũ")).to_have_value(NGA_SEED.username)
+    page.screens.shot("wrong-password")
+
+    offer.get_by_label("Mật khẩu tài khoản cũ").fill(PROVINCIAL_PASSWORD)
+    offer.get_by_role("button", name="Kế thừa tài khoản cũ").click()
+    expect(page.get_by_test_id("qnam-notice")).to_contain_text("đã được kế thừa")
+    page.get_by_role("navigation").get_by_role("link", name="Hồ sơ của tôi").click()
+    expect(page.get_by_test_id("qnam-dossiers").locator("tbody tr")).to_have_count(2)
+    page.screens.shot("dossiers")
