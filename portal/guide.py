@@ -1,8 +1,11 @@
 """Guided mode: on each screen of the walk, which step of the guide this is and what comes next.
 
-The wording is the guide's own (Văn phòng Chính phủ, "Liên kết tài khoản và đăng nhập tài khoản
-VNeID trên Cổng Dịch vụ công Quốc gia", Bước 1–4). The step is chosen from the screen being drawn
-and what the session already knows, never from a query: the panel costs nothing per request.
+Two guides. The national portal's wording is the guide's own (Văn phòng Chính phủ, "Liên kết tài
+khoản và đăng nhập tài khoản VNeID trên Cổng Dịch vụ công Quốc gia", Bước 1–4). The second, "Đăng
+nhập Cổng DVC tỉnh bằng VNeID", follows a citizen from the provincial portal through the national
+login service and VNeID and back; its screens belong to other organisations, which are known here
+only by their URL namespaces (never imported). The step is chosen from the screen being drawn and
+what the session already knows, never from a query: the panel costs nothing per request.
 """
 
 from dataclasses import dataclass
@@ -10,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
+from identity.relying_party.conf import vneid_settings
 from identity.relying_party.state import vneid_id_token
 
 GUIDE_COOKIE = "dvc_huong_dan"
@@ -23,6 +27,16 @@ STEP_TITLES = {
 }
 
 
+NATIONAL_GUIDE = "Liên kết tài khoản và đăng nhập VNeID trên Cổng DVCQG"
+PROVINCIAL_GUIDE = "Đăng nhập Cổng DVC tỉnh bằng VNeID"
+PROVINCIAL_STEP_TITLES = {
+    1: "Bước 1: Mở Cổng DVC tỉnh và chọn Đăng nhập",
+    2: "Bước 2: Chọn VNeID tại Hệ thống xác thực",
+    3: "Bước 3: Đăng nhập bằng tài khoản VNeID",
+    4: "Bước 4: Trở về Cổng DVC tỉnh với tài khoản của mình",
+}
+
+
 @dataclass(frozen=True)
 class GuideStep:
     number: int
@@ -30,10 +44,21 @@ class GuideStep:
     next_text: str
     # The walk is over: the trainee is logged in with VNeID.
     done: bool = False
+    guide: str = NATIONAL_GUIDE
 
     @property
     def title(self) -> str:
-        return STEP_TITLES[self.number]
+        titles = PROVINCIAL_STEP_TITLES if self.guide == PROVINCIAL_GUIDE else STEP_TITLES
+        return titles[self.number]
+
+    @property
+    def named(self) -> bool:
+        """Say whether the panel names its guide: the national portal's is the default one."""
+        return self.guide != NATIONAL_GUIDE
+
+    @property
+    def total(self) -> int:
+        return len(PROVINCIAL_STEP_TITLES if self.guide == PROVINCIAL_GUIDE else STEP_TITLES)
 
 
 LOGIN_SCREEN = GuideStep(
@@ -94,6 +119,57 @@ VNEID_DONE = GuideStep(
     done=True,
 )
 
+# "Đăng nhập Cổng DVC tỉnh bằng VNeID": the provincial portal's, the national login service's
+# and VNeID's screens on the provincial login's way.
+PROVINCE_START = GuideStep(
+    1,
+    "Công dân mở Cổng Dịch vụ công tỉnh Quảng Nam. Cổng tỉnh không tự xác thực công dân: nút "
+    "“Đăng nhập” chuyển sang Hệ thống xác thực của Văn phòng Chính phủ.",
+    "Chọn “Đăng nhập” ở góc trên bên phải.",
+    guide=PROVINCIAL_GUIDE,
+)
+PROVINCE_CHOOSER = GuideStep(
+    2,
+    "Hệ thống xác thực (xacthuc.dichvucong.gov.vn) cho chọn cách đăng nhập: “CÔNG DÂN – Tài "
+    "khoản Định danh điện tử (VNeID)” hoặc “TÀI KHOẢN ĐƯỢC CẤP”. Nếu trình duyệt đã đăng nhập "
+    "VNeID (ví dụ trên Cổng DVCQG), màn hình này và Bước 3 được bỏ qua: đăng nhập một lần.",
+    "Chọn “CÔNG DÂN – Tài khoản Định danh điện tử (VNeID)”.",
+    guide=PROVINCIAL_GUIDE,
+)
+PROVINCE_VNEID = GuideStep(
+    3,
+    "Hệ thống xác thực chuyển sang màn hình đăng nhập VNeID của Bộ Công an.",
+    "Nhập Số định danh cá nhân và Mật khẩu VNeID, rồi chọn “Đăng nhập”. VNeID trả công dân "
+    "về Hệ thống xác thực, rồi về Cổng tỉnh.",
+    guide=PROVINCIAL_GUIDE,
+)
+PROVINCE_BACK = GuideStep(
+    4,
+    "Cổng tỉnh nhận Số định danh và họ tên từ Hệ thống xác thực. Tài khoản tỉnh đã có số CCCD: "
+    "kế thừa ngay. Tài khoản chỉ có CMND: Cổng tỉnh đề nghị liên kết. Chưa có tài khoản: Cổng "
+    "tỉnh tạo tài khoản mới, chưa có hồ sơ.",
+    "Xem “Tài khoản” và “Hồ sơ” của Cổng tỉnh.",
+    done=True,
+    guide=PROVINCIAL_GUIDE,
+)
+PROVINCE_LINK = GuideStep(
+    4,
+    "Cổng tỉnh tìm thấy tài khoản cũ chỉ có số CMND: hỏi có liên kết tài khoản đó với VNeID không.",
+    "Nhập mật khẩu tài khoản tỉnh cũ để liên kết và kế thừa hồ sơ đã nộp trước đó.",
+    guide=PROVINCIAL_GUIDE,
+)
+PROVINCE_NAMESPACE = "provincial_portal"
+NATIONAL_LOGIN_NAMESPACE = "national_login"
+# The provincial portal's screens (URL names): its link offer, and those only a login reaches.
+PROVINCE_LINK_SCREENS = {"inherit"}
+PROVINCE_SIGNED_IN_SCREENS = {"account", "dossiers"}
+# The province keeps its login in a cookie of its own (never this portal's session): its
+# presence is what the guide knows of a provincial login without asking the province.
+PROVINCE_SESSION_COOKIE = "qnam_session"
+NATIONAL_LOGIN_CHOOSER_SCREENS = {"chooser"}
+# Drawn in another site's hidden iframe, or answered to a server: no panel there.
+PROVINCE_QUIET_SCREENS = {"frontchannel_logout", "backchannel_logout"}
+
 LOGIN_SCREENS = {
     ("accounts", "login"),
     ("accounts", "sim_login"),
@@ -114,7 +190,11 @@ def current_step(request: HttpRequest) -> GuideStep | None:
         return None
     match = getattr(request, "resolver_match", None)
     screen = (match.namespace, match.url_name) if match else ("", "")
+    if screen[0] in (PROVINCE_NAMESPACE, NATIONAL_LOGIN_NAMESPACE):
+        return provincial_step(screen, signed_in=PROVINCE_SESSION_COOKIE in request.COOKIES)
     if screen in VNEID_SCREENS:
+        if _for_another_service(request):
+            return PROVINCE_VNEID
         return VNEID_SCREEN
     if screen[0] == "vneid":
         # VNeID's other pages (its phone app, errors) are not screens of the guide's walk.
@@ -131,3 +211,27 @@ def current_step(request: HttpRequest) -> GuideStep | None:
     if not user.cccd_number:
         return SKIPPED_ON_IDENTITY if screen == ("accounts", "identity") else SKIPPED
     return LINKED
+
+
+def _for_another_service(request: HttpRequest) -> bool:
+    """Say whether VNeID's login screen serves a client other than this portal's own login.
+
+    In the sandbox that is the national login service, on a provincial portal's login's way.
+    """
+    client_id = request.GET.get("client_id", "")
+    return bool(client_id) and client_id != vneid_settings.CLIENT_ID
+
+
+def provincial_step(screen: tuple[str, str | None], *, signed_in: bool) -> GuideStep | None:
+    """Return the step of "Đăng nhập Cổng DVC tỉnh bằng VNeID" a provincial-tier screen is."""
+    namespace, name = screen
+    if namespace == NATIONAL_LOGIN_NAMESPACE:
+        # Its other pages (a refusal, the logout) are not screens of the walk.
+        return PROVINCE_CHOOSER if name in NATIONAL_LOGIN_CHOOSER_SCREENS else None
+    if name in PROVINCE_QUIET_SCREENS:
+        return None
+    if name in PROVINCE_LINK_SCREENS:
+        return PROVINCE_LINK
+    if name in PROVINCE_SIGNED_IN_SCREENS or (name == "home" and signed_in):
+        return PROVINCE_BACK
+    return PROVINCE_START

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -14,14 +15,16 @@ from django.views.decorators.http import require_POST
 from .models import TrainingClass, Workspace
 from .progress import STEP_LABELS, class_progress, seat_timeline
 from .views import sandbox_only
-from .workspaces import reset_workspace, seat_state, seat_url
+from .workspaces import base_url, reset_workspace, seat_state, seat_url
 
 
 def _seat_card(workspace: Workspace) -> dict[str, Any]:
     """Return what a seat card shows: the seat, its personas and a QR code of its address."""
     state = seat_state(workspace)
     qr = segno.make(state["url"], error="m").svg_inline(scale=3, dark="#000", light="#fff")
-    return {"workspace": workspace, "state": state, "qr_svg": qr}
+    # Printed: the full address a trainee types, not a path.
+    provincial_url = base_url() + reverse("provincial_portal:home")
+    return {"workspace": workspace, "state": state, "qr_svg": qr, "provincial_url": provincial_url}
 
 
 def _class_workspaces(training_class: TrainingClass) -> list[Workspace]:

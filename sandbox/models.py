@@ -92,6 +92,9 @@ class WorkspacePersona(models.Model):
     username = models.CharField(max_length=12, blank=True, default="", db_index=True)
     phone = models.CharField(max_length=11, blank=True, default="")
     dossier_codes = models.JSONField(default=list, blank=True)
+    # The copy's dossiers at the provincial portal: the province has no "codes taken" lookup,
+    # so the sandbox keeps them to draw codes nobody else's copy holds.
+    provincial_dossier_codes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["workspace", "id"]

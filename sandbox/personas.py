@@ -32,10 +32,18 @@ from mobile_operator.services import ensure_api_client as ensure_operator_client
 from mobile_operator.services import provision_new_sims
 from portal import services as portal
 from portal.models import Dossier
+from provincial_portal import services as province
 from vneid import services as vneid
 from vneid.services import ensure_client
 
-from .persona_data import PASSWORD, PERSONAS, PERSONAS_BY_KEY, VNEID_PASSWORD, Persona
+from .persona_data import (
+    PASSWORD,
+    PERSONAS,
+    PERSONAS_BY_KEY,
+    PROVINCIAL_PASSWORD,
+    VNEID_PASSWORD,
+    Persona,
+)
 from .secret_hashes import hashed_secret
 from .signing_sims import certificate_order as sim_certificate
 from .signing_sims import reset_signing_sim, signing_sim_state, sim_missing, sim_order, sim_phone
@@ -47,6 +55,7 @@ __all__ = [
     "PASSWORD",
     "PERSONAS",
     "PERSONAS_BY_KEY",
+    "PROVINCIAL_PASSWORD",
     "VNEID_PASSWORD",
     "Persona",
     "create_personas",
@@ -118,6 +127,52 @@ def _restore_account(persona: Persona, citizen: Citizen) -> User:
     return account
 
 
+def provincial_seed(persona: Persona) -> province.ProvincialAccountSeed | None:
+    """Return the persona's provincial account as the province's seeding API takes it."""
+    account = persona.provincial
+    if account is None:
+        return None
+    return province.ProvincialAccountSeed(
+        username=account.username,
+        password=account.password,
+        full_name=account.full_name,
+        birth_date=account.birth_date,
+        cmnd_number=account.cmnd_number,
+        cccd_number=account.cccd_number,
+        dossiers=tuple(
+            province.ProvincialDossierSeed(
+                code=dossier.code,
+                procedure=dossier.procedure,
+                status=dossier.status,
+                submitted_on=dossier.submitted_on,
+            )
+            for dossier in account.dossiers
+        ),
+    )
+
+
+def _seed_province(personas: Iterable[Persona]) -> None:
+    """Give the province every provincial account of personas, in one bulk call."""
+    seeds = [seed for persona in personas if (seed := provincial_seed(persona)) is not None]
+    if seeds:
+        province.seed_accounts(seeds)
+
+
+def _citizen_numbers(persona: Persona) -> list[str]:
+    citizen = persona.citizen
+    return [number for number in (citizen["cccd_number"], citizen["cmnd_number"]) if number]
+
+
+def _restore_province(persona: Persona) -> None:
+    """Put the persona's provincial account back as it starts: also none, for one who had none.
+
+    A first VNeID login at the province makes an account for a citizen who had none, or marks
+    an old one inherited; a reset removes what the citizen's numbers hold there and seeds afresh.
+    """
+    province.delete_by_numbers(_citizen_numbers(persona))
+    _seed_province([persona])
+
+
 @transaction.atomic
 def reset_persona(key: str) -> Persona:
     """Put one persona's registry record, account and dossiers back to their starting state."""
@@ -139,6 +194,7 @@ def restore_persona(persona: Persona) -> Persona:
         _restore_account(persona, citizen)
         reset_usb_token(persona)
         reset_signing_sim(persona)
+    _restore_province(persona)
     return persona
 
 
@@ -228,6 +284,7 @@ def create_personas(personas: Iterable[Persona]) -> list[Persona]:
     holders = _seed_portal(personas, citizens)
     _seed_usb_tokens(holders)
     _seed_signing_sims(holders)
+    _seed_province(personas)
     return personas
 
 
@@ -260,7 +317,17 @@ def ensure_personas() -> list[str]:
         if _missing(persona):
             reset_persona(persona.key)
             created.append(persona.key)
+        elif _provincial_missing(persona):
+            # Only the province lacks it (a database seeded before the province existed): the
+            # persona's other state stays as testers left it.
+            _seed_province([persona])
+            created.append(persona.key)
     return created
+
+
+def _provincial_missing(persona: Persona) -> bool:
+    account = persona.provincial
+    return account is not None and not province.account_summaries(account.numbers)
 
 
 def persona_state(persona: Persona) -> dict[str, Any]:
@@ -287,6 +354,31 @@ def persona_state(persona: Persona) -> dict[str, Any]:
         "vneid": _vneid_state(persona),
         "usb_token": usb_token_state(persona),
         "sim": signing_sim_state(persona),
+        "provincial": provincial_state(persona),
+    }
+
+
+def provincial_state(persona: Persona) -> dict[str, Any] | None:
+    """Describe the persona's account at the provincial portal now; None: it holds none."""
+    numbers = _citizen_numbers(persona)
+    summaries = province.account_summaries(numbers)
+    summary = next((summaries[number] for number in numbers if number in summaries), None)
+    if summary is None:
+        return None
+    shipped = persona.provincial
+    return {
+        "username": summary.username,
+        # An account the first VNeID login made has no password: it is reached through VNeID.
+        "password": (
+            shipped.password
+            if shipped is not None and shipped.username == summary.username
+            else None
+        ),
+        "full_name": summary.full_name,
+        "has_cccd": summary.has_cccd,
+        "dossiers": summary.dossier_count,
+        "inherited": summary.inherited,
+        "created_by_vneid": summary.created_by_vneid,
     }
 
 

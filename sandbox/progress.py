@@ -1,8 +1,9 @@
 """Where each seat of a class stands in the guide, read from what the organisations recorded.
 
-Progress comes from the portal's audit entries and VNeID's events, never from the guided-mode
-panel: a step counts when the system really did it. A class is read in a fixed number of
-queries whatever its size; the rows are grouped by seat here.
+Progress comes from the portal's audit entries, VNeID's events and the provincial portal's
+answered requests, never from the guided-mode panel: a step counts when the system really did
+it. A class is read in a fixed number of queries whatever its size; the rows are grouped by seat
+here.
 """
 
 from collections.abc import Iterable
@@ -15,8 +16,11 @@ from accounts.forms import LoginForm
 from accounts.models import AuditEntry
 from accounts.services import IdentityMismatch
 from citizen_registry import services as registry
+from identity.national_login import services as national_login
+from identity.relying_party.conf import vneid_settings
 from identity.relying_party.forms import LinkPasswordForm
 from idnumbers.numbers import mask_number
+from provincial_portal import services as province
 from vneid import services as vneid
 from vneid.models import AuditEvent
 from vneid.services import LoginRefused
@@ -33,6 +37,7 @@ STEP_LABELS = {
     4: "Bước 4: Công dân đăng nhập bằng tài khoản VNeID",
 }
 LEGACY_LOGINS = {Action.PASSWORD_LOGIN, Action.USB_LOGIN, Action.SIM_LOGIN}
+PROVINCIAL_LOGIN_LABEL = "đã đăng nhập Cổng DVC tỉnh"
 
 # What the person was shown for each refusal the organisations record (keyed by the stored
 # value, which the trails return as a plain string).
@@ -45,13 +50,32 @@ VNEID_ERRORS: dict[str, str] = {
     Kind.LOGIN_LOCKED_ACCOUNT: LoginRefused.messages["locked"],
 }
 
-# The hops of a login between the organisations, as each one recorded them.
+# The hops of a login between the organisations, as each one recorded them: endpoint name →
+# (route, address). A VNeID route names its caller (see _vneid_route).
 VNEID_HOPS = {
-    "authorize": ("Cổng → VNeID", "/vneid/authorize"),
+    "authorize": ("{caller} → VNeID", "/vneid/authorize"),
     "login": ("VNeID: đăng nhập", "/vneid/authorize (POST)"),
-    "token": ("Cổng → VNeID", "/vneid/token"),
-    "userinfo": ("Cổng → VNeID", "/vneid/userinfo"),
+    "token": ("{caller} → VNeID", "/vneid/token"),
+    "userinfo": ("{caller} → VNeID", "/vneid/userinfo"),
 }
+PROVINCIAL_HOPS = {
+    "dang-nhap": ("Công dân → Cổng tỉnh: Đăng nhập", "/quang-nam/dang-nhap/"),
+    "callback": ("Hệ thống xác thực → Cổng tỉnh", "/quang-nam/dang-nhap/callback/"),
+    "ke-thua": ("Cổng tỉnh: kế thừa tài khoản cũ", "/quang-nam/dang-nhap/ke-thua/"),
+}
+NATIONAL_LOGIN_HOPS = {
+    "authorize": ("Cổng tỉnh → Hệ thống xác thực", "/xacthuc/oauth2/authorize"),
+    "chooser": ("Hệ thống xác thực: chọn cách đăng nhập", "/xacthuc/authenticationendpoint/login"),
+    "chooser_login": (
+        "Hệ thống xác thực: tài khoản được cấp",
+        "/xacthuc/authenticationendpoint/login (POST)",
+    ),
+    "vneid_callback": ("VNeID → Hệ thống xác thực", "/xacthuc/vneid/callback"),
+    "token": ("Cổng tỉnh → Hệ thống xác thực", "/xacthuc/oauth2/token"),
+    "userinfo": ("Cổng tỉnh → Hệ thống xác thực", "/xacthuc/oauth2/userinfo"),
+}
+# The provincial portal's answers that end in its session: a redirect after a login.
+PROVINCIAL_LOGIN_ENDPOINTS = {"callback", "ke-thua"}
 REGISTRY_HOPS = {
     "verify": ("Cổng → CSDL Dân cư", "/registry/api/v1/citizens/verify"),
     "lookup": ("Cổng → CSDL Dân cư", "/registry/api/v1/citizens/lookup"),
@@ -66,6 +90,8 @@ class SeatProgress:
     last_action_at: datetime | None = None
     last_error: str = ""
     last_error_at: datetime | None = None
+    # When the provincial portal first recorded a login of one of the seat's personas.
+    provincial_login_at: datetime | None = None
 
     @property
     def step(self) -> int:
@@ -77,7 +103,14 @@ class SeatProgress:
 
     @property
     def step_label(self) -> str:
-        return STEP_LABELS.get(self.step, "Chưa bắt đầu")
+        label = STEP_LABELS.get(self.step, "Chưa bắt đầu")
+        if self.provincial_login_at is not None:
+            label = f"{label} · {PROVINCIAL_LOGIN_LABEL}"
+        return label
+
+    def provincial_login(self, when: datetime) -> None:
+        if self.provincial_login_at is None or when < self.provincial_login_at:
+            self.provincial_login_at = when
 
     def saw(self, when: datetime | None) -> None:
         if when is not None and (self.last_action_at is None or when > self.last_action_at):
@@ -100,6 +133,9 @@ class SeatProgress:
             "reached": {str(step): when.isoformat() for step, when in self.reached.items()},
             "last_action_at": self.last_action_at.isoformat() if self.last_action_at else None,
             "last_error": self.last_error,
+            "provincial_login_at": (
+                self.provincial_login_at.isoformat() if self.provincial_login_at else None
+            ),
         }
 
 
@@ -110,19 +146,23 @@ def seat_start(workspace: Workspace) -> datetime:
 
 def _seat_rows(
     workspaces: list[Workspace],
-) -> tuple[dict[int, Workspace], dict[str, Workspace]]:
-    """Return the seats' personas, each seat's start, and who is whose (accounts, citizens)."""
+) -> tuple[dict[int, Workspace], dict[str, Workspace], dict[str, Workspace]]:
+    """Return who is whose: accounts, CCCDs, and every number (CCCD and CMND) by seat."""
     by_pk = {workspace.pk: workspace for workspace in workspaces}
     rows = list(
         WorkspacePersona.objects.filter(workspace__in=list(by_pk)).only(
-            "workspace_id", "username", "cccd_number"
+            "workspace_id", "username", "cccd_number", "cmnd_number"
         )
     )
     seat_of_username = {row.username: by_pk[row.workspace_id] for row in rows if row.username}
     seat_of_cccd = {row.cccd_number: by_pk[row.workspace_id] for row in rows}
+    seat_of_number = dict(seat_of_cccd)
+    seat_of_number.update(
+        {row.cmnd_number: by_pk[row.workspace_id] for row in rows if row.cmnd_number}
+    )
     named = accounts.accounts_named(list(seat_of_username)).only("pk", "username")
     seat_of_account = {account.pk: seat_of_username[account.username] for account in named}
-    return seat_of_account, seat_of_cccd
+    return seat_of_account, seat_of_cccd, seat_of_number
 
 
 def class_progress(workspaces: Iterable[Workspace]) -> list[SeatProgress]:
@@ -131,7 +171,7 @@ def class_progress(workspaces: Iterable[Workspace]) -> list[SeatProgress]:
     progress = {workspace.pk: SeatProgress(workspace) for workspace in workspaces}
     if not workspaces:
         return []
-    seat_of_account, seat_of_cccd = _seat_rows(workspaces)
+    seat_of_account, seat_of_cccd, seat_of_number = _seat_rows(workspaces)
     earliest = min(seat_start(workspace) for workspace in workspaces)
     entries = accounts.audit_trail(list(seat_of_account), since=earliest)
     linked_accounts: set[int] = set()
@@ -166,7 +206,25 @@ def class_progress(workspaces: Iterable[Workspace]) -> list[SeatProgress]:
         seat.saw(created_at)
         if kind in VNEID_ERRORS:
             seat.error(VNEID_ERRORS[kind], created_at)
+    for answered in province.requests_answered(list(seat_of_number), since=earliest):
+        workspace = seat_of_number[answered.personal_id_number]
+        if answered.at < seat_start(workspace):
+            continue
+        seat = progress[workspace.pk]
+        seat.saw(answered.at)
+        if _provincial_login(answered):
+            seat.provincial_login(answered.at)
     return [progress[workspace.pk] for workspace in workspaces]
+
+
+def _provincial_login(answered: province.AnsweredRequest) -> bool:
+    """Say whether the provincial portal's answer opened a session: a redirect after a login."""
+    status = answered.status_code
+    return (
+        answered.endpoint in PROVINCIAL_LOGIN_ENDPOINTS
+        and status is not None
+        and 300 <= status < 400
+    )
 
 
 @dataclass(frozen=True)
@@ -183,10 +241,45 @@ class Hop:
         return self.status_code is not None and self.status_code >= 400
 
 
+def _vneid_route(route: str, client: Any) -> str:
+    """Name VNeID's caller: the national portal's own login, or the service it registered as."""
+    if client is None or client.client_id == vneid_settings.CLIENT_ID:
+        return route.format(caller="Cổng DVCQG")
+    return route.format(caller=client.name)
+
+
+# Each organisation's frozen AnsweredRequest has the same fields (the common interface).
+Answered = province.AnsweredRequest | national_login.AnsweredRequest
+
+
+def _answered_hops(
+    answered: Iterable[Answered], routes: dict[str, tuple[str, str]], *, limit: int
+) -> list[Hop]:
+    """Return the newest `limit` answers as hops (the organisations' orders are their own)."""
+    newest = sorted(answered, key=lambda request: request.at, reverse=True)[:limit]
+    return [
+        Hop(
+            at=request.at,
+            route=routes[request.endpoint][0],
+            endpoint=routes[request.endpoint][1],
+            status_code=request.status_code,
+            duration_ms=request.duration_ms,
+            masked_number=request.masked_number,
+        )
+        for request in newest
+        if request.endpoint in routes
+    ]
+
+
 def seat_timeline(workspace: Workspace, *, limit: int = 200) -> list[Hop]:
-    """Return the hops between the organisations of a seat's logins, newest first."""
-    rows = list(workspace.personas.only("username", "cccd_number"))
+    """Return the hops between the organisations of a seat's logins, newest first.
+
+    Three tiers: the national portal ↔ VNeID (and the population database), and the provincial
+    portal ↔ the national login service ↔ VNeID.
+    """
+    rows = list(workspace.personas.only("username", "cccd_number", "cmnd_number"))
     cccds = [row.cccd_number for row in rows]
+    numbers = cccds + [row.cmnd_number for row in rows if row.cmnd_number]
     named = accounts.accounts_named([row.username for row in rows if row.username])
     requesters = [f"portal-account:{pk}" for pk in named.values_list("pk", flat=True)]
     since = seat_start(workspace)
@@ -194,7 +287,7 @@ def seat_timeline(workspace: Workspace, *, limit: int = 200) -> list[Hop]:
     hops = [
         Hop(
             at=event.created_at,
-            route=VNEID_HOPS[event.endpoint][0],
+            route=_vneid_route(VNEID_HOPS[event.endpoint][0], event.client),
             endpoint=VNEID_HOPS[event.endpoint][1],
             status_code=event.status_code,
             duration_ms=event.duration_ms,
@@ -216,4 +309,10 @@ def seat_timeline(workspace: Workspace, *, limit: int = 200) -> list[Hop]:
         )
         for log in lookups
     ]
+    hops += _answered_hops(
+        province.requests_answered(numbers, since=since), PROVINCIAL_HOPS, limit=limit
+    )
+    hops += _answered_hops(
+        national_login.requests_answered(numbers, since=since), NATIONAL_LOGIN_HOPS, limit=limit
+    )
     return sorted(hops, key=lambda hop: hop.at, reverse=True)[:limit]

@@ -23,10 +23,11 @@ from certificate_authority import services as ca
 from citizen_registry import services as registry
 from mobile_operator import services as operator
 from portal import services as portal
+from provincial_portal import services as province
 from vneid import services as vneid
 
 from .models import TrainingClass, Workspace, WorkspacePersona
-from .persona_data import PERSONAS, PERSONAS_BY_KEY, Persona
+from .persona_data import PERSONAS, PERSONAS_BY_KEY, Persona, ProvincialAccount
 from .personas import create_personas, persona_state, restore_persona
 
 # Easy to read aloud and to type from a printed card: no 0/O, 1/I/L.
@@ -48,6 +49,7 @@ class Candidate(TypedDict):
     username: str
     phone: str
     dossier_codes: list[str]
+    provincial_dossier_codes: list[str]
 
 
 class WorkspaceError(ValueError):
@@ -108,6 +110,11 @@ def _candidate(persona: Persona) -> Candidate:
         )
         username = cccd if account["username"] == citizen["cccd_number"] else cmnd
     dossiers = [_random_tail(dossier.code[:-6], len(dossier.code)) for dossier in persona.dossiers]
+    # The province's codes end in the filing date and a 4-digit sequence: only the sequence moves.
+    provincial = persona.provincial.dossiers if persona.provincial else ()
+    provincial_dossiers = [
+        _random_tail(dossier.code[:-4], len(dossier.code)) for dossier in provincial
+    ]
     return {
         "key": persona.key,
         "cccd_number": cccd,
@@ -115,6 +122,7 @@ def _candidate(persona: Persona) -> Candidate:
         "username": username,
         "phone": phone,
         "dossier_codes": dossiers,
+        "provincial_dossier_codes": provincial_dossiers,
     }
 
 
@@ -132,18 +140,37 @@ def _taken(candidates: list[Candidate]) -> set[str]:
     )
     taken |= operator.phones_taken(phones)
     taken |= portal.dossier_codes_taken(codes)
+    taken |= _provincial_codes_taken(
+        {code for c in candidates for code in c["provincial_dossier_codes"]}
+    )
     for persona in PERSONAS:
         # The shipped numbers stay theirs even before `seed_sandbox` has created them.
         taken.update({persona.citizen["cccd_number"], persona.citizen["cmnd_number"]})
         if persona.account:
             taken.add(persona.account["phone"])
         taken.update(dossier.code for dossier in persona.dossiers)
+        if persona.provincial:
+            taken.update(dossier.code for dossier in persona.provincial.dossiers)
     return taken
 
 
+def _provincial_codes_taken(codes: set[str]) -> set[str]:
+    """Return the codes among codes that another copy's provincial dossier holds."""
+    if not codes:
+        return set()
+    held = WorkspacePersona.objects.exclude(provincial_dossier_codes=[]).values_list(
+        "provincial_dossier_codes", flat=True
+    )
+    return codes & {code for row in held for code in row}
+
+
 def _numbers_of(candidate: Candidate) -> list[str]:
-    return [candidate["cccd_number"], candidate["cmnd_number"], candidate["phone"]] + candidate[
-        "dossier_codes"
+    return [
+        candidate["cccd_number"],
+        candidate["cmnd_number"],
+        candidate["phone"],
+        *candidate["dossier_codes"],
+        *candidate["provincial_dossier_codes"],
     ]
 
 
@@ -191,7 +218,36 @@ def copy_of(persona: Persona, numbers: WorkspacePersona, *, workspace_code: str)
         for dossier, code in zip(persona.dossiers, numbers.dossier_codes, strict=True)
     )
     return replace(
-        persona, citizen=citizen, account=account, dossiers=dossiers, workspace=workspace_code
+        persona,
+        citizen=citizen,
+        account=account,
+        dossiers=dossiers,
+        provincial=_provincial_copy(persona, numbers, workspace_code=workspace_code),
+        workspace=workspace_code,
+    )
+
+
+def _provincial_copy(
+    persona: Persona, numbers: WorkspacePersona, *, workspace_code: str
+) -> ProvincialAccount | None:
+    """Return the copy's provincial account: the copy's numbers, the seat's code in its name."""
+    if persona.provincial is None:
+        return None
+    shipped = persona.provincial
+    cccd = numbers.cccd_number if shipped.cccd_number else ""
+    cmnd = numbers.cmnd_number if shipped.cmnd_number else ""
+    return replace(
+        shipped,
+        cccd_number=cccd,
+        cmnd_number=cmnd,
+        # Seat codes are unique, so the usernames are; the seat is readable in them.
+        username=f"{shipped.username}.{workspace_code.lower()}",
+        dossiers=tuple(
+            replace(dossier, code=code)
+            for dossier, code in zip(
+                shipped.dossiers, numbers.provincial_dossier_codes, strict=True
+            )
+        ),
     )
 
 
@@ -306,6 +362,7 @@ def delete_workspaces(workspaces: Sequence[Workspace]) -> int:
     portal.delete_dossiers_of(users)
     accounts.delete_by_usernames(usernames)
     operator.delete_by_numbers([row.phone for row in rows if row.phone])
+    province.delete_by_numbers(cccds + [row.cmnd_number for row in rows if row.cmnd_number])
     classes = {workspace.training_class_id for workspace in workspaces}
     deleted = Workspace.objects.filter(pk__in=[w.pk for w in workspaces]).delete()[1]
     TrainingClass.objects.filter(pk__in=classes, workspaces__isnull=True).delete()

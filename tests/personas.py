@@ -16,3 +16,8 @@ AN_SIM_PIN = "222333"
 
 HOA_CCCD = "048195020233"
 KHOA_CCCD = "040201051888"
+
+# Quảng Nam's portal (sandbox/personas.toml "provincial").
+PROVINCIAL_PASSWORD = "QnamSandbox@2026"
+NGA_PROVINCIAL_USERNAME = "tothinga1990"
+AN_PROVINCIAL_USERNAME = "nguyenvanan85"

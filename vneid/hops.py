@@ -17,7 +17,7 @@ from django.http.response import HttpResponseBase
 
 from api_kit.keys import hash_secret
 
-from .models import AuditEvent, VneidAccount
+from .models import AuditEvent, OidcClient, VneidAccount
 
 View = Callable[..., HttpResponseBase]
 
@@ -25,6 +25,8 @@ View = Callable[..., HttpResponseBase]
 @dataclass
 class _Hop:
     account: VneidAccount | None = None
+    # Who asked: the national portal's login, or another service (the national login service).
+    client: OidcClient | None = None
 
 
 _current_hop: ContextVar[_Hop | None] = ContextVar("vneid_current_hop", default=None)
@@ -35,6 +37,13 @@ def note_account(account: VneidAccount | None) -> None:
     hop = _current_hop.get()
     if hop is not None and account is not None:
         hop.account = account
+
+
+def note_client(client: OidcClient | None) -> None:
+    """Say which registered service sent the request the view being recorded is answering."""
+    hop = _current_hop.get()
+    if hop is not None and client is not None:
+        hop.client = client
 
 
 def flow_digest(request: HttpRequest) -> str:
@@ -68,6 +77,7 @@ def records_hop(endpoint: str, *, login_endpoint: str | None = None) -> Callable
             AuditEvent.record(
                 kind=AuditEvent.Kind.REQUEST_ANSWERED,
                 account=hop.account,
+                client=hop.client,
                 endpoint=name,
                 status_code=response.status_code,
                 duration_ms=duration_ms,

@@ -253,6 +253,7 @@ class VneidAuthorizationServer(AuthorizationServer):
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         hops.note_account(request.user)
+        hops.note_client(request.client)
         now = timezone.now()
         hot_path.insert(
             AccessToken(

@@ -399,7 +399,7 @@ def requests_answered(
         account__citizen__cccd_number__in=cccd_numbers,
         created_at__gte=since,
         endpoint__in=endpoints,
-    ).select_related("account__citizen")
+    ).select_related("account__citizen", "client")
 
 
 @transaction.atomic(savepoint=False)

@@ -233,6 +233,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
     login = login_state.current_login(request)
     try:
         grant = server.get_consent_grant(request, end_user=login.account if login else None)
+        hops.note_client(grant.client)
         if request.method == "POST" and "qr_ticket" in request.POST:
             return _qr_login(request, grant)
         if request.method == "POST":
@@ -315,6 +316,7 @@ def userinfo(request: HttpRequest) -> JsonResponse:
     ):
         return _bearer_error(401, "invalid_token", "The access token is invalid or expired.")
     hops.note_account(access_token.account)
+    hops.note_client(access_token.client)
     if SCOPE_OPENID not in access_token.scope.split():
         return _bearer_error(403, "insufficient_scope", "The 'openid' scope is required.")
     return json_response(claims_for(access_token.account, access_token.scope))

@@ -18,6 +18,7 @@
     row.querySelector("[data-field='step_label']").textContent = seat.step_label;
     row.querySelector("[data-field='last_action_at']").textContent = clock(seat.last_action_at) || "—";
     row.querySelector("[data-field='last_error']").textContent = seat.last_error || "—";
+    row.querySelector("[data-field='provincial_login_at']").textContent = seat.provincial_login_at ? "✓ " + clock(seat.provincial_login_at) : "";
     row.querySelectorAll("[data-step]").forEach(function (cell) {
       var when = seat.reached[cell.getAttribute("data-step")];
       cell.textContent = when ? "✓ " + clock(when) : "";

@@ -6,11 +6,15 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
+from django.db.models import Q
 
 from accounts.models import AuditEntry
 from certificate_authority.models import Certificate, CertificateEvent
 from mobile_operator.models import Sim
 from portal.models import Dossier
+from provincial_portal.models import AuditEvent as ProvincialAuditEvent
+from provincial_portal.models import ProvincialAccount
 from sandbox.personas import (
     PERSONAS,
     create_personas,
@@ -90,12 +94,38 @@ def _snapshot(persona):
             (event.certificate.kind, event.action, event.reason, tuple(sorted(event.changes)))
             for event in CertificateEvent.objects.filter(certificate__id_number__in=ids)
         )
+    snapshot["provincial"] = _provincial_snapshot(persona)
     snapshot["vneid_events"] = sorted(
         AuditEvent.objects.filter(
             account__citizen__cccd_number=persona.citizen["cccd_number"]
         ).values_list("kind", "detail")
     )
     return snapshot
+
+
+def _provincial_snapshot(persona):
+    """The persona's account at the province, its dossiers and trail, minus the numbers."""
+    numbers = [n for n in (persona.citizen["cccd_number"], persona.citizen["cmnd_number"]) if n]
+    accounts = ProvincialAccount.objects.filter(
+        Q(cccd_number__in=numbers) | Q(cmnd_number__in=numbers)
+    )
+    return [
+        {
+            "fields": [
+                getattr(account, name)
+                for name in ("full_name", "birth_date", "origin", "is_active", "inherited_at")
+            ],
+            "holds": (bool(account.cccd_number), bool(account.cmnd_number)),
+            # A copy's username is the shipped one with its seat's code.
+            "username": account.username.split(".")[0],
+            "password": check_password(persona.provincial.password, account.password),
+            "dossiers": sorted(account.dossiers.values_list("procedure", "status", "submitted_on")),
+            "audit": sorted(
+                ProvincialAuditEvent.objects.filter(account=account).values_list("kind")
+            ),
+        }
+        for account in accounts
+    ]
 
 
 def test_a_class_copy_starts_as_restoring_that_copy_one_by_one_would_make_it(db):
@@ -116,6 +146,12 @@ def test_a_class_copy_starts_as_restoring_that_copy_one_by_one_would_make_it(db)
 
     for made_in_batch, restored in zip(batch, single, strict=True):
         assert _snapshot(made_in_batch) == _snapshot(restored), made_in_batch.key
+    # The comparison covered the province: Nga's and An's copies hold an account there each.
+    provincial = [_snapshot(persona)["provincial"] for persona in batch]
+    assert [len(accounts) for accounts in provincial] == [
+        1 if persona.provincial else 0 for persona in PERSONAS
+    ]
+    assert sum(1 for persona in PERSONAS if persona.provincial) == 2
 
 
 def _public_key(pem):

@@ -63,3 +63,17 @@ def test_another_browsers_login_page_is_not_attributed(client, nga, rp, pkce):
     redirect_query(submit_login(client, authorize_params(rp, pkce)))
     assert [hop.endpoint for hop in _hops(account=nga)] == ["login"]
     assert _hops(account__isnull=True)[0].endpoint == "authorize"
+
+
+@pytest.mark.django_db
+def test_every_hop_names_the_service_that_sent_it(client, nga, rp, pkce):
+    # A trainer's timeline tells the national portal's calls from the national login service's.
+    params = authorize_params(rp, pkce)
+    client.get(authorize_url(params))
+    code = redirect_query(submit_login(client, params))["code"]
+    tokens = exchange(client, rp, code, pkce.verifier).json()
+    client.get(reverse("vneid:userinfo"), HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}")
+
+    hops = _hops(account=nga)
+    assert [hop.endpoint for hop in hops] == ["authorize", "login", "token", "userinfo"]
+    assert {hop.client.client_id for hop in hops} == {rp.client_id}

@@ -12,6 +12,7 @@ from sandbox.management.base import PersonaCommand
 from sandbox.personas import (
     PASSWORD,
     PERSONAS,
+    PROVINCIAL_PASSWORD,
     VNEID_PASSWORD,
     ensure_personas,
     register_portal,
@@ -71,6 +72,14 @@ class Command(PersonaCommand):
                 f"  {persona.key:<6} {persona.full_name:<16} {login:<13} {persona.role}"
             )
         self.stdout.write(f"  portal password: {PASSWORD}   VNeID password: {VNEID_PASSWORD}")
+        provincial = ", ".join(
+            f"{persona.key} {persona.provincial.username}"
+            for persona in PERSONAS
+            if persona.provincial is not None
+        )
+        self.stdout.write(
+            f"Quảng Nam portal {base}/quang-nam/: {provincial} · password {PROVINCIAL_PASSWORD}"
+        )
         self.stdout.write("Captcha: set CAPTCHA_TEST_MODE=1 to make the answer PASSED accepted.")
         if settings.SANDBOX_API_TOKEN:
             self.stdout.write(
