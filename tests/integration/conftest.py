@@ -167,28 +167,6 @@ def register_the_tiers(base: str) -> None:
     )
 
 
-def give_an_his_provincial_account() -> None:
-    """An's provincial state (issue 16 point 6): an account the province issued that already
-    holds his CCCD, so his first login there inherits it without a question."""
-    from datetime import date
-
-    from provincial_portal.services import ProvincialAccountSeed, seed_accounts
-    from tests.personas import AN_CCCD
-
-    seed_accounts(
-        [
-            ProvincialAccountSeed(
-                username="qnam-an",
-                password="QuangNam@2023",
-                full_name="Nguyễn Văn An",
-                birth_date=date(1985, 7, 2),
-                cmnd_number="012345678",
-                cccd_number=AN_CCCD,
-            )
-        ]
-    )
-
-
 @pytest.fixture
 def portals(live_server, transactional_db, settings, third_portal) -> Portals:
     """The live server as `make run` serves it: every organisation calls the others on it."""
@@ -203,7 +181,7 @@ def portals(live_server, transactional_db, settings, third_portal) -> Portals:
         "NATIONAL_LOGIN_ISSUER": f"{base}/xacthuc",
     }
     register_the_tiers(base)
+    # The personas with their provincial states (An's account there already holds his CCCD).
     ensure_personas()
-    give_an_his_provincial_account()
     register_third_portal(third_portal)
     return Portals(base, third_portal)
