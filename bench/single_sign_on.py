@@ -332,16 +332,18 @@ def count_round_trips(base_url, fixtures, access_log):
     time.sleep(0.5)
     logged = _lines(access_log)[len(before) :]
     browser_paths = [path for _method, path, _status, _ms in login_requests]
-    remaining = list(logged)
-    for _method, path, _status, _ms in browser_requests:
-        for index, line in enumerate(remaining):
-            if f" {path}" in line:
-                del remaining[index]
-                break
-    calls = [re.search(r'"(\w+) (\S+)', line).group(1, 2) for line in remaining]
+    # gunicorn's access log line holds the request line: "GET /path?query HTTP/1.1".
+    remaining = []
+    for line in logged:
+        request_line = re.search(r'"(\w+) (\S+) HTTP', line)
+        if request_line:
+            remaining.append((request_line[1], urlsplit(request_line[2]).path))
+    for method, path, _status, _ms in browser_requests:
+        if (method, path) in remaining:
+            remaining.remove((method, path))
     return {
         "browser": browser_paths,
-        "server_calls": [f"{method} {urlsplit(path).path}" for method, path in calls],
+        "server_calls": [f"{method} {path}" for method, path in remaining],
     }
 
 
