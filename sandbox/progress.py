@@ -66,13 +66,19 @@ PROVINCIAL_HOPS = {
 NATIONAL_LOGIN_HOPS = {
     "authorize": ("Cổng tỉnh → Hệ thống xác thực", "/xacthuc/oauth2/authorize"),
     "chooser": ("Hệ thống xác thực: chọn cách đăng nhập", "/xacthuc/authenticationendpoint/login"),
+    # Any answer to the chooser's form: VNeID chosen, or an issued account's password.
     "chooser_login": (
-        "Hệ thống xác thực: tài khoản được cấp",
+        "Hệ thống xác thực: gửi lựa chọn đăng nhập",
         "/xacthuc/authenticationendpoint/login (POST)",
     ),
     "vneid_callback": ("VNeID → Hệ thống xác thực", "/xacthuc/vneid/callback"),
     "token": ("Cổng tỉnh → Hệ thống xác thực", "/xacthuc/oauth2/token"),
     "userinfo": ("Cổng tỉnh → Hệ thống xác thực", "/xacthuc/oauth2/userinfo"),
+    "logout": ("Cổng tỉnh → Hệ thống xác thực: đăng xuất", "/xacthuc/oauth2/logout"),
+    "backchannel_logout": (
+        "VNeID → Hệ thống xác thực: đăng xuất (back-channel)",
+        "/xacthuc/oauth2/backchannel-logout",
+    ),
 }
 # The provincial portal's answers that end in its session: a redirect after a login.
 PROVINCIAL_LOGIN_ENDPOINTS = {"callback", "ke-thua"}
