@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from . import mockpass, signature, vneid
+from . import mockpass, signature, single_sign_on, vneid
 from .servers import Gunicorn, django_env, manage
 
 SEED_TARGET_SECONDS = 120
@@ -25,6 +25,9 @@ MIDDLEWARE_TARGET_PERCENT = 3.0
 VNEID_FLOW_TARGET_MEDIAN_MS = 5.0
 # The VNeID round trip against MockPass's full login, both medians from the same run.
 MOCKPASS_TARGET_RATIO = 0.5
+# Single sign-on at the province crosses two providers, yet should cost no more than MockPass.
+SSO_TARGET_RATIO = 1.0
+BACKCHANNEL_LOGOUT_TARGET_MS = 50.0
 WARM_UP = 20
 IDENTITY_PAGE = "/tai-khoan/thong-tin-dinh-danh/"
 BASELINE_PATH = "/healthz"
@@ -57,6 +60,7 @@ def _parse_args(argv):
     parser.add_argument("--page", default=IDENTITY_PAGE, help="page for the middleware cost")
     parser.add_argument("--flows", type=int, help="sequential VNeID flows (default 200)")
     parser.add_argument("--logins", type=int, help="USB and password logins each (default 100)")
+    parser.add_argument("--sso", type=int, help="single sign-on logins and logouts (default 100)")
     args = parser.parse_args(argv)
     defaults = (
         (100_000, 200, 400, 8, 2, 50) if args.quick else (1_000_000, 1_000, 2_000, 20, 4, 200)
@@ -68,6 +72,7 @@ def _parse_args(argv):
     args.server_pairs = max(1, min(args.server_pairs or defaults[4], args.rounds))
     args.flows = args.flows or defaults[5]
     args.logins = args.logins or (30 if args.quick else 100)
+    args.sso = args.sso or (30 if args.quick else 100)
     return args
 
 
@@ -320,6 +325,98 @@ def _mockpass_rows(flow, mockpass_login):
     ]
 
 
+def _sso_rows(sso, logout, trips, mockpass_login):
+    """Return the rows of the single sign-on login and of the back-channel logout."""
+    rows = [
+        (
+            f"single sign-on at the province (VNeID session, no typing), {sso['flows']} seq.",
+            f"median {sso['median']:.2f} ms, p95 {sso['p95']:.2f} ms",
+            "",
+            "",
+        ),
+        (
+            "  round trips: browser requests / calls between the servers",
+            f"{len(trips['browser'])} / {len(trips['server_calls'])}",
+            "",
+            "",
+        ),
+    ]
+    if isinstance(mockpass_login, str):
+        rows.append(("  ratio single sign-on / MockPass login", "skipped", "", mockpass_login))
+    else:
+        ratio = sso["median"] / mockpass_login["median"]
+        rows.append(
+            (
+                "  ratio single sign-on / MockPass login, same run",
+                f"{ratio:.3f}",
+                f"≤ {SSO_TARGET_RATIO:g}",
+                _verdict(ratio <= SSO_TARGET_RATIO),
+            )
+        )
+    rows.append(
+        (
+            f"back-channel logout reaching {logout['receivers']} portals "
+            f"(service's end session), {logout['logouts']} seq.",
+            f"median {logout['median']:.2f} ms, p95 {logout['p95']:.2f} ms",
+            f"median ≤ {BACKCHANNEL_LOGOUT_TARGET_MS:g} ms",
+            _verdict(logout["median"] <= BACKCHANNEL_LOGOUT_TARGET_MS),
+        )
+    )
+    rows.append(
+        (
+            "  the same end session with no portal to tell, alternating",
+            f"median {logout['alone_median']:.2f} ms, p95 {logout['alone_p95']:.2f} ms",
+            "",
+            "",
+        )
+    )
+    return rows
+
+
+def _single_sign_on(database, workdir, args, mockpass_login):
+    """Time single sign-on at the province and the back-channel logout on fresh servers.
+
+    One server answers one login with an access log, to count its round trips; another, without
+    a log, is timed. Each organisation reaches the others on its own server (SANDBOX_BASE_URL).
+    """
+    counted = Gunicorn(
+        database,
+        workdir / "sso-count.log",
+        arguments=(
+            "-w",
+            "2",
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "--access-logfile",
+            str(workdir / "sso-access.log"),
+        ),
+    )
+    timed = Gunicorn(database, workdir / "sso.log")
+    for server in (counted, timed):
+        server.env.update(SANDBOX_BASE_URL=server.base_url)
+    # The timed server first: the province's back-channel URI is registered at the first address.
+    fixtures = single_sign_on.prepare([timed.base_url, counted.base_url])
+    with counted:
+        trips = single_sign_on.count_round_trips(
+            counted.base_url, fixtures, workdir / "sso-access.log"
+        )
+    with timed:
+        sso = single_sign_on.measure_sso(timed.base_url, fixtures, flows=args.sso)
+        logout = single_sign_on.measure_logout(
+            timed.base_url, fixtures, logouts=args.sso, workdir=workdir
+        )
+    print("Single sign-on round trips, browser: " + " → ".join(trips["browser"]), flush=True)
+    print("  between the servers: " + ", ".join(trips["server_calls"]), flush=True)
+    print(
+        "  each browser request, median: "
+        + ", ".join(f"{hop} {ms:.1f} ms" for hop, ms in sso["hops"]),
+        flush=True,
+    )
+    return _sso_rows(sso, logout, trips, mockpass_login)
+
+
 def _measure_mockpass(flows):
     """Return MockPass's login figures, or the reason it could not run (Node missing...)."""
     try:
@@ -451,7 +548,14 @@ def main(argv=None):
                 server.base_url, vneid_fixtures, flows=args.flows, concurrent_flows=args.flows * 2
             )
         print(f"Timing {args.flows} MockPass logins …", flush=True)
-        mockpass_rows = _mockpass_rows(flow, _measure_mockpass(args.flows))
+        mockpass_login = _measure_mockpass(args.flows)
+        mockpass_rows = _mockpass_rows(flow, mockpass_login)
+        print(
+            f"Timing {args.sso} single sign-on logins at the provincial portal and "
+            f"{args.sso} back-channel logouts …",
+            flush=True,
+        )
+        sso_rows = _single_sign_on(database, workdir, args, mockpass_login)
         print(
             f"Timing {args.page} with and without the CCCD middleware "
             f"({args.server_pairs} sets of servers) …",
@@ -460,7 +564,7 @@ def main(argv=None):
         page = _middleware_cost(database, workdir, fixtures, args)
         print(f"Timing {args.logins} USB ký số and password logins …", flush=True)
         signing = _signature_comparison(database, workdir, signature_fixtures, args)
-        _print_table(args, seed, api, flow, page, [*mockpass_rows, *signing])
+        _print_table(args, seed, api, flow, page, [*mockpass_rows, *sso_rows, *signing])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -43,7 +43,7 @@ def prepare():
     client, secret = create_client(name="Đo hiệu năng", redirect_uris=[REDIRECT_URI])
     citizen = Citizen.objects.order_by("id").first()
     account = ensure_vneid_account(citizen, password=secrets.token_urlsafe(16), level=2)
-    login = start_login(RequestFactory().get("/"), account=account)
+    login = start_login(RequestFactory().get("/", HTTP_HOST="127.0.0.1"), account=account)
     if login.cookie_name != COOKIE_NAME:
         raise RuntimeError(f"the provider's login cookie is {login.cookie_name}, not {COOKIE_NAME}")
     connections.close_all()
