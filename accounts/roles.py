@@ -6,6 +6,7 @@ from typing import Any
 ACCOUNT_OFFICER = "Cán bộ quản lý tài khoản"
 REGISTRY_OFFICER = "Cán bộ dân cư"
 SYSTEM_ADMINISTRATOR = "Quản trị hệ thống"
+PROVINCIAL_OFFICER = "Cán bộ Cổng DVC tỉnh"
 
 # Permissions as "app_label.codename" strings: the other organisations' code is never imported.
 ROLES = {
@@ -31,6 +32,13 @@ ROLES = {
         "vneid_provider.change_oidcclient",
         "vneid_provider.view_auditevent",
         "vneid_provider.view_undeliveredlogout",
+        # Integration teams' portals are registered at the national login service by the same
+        # administrator who registers them at VNeID.
+        "national_login.view_nationalclient",
+        "national_login.add_nationalclient",
+        "national_login.change_nationalclient",
+        "national_login.view_auditevent",
+        "national_login.view_logoutdeliveryrecord",
         "citizen_registry.view_apiclient",
         "citizen_registry.add_apiclient",
         "citizen_registry.change_apiclient",
@@ -50,6 +58,14 @@ ROLES = {
         "certificate_authority.view_usbtoken",
         "certificate_authority.unlock_usbtoken",
         "certificate_authority.view_certificateevent",
+    ),
+    # The province's own officials: its legacy accounts (unlocking an inheritance locked by
+    # wrong passwords is a change) and its dossiers, nothing of the national portal.
+    PROVINCIAL_OFFICER: (
+        "provincial_portal.view_provincialaccount",
+        "provincial_portal.change_provincialaccount",
+        "provincial_portal.view_provincialdossier",
+        "provincial_portal.view_auditevent",
     ),
 }
 

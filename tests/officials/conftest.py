@@ -6,7 +6,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from accounts.roles import ACCOUNT_OFFICER, REGISTRY_OFFICER, SYSTEM_ADMINISTRATOR, ensure_roles
+from accounts.roles import (
+    ACCOUNT_OFFICER,
+    PROVINCIAL_OFFICER,
+    REGISTRY_OFFICER,
+    SYSTEM_ADMINISTRATOR,
+    ensure_roles,
+)
 from citizen_registry.models import Citizen
 from tests.accounts.factories import DossierFactory, UserFactory
 from tests.conftest import verify_admin_session
@@ -15,6 +21,7 @@ ROLE_KEYS = {
     "account": ACCOUNT_OFFICER,
     "registry": REGISTRY_OFFICER,
     "system": SYSTEM_ADMINISTRATOR,
+    "province": PROVINCIAL_OFFICER,
 }
 REASON = "Sửa theo đơn đề nghị số 15/ĐN ngày 20/11/2026"
 

@@ -13,7 +13,7 @@ from .conftest import REASON, account_form_data, citizen_form_data
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("account", "registry", "system", "none")
+ROLES = ("account", "registry", "system", "province", "none")
 
 # (admin URL name, who may open it); every other role gets 403.
 PAGES = [
@@ -32,6 +32,14 @@ PAGES = [
     ("vneid_provider_undeliveredlogout_changelist", {"system"}),
     ("vneid_provider_vneidaccount_changelist", set()),
     ("vneid_provider_signingkey_changelist", set()),
+    ("national_login_nationalclient_changelist", {"system"}),
+    ("national_login_nationalclient_add", {"system"}),
+    ("national_login_auditevent_changelist", {"system"}),
+    ("national_login_logoutdeliveryrecord_changelist", {"system"}),
+    ("national_login_signingkey_changelist", set()),
+    ("provincial_portal_provincialaccount_changelist", {"province"}),
+    ("provincial_portal_provincialdossier_changelist", {"province"}),
+    ("provincial_portal_auditevent_changelist", {"province"}),
     ("auth_group_changelist", {"system"}),
     ("auth_group_add", {"system"}),
     ("accounts_user_add", set()),
