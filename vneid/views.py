@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from api_kit.keys import hash_secret
 from api_kit.server import api_view, json_response
+from oidc_kit.logout import LogoutRequestInvalid
 from oidc_kit.provider import bearer_error, presented_bearer_tokens
 
 from . import faults, hops, keys, login_state, qr, services, single_logout, throttling
@@ -33,7 +34,7 @@ from .claims import (
 from .cors import allow_any_origin
 from .errors import OAUTH_ERRORS
 from .forms import LoginForm
-from .logout import LogoutRequestInvalid, parse_logout_request
+from .logout import parse_logout_request
 from .models import AccessToken, LoginSession, OidcClient, VneidAccount
 from .parameters import unechoable_authorize_parameter
 from .server import (
