@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from api_kit.keys import hash_secret
 from api_kit.server import api_view, json_response
+from oidc_kit.code_flow import PKCE_METHOD, RESPONSE_MODE
 from oidc_kit.logout import LogoutRequestInvalid
 from oidc_kit.provider import bearer_error, presented_bearer_tokens
 
@@ -38,8 +39,6 @@ from .logout import parse_logout_request
 from .models import AccessToken, LoginSession, OidcClient, VneidAccount
 from .parameters import unechoable_authorize_parameter
 from .server import (
-    PKCE_METHOD,
-    RESPONSE_MODE,
     VneidCodeGrant,
     issuer_for,
     issuer_path,

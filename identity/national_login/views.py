@@ -26,6 +26,7 @@ from api_kit.keys import hash_secret
 from api_kit.server import api_view, json_response
 from identity.relying_party.client import VneidError
 from identity.relying_party.protocol import IssuerMismatch, check_issuer
+from oidc_kit.code_flow import PKCE_METHOD, RESPONSE_MODE
 from oidc_kit.errors import OAUTH_ERRORS
 from oidc_kit.provider import bearer_error, presented_bearer_tokens
 
@@ -46,8 +47,6 @@ from .models import (
     Subject,
 )
 from .server import (
-    PKCE_METHOD,
-    RESPONSE_MODE,
     SCOPES_SUPPORTED,
     NationalCodeGrant,
     absolute,
