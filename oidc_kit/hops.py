@@ -17,8 +17,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-from admin_kit.audit import AuditRecord
 from api_kit.keys import hash_secret
+
+from .models import AnsweredRequestRecord
 
 View = Callable[..., HttpResponseBase]
 REQUEST_ANSWERED = "request_answered"
@@ -43,7 +44,9 @@ class Hop:
 class HopRecorder:
     """Records answers as `audit_event` rows whose person is the `person_field` foreign key."""
 
-    def __init__(self, name: str, audit_event: type[AuditRecord], person_field: str) -> None:
+    def __init__(
+        self, name: str, audit_event: type[AnsweredRequestRecord], person_field: str
+    ) -> None:
         self._current: ContextVar[Hop | None] = ContextVar(name, default=None)
         self.audit_event = audit_event
         self.person_field = person_field

@@ -7,11 +7,10 @@ from django.contrib.auth.hashers import check_password
 from django.db import models
 from django.utils import timezone
 
-from admin_kit.audit import AuditRecord, actor_field
 from citizen_registry.models import Citizen
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
-from oidc_kit.models import LogoutDeliveryRecord
+from oidc_kit.models import AnsweredRequestRecord, LogoutDeliveryRecord
 from oidc_kit.provider_models import (
     ProviderAccessToken,
     ProviderAuthorizationCode,
@@ -199,7 +198,7 @@ class LoginFailure(models.Model):
         return f"{mask_number(self.personal_id_number)} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class AuditEvent(AuditRecord):
+class AuditEvent(AnsweredRequestRecord):
     """One security-relevant event of the provider."""
 
     class Kind(models.TextChoices):
@@ -234,18 +233,11 @@ class AuditEvent(AuditRecord):
         blank=True,
         verbose_name="hệ thống kết nối",
     )
-    detail = models.CharField("chi tiết", max_length=255, blank=True, default="")
-    # VNeID's only actors are officials making admin changes.
-    actor = actor_field("cán bộ")
-    # A request answered (REQUEST_ANSWERED): which endpoint, its status and how long it took.
+    # A request answered (REQUEST_ANSWERED): which endpoint. Its `flow` is a digest of the
+    # authorization request (client and state).
     endpoint = models.CharField("điểm cuối", max_length=20, blank=True, default="")
-    status_code = models.PositiveSmallIntegerField("mã trạng thái", null=True, blank=True)
-    duration_ms = models.PositiveIntegerField("thời gian xử lý (ms)", null=True, blank=True)
-    # A digest of the authorization request (client and state): ties the login page's request,
-    # answered before anyone logged in, to the account that then logged in.
-    flow = models.CharField(max_length=16, blank=True, default="", db_index=True)
 
-    class Meta(AuditRecord.Meta):
+    class Meta(AnsweredRequestRecord.Meta):
         verbose_name = "nhật ký VNeID"
         verbose_name_plural = "nhật ký VNeID"
 

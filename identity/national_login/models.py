@@ -5,9 +5,9 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-from admin_kit.audit import AuditRecord, actor_field
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
+from oidc_kit.models import AnsweredRequestRecord
 from oidc_kit.models import LogoutDeliveryRecord as BaseLogoutDeliveryRecord
 from oidc_kit.provider_models import (
     ProviderAccessToken,
@@ -231,7 +231,7 @@ class SigningKey(ProviderSigningKey):
         pass
 
 
-class AuditEvent(AuditRecord):
+class AuditEvent(AnsweredRequestRecord):
     """One security-relevant event of the service, or one request it answered."""
 
     class Kind(models.TextChoices):
@@ -259,15 +259,9 @@ class AuditEvent(AuditRecord):
         blank=True,
         verbose_name="hệ thống kết nối",
     )
-    detail = models.CharField("chi tiết", max_length=255, blank=True, default="")
-    actor = actor_field("cán bộ")
     endpoint = models.CharField("điểm cuối", max_length=24, blank=True, default="")
-    status_code = models.PositiveSmallIntegerField("mã trạng thái", null=True, blank=True)
-    duration_ms = models.PositiveIntegerField("thời gian xử lý (ms)", null=True, blank=True)
-    # Ties the requests of one login answered before anyone was known to who then logged in.
-    flow = models.CharField(max_length=16, blank=True, default="", db_index=True)
 
-    class Meta(AuditRecord.Meta):
+    class Meta(AnsweredRequestRecord.Meta):
         verbose_name = "nhật ký hệ thống xác thực"
         verbose_name_plural = "nhật ký hệ thống xác thực"
 
