@@ -7,9 +7,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 
+from admin_kit.changes import ShownChangesMixin
 from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import reason_field, reason_form
 from idnumbers.numbers import mask_number
@@ -144,7 +143,7 @@ class SigningKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ShownChangesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "kind", "account", "client", "actor", "shown_changes", "reason")
     list_filter = ("kind", ("actor", admin.RelatedOnlyFieldListFilter), "created_at")
     list_select_related = ("account__citizen", "client", "actor")
@@ -161,19 +160,6 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "reason",
     )
     readonly_fields = fields
-
-    @admin.display(description="thay đổi (trường: trước → sau)")
-    def shown_changes(self, event: AuditEvent) -> str:
-        if not event.changes:
-            return "—"
-        return format_html_join(
-            mark_safe("<br>"),
-            "{}: {} → {}",
-            (
-                (field, before if before not in (None, "") else "(trống)", after)
-                for field, (before, after) in event.changes.items()
-            ),
-        )
 
 
 @admin.register(UndeliveredLogout)

@@ -3,9 +3,8 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 
+from admin_kit.changes import ShownChangesMixin
 from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import reason_field, reason_form
 from oidc_kit.admin import ClientAdmin, ClientForm
@@ -78,7 +77,7 @@ class LogoutDeliveryRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ShownChangesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "kind", "subject", "client", "endpoint", "actor", "reason")
     list_filter = ("kind", "created_at")
     list_select_related = ("subject", "client", "actor")
@@ -98,16 +97,3 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "reason",
     )
     readonly_fields = fields
-
-    @admin.display(description="thay đổi (trường: trước → sau)")
-    def shown_changes(self, event: AuditEvent) -> str:
-        if not event.changes:
-            return "—"
-        return format_html_join(
-            mark_safe("<br>"),
-            "{}: {} → {}",
-            (
-                (field, before if before not in (None, "") else "(trống)", after)
-                for field, (before, after) in event.changes.items()
-            ),
-        )
