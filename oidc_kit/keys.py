@@ -14,6 +14,7 @@ from joserfc.jwk import KeySet, KeySetSerialization, RSAKey
 
 from admin_kit.audit import AuditRecord
 
+from .logout_token import build_logout_token
 from .provider_models import ProviderSigningKey
 
 KEY_SIZE = 2048
@@ -110,3 +111,15 @@ class SigningKeys(Generic[Key]):
     def published_key_set(self) -> KeySet:
         """Return the published keys as a joserfc KeySet, for tokens this provider issued."""
         return KeySet.import_key_set(self.public_jwks())
+
+    def logout_token(self, *, issuer: str, client_id: str, sub: str, sid: str) -> str:
+        """Return a fresh logout token for client_id, signed with the active key."""
+        signing_key = self.active()
+        return build_logout_token(
+            issuer=issuer,
+            audience=client_id,
+            sub=sub,
+            sid=sid,
+            private_key=as_private_key(signing_key),
+            kid=signing_key.kid,
+        )

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from oidc_kit.backchannel import LogoutDelivery, deliver_all, frontchannel_logout_url
 from oidc_kit.logout import LogoutRefusals, LogoutRequests
-from oidc_kit.logout_token import build_logout_token
 from oidc_kit.models import record_failures, retry_failed
 
 from . import keys
@@ -50,15 +49,7 @@ parse_logout_request = LOGOUT_REQUESTS.parse
 
 def mint_logout_token(*, issuer: str, client_id: str, sub: str, sid: str) -> str:
     """Return a fresh logout token of the service for one portal."""
-    signing_key = keys.active_signing_key()
-    return build_logout_token(
-        issuer=issuer,
-        audience=client_id,
-        sub=sub,
-        sid=sid,
-        private_key=keys.as_private_key(signing_key),
-        kid=signing_key.kid,
-    )
+    return keys.SIGNING_KEYS.logout_token(issuer=issuer, client_id=client_id, sub=sub, sid=sid)
 
 
 def end_login(login: LoginSession, *, issuer: str) -> list[str]:
