@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -33,3 +34,20 @@ def shown(value: object) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value) or EMPTY
     return str(value)
+
+
+class ShownChangesMixin:
+    """An audit admin's `shown_changes` column: each change as "field: before → after"."""
+
+    @admin.display(description="thay đổi (trường: trước → sau)")
+    def shown_changes(self, event: Any) -> str:
+        if not event.changes:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {} → {}",
+            (
+                (field, before if before not in (None, "") else EMPTY, after)
+                for field, (before, after) in event.changes.items()
+            ),
+        )

@@ -6,6 +6,8 @@ from typing import TypeVar
 from django.db import models
 from django.utils import timezone
 
+from admin_kit.audit import AuditRecord, actor_field
+
 from .backchannel import DeliveryOutcome, LogoutDelivery, deliver_all
 
 # A client still down after this many tries is left to the officials, who see it in the admin.
@@ -34,6 +36,27 @@ class LogoutDeliveryRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AnsweredRequestRecord(AuditRecord):
+    """An audit trail that also records the requests answered on a login's way (oidc_kit.hops).
+
+    Each service adds its own `kind` choices, its person and the length of its endpoint names.
+    """
+
+    # Why it happened, in words an official reads (never a number unmasked).
+    detail = models.CharField("chi tiết", max_length=255, blank=True, default="")
+    # The only actors are officials making admin changes.
+    actor = actor_field("cán bộ")
+    # A request answered: its status and how long it took.
+    status_code = models.PositiveSmallIntegerField("mã trạng thái", null=True, blank=True)
+    duration_ms = models.PositiveIntegerField("thời gian xử lý (ms)", null=True, blank=True)
+    # A digest of the login a request belongs to: ties the requests answered before anyone was
+    # known (the login page) to who then logged in.
+    flow = models.CharField(max_length=16, blank=True, default="", db_index=True)
+
+    class Meta(AuditRecord.Meta):
+        abstract = True
 
 
 Record = TypeVar("Record", bound=LogoutDeliveryRecord)

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 
 from admin_kit.audit import masked_value, save_audited
+from admin_kit.changes import ShownChangesMixin
 from admin_kit.officials import official
 from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
@@ -165,7 +164,7 @@ class ProvincialDossierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ShownChangesMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "kind", "account", "detail", "actor", "shown_changes", "reason")
     list_filter = ("kind", "created_at")
     list_select_related = ("account", "actor")
@@ -184,16 +183,3 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "reason",
     )
     readonly_fields = fields
-
-    @admin.display(description="thay đổi (trường: trước → sau)")
-    def shown_changes(self, event: AuditEvent) -> str:
-        if not event.changes:
-            return "—"
-        return format_html_join(
-            mark_safe("<br>"),
-            "{}: {} → {}",
-            (
-                (field, before if before not in (None, "") else "(trống)", after)
-                for field, (before, after) in event.changes.items()
-            ),
-        )

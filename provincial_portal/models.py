@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from admin_kit.audit import AuditRecord, actor_field
+from oidc_kit.models import AnsweredRequestRecord
 
 
 class ProvincialAccount(models.Model):
@@ -163,7 +163,7 @@ class PasswordFailure(models.Model):
         return f"wrong password {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class AuditEvent(AuditRecord):
+class AuditEvent(AnsweredRequestRecord):
     """One event of the provincial portal: logins, inheritance, logouts, officials' changes."""
 
     class Kind(models.TextChoices):
@@ -189,16 +189,9 @@ class AuditEvent(AuditRecord):
         related_name="+",
         verbose_name="tài khoản",
     )
-    # Why it happened, in words an official reads (never a number unmasked).
-    detail = models.CharField("chi tiết", max_length=255, blank=True, default="")
-    actor = actor_field("cán bộ")
     endpoint = models.CharField("điểm cuối", max_length=40, blank=True, default="")
-    status_code = models.PositiveSmallIntegerField("mã trạng thái", null=True, blank=True)
-    duration_ms = models.PositiveIntegerField("thời gian xử lý (ms)", null=True, blank=True)
-    # Ties the requests of one login, answered before the account was known, to that account.
-    flow = models.CharField(max_length=16, blank=True, default="", db_index=True)
 
-    class Meta(AuditRecord.Meta):
+    class Meta(AnsweredRequestRecord.Meta):
         verbose_name = "nhật ký Cổng DVC tỉnh"
         verbose_name_plural = "nhật ký Cổng DVC tỉnh"
 

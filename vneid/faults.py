@@ -1,72 +1,36 @@
 """The sandbox's fault switch for VNeID: slow, failing or down, as relying parties see it."""
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
-from django.shortcuts import render
 
-from api_kit.server import ApiError
-from fault_switch import switch
 from fault_switch.switch import Mode
+from oidc_kit.faults import API_ERRORS, FaultGate
 
 from . import hot_path
-from .errors import OAUTH_ERRORS
 from .models import ServiceFault
 from .way_back import service_home
 
-View = Callable[..., HttpResponseBase]
+__all__ = ["API_ERRORS", "PAGE_MESSAGES"]
 
 # What a citizen reads on VNeID's own pages while the switch is on.
 PAGE_MESSAGES: dict[str, str] = {
     Mode.ERROR: "Hệ thống VNeID gặp lỗi khi xử lý yêu cầu. Vui lòng thử lại sau ít phút.",
     Mode.OUTAGE: "Hệ thống VNeID đang tạm ngừng hoạt động. Vui lòng thử lại sau.",
 }
-# RFC 6749 error codes a server-to-server caller gets instead.
-API_ERRORS: dict[str, tuple[int, str]] = {
-    Mode.ERROR: (500, "server_error"),
-    Mode.OUTAGE: (503, "temporarily_unavailable"),
-}
 
 
-def current_fault() -> ServiceFault:
-    """Return the fault in force: the single ServiceFault row, or an unsaved "none" one."""
-    fault: ServiceFault | None = hot_path.current_service_fault()
-    return fault or ServiceFault(mode=Mode.NONE)
+def _way_back(request: HttpRequest) -> dict[str, str | None]:
+    return {"service_home": service_home(request)}
 
 
-def set_fault(mode: str, latency_ms: int = 0) -> ServiceFault:
-    """Switch VNeID into mode (a Mode value); return the row."""
-    return switch.set_fault(ServiceFault, mode, latency_ms)
+# The switch is read as the hot path reads it: it is asked for on every request.
+FAULTS = FaultGate(
+    ServiceFault,
+    page_messages=PAGE_MESSAGES,
+    template="vneid/error.html",
+    page_context=_way_back,
+    find=hot_path.current_service_fault,
+)
 
-
-def _answer_for(
-    fault: ServiceFault, request: HttpRequest, *, page: bool
-) -> HttpResponseBase | None:
-    if fault.mode == Mode.LATENCY:
-        switch.delay(fault.latency_ms)
-        return None
-    if fault.mode not in API_ERRORS:
-        return None
-    status, error = API_ERRORS[fault.mode]
-    if page:
-        context: dict[str, str | None] = {"message": PAGE_MESSAGES[fault.mode], "error": error}
-        context["service_home"] = service_home(request)
-        return render(request, "vneid/error.html", context, status=status)
-    return OAUTH_ERRORS.response(ApiError(status, error, PAGE_MESSAGES[fault.mode]))
-
-
-def honours_fault(*, page: bool = False) -> Callable[[View], View]:
-    """Let the sandbox's fault switch slow down or refuse this endpoint."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            answer = _answer_for(current_fault(), request, page=page)
-            return answer if answer is not None else view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+current_fault = FAULTS.current
+set_fault = FAULTS.set
+honours_fault = FAULTS.honours_fault

@@ -1,28 +1,25 @@
 """VNeID accounts, registered clients, codes, tokens, signing keys and login state."""
 
-import hmac
-import json
 import secrets
 import uuid
-from typing import Any
 
-from authlib.oauth2.rfc6749 import ClientMixin, scope_to_list
-from authlib.oidc.core import AuthorizationCodeMixin
 from django.contrib.auth.hashers import check_password
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
-from admin_kit.audit import AuditRecord, actor_field
-from api_kit.keys import hash_secret
 from citizen_registry.models import Citizen
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
-from oidc_kit.models import LogoutDeliveryRecord
+from oidc_kit.models import AnsweredRequestRecord, LogoutDeliveryRecord
+from oidc_kit.provider_models import (
+    ProviderAccessToken,
+    ProviderAuthorizationCode,
+    ProviderClient,
+    ProviderSigningKey,
+)
 
 # Sent as `acr`: the level of the electronic identity account (mức 1 / mức 2).
 ACR_BY_LEVEL = {1: "vneid:level1", 2: "vneid:level2"}
-TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 
 
 def new_sub() -> str:
@@ -83,16 +80,9 @@ class VneidAccount(models.Model):
         return check_password(raw_password, self.password)
 
 
-class OidcClient(models.Model, ClientMixin):
+class OidcClient(ProviderClient):
     """A relying party registered with VNeID; only a hash of its secret is kept."""
 
-    client_id = models.CharField(max_length=48, unique=True, editable=False)
-    client_secret_hash = models.CharField(max_length=255, editable=False)
-    name = models.CharField("tên hệ thống", max_length=150)
-    redirect_uris = models.TextField("địa chỉ chuyển hướng (mỗi dòng một địa chỉ)")
-    post_logout_redirect_uris = models.TextField(
-        "địa chỉ chuyển hướng sau đăng xuất (mỗi dòng một địa chỉ)", blank=True, default=""
-    )
     allowed_scopes = models.CharField(
         "phạm vi được phép", max_length=255, default="openid profile vneid_identity"
     )
@@ -104,168 +94,55 @@ class OidcClient(models.Model, ClientMixin):
     frontchannel_logout_uri = models.CharField(
         "địa chỉ đăng xuất qua trình duyệt (front-channel)", max_length=2000, blank=True, default=""
     )
-    is_active = models.BooleanField("đang hoạt động", default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    # Not a column: the admin holds a just-registered client's secret here to show it once.
-    raw_secret: str
 
     class Meta:
         verbose_name = "hệ thống kết nối VNeID"
         verbose_name_plural = "hệ thống kết nối VNeID"
 
-    def __str__(self) -> str:
-        return self.name
 
-    @property
-    def redirect_uri_list(self) -> list[str]:
-        return [line.strip() for line in self.redirect_uris.splitlines() if line.strip()]
-
-    @property
-    def post_logout_redirect_uri_list(self) -> list[str]:
-        return [
-            line.strip() for line in self.post_logout_redirect_uris.splitlines() if line.strip()
-        ]
-
-    def get_client_id(self) -> str:
-        return self.client_id
-
-    def get_default_redirect_uri(self) -> None:
-        # OpenID Connect requires redirect_uri in every request: no default to fall back on.
-        return None
-
-    def get_allowed_scope(self, scope: str | None) -> str:
-        allowed = set(scope_to_list(self.allowed_scopes))
-        return " ".join(item for item in scope_to_list(scope or "") if item in allowed)
-
-    def check_redirect_uri(self, redirect_uri: str) -> bool:
-        return redirect_uri in self.redirect_uri_list
-
-    def check_client_secret(self, client_secret: str | None) -> bool:
-        # Client secrets are 256-bit random values, so a SHA-256 digest resists guessing as
-        # well as a password hash would, without Argon2's ~100 ms on every token request.
-        return hmac.compare_digest(hash_secret(client_secret or ""), self.client_secret_hash)
-
-    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return endpoint == "token" and method in TOKEN_ENDPOINT_AUTH_METHODS
-
-    def check_response_type(self, response_type: str) -> bool:
-        return response_type == "code"
-
-    def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type == "authorization_code"
-
-
-class AuthorizationCode(models.Model, AuthorizationCodeMixin):
+class AuthorizationCode(ProviderAuthorizationCode):
     """A single-use code bound to its client, redirect URI, PKCE challenge and login."""
 
-    code_hash = models.CharField(max_length=64, unique=True)
     client = models.ForeignKey(OidcClient, on_delete=models.CASCADE)
     account = models.ForeignKey(VneidAccount, on_delete=models.CASCADE)
     # The browser login it was issued in: ending that login revokes the tokens issued from it.
     login = models.ForeignKey(
         "LoginSession", on_delete=models.SET_NULL, null=True, blank=True, related_name="codes"
     )
-    redirect_uri = models.CharField(max_length=2000)
-    scope = models.CharField(max_length=255)
-    nonce = models.CharField(max_length=255, blank=True, default="")
     code_challenge = models.CharField(max_length=128)
     code_challenge_method = models.CharField(max_length=8)
-    auth_time = models.DateTimeField()
     # The issuer named in the ID token given for this code (set when it is exchanged).
     issuer = models.CharField(max_length=200, blank=True, default="")
     acr = models.CharField(max_length=32)
-    amr = models.CharField(max_length=64, default="pwd")
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        verbose_name = "mã uỷ quyền"
-        verbose_name_plural = "mã uỷ quyền"
+    class Meta(ProviderAuthorizationCode.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.client} → {self.account_id}"
 
-    def is_expired(self) -> bool:
-        return timezone.now() >= self.expires_at
 
-    def get_redirect_uri(self) -> str:
-        return self.redirect_uri
-
-    def get_scope(self) -> str:
-        return self.scope
-
-    def get_nonce(self) -> str | None:
-        return self.nonce or None
-
-    def get_auth_time(self) -> int:
-        return int(self.auth_time.timestamp())
-
-    def get_acr(self) -> str:
-        return self.acr
-
-    def get_amr(self) -> list[str]:
-        return self.amr.split()
-
-
-class AccessToken(models.Model):
+class AccessToken(ProviderAccessToken):
     """A bearer token for userinfo; only its hash is kept."""
 
-    token_hash = models.CharField(max_length=64, unique=True)
     client = models.ForeignKey(OidcClient, on_delete=models.CASCADE)
     account = models.ForeignKey(VneidAccount, on_delete=models.CASCADE)
     authorization_code = models.ForeignKey(
         AuthorizationCode, on_delete=models.SET_NULL, null=True, blank=True, related_name="tokens"
     )
-    scope = models.CharField(max_length=255)
-    issued_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        verbose_name = "access token"
-        verbose_name_plural = "access token"
+    class Meta(ProviderAccessToken.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.client} → {self.account_id}"
 
-    def is_usable(self) -> bool:
-        return self.revoked_at is None and timezone.now() < self.expires_at
 
-
-class SigningKey(models.Model):
+class SigningKey(ProviderSigningKey):
     """An RSA key pair for ID tokens; exactly one is active, published ones appear in JWKS."""
 
-    kid = models.CharField(max_length=64, unique=True)
-    private_jwk = models.TextField(editable=False)
-    is_active = models.BooleanField("đang dùng để ký", default=False)
-    is_published = models.BooleanField("công bố trong JWKS", default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = "khoá ký"
-        verbose_name_plural = "khoá ký"
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_active"],
-                condition=Q(is_active=True),
-                name="vneid_provider_one_active_signing_key",
-            ),
-            # A key that signs must be verifiable by relying parties.
-            models.CheckConstraint(
-                condition=Q(is_active=False) | Q(is_published=True),
-                name="vneid_provider_active_key_published",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.kid
-
-    @property
-    def private_key_dict(self) -> dict[str, Any]:
-        key: dict[str, Any] = json.loads(self.private_jwk)
-        return key
+    class Meta(ProviderSigningKey.Meta):
+        pass
 
 
 class LoginSession(models.Model):
@@ -321,7 +198,7 @@ class LoginFailure(models.Model):
         return f"{mask_number(self.personal_id_number)} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class AuditEvent(AuditRecord):
+class AuditEvent(AnsweredRequestRecord):
     """One security-relevant event of the provider."""
 
     class Kind(models.TextChoices):
@@ -356,18 +233,11 @@ class AuditEvent(AuditRecord):
         blank=True,
         verbose_name="hệ thống kết nối",
     )
-    detail = models.CharField("chi tiết", max_length=255, blank=True, default="")
-    # VNeID's only actors are officials making admin changes.
-    actor = actor_field("cán bộ")
-    # A request answered (REQUEST_ANSWERED): which endpoint, its status and how long it took.
+    # A request answered (REQUEST_ANSWERED): which endpoint. Its `flow` is a digest of the
+    # authorization request (client and state).
     endpoint = models.CharField("điểm cuối", max_length=20, blank=True, default="")
-    status_code = models.PositiveSmallIntegerField("mã trạng thái", null=True, blank=True)
-    duration_ms = models.PositiveIntegerField("thời gian xử lý (ms)", null=True, blank=True)
-    # A digest of the authorization request (client and state): ties the login page's request,
-    # answered before anyone logged in, to the account that then logged in.
-    flow = models.CharField(max_length=16, blank=True, default="", db_index=True)
 
-    class Meta(AuditRecord.Meta):
+    class Meta(AnsweredRequestRecord.Meta):
         verbose_name = "nhật ký VNeID"
         verbose_name_plural = "nhật ký VNeID"
 

@@ -1,20 +1,18 @@
 """State changes of the VNeID provider: accounts, clients, logins, codes and tokens."""
 
 import secrets
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from admin_kit.audit import required_reason, save_audited
-from api_kit.keys import hash_secret
 from citizen_registry.models import Citizen
 from idnumbers.numbers import mask_number, normalize_number
+from oidc_kit.clients import Actor, ClientRegistry, clean_uris, stored_redirect_uris
 
 from . import hops, single_logout, throttling
 from .claims import SCOPES_SUPPORTED
@@ -26,11 +24,6 @@ from .models import (
     OidcClient,
     VneidAccount,
 )
-
-# An official changing a client: the portal's User, which this organisation must not import.
-Actor = Any
-# {field: [before, after]} of one change.
-Changes = dict[str, list[Any]]
 
 
 @transaction.atomic
@@ -98,17 +91,6 @@ def set_account_status(*, account: VneidAccount, status: str) -> None:
         transaction.on_commit(lambda: [single_logout.login_ended(login) for login in ended])
 
 
-def _clean_uris(uris: Iterable[str]) -> list[str]:
-    return [uri.strip() for uri in uris if uri and uri.strip()]
-
-
-def set_client_secret(client: OidcClient) -> str:
-    """Give a client a new random secret, stored hashed, without saving; return the secret."""
-    raw_secret = secrets.token_urlsafe(32)
-    client.client_secret_hash = hash_secret(raw_secret)
-    return raw_secret
-
-
 # The settings of a client an official may change, audited field by field.
 CLIENT_FIELDS = (
     "name",
@@ -121,45 +103,11 @@ CLIENT_FIELDS = (
 )
 
 
-@transaction.atomic
-def register_client(client: OidcClient, *, actor: Actor = None, reason: str = "") -> str:
-    """Save a new, validated client with a fresh id and secret; return the secret, shown once."""
-    if actor is not None:
-        reason = required_reason(reason)
-    client.client_id = secrets.token_urlsafe(24)
-    raw_secret = set_client_secret(client)
-    client.save()
-    AuditEvent.record(
-        kind=AuditEvent.Kind.CLIENT_CREATED,
-        client=client,
-        detail=client.name,
-        actor=actor,
-        reason=reason,
-        changes={field: [None, getattr(client, field)] for field in CLIENT_FIELDS},
-    )
-    return raw_secret
-
-
-@transaction.atomic
-def change_client(
-    *, client: OidcClient, values: Mapping[str, Any], actor: Actor, reason: str
-) -> Changes:
-    """Save an official's change of a client's settings with one audit event; return changes."""
-
-    def write_entry(locked: OidcClient, changes: Changes, reason: str) -> None:
-        AuditEvent.record(
-            kind=AuditEvent.Kind.CLIENT_CHANGED,
-            client=locked,
-            detail=locked.name,
-            actor=actor,
-            reason=reason,
-            changes=changes,
-        )
-
-    changes: Changes = save_audited(
-        client, values, allowed=CLIENT_FIELDS, reason=reason, write_entry=write_entry
-    )
-    return changes
+CLIENTS = ClientRegistry(OidcClient, AuditEvent, CLIENT_FIELDS)
+set_client_secret = CLIENTS.set_secret
+register_client = CLIENTS.register
+change_client = CLIENTS.change
+issue_new_client_secret = CLIENTS.issue_new_secret
 
 
 def _client_settings(
@@ -171,9 +119,7 @@ def _client_settings(
     frontchannel_logout_uri: str = "",
 ) -> dict[str, str]:
     """Return a client's URI and scope fields as stored; raise ValueError for unusable ones."""
-    redirect_uris = _clean_uris(redirect_uris)
-    if not redirect_uris:
-        raise ValueError("A client needs at least one redirect URI.")
+    stored_redirects = stored_redirect_uris(redirect_uris)
     for uri in (backchannel_logout_uri, frontchannel_logout_uri):
         if uri.strip() and not uri.strip().startswith(("http://", "https://")):
             raise ValueError(f"A logout URI must be an http(s) URL: {uri!r}.")
@@ -182,8 +128,8 @@ def _client_settings(
     if unknown:
         raise ValueError(f"Unsupported scopes: {', '.join(sorted(unknown))}.")
     return {
-        "redirect_uris": "\n".join(redirect_uris),
-        "post_logout_redirect_uris": "\n".join(_clean_uris(post_logout_redirect_uris)),
+        "redirect_uris": stored_redirects,
+        "post_logout_redirect_uris": "\n".join(clean_uris(post_logout_redirect_uris)),
         "backchannel_logout_uri": backchannel_logout_uri.strip(),
         "frontchannel_logout_uri": frontchannel_logout_uri.strip(),
         "allowed_scopes": " ".join(scope for scope in SCOPES_SUPPORTED if scope in wanted),
@@ -207,9 +153,7 @@ def create_client(
         backchannel_logout_uri=backchannel_logout_uri,
         frontchannel_logout_uri=frontchannel_logout_uri,
     )
-    client = OidcClient(name=name, **fields)
-    raw_secret = register_client(client)
-    return client, raw_secret
+    return CLIENTS.create(name, fields)
 
 
 @transaction.atomic
@@ -235,38 +179,9 @@ def ensure_client(
         backchannel_logout_uri=backchannel_logout_uri,
         frontchannel_logout_uri=frontchannel_logout_uri,
     )
-    existing = OidcClient.objects.select_for_update().filter(client_id=client_id).first()
-    created = existing is None
-    client = OidcClient(client_id=client_id) if existing is None else existing
-    client.name = name
-    for field, value in fields.items():
-        setattr(client, field, value)
-    client.is_active = True
-    if created or not client.check_client_secret(client_secret):
-        client.client_secret_hash = hash_secret(client_secret)
-    client.save()
-    if created:
-        AuditEvent.record(kind=AuditEvent.Kind.CLIENT_CREATED, client=client, detail=name)
-    return client
-
-
-@transaction.atomic
-def issue_new_client_secret(*, client: OidcClient, actor: Actor = None, reason: str = "") -> str:
-    """Replace a client's secret; return the new one, shown only once."""
-    if actor is not None:
-        reason = required_reason(reason)
-    raw_secret = set_client_secret(client)
-    client.save(update_fields=["client_secret_hash"])
-    AuditEvent.record(
-        kind=AuditEvent.Kind.CLIENT_SECRET_ISSUED,
-        client=client,
-        detail=client.name,
-        actor=actor,
-        reason=reason,
-        # The secret is never recorded, only that it changed.
-        changes={"client_secret": ["(cũ)", "(mới)"]},
+    return CLIENTS.ensure(
+        client_id=client_id, client_secret=client_secret, name=name, settings=fields
     )
-    return raw_secret
 
 
 class LoginRefused(Exception):

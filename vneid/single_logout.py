@@ -22,7 +22,6 @@ from oidc_kit.backchannel import (
     deliver_all,
     frontchannel_logout_url,
 )
-from oidc_kit.logout_token import build_logout_token
 from oidc_kit.models import ERROR_LENGTH, MAX_ATTEMPTS
 
 from . import keys
@@ -65,15 +64,7 @@ def clients_of(login: LoginSession) -> list[tuple[OidcClient, str]]:
 
 def mint(*, client_id: str, issuer: str, sub: str, sid: str) -> str:
     """Return a fresh logout token for client_id, signed with VNeID's active key."""
-    signing_key = keys.active_signing_key()
-    return build_logout_token(
-        issuer=issuer,
-        audience=client_id,
-        sub=sub,
-        sid=sid,
-        private_key=keys.as_private_key(signing_key),
-        kid=signing_key.kid,
-    )
+    return keys.SIGNING_KEYS.logout_token(issuer=issuer, client_id=client_id, sub=sub, sid=sid)
 
 
 def login_ended(login: LoginSession, *, fallback_issuer: str = "") -> list[str]:

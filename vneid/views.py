@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from api_kit.keys import hash_secret
 from api_kit.server import api_view, json_response
+from oidc_kit.discovery import discovery_document
+from oidc_kit.logout import LogoutRequestInvalid
 from oidc_kit.provider import bearer_error, presented_bearer_tokens
 
 from . import faults, hops, keys, login_state, qr, services, single_logout, throttling
@@ -33,12 +35,10 @@ from .claims import (
 from .cors import allow_any_origin
 from .errors import OAUTH_ERRORS
 from .forms import LoginForm
-from .logout import LogoutRequestInvalid, parse_logout_request
+from .logout import parse_logout_request
 from .models import AccessToken, LoginSession, OidcClient, VneidAccount
 from .parameters import unechoable_authorize_parameter
 from .server import (
-    PKCE_METHOD,
-    RESPONSE_MODE,
     VneidCodeGrant,
     issuer_for,
     issuer_path,
@@ -68,45 +68,19 @@ MALFORMED_PARAMETER_ERRORS = {
 }
 
 
-def _endpoint(issuer: str, name: str) -> str:
-    return issuer + reverse(name).removeprefix(issuer_path())
-
-
 @allow_any_origin("GET", "HEAD")
 @api_view(OAUTH_ERRORS, "GET", "HEAD", exempt_csrf=False)
 @faults.honours_fault()
 def discovery(request: HttpRequest) -> JsonResponse:
     """Describe the provider (OpenID Connect Discovery 1.0): exactly what it supports."""
-    issuer = issuer_for(request)
-    document = {
-        "issuer": issuer,
-        "authorization_endpoint": _endpoint(issuer, "vneid:authorize"),
-        "token_endpoint": _endpoint(issuer, "vneid:token"),
-        "userinfo_endpoint": _endpoint(issuer, "vneid:userinfo"),
-        "jwks_uri": _endpoint(issuer, "vneid:jwks"),
-        "end_session_endpoint": _endpoint(issuer, "vneid:end_session"),
-        "scopes_supported": list(SCOPES_SUPPORTED),
-        "response_types_supported": ["code"],
-        "response_modes_supported": [RESPONSE_MODE],
-        "grant_types_supported": ["authorization_code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": [keys.ALGORITHM],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "code_challenge_methods_supported": [PKCE_METHOD],
-        "claims_supported": claims_supported(),
-        "acr_values_supported": list(ACR_VALUES_SUPPORTED),
-        "prompt_values_supported": ["none", "login"],
-        "claims_parameter_supported": False,
-        "request_parameter_supported": False,
-        "request_uri_parameter_supported": False,
-        "ui_locales_supported": ["vi"],
-        "authorization_response_iss_parameter_supported": True,
-        # Back-Channel and Front-Channel Logout 1.0: logout tokens and iframes carry iss and sid.
-        "backchannel_logout_supported": True,
-        "backchannel_logout_session_supported": True,
-        "frontchannel_logout_supported": True,
-        "frontchannel_logout_session_supported": True,
-    }
+    document = discovery_document(
+        issuer_for(request),
+        namespace="vneid",
+        issuer_path=issuer_path(),
+        scopes=SCOPES_SUPPORTED,
+        claims=claims_supported(),
+        acr_values=list(ACR_VALUES_SUPPORTED),
+    )
     return json_response(document, cache="public, max-age=300")
 
 

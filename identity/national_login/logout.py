@@ -8,18 +8,12 @@ token is recorded (LogoutDeliveryRecord) and retried by the command
 """
 
 import logging
-from dataclasses import dataclass
-from typing import Any
 
-from authlib.common.urls import add_params_to_uri
 from django.db import transaction
-from django.http import QueryDict
 from django.utils import timezone
-from joserfc import jwt
-from joserfc.errors import JoseError
 
 from oidc_kit.backchannel import LogoutDelivery, deliver_all, frontchannel_logout_url
-from oidc_kit.logout_token import build_logout_token
+from oidc_kit.logout import LogoutRefusals, LogoutRequests
 from oidc_kit.models import record_failures, retry_failed
 
 from . import keys
@@ -36,78 +30,26 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
-class LogoutRequestInvalid(Exception):
-    """A logout request that must not redirect anywhere; `message` is for the citizen."""
+LOGOUT_REQUESTS = LogoutRequests(
+    NationalClient,
+    keys.published_key_set,
+    LogoutRefusals(
+        foreign_hint="Mã xác nhận đăng xuất (id_token_hint) không do Hệ thống xác thực cấp.",
+        unknown_client=(
+            "Cổng dịch vụ công yêu cầu đăng xuất chưa được đăng ký với Hệ thống xác thực."
+        ),
+        other_client="Yêu cầu đăng xuất không khớp với cổng đã đăng nhập.",
+        unregistered_redirect="Địa chỉ quay lại sau khi đăng xuất chưa được đăng ký cho cổng này.",
+    ),
+)
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class LogoutRequest:
-    client: NationalClient | None
-    id_token_claims: dict[str, Any] | None
-    redirect_uri: str | None
-
-
-def _audiences(claims: dict[str, Any]) -> list[str]:
-    aud = claims.get("aud")
-    return [aud] if isinstance(aud, str) else list(aud or [])
-
-
-def verify_id_token_hint(hint: str, *, issuer: str) -> dict[str, Any]:
-    """Return the claims of an ID token the service signed as issuer; expiry is not checked."""
-    try:
-        token = jwt.decode(hint, keys.published_key_set(), algorithms=[keys.ALGORITHM])
-    except (JoseError, ValueError) as error:
-        raise LogoutRequestInvalid("Mã xác nhận đăng xuất (id_token_hint) không hợp lệ.") from error
-    if token.claims.get("iss") != issuer:
-        raise LogoutRequestInvalid(
-            "Mã xác nhận đăng xuất (id_token_hint) không do Hệ thống xác thực cấp."
-        )
-    return token.claims
-
-
-def parse_logout_request(params: QueryDict, *, issuer: str) -> LogoutRequest:
-    """Validate the parameters of a logout request; raise LogoutRequestInvalid if refused."""
-    hint = params.get("id_token_hint")
-    claims = verify_id_token_hint(hint, issuer=issuer) if hint else None
-    client_id = params.get("client_id")
-    unknown = "Cổng dịch vụ công yêu cầu đăng xuất chưa được đăng ký với Hệ thống xác thực."
-    if client_id and "\x00" in client_id:
-        raise LogoutRequestInvalid(unknown)
-    if claims is not None:
-        audiences = _audiences(claims)
-        if client_id and client_id not in audiences:
-            raise LogoutRequestInvalid("Yêu cầu đăng xuất không khớp với cổng đã đăng nhập.")
-        client_id = client_id or (audiences[0] if len(audiences) == 1 else None)
-    client = NationalClient.objects.filter(client_id=client_id, is_active=True).first()
-    if client_id and client is None:
-        raise LogoutRequestInvalid(unknown)
-    redirect_uri = params.get("post_logout_redirect_uri")
-    if redirect_uri:
-        if client is None or redirect_uri not in client.post_logout_redirect_uri_list:
-            raise LogoutRequestInvalid(
-                "Địa chỉ quay lại sau khi đăng xuất chưa được đăng ký cho cổng này."
-            )
-        state = params.get("state")
-        if state:
-            redirect_uri = add_params_to_uri(redirect_uri, [("state", state)])
-    return LogoutRequest(client=client, id_token_claims=claims, redirect_uri=redirect_uri)
+verify_id_token_hint = LOGOUT_REQUESTS.verify_id_token_hint
+parse_logout_request = LOGOUT_REQUESTS.parse
 
 
 def mint_logout_token(*, issuer: str, client_id: str, sub: str, sid: str) -> str:
     """Return a fresh logout token of the service for one portal."""
-    signing_key = keys.active_signing_key()
-    return build_logout_token(
-        issuer=issuer,
-        audience=client_id,
-        sub=sub,
-        sid=sid,
-        private_key=keys.as_private_key(signing_key),
-        kid=signing_key.kid,
-    )
+    return keys.SIGNING_KEYS.logout_token(issuer=issuer, client_id=client_id, sub=sub, sid=sid)
 
 
 def end_login(login: LoginSession, *, issuer: str) -> list[str]:

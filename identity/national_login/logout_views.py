@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from identity.relying_party.client import VneidError
 from oidc_kit.backchannel import backchannel_logout_view
+from oidc_kit.logout import LogoutRequestInvalid
 from oidc_kit.logout_token import LogoutClaims
 
 from . import faults, hops, login_state, vneid_leg
-from .logout import LogoutRequestInvalid, end_login, parse_logout_request
+from .logout import end_login, parse_logout_request
 from .models import Idp, LoginSession
 from .server import issuer_for
 

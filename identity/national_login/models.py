@@ -1,23 +1,21 @@
 """The national login service's clients, subjects, codes, tokens, keys, sessions and audit trail."""
 
-import hmac
-import json
 import uuid
-from typing import Any
 
-from authlib.oauth2.rfc6749 import ClientMixin, scope_to_list
-from authlib.oidc.core import AuthorizationCodeMixin
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
-from admin_kit.audit import AuditRecord, actor_field
-from api_kit.keys import hash_secret
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
+from oidc_kit.models import AnsweredRequestRecord
 from oidc_kit.models import LogoutDeliveryRecord as BaseLogoutDeliveryRecord
+from oidc_kit.provider_models import (
+    ProviderAccessToken,
+    ProviderAuthorizationCode,
+    ProviderClient,
+    ProviderSigningKey,
+)
 
-TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 LOA1 = "LoA1"
 LOA2 = "LoA2"
 LEVEL_BY_ACR = {LOA1: 1, LOA2: 2}
@@ -47,20 +45,9 @@ class Idp(models.TextChoices):
     ISSUED = "DVCQG", "Tài khoản được cấp"
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-class NationalClient(models.Model, ClientMixin):
+class NationalClient(ProviderClient):
     """A portal registered with the national login service; only a hash of its secret is kept."""
 
-    client_id = models.CharField(max_length=48, unique=True, editable=False)
-    client_secret_hash = models.CharField(max_length=255, editable=False)
-    name = models.CharField("tên hệ thống", max_length=150)
-    redirect_uris = models.TextField("địa chỉ chuyển hướng (mỗi dòng một địa chỉ)")
-    post_logout_redirect_uris = models.TextField(
-        "địa chỉ chuyển hướng sau đăng xuất (mỗi dòng một địa chỉ)", blank=True, default=""
-    )
     backchannel_logout_uri = models.URLField(
         "địa chỉ nhận đăng xuất back-channel", max_length=2000, blank=True, default=""
     )
@@ -74,52 +61,10 @@ class NationalClient(models.Model, ClientMixin):
         default=AttributeProfile.DVCQG,
     )
     allowed_scopes = models.CharField("phạm vi được phép", max_length=255, default="openid")
-    is_active = models.BooleanField("đang hoạt động", default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    # Not a column: the admin holds a just-registered client's secret here to show it once.
-    raw_secret: str
 
     class Meta:
         verbose_name = "hệ thống kết nối"
         verbose_name_plural = "hệ thống kết nối"
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def redirect_uri_list(self) -> list[str]:
-        return _lines(self.redirect_uris)
-
-    @property
-    def post_logout_redirect_uri_list(self) -> list[str]:
-        return _lines(self.post_logout_redirect_uris)
-
-    def get_client_id(self) -> str:
-        return self.client_id
-
-    def get_default_redirect_uri(self) -> None:
-        # OpenID Connect requires redirect_uri in every request: no default to fall back on.
-        return None
-
-    def get_allowed_scope(self, scope: str | None) -> str:
-        allowed = set(scope_to_list(self.allowed_scopes))
-        return " ".join(item for item in scope_to_list(scope or "") if item in allowed)
-
-    def check_redirect_uri(self, redirect_uri: str) -> bool:
-        return redirect_uri in self.redirect_uri_list
-
-    def check_client_secret(self, client_secret: str | None) -> bool:
-        # 256-bit random secrets: a SHA-256 digest resists guessing as a password hash would.
-        return hmac.compare_digest(hash_secret(client_secret or ""), self.client_secret_hash)
-
-    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return endpoint == "token" and method in TOKEN_ENDPOINT_AUTH_METHODS
-
-    def check_response_type(self, response_type: str) -> bool:
-        return response_type == "code"
-
-    def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type == "authorization_code"
 
 
 class Subject(models.Model):
@@ -243,117 +188,50 @@ class PendingAuthorization(models.Model):
         return f"{self.client_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class AuthorizationCode(models.Model, AuthorizationCodeMixin):
+class AuthorizationCode(ProviderAuthorizationCode):
     """A single-use code bound to its client, redirect URI, optional PKCE and login session."""
 
-    code_hash = models.CharField(max_length=64, unique=True)
     client = models.ForeignKey(NationalClient, on_delete=models.CASCADE)
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE)
     session = models.ForeignKey(
         LoginSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="codes"
     )
     sid = models.CharField(max_length=32)
-    redirect_uri = models.CharField(max_length=2000)
-    scope = models.CharField(max_length=255)
-    nonce = models.CharField(max_length=255, blank=True, default="")
     code_challenge = models.CharField(max_length=128, blank=True, default="")
     code_challenge_method = models.CharField(max_length=8, blank=True, default="")
-    auth_time = models.DateTimeField()
     acr = models.CharField(max_length=8)
-    amr = models.CharField(max_length=64, default="pwd")
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        verbose_name = "mã uỷ quyền"
-        verbose_name_plural = "mã uỷ quyền"
+    class Meta(ProviderAuthorizationCode.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.client} → {self.subject_id}"
 
-    def is_expired(self) -> bool:
-        return timezone.now() >= self.expires_at
 
-    def get_redirect_uri(self) -> str:
-        return self.redirect_uri
-
-    def get_scope(self) -> str:
-        return self.scope
-
-    def get_nonce(self) -> str | None:
-        return self.nonce or None
-
-    def get_auth_time(self) -> int:
-        return int(self.auth_time.timestamp())
-
-    def get_acr(self) -> str:
-        return self.acr
-
-    def get_amr(self) -> list[str]:
-        return self.amr.split()
-
-
-class AccessToken(models.Model):
+class AccessToken(ProviderAccessToken):
     """A bearer token for userinfo; only its hash is kept."""
 
-    token_hash = models.CharField(max_length=64, unique=True)
     client = models.ForeignKey(NationalClient, on_delete=models.CASCADE)
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE)
     authorization_code = models.ForeignKey(
         AuthorizationCode, on_delete=models.SET_NULL, null=True, blank=True, related_name="tokens"
     )
-    scope = models.CharField(max_length=255)
-    issued_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        verbose_name = "access token"
-        verbose_name_plural = "access token"
+    class Meta(ProviderAccessToken.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.client} → {self.subject_id}"
 
-    def is_usable(self) -> bool:
-        return self.revoked_at is None and timezone.now() < self.expires_at
 
-
-class SigningKey(models.Model):
+class SigningKey(ProviderSigningKey):
     """An RSA key pair for ID and logout tokens; one is active, published ones are in JWKS."""
 
-    kid = models.CharField(max_length=64, unique=True)
-    private_jwk = models.TextField(editable=False)
-    is_active = models.BooleanField("đang dùng để ký", default=False)
-    is_published = models.BooleanField("công bố trong JWKS", default=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = "khoá ký"
-        verbose_name_plural = "khoá ký"
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_active"],
-                condition=Q(is_active=True),
-                name="national_login_one_active_signing_key",
-            ),
-            models.CheckConstraint(
-                condition=Q(is_active=False) | Q(is_published=True),
-                name="national_login_active_key_published",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.kid
-
-    @property
-    def private_key_dict(self) -> dict[str, Any]:
-        key: dict[str, Any] = json.loads(self.private_jwk)
-        return key
+    class Meta(ProviderSigningKey.Meta):
+        pass
 
 
-class AuditEvent(AuditRecord):
+class AuditEvent(AnsweredRequestRecord):
     """One security-relevant event of the service, or one request it answered."""
 
     class Kind(models.TextChoices):
@@ -381,15 +259,9 @@ class AuditEvent(AuditRecord):
         blank=True,
         verbose_name="hệ thống kết nối",
     )
-    detail = models.CharField("chi tiết", max_length=255, blank=True, default="")
-    actor = actor_field("cán bộ")
     endpoint = models.CharField("điểm cuối", max_length=24, blank=True, default="")
-    status_code = models.PositiveSmallIntegerField("mã trạng thái", null=True, blank=True)
-    duration_ms = models.PositiveIntegerField("thời gian xử lý (ms)", null=True, blank=True)
-    # Ties the requests of one login answered before anyone was known to who then logged in.
-    flow = models.CharField(max_length=16, blank=True, default="", db_index=True)
 
-    class Meta(AuditRecord.Meta):
+    class Meta(AnsweredRequestRecord.Meta):
         verbose_name = "nhật ký hệ thống xác thực"
         verbose_name_plural = "nhật ký hệ thống xác thực"
 

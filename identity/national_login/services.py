@@ -4,26 +4,19 @@ The sandbox seeds clients (`ensure_client`), switches the fault (`set_fault`) an
 timeline (`requests_answered`) here and nowhere else.
 """
 
-import secrets
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from admin_kit.audit import required_reason, save_audited
-from api_kit.keys import hash_secret
 from idnumbers.numbers import mask_number
+from oidc_kit.clients import ClientRegistry, clean_uris, stored_redirect_uris
 
 from . import faults
 from .models import AttributeProfile, AuditEvent, Idp, NationalClient, ServiceFault, Subject
-
-# An official changing a client: the portal's User.
-Actor = Any
-Changes = dict[str, list[Any]]
 
 # The settings of a client an official may change, audited field by field.
 CLIENT_FIELDS = (
@@ -37,10 +30,6 @@ CLIENT_FIELDS = (
 )
 
 
-def _clean_uris(uris: Iterable[str]) -> list[str]:
-    return [uri.strip() for uri in uris if uri and uri.strip()]
-
-
 def _client_settings(
     *,
     redirect_uris: Iterable[str],
@@ -50,44 +39,23 @@ def _client_settings(
     attribute_profile: str,
 ) -> dict[str, str]:
     """Return a client's fields as stored; raise ValueError for unusable ones."""
-    cleaned = _clean_uris(redirect_uris)
-    if not cleaned:
-        raise ValueError("A client needs at least one redirect URI.")
+    stored_redirects = stored_redirect_uris(redirect_uris)
     if attribute_profile not in AttributeProfile.values:
         raise ValueError(f"Unknown attribute profile {attribute_profile!r}.")
     return {
-        "redirect_uris": "\n".join(cleaned),
-        "post_logout_redirect_uris": "\n".join(_clean_uris(post_logout_redirect_uris)),
+        "redirect_uris": stored_redirects,
+        "post_logout_redirect_uris": "\n".join(clean_uris(post_logout_redirect_uris)),
         "backchannel_logout_uri": backchannel_logout_uri.strip(),
         "frontchannel_logout_uri": frontchannel_logout_uri.strip(),
         "attribute_profile": attribute_profile,
     }
 
 
-def set_client_secret(client: NationalClient) -> str:
-    """Give a client a new random secret, stored hashed, without saving; return the secret."""
-    raw_secret = secrets.token_urlsafe(32)
-    client.client_secret_hash = hash_secret(raw_secret)
-    return raw_secret
-
-
-@transaction.atomic
-def register_client(client: NationalClient, *, actor: Actor = None, reason: str = "") -> str:
-    """Save a new, validated client with a fresh id and secret; return the secret, shown once."""
-    if actor is not None:
-        reason = required_reason(reason)
-    client.client_id = secrets.token_urlsafe(24)
-    raw_secret = set_client_secret(client)
-    client.save()
-    AuditEvent.record(
-        kind=AuditEvent.Kind.CLIENT_CREATED,
-        client=client,
-        detail=client.name,
-        actor=actor,
-        reason=reason,
-        changes={field: [None, getattr(client, field)] for field in CLIENT_FIELDS},
-    )
-    return raw_secret
+CLIENTS = ClientRegistry(NationalClient, AuditEvent, CLIENT_FIELDS)
+set_client_secret = CLIENTS.set_secret
+register_client = CLIENTS.register
+change_client = CLIENTS.change
+issue_new_client_secret = CLIENTS.issue_new_secret
 
 
 def create_client(
@@ -107,8 +75,7 @@ def create_client(
         frontchannel_logout_uri=frontchannel_logout_uri,
         attribute_profile=attribute_profile,
     )
-    client = NationalClient(name=name, **fields)
-    return client, register_client(client)
+    return CLIENTS.create(name, fields)
 
 
 @transaction.atomic
@@ -136,61 +103,9 @@ def ensure_client(
         frontchannel_logout_uri=frontchannel_logout_uri,
         attribute_profile=attribute_profile,
     )
-    existing = NationalClient.objects.select_for_update().filter(client_id=client_id).first()
-    created = existing is None
-    client = NationalClient(client_id=client_id) if existing is None else existing
-    client.name = name
-    for field, value in fields.items():
-        setattr(client, field, value)
-    client.is_active = True
-    if created or not client.check_client_secret(client_secret):
-        client.client_secret_hash = hash_secret(client_secret)
-    client.save()
-    if created:
-        AuditEvent.record(kind=AuditEvent.Kind.CLIENT_CREATED, client=client, detail=name)
-    return client
-
-
-@transaction.atomic
-def change_client(
-    *, client: NationalClient, values: Mapping[str, Any], actor: Actor, reason: str
-) -> Changes:
-    """Save an official's change of a client with one audit event; return the changes."""
-
-    def write_entry(locked: NationalClient, changes: Changes, reason: str) -> None:
-        AuditEvent.record(
-            kind=AuditEvent.Kind.CLIENT_CHANGED,
-            client=locked,
-            detail=locked.name,
-            actor=actor,
-            reason=reason,
-            changes=changes,
-        )
-
-    changes: Changes = save_audited(
-        client, values, allowed=CLIENT_FIELDS, reason=reason, write_entry=write_entry
+    return CLIENTS.ensure(
+        client_id=client_id, client_secret=client_secret, name=name, settings=fields
     )
-    return changes
-
-
-@transaction.atomic
-def issue_new_client_secret(
-    *, client: NationalClient, actor: Actor = None, reason: str = ""
-) -> str:
-    """Replace a client's secret; return the new one, shown only once."""
-    if actor is not None:
-        reason = required_reason(reason)
-    raw_secret = set_client_secret(client)
-    client.save(update_fields=["client_secret_hash"])
-    AuditEvent.record(
-        kind=AuditEvent.Kind.CLIENT_SECRET_ISSUED,
-        client=client,
-        detail=client.name,
-        actor=actor,
-        reason=reason,
-        changes={"client_secret": ["(cũ)", "(mới)"]},
-    )
-    return raw_secret
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from api_kit.keys import hash_secret
 from api_kit.server import api_view, json_response
 from identity.relying_party.client import VneidError
 from identity.relying_party.protocol import IssuerMismatch, check_issuer
+from oidc_kit.discovery import discovery_document
 from oidc_kit.errors import OAUTH_ERRORS
 from oidc_kit.provider import bearer_error, presented_bearer_tokens
 
@@ -46,12 +47,11 @@ from .models import (
     Subject,
 )
 from .server import (
-    PKCE_METHOD,
-    RESPONSE_MODE,
     SCOPES_SUPPORTED,
     NationalCodeGrant,
     absolute,
     issuer_for,
+    issuer_path,
     server,
 )
 
@@ -79,10 +79,6 @@ DEFAULT_ERROR_PAGE_MESSAGE = "Yêu cầu đăng nhập không hợp lệ."
 LEVEL_NAMES = {1: "mức 1", 2: "mức 2"}
 
 
-def _endpoint(issuer: str, name: str) -> str:
-    return issuer + reverse(name).removeprefix(reverse("national_login:discovery").split("/.")[0])
-
-
 @api_view(OAUTH_ERRORS, "GET", "HEAD", exempt_csrf=False)
 @faults.honours_fault()
 def discovery(request: HttpRequest) -> JsonResponse:
@@ -92,35 +88,14 @@ def discovery(request: HttpRequest) -> JsonResponse:
     prompts (`none`, `login`), client authentication (`client_secret_basic`,
     `client_secret_post`), PKCE (`S256`), and back- and front-channel logout with `sid`.
     """
-    issuer = issuer_for(request)
-    document = {
-        "issuer": issuer,
-        "authorization_endpoint": _endpoint(issuer, "national_login:authorize"),
-        "token_endpoint": _endpoint(issuer, "national_login:token"),
-        "userinfo_endpoint": _endpoint(issuer, "national_login:userinfo"),
-        "jwks_uri": _endpoint(issuer, "national_login:jwks"),
-        "end_session_endpoint": _endpoint(issuer, "national_login:end_session"),
-        "scopes_supported": list(SCOPES_SUPPORTED),
-        "response_types_supported": ["code"],
-        "response_modes_supported": [RESPONSE_MODE],
-        "grant_types_supported": ["authorization_code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": [keys.ALGORITHM],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "code_challenge_methods_supported": [PKCE_METHOD],
-        "claims_supported": claims_supported(),
-        "acr_values_supported": [LOA1, LOA2],
-        "prompt_values_supported": ["none", "login"],
-        "claims_parameter_supported": False,
-        "request_parameter_supported": False,
-        "request_uri_parameter_supported": False,
-        "ui_locales_supported": ["vi"],
-        "authorization_response_iss_parameter_supported": True,
-        "backchannel_logout_supported": True,
-        "backchannel_logout_session_supported": True,
-        "frontchannel_logout_supported": True,
-        "frontchannel_logout_session_supported": True,
-    }
+    document = discovery_document(
+        issuer_for(request),
+        namespace="national_login",
+        issuer_path=issuer_path(),
+        scopes=SCOPES_SUPPORTED,
+        claims=claims_supported(),
+        acr_values=[LOA1, LOA2],
+    )
     return json_response(document, cache="public, max-age=300")
 
 
