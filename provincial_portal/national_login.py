@@ -1,43 +1,29 @@
 """The province's one way to reach the national login service: OpenID Connect over HTTP.
 
-Discovery and keys are fetched with `requests` and cached; the code flow itself (PKCE S256,
-state, the token request with client_secret_basic, the bearer call to userinfo) goes through
-Authlib's requests client; ID tokens are checked with joserfc. Every failure of the service
-becomes one of the typed errors below, so a page can tell the service's fault from the
-citizen's.
+Discovery, keys and tokens follow the rules every relying party of the sandbox shares
+(oidc_kit.relying_party); the code flow itself (PKCE S256, state, the token request with
+client_secret_basic, the bearer call to userinfo) goes through Authlib's requests client.
+Every failure of the service becomes one of the typed errors below, so a page can tell the
+service's fault from the citizen's.
 """
 
-import logging
 import re
 import secrets
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any, cast
 from urllib.parse import urlencode, urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
-from django.core.cache import cache
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import GuestProtocol, KeySet, KeySetSerialization
-from joserfc.jwt import JWTClaimsRegistry
 
-from api_kit.client import ApiCallError, Call, PooledSession
+from api_kit.client import ApiCallError, Call
 from idnumbers.numbers import is_cccd_format
+from oidc_kit.relying_party import Json, ProviderClient, ProviderMetadata
 
 from .conf import provincial_settings
 
-logger = logging.getLogger(__name__)
-
-DISCOVERY_PATH = "/.well-known/openid-configuration"
-DISCOVERY_CACHE_SECONDS = 300
-JWKS_CACHE_SECONDS = 3600
-ID_TOKEN_ALGORITHMS = ("RS256",)
-CLOCK_LEEWAY_SECONDS = 60
 SCOPE = "openid"
-Json = dict[str, Any]
 BIRTH_DATE = re.compile(r"^\d{8}$")
 
 
@@ -59,18 +45,6 @@ class NationalLoginProtocolError(NationalLoginError):
 
 class InvalidIdToken(NationalLoginProtocolError):
     """The ID token failed validation: signature, issuer, audience, times, nonce or acr."""
-
-
-@dataclass(frozen=True)
-class ProviderMetadata:
-    """The parts of the discovery document the province uses."""
-
-    issuer: str
-    authorization_endpoint: str
-    token_endpoint: str
-    jwks_uri: str
-    userinfo_endpoint: str
-    end_session_endpoint: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,60 +84,25 @@ class CompletedLogin:
     id_token: str
 
 
-class NationalLoginClient(PooledSession):
+class NationalLoginClient(ProviderClient):
     """Talk to the national login service configured in PROVINCIAL_PORTAL."""
 
     timeout_error = NationalLoginTimeout
     unavailable_error = NationalLoginUnavailable
     bad_response_error = NationalLoginProtocolError
 
+    cache_prefix = "provincial_portal"
+    log_label = "national login"
+    invalid_token_error = InvalidIdToken
+
     def __init__(self, *, session: requests.Session | None = None) -> None:
-        self.issuer: str = provincial_settings.NATIONAL_LOGIN_ISSUER.rstrip("/")
-        self.client_id: str = provincial_settings.CLIENT_ID
-        self.client_secret: str = provincial_settings.CLIENT_SECRET
-        self.timeout: float = float(provincial_settings.TIMEOUT_SECONDS)
-        self.session = session or requests.Session()
-        self.session.headers.update({"Accept": "application/json"})
-
-    # Discovery and keys -------------------------------------------------------------------
-
-    def metadata(self) -> ProviderMetadata:
-        """Return the service's discovery document, cached briefly."""
-        key = f"provincial_portal:discovery:{self.issuer}"
-        document = cache.get(key)
-        if document is None:
-            document = self._request("GET", self.issuer + DISCOVERY_PATH, "discovery")
-            cache.set(key, document, DISCOVERY_CACHE_SECONDS)
-        try:
-            metadata = ProviderMetadata(
-                issuer=str(document["issuer"]),
-                authorization_endpoint=str(document["authorization_endpoint"]),
-                token_endpoint=str(document["token_endpoint"]),
-                jwks_uri=str(document["jwks_uri"]),
-                userinfo_endpoint=str(document["userinfo_endpoint"]),
-                end_session_endpoint=str(document.get("end_session_endpoint") or ""),
-            )
-        except (KeyError, TypeError) as error:
-            cache.delete(key)
-            raise NationalLoginProtocolError("discovery lacks a required field") from error
-        # OpenID Connect Discovery §4.3: the document must name the issuer it was fetched from.
-        if metadata.issuer.rstrip("/") != self.issuer:
-            cache.delete(key)
-            raise NationalLoginProtocolError(f"discovery names issuer {metadata.issuer!r}")
-        return metadata
-
-    def jwks(self, *, refresh: bool = False) -> KeySet:
-        """Return the service's public signing keys; refresh skips the cache."""
-        key = f"provincial_portal:jwks:{self.issuer}"
-        document = None if refresh else cache.get(key)
-        if document is None:
-            document = self._request("GET", self.metadata().jwks_uri, "jwks")
-            cache.set(key, document, JWKS_CACHE_SECONDS)
-        try:
-            return KeySet.import_key_set(cast(KeySetSerialization, document))
-        except (JoseError, KeyError, TypeError, ValueError) as error:
-            cache.delete(key)
-            raise NationalLoginProtocolError("the JWKS is not a usable key set") from error
+        super().__init__(
+            issuer=provincial_settings.NATIONAL_LOGIN_ISSUER,
+            client_id=provincial_settings.CLIENT_ID,
+            client_secret=provincial_settings.CLIENT_SECRET,
+            timeout=provincial_settings.TIMEOUT_SECONDS,
+            session=session,
+        )
 
     # The code flow ----------------------------------------------------------------------
 
@@ -202,6 +141,8 @@ class NationalLoginClient(PooledSession):
         if not code:
             raise NationalLoginProtocolError("callback without code or error")
         metadata = self.metadata()
+        if not metadata.userinfo_endpoint:
+            raise NationalLoginProtocolError("the service publishes no userinfo endpoint")
         with self.oauth(redirect_uri) as oauth:
             tokens = self._fetch_token(oauth, metadata, code=code, code_verifier=code_verifier)
             claims = self.validate_id_token(tokens["id_token"], nonce=nonce)
@@ -214,48 +155,13 @@ class NationalLoginClient(PooledSession):
         )
 
     def validate_id_token(self, id_token: str, *, nonce: str) -> Json:
-        """Return the claims of an ID token after checking signature, iss, aud, times, nonce."""
-        claims = self.verified_claims(id_token)
-        registry = JWTClaimsRegistry(
-            leeway=CLOCK_LEEWAY_SECONDS,
-            iss={"essential": True, "value": self.metadata().issuer},
-            sub={"essential": True},
-            aud={"essential": True, "value": self.client_id},
-            exp={"essential": True},
-            iat={"essential": True},
-            nonce={"essential": True, "value": nonce},
-        )
-        try:
-            registry.validate(claims)
-        except JoseError as error:
-            raise InvalidIdToken(f"claims: {type(error).__name__}: {error}") from error
-        audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
-        if (len(audiences) > 1 or "azp" in claims) and claims.get("azp") != self.client_id:
-            raise InvalidIdToken("claims: azp is not this client")
+        """Return the claims of a valid ID token that vouches for the level this portal asks."""
+        claims = super().validate_id_token(id_token, nonce=nonce)
         wanted = provincial_settings.ACR_VALUES
         # The service must not vouch for less than asked (LoA2 asked, LoA1 given).
         if wanted == "LoA2" and claims.get("acr") != "LoA2":
             raise InvalidIdToken(f"claims: acr {claims.get('acr')!r} below {wanted}")
         return claims
-
-    def verified_claims(self, token: str, *, fresh_keys: bool = False) -> Json:
-        """Return the claims of a JWS the service signed with a key of its JWKS."""
-        refreshed: list[object] = [True] if fresh_keys else []
-
-        def signing_key(guest: GuestProtocol) -> KeySet:
-            keys = self.jwks(refresh=fresh_keys)
-            kid = guest.headers().get("kid")
-            if kid and not any(key.kid == kid for key in keys) and not refreshed:
-                # An unknown kid usually means the service rotated its keys: refetch once.
-                refreshed.append(kid)
-                keys = self.jwks(refresh=True)
-            return keys
-
-        try:
-            decoded = jwt.decode(token, signing_key, algorithms=list(ID_TOKEN_ALGORITHMS))
-        except (JoseError, ValueError) as error:
-            raise InvalidIdToken(f"signature: {type(error).__name__}: {error}") from error
-        return decoded.claims
 
     def end_session_url(self, *, id_token: str, post_logout_redirect_uri: str) -> str:
         """Return the service's RP-initiated logout URL (raises when it cannot be read)."""
@@ -341,18 +247,6 @@ class NationalLoginClient(PooledSession):
         call.outcome = "unreachable" if status is None else f"http_{status}"
         return NationalLoginUnavailable(
             f"cannot use {call.name}: {type(error).__name__}", status=status
-        )
-
-    def _request(self, method: str, url: str, name: str, **kwargs: Any) -> Json:
-        return self._call_json(method, url, name=name, log=self._log, **kwargs)
-
-    def _log(self, call: Call) -> None:
-        logger.info(
-            "national login %s %s -> %s, %d ms",
-            call.method,
-            call.name,
-            call.outcome,
-            call.elapsed_ms,
         )
 
 
