@@ -47,9 +47,12 @@ class GuideStep:
     guide: str = NATIONAL_GUIDE
 
     @property
+    def _titles(self) -> dict[int, str]:
+        return PROVINCIAL_STEP_TITLES if self.guide == PROVINCIAL_GUIDE else STEP_TITLES
+
+    @property
     def title(self) -> str:
-        titles = PROVINCIAL_STEP_TITLES if self.guide == PROVINCIAL_GUIDE else STEP_TITLES
-        return titles[self.number]
+        return self._titles[self.number]
 
     @property
     def named(self) -> bool:
@@ -58,7 +61,7 @@ class GuideStep:
 
     @property
     def total(self) -> int:
-        return len(PROVINCIAL_STEP_TITLES if self.guide == PROVINCIAL_GUIDE else STEP_TITLES)
+        return len(self._titles)
 
 
 LOGIN_SCREEN = GuideStep(
