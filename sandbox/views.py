@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import cccd_not_required
+from business_registry import faults as business_registry_faults
 from citizen_registry import faults as registry_faults
 from identity.national_login import services as national_login_faults
 from mobile_operator import faults as operator_faults
@@ -41,6 +42,7 @@ FAULT_TARGETS = {
     "vneid": ("VNeID", vneid_faults),
     "xacthuc": ("Hệ thống xác thực (Văn phòng Chính phủ)", national_login_faults),
     "operator": ("nhà mạng (Sim ký số, SMS)", operator_faults),
+    "business-registry": ("CSDL quốc gia về đăng ký doanh nghiệp", business_registry_faults),
 }
 
 
