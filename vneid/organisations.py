@@ -199,6 +199,10 @@ class Acting:
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
 
+    @property
+    def scope_label(self) -> str:
+        return str(OrganisationAuthorisation.Scope(self.scope).label) if self.scope else ""
+
 
 def _today() -> date:
     return timezone.localdate()
@@ -471,6 +475,17 @@ def pending_confirmations(account: VneidAccount) -> list[OrganisationRepresentat
             organisation__status=OrganisationEid.Status.PENDING,
         )
         .order_by("organisation__name")
+    )
+
+
+def waiting_for_others(account: VneidAccount) -> list[OrganisationEid]:
+    """Return the pending e-IDs account has confirmed, still waiting for other representatives."""
+    return list(
+        OrganisationEid.objects.filter(
+            status=OrganisationEid.Status.PENDING,
+            representatives__account=account,
+            representatives__confirmed_at__isnull=False,
+        ).order_by("name")
     )
 
 
