@@ -82,6 +82,11 @@ ERROR_PAGE_MESSAGES = {
         "đăng nhập bằng tài khoản cá nhân."
     ),
 }
+ORGANISATION_SCOPE_REFUSED = (
+    "VNeID chưa cho phép Hệ thống xác thực đăng nhập bằng tài khoản định danh điện tử tổ chức. "
+    "Đây là sự cố cấu hình của hệ thống, không phải lỗi của bạn. Vui lòng thử lại sau, hoặc "
+    "đăng nhập bằng tài khoản cá nhân nếu thủ tục cho phép."
+)
 DEFAULT_ERROR_PAGE_MESSAGE = "Yêu cầu đăng nhập không hợp lệ."
 LEVEL_NAMES = {1: "mức 1", 2: "mức 2"}
 
@@ -471,6 +476,17 @@ def vneid_callback(request: HttpRequest) -> HttpResponse:
         if error == "access_denied":
             notice = "Bạn đã huỷ đăng nhập bằng VNeID. Vui lòng chọn lại cách đăng nhập."
             return _render_chooser(request, kept, IssuedAccountForm(), notice=notice)
+        if error == "invalid_scope" and kept.vneid_leg.get("organisation"):
+            # VNeID does not let the service ask for organisations: its registration there
+            # lacks vneid_organisation. The service's fault; the personal option still works.
+            logger.warning("national login: VNeID refused the vneid_organisation scope")
+            return _render_chooser(
+                request,
+                kept,
+                IssuedAccountForm(),
+                refusal=ORGANISATION_SCOPE_REFUSED,
+                status=502,
+            )
         if error:
             logger.warning("national login: VNeID answered error %r", error[:64])
             return error_page(request, "vneid_unavailable", status=502)

@@ -512,3 +512,19 @@ def test_an_organisation_answer_to_the_personal_option_is_not_taken_for_a_person
     answer = vneid_answers(client, vneid, request, **organisation_claims())
     assert answer.status_code == 502
     assert not Subject.objects.exists()
+
+
+def test_vneid_refusing_the_organisation_scope_is_the_systems_fault(client, vneid, portal):
+    request = choose_organisation(client, vneid)
+    response = client.get(
+        "/xacthuc/vneid/callback",
+        {"error": "invalid_scope", "state": request["state"], "iss": "http://vneid.test/vneid"},
+    )
+    assert response.status_code == 502
+    page = response.content.decode()
+    assert (
+        "chưa cho phép Hệ thống xác thực đăng nhập bằng tài khoản định danh điện tử tổ chức" in page
+    )
+    assert "không phải lỗi của bạn" in page
+    # The chooser is back: the personal option is one press away.
+    assert 'data-testid="xacthuc-choose-vneid"' in page
