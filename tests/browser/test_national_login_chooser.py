@@ -14,6 +14,7 @@ from accounts import login_policy
 from identity.national_login import services
 from sandbox.personas import VNEID_PASSWORD
 from tests.personas import AN_CCCD
+from vneid.claims import SCOPES_SUPPORTED as VNEID_SCOPES
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +76,10 @@ def test_under_vneid_only_the_chooser_explains_and_keeps_vneid(page, service):
     page.screens.shot("chooser-vneid-only")
 
 
+@pytest.mark.skipif(
+    "vneid_organisation" not in VNEID_SCOPES,
+    reason="VNeID's vneid_organisation scope comes with branch h17-oidc",
+)
 def test_the_organisation_option_asks_vneid_for_the_organisations_account(page, service):
     page.goto(service)
     heading = page.get_by_role(
