@@ -18,7 +18,8 @@ from api_kit.keys import hash_secret
 from identity.relying_party import protocol
 from identity.relying_party.client import Json, VneidClient, VneidProtocolError
 from identity.relying_party.protocol import CompletedLogin
-from idnumbers.numbers import is_ascii_digits, is_cccd_format
+from idnumbers.numbers import is_cccd_format
+from idnumbers.tax_codes import tax_code_problem
 
 from .claims import ActingPerson
 from .conf import login_settings
@@ -181,8 +182,8 @@ def organisation_from_claims(claims: Json) -> tuple[Organisation, ActingPerson]:
     """Return the organisation and the acting person of validated claims, or raise.
 
     Refused (BadOrganisationLogin): no `act` or an `act.sub` that is not a 12-digit number, a
-    level other than 2, an unknown role or an authorised person's unknown scope, no name or a
-    tax code that is not 10 or 13 digits.
+    level other than 2, an unknown role or an authorised person's unknown scope, no name, a
+    tax code with a wrong check digit or a malformed date.
     """
     raw_act = claims.get("act")
     act: dict[str, Any] = raw_act if isinstance(raw_act, dict) else {}
@@ -204,8 +205,9 @@ def organisation_from_claims(claims: Json) -> tuple[Organisation, ActingPerson]:
     if not name:
         raise BadOrganisationLogin("organisation login without the organisation's name")
     tax_code = _text(claims, "tax_code")
-    if tax_code and not (is_ascii_digits(tax_code) and len(tax_code) in (10, 13)):
-        raise BadOrganisationLogin("tax_code is not 10 or 13 digits")
+    if tax_code and tax_code_problem(tax_code) is not None:
+        # VNeID checked it against the business registry: a wrong one is VNeID's fault.
+        raise BadOrganisationLogin("tax_code is not a valid tax code")
     organisation = Organisation(
         idp_subject=str(claims["sub"]),
         eid_code=_text(claims, "organisation_eid"),

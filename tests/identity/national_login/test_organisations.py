@@ -458,6 +458,7 @@ def test_the_trainers_timeline_finds_an_organisations_requests_by_tax_code(clien
         {"organisation_role": "authorised_person", "authorisation_scope": "everything"},
         {"organisation_name": None, "name": None},
         {"tax_code": "04012345"},
+        {"tax_code": "0401234567"},
         {"establishment_date": "20/04/2015"},
     ],
     ids=[
@@ -470,6 +471,7 @@ def test_the_trainers_timeline_finds_an_organisations_requests_by_tax_code(clien
         "unknown-scope",
         "no-name",
         "short-tax-code",
+        "tax-code-check-digit",
         "bad-date",
     ],
 )
