@@ -209,3 +209,51 @@ def test_a_representative_logs_in_for_the_organisation_and_two_portals_receive_i
     assert other["account_type"] == "organisation"
     assert other["act"] == {"sub": AN_CCCD}
     assert other["tax_code"] == TAX_CODE
+
+
+def test_ending_the_vneid_login_ends_the_services_organisation_login(server, organisation):
+    """Single logout reaches organisation logins too: VNeID's logout token names its own login
+    (`sid`) and may name the person (`sub`), not the organisation the service knows."""
+    base = server
+    browser = requests.Session()
+    chooser = _walk(browser, _authorize_url(base, PORTAL_ID, PORTAL_CALLBACK, "n-org-3"), base)
+    form = chooser.text.split('data-testid="xacthuc-organisation-form"', 1)[1]
+    key = re.search(r'name="sessionDataKey" value="([^"]+)"', form).group(1)
+    chosen = _post_form(
+        browser,
+        chooser,
+        'data-testid="xacthuc-organisation-form"',
+        {"sessionDataKey": key, "method": "organisation"},
+    )
+    vneid_page = _walk(browser, chosen.headers["Location"], base)
+    logged_in = _post_form(
+        browser,
+        vneid_page,
+        'data-testid="vneid-login-form"',
+        {"personal_id_number": AN_CCCD, "password": VNEID_PASSWORD},
+    )
+    choice_page = (
+        logged_in
+        if logged_in.status_code == 200
+        else _walk(browser, logged_in.headers["Location"], base)
+    )
+    picked = _post_form(
+        browser,
+        choice_page,
+        'data-testid="vneid-account-form"',
+        {"account_choice": organisation.sub},
+    )
+    _tokens_and_info(
+        base,
+        _walk(browser, picked.headers["Location"], base),
+        client_id=PORTAL_ID,
+        secret=PORTAL_SECRET,
+        redirect_uri=PORTAL_CALLBACK,
+    )
+    service_login = ServiceLogin.objects.get(ended_at__isnull=True)
+    assert service_login.act_number == AN_CCCD
+    # An logs out at VNeID itself (no hint: VNeID asks to confirm).
+    confirm = browser.get(f"{base}/vneid/logout")
+    _post_form(browser, confirm, 'data-testid="vneid-logout-form"', {"confirm": "yes"})
+    service_login.refresh_from_db()
+    assert service_login.ended_at is not None, "VNeID's logout token reached the service"
