@@ -26,6 +26,7 @@ from tests.personas import AN_CCCD
 PORTAL_ID = "live-org-portal-test"
 PORTAL_SECRET = "live-org-portal-test-secret"
 PORTAL_CALLBACK = "https://portal.example/callback"
+PORTAL_HOME = "https://portal.example/"
 OTHER_ID = "live-org-ministry-test"
 OTHER_SECRET = "live-org-ministry-test-secret"
 OTHER_CALLBACK = "https://ministry.example/callback"
@@ -49,6 +50,7 @@ def server(live_server, transactional_db, settings):
         client_secret=PORTAL_SECRET,
         name="Cổng thử nghiệm",
         redirect_uris=[PORTAL_CALLBACK],
+        post_logout_redirect_uris=[PORTAL_HOME],
     )
     services.ensure_client(
         client_id=OTHER_ID,
@@ -216,7 +218,20 @@ def test_ending_the_vneid_login_ends_the_services_organisation_login(server, org
     (`sid`) and may name the person (`sub`), not the organisation the service knows."""
     base = server
     browser = requests.Session()
-    chooser = _walk(browser, _authorize_url(base, PORTAL_ID, PORTAL_CALLBACK, "n-org-3"), base)
+    _log_in_for_the_organisation(base, browser, organisation, "n-org-3")
+    service_login = ServiceLogin.objects.get(ended_at__isnull=True)
+    assert service_login.act_number == AN_CCCD
+    # An logs out at VNeID itself (no hint: VNeID asks to confirm).
+    confirm = browser.get(f"{base}/vneid/logout")
+    _post_form(browser, confirm, 'data-testid="vneid-logout-form"', {"confirm": "yes"})
+    service_login.refresh_from_db()
+    assert service_login.ended_at is not None, "VNeID's logout token reached the service"
+
+
+def _log_in_for_the_organisation(base, browser, organisation, nonce):
+    """The chooser's organisation option, VNeID's form and account chooser; return the
+    portal's tokens and userinfo."""
+    chooser = _walk(browser, _authorize_url(base, PORTAL_ID, PORTAL_CALLBACK, nonce), base)
     form = chooser.text.split('data-testid="xacthuc-organisation-form"', 1)[1]
     key = re.search(r'name="sessionDataKey" value="([^"]+)"', form).group(1)
     chosen = _post_form(
@@ -243,17 +258,30 @@ def test_ending_the_vneid_login_ends_the_services_organisation_login(server, org
         'data-testid="vneid-account-form"',
         {"account_choice": organisation.sub},
     )
-    _tokens_and_info(
+    return _tokens_and_info(
         base,
         _walk(browser, picked.headers["Location"], base),
         client_id=PORTAL_ID,
         secret=PORTAL_SECRET,
         redirect_uri=PORTAL_CALLBACK,
     )
+
+
+def test_the_portals_logout_of_an_organisation_login_ends_it_at_the_service_and_vneid(
+    server, organisation
+):
+    from vneid.models import LoginSession as VneidLogin
+
+    base = server
+    browser = requests.Session()
+    tokens, _ = _log_in_for_the_organisation(base, browser, organisation, "n-org-4")
     service_login = ServiceLogin.objects.get(ended_at__isnull=True)
-    assert service_login.act_number == AN_CCCD
-    # An logs out at VNeID itself (no hint: VNeID asks to confirm).
-    confirm = browser.get(f"{base}/vneid/logout")
-    _post_form(browser, confirm, 'data-testid="vneid-logout-form"', {"confirm": "yes"})
+    vneid_login = VneidLogin.objects.get(ended_at__isnull=True)
+    params = {"id_token_hint": tokens["id_token"], "post_logout_redirect_uri": PORTAL_HOME}
+    out = _walk(browser, f"{base}/xacthuc/oauth2/logout?{urlencode(params)}", base)
+    assert out.status_code == 302, out.text[:2000]
+    assert out.headers["Location"] == PORTAL_HOME
     service_login.refresh_from_db()
-    assert service_login.ended_at is not None, "VNeID's logout token reached the service"
+    vneid_login.refresh_from_db()
+    assert service_login.ended_at is not None
+    assert vneid_login.ended_at is not None
