@@ -18,7 +18,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -198,6 +198,10 @@ class Acting:
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
+
+    @property
+    def scope_label(self) -> str:
+        return str(OrganisationAuthorisation.Scope(self.scope).label) if self.scope else ""
 
 
 def _today() -> date:
@@ -474,6 +478,17 @@ def pending_confirmations(account: VneidAccount) -> list[OrganisationRepresentat
     )
 
 
+def waiting_for_others(account: VneidAccount) -> list[OrganisationEid]:
+    """Return the pending e-IDs account has confirmed, still waiting for other representatives."""
+    return list(
+        OrganisationEid.objects.filter(
+            status=OrganisationEid.Status.PENDING,
+            representatives__account=account,
+            representatives__confirmed_at__isnull=False,
+        ).order_by("name")
+    )
+
+
 def confirm_registration(
     *, account: VneidAccount, organisation: OrganisationEid | int, passcode: str
 ) -> OrganisationEid:
@@ -627,6 +642,64 @@ def authorisations_given(organisation: OrganisationEid) -> list[OrganisationAuth
         .filter(organisation=organisation)
         .order_by("revoked_at", "-valid_until", "-created_at")
     )
+
+
+# --- Officials (the admin) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def set_organisation_status(
+    *, organisation: OrganisationEid, locked: bool, actor: Any, reason: str
+) -> None:
+    """Lock an e-ID, or unlock it (active again, or pending while someone has not confirmed).
+
+    An official's change: audited with who and why. A locked e-ID is acted for by nobody.
+    """
+    locked_row = OrganisationEid.objects.select_for_update().get(pk=organisation.pk)
+    before = locked_row.status
+    if locked:
+        after = OrganisationEid.Status.LOCKED
+    elif locked_row.representatives.filter(confirmed_at__isnull=True).exists():
+        after = OrganisationEid.Status.PENDING
+    else:
+        after = OrganisationEid.Status.ACTIVE
+    if before == after:
+        return
+    locked_row.status = after
+    if after == OrganisationEid.Status.ACTIVE and locked_row.activated_at is None:
+        locked_row.activated_at = timezone.now()
+    locked_row.save(update_fields=["status", "activated_at"])
+    organisation.status = after
+    AuditEvent.record(
+        kind=AuditEvent.Kind.ORGANISATION_CHANGED,
+        actor=actor,
+        reason=reason,
+        detail=f"{locked_row.eid_code} {mask_number(locked_row.tax_code)}",
+        changes={"status": [str(before), str(after)]},
+    )
+
+
+@transaction.atomic
+def revoke_authorisation_as_official(
+    *, authorisation: OrganisationAuthorisation, actor: Any, reason: str
+) -> bool:
+    """Revoke an authorisation as an official (audited with who and why); False: already was."""
+    now = timezone.now()
+    updated = OrganisationAuthorisation.objects.filter(
+        pk=authorisation.pk, revoked_at__isnull=True
+    ).update(revoked_at=now, revoked_by=None)
+    if updated:
+        AuditEvent.record(
+            kind=AuditEvent.Kind.AUTHORISATION_REVOKED,
+            actor=actor,
+            reason=reason,
+            detail=(
+                f"{authorisation.organisation.eid_code} → "
+                f"{mask_number(authorisation.grantee.personal_id_number)}"
+            ),
+            changes={"revoked_at": [None, now.isoformat()]},
+        )
+    return bool(updated)
 
 
 # --- Sandbox seeding ---------------------------------------------------------------------
