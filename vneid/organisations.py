@@ -64,6 +64,9 @@ KINDS = {
 # enough that a forgotten one ends by itself.
 MAX_AUTHORISATION_YEARS = 5
 
+# The largest primary key a database keeps (a signed 64-bit integer).
+MAX_ROW_ID = 2**63 - 1
+
 MISMATCH = "Thông tin đăng ký không khớp với CSDL quốc gia về đăng ký doanh nghiệp"
 
 MESSAGES = {
@@ -247,6 +250,9 @@ def _organisation(organisation: OrganisationEid | int | str) -> OrganisationEid 
         # Read again: a caller's copy may predate a lock or an activation.
         organisation = organisation.pk
     if isinstance(organisation, int):
+        if not 0 < organisation <= MAX_ROW_ID:
+            # A number no row can have (typed into a URL): the database would refuse it.
+            return None
         return OrganisationEid.objects.filter(pk=organisation).first()
     # A `sub`: the login page's account chooser posts it.
     return OrganisationEid.objects.filter(sub=organisation).first()
