@@ -5,8 +5,9 @@ four policies (`accounts.models.LoginPolicy`): `legacy` (before 2024), `transiti
 with a banner asking citizens to link their CCCD), `vneid_only` (the citizens' password, USB and
 SIM logins explain the change and lead to VNeID; organisations still log in with their tax code
 and password) and `vneid_only_all` (Nghị định 69/2024/NĐ-CP, from 01/7/2025: the same for
-citizens, and the organisations' legacy login is refused too). The sandbox console switches it at run time by
-writing `LoginPolicyOverride` through `set_policy`; reading it costs no query once cached.
+citizens, and the organisations' legacy login is refused too). The sandbox console switches it
+at run time by writing `LoginPolicyOverride` through `set_policy`; reading it costs no query
+once cached.
 """
 
 from dataclasses import dataclass
