@@ -187,7 +187,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return f"{self.full_name or 'Tài khoản'} ({mask_number(self.username)})"
+        return f"{self.display_name or 'Tài khoản'} ({mask_number(self.username)})"
 
     @property
     def is_organisation(self) -> bool:

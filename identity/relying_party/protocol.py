@@ -252,7 +252,7 @@ def complete_login(
             code_verifier=pending["code_verifier"],
         )
         claims = vneid.validate_id_token(tokens["id_token"], nonce=pending["nonce"])
-        if not claims.get("personal_id_number") or _is_organisation(claims):
+        if _claims_elsewhere(claims):
             # Providers may keep the ID token small and release identity claims at userinfo.
             extra = vneid.userinfo(tokens["access_token"])
             # OpenID Connect Core §5.3.2: userinfo about someone else must not be used.
@@ -269,6 +269,13 @@ def complete_login(
         amr=tuple(str(item) for item in amr) if isinstance(amr, list) else (),
         organisation=organisation,
     )
+
+
+def _claims_elsewhere(claims: Json) -> bool:
+    """Whether the ID token lacks the identity claims, so that they are at userinfo."""
+    if _is_organisation(claims):
+        return not claims.get("tax_code")
+    return not claims.get("personal_id_number")
 
 
 def _is_organisation(claims: Json) -> bool:
