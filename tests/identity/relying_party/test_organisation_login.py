@@ -116,6 +116,10 @@ def test_a_representative_inherits_the_legacy_account_with_its_dossiers(client, 
     assert "Công ty TNHH Hội An Xanh</button>" in page
     info = client.get("/tai-khoan/thong-tin-to-chuc/").content.decode()
     assert "Người đang đăng nhập thay mặt tổ chức: Người đại diện theo pháp luật" in info
+    history = info.split('data-testid="audit-entries"', 1)[1]
+    assert "Kế thừa tài khoản tổ chức" in history
+    assert "0490******34" in history
+    assert QUANG not in info
 
 
 def test_an_authorised_person_with_full_scope_inherits_it(client, vneid, hoian):
