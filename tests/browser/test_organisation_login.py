@@ -1,11 +1,17 @@
 """The "Tổ chức" tab, the organisation's pages and the 01/7/2025 cut-off in a real browser."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from accounts import login_policy
 from idnumbers.tax_codes import CHECK_DIGIT_MESSAGE
+from sandbox.personas import VNEID_PASSWORD
 from tests.accounts.factories import ORGANISATION_PASSWORD, DossierFactory, OrganisationFactory
+from tests.personas import AN_CCCD, NGA_CCCD
+from tests.vneid.organisation_logins import authorise, make_organisation
+from vneid.models import OrganisationAuthorisation, VneidAccount
 
 pytestmark = pytest.mark.browser
 
@@ -86,3 +92,62 @@ def test_after_the_cut_off_the_tab_explains_and_leads_to_vneid(page):
     expect(page.get_by_test_id("vneid-only-password")).to_contain_text(
         "Từ ngày 01/7/2024, VNeID là tài khoản duy nhất"
     )
+
+
+def log_in_as_organisation_at_vneid(page, number, organisation):
+    """From the Tổ chức tab: "Đăng nhập bằng VNeID (tổ chức)", VNeID's login, its chooser."""
+    pane = open_organisation_tab(page)
+    pane.get_by_test_id("login-vneid-organisation").click()
+    expect(page).to_have_url(re.compile(r"/vneid/authorize\?.*vneid_organisation"))
+    form = page.get_by_test_id("vneid-login-form")
+    form.get_by_label("Số định danh cá nhân").fill(number)
+    form.get_by_label("Mật khẩu", exact=True).fill(VNEID_PASSWORD)
+    form.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Chọn tài khoản đăng nhập")).to_be_visible()
+    page.screens.shot("vneid-account-chooser")
+    page.get_by_test_id(f"vneid-account-{organisation.sub}").click()
+
+
+def test_the_representative_inherits_the_legacy_account_with_vneid(page):
+    hoian = OrganisationFactory()
+    DossierFactory(owner=hoian, code="G22.240301.000301")
+    an = VneidAccount.objects.get(citizen__cccd_number=AN_CCCD)
+    organisation = make_organisation(
+        an, name="Công ty TNHH Hội An Xanh", tax_code=hoian.username, enterprise_code=hoian.username
+    )
+
+    log_in_as_organisation_at_vneid(page, AN_CCCD, organisation)
+
+    expect(page).to_have_url(f"{page.base_url}{DOSSIERS_PATH}")
+    expect(page.get_by_test_id("dossiers")).to_contain_text("G22.240301.000301")
+    expect(page.get_by_test_id("header-user")).to_contain_text("Công ty TNHH Hội An Xanh")
+    page.screens.shot("inherited-dossiers")
+    page.get_by_test_id("menu-organisation").click()
+    expect(page.get_by_test_id("organisation-vneid-status")).to_contain_text(
+        "Tài khoản tổ chức cũ được kế thừa lúc"
+    )
+    expect(page.get_by_test_id("organisation-acting")).to_contain_text(
+        "Người đại diện theo pháp luật, số định danh 0010******21"
+    )
+    expect(page.get_by_test_id("audit-entries")).to_contain_text("Kế thừa tài khoản tổ chức")
+    page.screens.shot("inherited-organisation-information")
+
+
+def test_an_accountant_authorised_for_dossiers_is_told_who_may_take_over(page):
+    hoian = OrganisationFactory()
+    an = VneidAccount.objects.get(citizen__cccd_number=AN_CCCD)
+    organisation = make_organisation(
+        an, name="Công ty TNHH Hội An Xanh", tax_code=hoian.username, enterprise_code=hoian.username
+    )
+    nga = VneidAccount.objects.get(citizen__cccd_number=NGA_CCCD)
+    authorise(organisation, nga, scope=OrganisationAuthorisation.Scope.DOSSIERS)
+
+    log_in_as_organisation_at_vneid(page, NGA_CCCD, organisation)
+
+    refusal = page.get_by_test_id("vneid-error")
+    expect(refusal.get_by_role("heading")).to_have_text("Chưa kế thừa được tài khoản tổ chức")
+    expect(refusal).to_contain_text("Chỉ người đại diện theo pháp luật của tổ chức")
+    expect(refusal.get_by_test_id("takeover-who")).to_be_visible()
+    page.screens.shot("takeover-refused")
+    refusal.get_by_role("link", name="Quay lại trang đăng nhập").click()
+    expect(page.get_by_test_id("pane-organisation")).to_be_visible()
