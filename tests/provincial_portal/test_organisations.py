@@ -393,6 +393,10 @@ def test_seeding_resets_a_taken_over_account_and_removes_a_vneid_one(client, nat
     assert summaries[HOIAN_TAX_CODE].dossier_count == 2
     assert summaries[DIENBAN_TAX_CODE].created_by_vneid
 
+    assert services.tax_codes_in_use([HOIAN_TAX_CODE, DIENBAN_TAX_CODE, "0100109106"]) == {
+        HOIAN_TAX_CODE,
+        DIENBAN_TAX_CODE,
+    }
     services.seed_organisation_accounts([HOIAN_SEED])
 
     account = hoian_account()
