@@ -448,3 +448,19 @@ def test_twenty_wrong_passwords_from_one_address_lock_the_address(client, hoian)
 
     assert response.status_code == 429
     assert "quá nhiều lần nhập sai mật khẩu từ địa chỉ mạng này" in response.content.decode()
+
+
+def test_a_second_tab_creating_the_same_organisation_gets_the_same_account(db):
+    from provincial_portal import organisations
+    from provincial_portal.national_login import organisation_attributes_from
+
+    info = userinfo("dienban_mai")
+    attributes = organisation_attributes_from(info, {"sub": info["sub"], "sid": "s"})
+    first = organisations._create(attributes)
+    # The lookup by sub missed it (a parallel request): the unique constraint decides.
+    second = organisations._create(attributes)
+    assert first.pk == second.pk
+    assert ProvincialAccount.objects.filter(tax_code=DIENBAN_TAX_CODE).count() == 1
+    other = organisation_attributes_from({**info, "sub": "other-sub"}, {"sub": "other-sub"})
+    with pytest.raises(organisations.AlreadyTakenOver):
+        organisations._create(other)
