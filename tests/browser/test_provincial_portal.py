@@ -114,6 +114,8 @@ def test_an_organisation_logs_in_with_its_provincial_account_then_the_cut_off_cl
     seed_hoian()
     page.goto(f"{province}/quang-nam/")
     expect(page.get_by_test_id("qnam-home-organisations")).to_be_visible()
+    page.get_by_test_id("qnam-home-organisations").scroll_into_view_if_needed()
+    page.screens.shot("home-organisations")
     page.get_by_test_id("qnam-org-legacy").click()
     expect(page.get_by_role("heading", name="Tài khoản tổ chức do tỉnh cấp")).to_be_visible()
     form = page.get_by_test_id("qnam-org-login-form")
