@@ -10,8 +10,9 @@
 
 An organisation login (a login acting for an organisation, with `vneid_organisation` granted)
 speaks for the organisation: `sub` is the organisation's, the person acting is named in `act`
-(`{"sub": "<12-digit number>"}`, the shape of RFC 8693 §4.1), `profile` releases only the
-organisation's name and `vneid_identity` nothing (the person's number is already in `act`).
+(`{"sub": "<12-digit number>"}`, the shape of RFC 8693 §4.1), `profile` releases the
+organisation's name (and the person's as `act.name`) and `vneid_identity` nothing (the person's
+number is already in `act`).
 
 The ID token also carries `acr` (`vneid:level1` or `vneid:level2`, the person's level), `amr`,
 `auth_time`, the request's `nonce` and `sid`, the login's public id (the same in every client's
@@ -145,4 +146,8 @@ def _organisation_claims(
     claims.update({name: value for name, value in optional.items() if value})
     if SCOPE_PROFILE in scopes:
         claims["name"] = organisation.name
+        # RFC 8693 lets `act` carry more claims about the actor. A portal shows who acted for
+        # the organisation (an accountant may never have logged in there as herself), and
+        # `profile` is the scope that releases a person's name.
+        claims["act"]["name"] = account.citizen.full_name
     return claims

@@ -95,6 +95,17 @@ def test_profile_is_the_organisations_name_only(quang, dienban, representative):
     assert "gender" not in claims
 
 
+def test_profile_names_the_person_acting_in_act(quang, dienban, representative):
+    with_profile = claims_for(quang, ALL, representative)
+    without_profile = claims_for(quang, "openid vneid_organisation", representative)
+
+    assert with_profile["act"] == {
+        "sub": quang.personal_id_number,
+        "name": quang.citizen.full_name,
+    }
+    assert without_profile["act"] == {"sub": quang.personal_id_number}
+
+
 def test_vneid_identity_releases_nothing_for_an_organisation_login(quang, dienban, representative):
     claims = claims_for(quang, ALL, representative)
 

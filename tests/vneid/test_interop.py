@@ -157,7 +157,7 @@ def test_generic_client_logs_in_as_an_organisation_and_reads_act_and_its_claims(
     userinfo = session.get(metadata["userinfo_endpoint"], timeout=TIMEOUT).json()
     for claims in (id_token.claims, userinfo):
         assert claims["sub"] == dienban.sub
-        assert claims["act"] == {"sub": mai.personal_id_number}
+        assert claims["act"] == {"sub": mai.personal_id_number, "name": mai.citizen.full_name}
         assert claims["account_type"] == "organisation"
         assert claims["organisation_role"] == "authorised_person"
         assert claims["authorisation_scope"] == "dossiers"

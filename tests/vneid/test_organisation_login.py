@@ -113,7 +113,10 @@ def test_an_organisation_login_speaks_for_the_organisation_in_the_id_token_and_u
     assert userinfo.status_code == 200
     for claims in (id_token, userinfo.json()):
         assert claims["sub"] == dienban.sub
-        assert claims["act"] == {"sub": quang.personal_id_number}
+        assert claims["act"] == {
+            "sub": quang.personal_id_number,
+            "name": quang.citizen.full_name,
+        }
         assert claims["account_type"] == "organisation"
         assert claims["organisation_role"] == "legal_representative"
         assert "authorisation_scope" not in claims
@@ -343,7 +346,7 @@ def test_a_qr_approved_as_the_organisation_logs_the_browser_in_as_it(
     assert _current_login(client).organisation == dienban
     id_token, _, _ = _claims(client, rp, code, pkce.verifier)
     assert id_token["sub"] == dienban.sub
-    assert id_token["act"] == {"sub": quang.personal_id_number}
+    assert id_token["act"]["sub"] == quang.personal_id_number
 
 
 def test_logout_with_an_organisation_id_token_hint_needs_no_confirmation(
@@ -443,5 +446,5 @@ def test_the_apps_switch_carries_through_a_qr_to_the_browsers_token(
 
     id_token, userinfo, _ = _claims(client, rp, redirect_query(response)["code"], pkce.verifier)
     assert id_token["sub"] == userinfo.json()["sub"] == dienban.sub
-    assert id_token["act"] == {"sub": quang.personal_id_number}
+    assert id_token["act"]["sub"] == quang.personal_id_number
     assert id_token["amr"] == ["qr"]
