@@ -120,7 +120,12 @@ def complete(
     pending.vneid_state_hash = ""
     pending.save(update_fields=["vneid_leg", "vneid_state_hash"])
     if not leg.get("organisation"):
-        return protocol.complete_login(code=code, pending=leg, client=vneid)
+        completed = protocol.complete_login(code=code, pending=leg, client=vneid)
+        if completed.organisation is not None:
+            # The personal option never asked for vneid_organisation: an organisation's token
+            # there has no person to log in (its `sub` is the organisation's), so it fails closed.
+            raise VneidProtocolError("organisation login answered to the personal option")
+        return completed
     return _complete_with_organisation(code=code, leg=leg, vneid=vneid)
 
 
