@@ -29,7 +29,7 @@ from idnumbers.numbers import is_cccd_format, mask_number, normalize_number
 from idnumbers.tax_codes import normalize_tax_code, tax_code_problem
 
 from . import business_registry_client as registry
-from . import throttling
+from . import single_logout, throttling
 from .business_registry_client import EnterpriseRecord, RegisteredRepresentative
 from .models import (
     AuditEvent,
@@ -639,6 +639,16 @@ def revoke_authorisation(
                 f"{mask_number(authorisation.grantee.personal_id_number)}"
             ),
         )
+        _end_revoked_logins(authorisation)
+
+
+def _end_revoked_logins(authorisation: OrganisationAuthorisation) -> None:
+    """End the grantee's logins acting for the organisation, and tell their clients."""
+    ended = single_logout.end_organisation_logins(
+        authorisation.grantee, authorisation.organisation_id
+    )
+    # After the commit, as every logout: the clients' calls back must see the login ended.
+    transaction.on_commit(lambda: [single_logout.login_ended(login) for login in ended])
 
 
 def authorisations_given(organisation: OrganisationEid) -> list[OrganisationAuthorisation]:
@@ -695,6 +705,7 @@ def revoke_authorisation_as_official(
         pk=authorisation.pk, revoked_at__isnull=True
     ).update(revoked_at=now, revoked_by=None)
     if updated:
+        _end_revoked_logins(authorisation)
         AuditEvent.record(
             kind=AuditEvent.Kind.AUTHORISATION_REVOKED,
             actor=actor,

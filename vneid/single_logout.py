@@ -197,6 +197,26 @@ def end_live_logins(account: VneidAccount) -> list[LoginSession]:
     return logins
 
 
+@transaction.atomic
+def end_organisation_logins(account: VneidAccount, organisation_id: int) -> list[LoginSession]:
+    """End the live logins in which account acts for an organisation it may no longer act for.
+
+    A revoked authorisation must not live on in an 8-hour login: its tokens are refused at
+    once (the role is checked at every userinfo), and the clients are told the login ended.
+    """
+    now = timezone.now()
+    live = list(
+        LoginSession.objects.select_for_update().filter(
+            account=account,
+            organisation_id=organisation_id,
+            ended_at__isnull=True,
+            expires_at__gt=now,
+        )
+    )
+    LoginSession.objects.filter(pk__in=[login.pk for login in live]).update(ended_at=now)
+    return live
+
+
 def end_logins_approved_by(app_login: LoginSession) -> list[LoginSession]:
     """End the live browser logins the app's login approved by QR, their tokens revoked."""
     approved = list(

@@ -20,6 +20,7 @@ from vneid.models import (
     OrganisationEid,
     QrLogin,
 )
+from vneid.organisations import revoke_authorisation
 from vneid.services import create_client
 
 from .flows import (
@@ -428,6 +429,29 @@ def test_a_client_that_saw_both_subjects_is_told_by_sid_alone(
     claims = jwt.decode(token, published_key_set(), algorithms=["RS256"]).claims
     assert "sub" not in claims
     assert claims["sid"] == LoginSession.objects.get().sid
+
+
+def test_revoking_an_authorisation_ends_the_logins_acting_on_it_and_tells_their_clients(
+    client, quang, mai, mai_authorised, dienban, pkce, receiver, django_capture_on_commit_callbacks
+):
+    registered, secret = create_client(
+        name="Cổng Dịch vụ công Quốc gia",
+        redirect_uris=[REDIRECT_URI],
+        backchannel_logout_uri=receiver.uri("/portal"),
+    )
+    rp = RelyingParty(registered.client_id, secret)
+    code = _organisation_code(client, mai, dienban, rp, pkce)
+    _claims(client, rp, code, pkce.verifier)
+    login = _current_login(client)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        revoke_authorisation(account=quang, authorisation=mai_authorised)
+
+    login.refresh_from_db()
+    assert login.ended_at is not None
+    (token,) = receiver.tokens("/portal")
+    claims = jwt.decode(token, published_key_set(), algorithms=["RS256"]).claims
+    assert (claims["sub"], claims["sid"]) == (dienban.sub, login.sid)
 
 
 def test_the_apps_switch_carries_through_a_qr_to_the_browsers_token(
