@@ -7,6 +7,7 @@ ACCOUNT_OFFICER = "Cán bộ quản lý tài khoản"
 REGISTRY_OFFICER = "Cán bộ dân cư"
 SYSTEM_ADMINISTRATOR = "Quản trị hệ thống"
 PROVINCIAL_OFFICER = "Cán bộ Cổng DVC tỉnh"
+BUSINESS_REGISTRY_OFFICER = "Cán bộ đăng ký kinh doanh"
 
 # Permissions as "app_label.codename" strings: the other organisations' code is never imported.
 ROLES = {
@@ -51,6 +52,12 @@ ROLES = {
         "citizen_registry.add_apiclient",
         "citizen_registry.change_apiclient",
         "citizen_registry.view_recordchange",
+        # The systems that may read the business registry are registered by the same
+        # administrator who registers the population database's consumers.
+        "business_registry.view_apiclient",
+        "business_registry.add_apiclient",
+        "business_registry.change_apiclient",
+        "business_registry.view_recordchange",
         "auth.view_group",
         "auth.add_group",
         "auth.change_group",
@@ -75,6 +82,19 @@ ROLES = {
         "provincial_portal.change_provincialaccount",
         "provincial_portal.view_provincialdossier",
         "provincial_portal.view_auditevent",
+    ),
+    # The business registration office's officials: enterprises, their legal representatives
+    # and status (a representative changed or an enterprise dissolved is what makes an
+    # organisation's e-ID registration mismatch), and who looked an enterprise up.
+    BUSINESS_REGISTRY_OFFICER: (
+        "business_registry.view_enterprise",
+        "business_registry.change_enterprise",
+        "business_registry.change_enterprise_status",
+        "business_registry.view_legalrepresentative",
+        "business_registry.add_legalrepresentative",
+        "business_registry.change_legalrepresentative",
+        "business_registry.view_lookuplog",
+        "business_registry.view_recordchange",
     ),
 }
 

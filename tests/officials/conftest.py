@@ -8,6 +8,7 @@ from django.test import Client
 
 from accounts.roles import (
     ACCOUNT_OFFICER,
+    BUSINESS_REGISTRY_OFFICER,
     PROVINCIAL_OFFICER,
     REGISTRY_OFFICER,
     SYSTEM_ADMINISTRATOR,
@@ -22,6 +23,7 @@ ROLE_KEYS = {
     "registry": REGISTRY_OFFICER,
     "system": SYSTEM_ADMINISTRATOR,
     "province": PROVINCIAL_OFFICER,
+    "business": BUSINESS_REGISTRY_OFFICER,
 }
 REASON = "Sửa theo đơn đề nghị số 15/ĐN ngày 20/11/2026"
 

@@ -13,7 +13,7 @@ from .conftest import REASON, account_form_data, citizen_form_data
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("account", "registry", "system", "province", "none")
+ROLES = ("account", "registry", "system", "province", "business", "none")
 
 # (admin URL name, who may open it); every other role gets 403.
 PAGES = [
@@ -43,6 +43,14 @@ PAGES = [
     ("provincial_portal_provincialaccount_changelist", {"province"}),
     ("provincial_portal_provincialdossier_changelist", {"province"}),
     ("provincial_portal_auditevent_changelist", {"province"}),
+    ("business_registry_enterprise_changelist", {"business"}),
+    ("business_registry_legalrepresentative_changelist", {"business"}),
+    ("business_registry_lookuplog_changelist", {"business"}),
+    ("business_registry_recordchange_changelist", {"business", "system"}),
+    ("business_registry_apiclient_changelist", {"system"}),
+    ("business_registry_apiclient_add", {"system"}),
+    ("business_registry_faultinjection_changelist", set()),
+    ("business_registry_enterprise_add", set()),
     ("auth_group_changelist", {"system"}),
     ("auth_group_add", {"system"}),
     ("accounts_user_add", set()),
