@@ -1,10 +1,13 @@
 """The portal's login policy: the PORTAL_LOGIN_POLICY setting, or the override chosen at run time.
 
 Nghị định 59/2022/NĐ-CP makes VNeID the only account from 01/7/2024. The portal runs under one of
-three policies (`accounts.models.LoginPolicy`): `legacy` (before 2024), `transition` (every login,
-with a banner asking citizens to link their CCCD) and `vneid_only` (the password, USB and SIM
-logins explain the change and lead to VNeID). The sandbox console switches it at run time by
-writing `LoginPolicyOverride` through `set_policy`; reading it costs no query once cached.
+four policies (`accounts.models.LoginPolicy`): `legacy` (before 2024), `transition` (every login,
+with a banner asking citizens to link their CCCD), `vneid_only` (the citizens' password, USB and
+SIM logins explain the change and lead to VNeID; organisations still log in with their tax code
+and password) and `vneid_only_all` (Nghị định 69/2024/NĐ-CP, from 01/7/2025: the same for
+citizens, and the organisations' legacy login is refused too). The sandbox console switches it
+at run time by writing `LoginPolicyOverride` through `set_policy`; reading it costs no query
+once cached.
 """
 
 from dataclasses import dataclass
@@ -37,12 +40,23 @@ class PolicyState:
 
     @property
     def allows_legacy_logins(self) -> bool:
-        """Whether the CMT/CCCD password, USB ký số and Sim ký số logins may be used."""
-        return self.value != LoginPolicy.VNEID_ONLY
+        """Whether the citizens' CMT/CCCD password, USB ký số and Sim ký số logins may be used."""
+        return not self.vneid_only
 
     @property
     def vneid_only(self) -> bool:
-        return self.value == LoginPolicy.VNEID_ONLY
+        """Whether VNeID is the citizens' only account: under vneid_only and vneid_only_all."""
+        return self.value in (LoginPolicy.VNEID_ONLY, LoginPolicy.VNEID_ONLY_ALL)
+
+    @property
+    def allows_legacy_organisation_logins(self) -> bool:
+        """Whether organisations may log in with their tax code and password (until 30/6/2025)."""
+        return self.value != LoginPolicy.VNEID_ONLY_ALL
+
+    @property
+    def vneid_only_all(self) -> bool:
+        """Whether VNeID is the only account of organisations too."""
+        return not self.allows_legacy_organisation_logins
 
     @property
     def asks_to_link(self) -> bool:

@@ -1,4 +1,10 @@
-"""Portal accounts: the legacy DVCQG login (CMND/CCCD + password) and their audit trail."""
+"""Portal accounts: the legacy DVCQG login (CMND/CCCD + password) and their audit trail.
+
+An account is a citizen's, or an organisation's (`User.account_type`): before 2025 an
+organisation logged in with its tax code and a password; from 01/7/2025 (Nghị định 69/2024/NĐ-CP)
+only with its VNeID organisation e-ID, whose first login inherits the legacy account
+(`OrganisationProfile.vneid_sub`, `inherited_at`).
+"""
 
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -20,16 +26,45 @@ class Gender(models.TextChoices):
     FEMALE = "female", "Nữ"
 
 
+class AccountType(models.TextChoices):
+    CITIZEN = "citizen", "Công dân"
+    ORGANISATION = "organisation", "Tổ chức"
+
+
+class OrganisationKind(models.TextChoices):
+    """The kinds of the national business registration database (same values as its API)."""
+
+    LLC_SINGLE = "llc_single", "Công ty TNHH một thành viên"
+    LLC_MULTI = "llc_multi", "Công ty TNHH hai thành viên trở lên"
+    JOINT_STOCK = "joint_stock", "Công ty cổ phần"
+    PARTNERSHIP = "partnership", "Công ty hợp danh"
+    PRIVATE_ENTERPRISE = "private_enterprise", "Doanh nghiệp tư nhân"
+    HOUSEHOLD_BUSINESS = "household_business", "Hộ kinh doanh"
+    BRANCH = "branch", "Chi nhánh"
+
+
 class AccountQuerySet(models.QuerySet["User"]):
     """The one place that knows which account a CMND or CCCD number stands for."""
 
+    def citizens(self) -> "AccountQuerySet":
+        return self.filter(account_type=AccountType.CITIZEN)
+
+    def organisations(self) -> "AccountQuerySet":
+        return self.filter(account_type=AccountType.ORGANISATION)
+
     def by_login_number(self, number: str) -> "AccountQuerySet":
-        """Accounts a login number finds: registered under it first, then linked to it as CCCD.
+        """Citizens' accounts a login number finds: registered under it first, then by CCCD.
 
         A 12-digit CMND can equal a later CCCD, hence the order (the password login takes the
-        first whose password matches).
+        first whose password matches). Organisation accounts are never found: the citizen
+        login must not log an organisation in.
         """
-        return self._registered_first(Q(username=number) | Q(cccd_number=number), [number])
+        lookup = Q(username=number) | Q(cccd_number=number)
+        return self._registered_first(lookup, [number]).citizens()
+
+    def by_tax_code(self, tax_code: str) -> "AccountQuerySet":
+        """The organisation account of a tax code (at most one: its profile's is unique)."""
+        return self.organisations().filter(organisation__tax_code=tax_code)
 
     def by_signer_number(self, number: str, *, is_cccd: bool) -> "AccountQuerySet":
         """Accounts a certificate's number finds: registered under it or with it as the CMND.
@@ -39,13 +74,13 @@ class AccountQuerySet(models.QuerySet["User"]):
         lookup = Q(username=number) | Q(cmnd_number=number)
         if is_cccd:
             lookup |= Q(cccd_number=number)
-        return self._registered_first(lookup, [number])
+        return self._registered_first(lookup, [number]).citizens()
 
     def legacy_without_cccd(self, numbers: Iterable[str]) -> "AccountQuerySet":
         """Accounts without a CCCD registered under, or with the CMND, one of these numbers."""
         numbers = [number for number in numbers if number]
         lookup = Q(username__in=numbers) | Q(cmnd_number__in=numbers)
-        return self._registered_first(lookup, numbers).filter(cccd_number="")
+        return self._registered_first(lookup, numbers).citizens().filter(cccd_number="")
 
     def linked_to(self, cccd_number: str) -> "AccountQuerySet":
         """The account that linked this CCCD (at most one: a constraint says so)."""
@@ -97,9 +132,20 @@ class UserManager(BaseUserManager.from_queryset(AccountQuerySet)):  # type: igno
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A portal account. Its username is the CMND or CCCD it was registered with."""
+    """A portal account. Its username is the CMND or CCCD it was registered with.
 
-    username = models.CharField("tên đăng nhập", max_length=12, unique=True)
+    An organisation's account (`account_type`) is named by its tax code (10 or 13 digits) and
+    has an `OrganisationProfile`; its citizen fields stay empty.
+    """
+
+    username = models.CharField("tên đăng nhập", max_length=13, unique=True)
+    account_type = models.CharField(
+        "loại tài khoản",
+        max_length=12,
+        choices=AccountType.choices,
+        default=AccountType.CITIZEN,
+        db_index=True,
+    )
     cmnd_number = models.CharField("số CMND", max_length=12, blank=True, default="")
     cccd_number = models.CharField("số CCCD", max_length=12, blank=True, default="")
     full_name = models.CharField("họ tên", max_length=150, blank=True, default="")
@@ -144,6 +190,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         return f"{self.full_name or 'Tài khoản'} ({mask_number(self.username)})"
 
     @property
+    def is_organisation(self) -> bool:
+        return self.account_type == AccountType.ORGANISATION
+
+    @property
+    def display_name(self) -> str:
+        """The name the header shows: the organisation's name, else the citizen's."""
+        if self.is_organisation:
+            profile = getattr(self, "organisation", None)
+            if profile is not None and profile.name:
+                return str(profile.name)
+        return self.full_name
+
+    @property
     def legacy_cmnd(self) -> str:
         """Return the CMND the account was registered with: its CMND field, else its username."""
         if self.cmnd_number:
@@ -154,7 +213,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def initials(self) -> str:
-        return initials(self.full_name)
+        return initials(self.display_name)
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -190,6 +249,20 @@ class AuditEntry(AuditRecord):
         VNEID_SINGLE_LOGOUT = (
             "vneid_single_logout",
             "Đăng xuất do phiên VNeID kết thúc (đăng xuất một lần)",
+        )
+        ORGANISATION_PASSWORD_LOGIN = (
+            "organisation_password_login",
+            "Đăng nhập tài khoản tổ chức (mã số thuế và mật khẩu)",
+        )
+        ORGANISATION_VNEID_LOGIN = "organisation_vneid_login", "Đăng nhập bằng VNeID (tổ chức)"
+        ORGANISATION_ACCOUNT_CREATED = (
+            "organisation_account_created",
+            "Tạo tài khoản tổ chức khi đăng nhập bằng VNeID",
+        )
+        ORGANISATION_TAKEOVER = "organisation_takeover", "Kế thừa tài khoản tổ chức"
+        ORGANISATION_TAKEOVER_REFUSED = (
+            "organisation_takeover_refused",
+            "Từ chối kế thừa tài khoản tổ chức",
         )
 
     class ActorKind(models.TextChoices):
@@ -245,6 +318,66 @@ class AuditEntry(AuditRecord):
         return f"{self.get_action_display()} — {subject} — {when:%d/%m/%Y %H:%M}"
 
 
+class OrganisationProfile(models.Model):
+    """What the national portal knows of an organisation account (Nghị định 69/2024/NĐ-CP).
+
+    A legacy account has its tax code and names from its registration on the portal; the first
+    VNeID organisation login that may take it over sets `vneid_sub` (the organisation e-ID's
+    OpenID `sub`) and who inherited it, and refreshes the rest from VNeID.
+    """
+
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation",
+        verbose_name="tài khoản",
+    )
+    tax_code = models.CharField("mã số thuế", max_length=13, unique=True)
+    enterprise_code = models.CharField("mã số doanh nghiệp", max_length=13, blank=True, default="")
+    kind = models.CharField(
+        "loại hình", max_length=20, choices=OrganisationKind.choices, blank=True, default=""
+    )
+    name = models.CharField("tên tổ chức", max_length=255)
+    short_name = models.CharField("tên viết tắt", max_length=100, blank=True, default="")
+    foreign_name = models.CharField("tên tiếng nước ngoài", max_length=255, blank=True, default="")
+    established_on = models.DateField("ngày thành lập", null=True, blank=True)
+    head_office_address = models.CharField(
+        "địa chỉ trụ sở chính", max_length=255, blank=True, default=""
+    )
+    legal_representative_name = models.CharField(
+        "người đại diện theo pháp luật", max_length=150, blank=True, default=""
+    )
+    legal_representative_cccd = models.CharField(
+        "số định danh người đại diện", max_length=12, blank=True, default=""
+    )
+    # The organisation e-ID's `sub` at VNeID, once a VNeID login inherited or created the account.
+    vneid_sub = models.CharField("mã VNeID tổ chức (sub)", max_length=64, blank=True, default="")
+    inherited_at = models.DateTimeField("kế thừa lúc", null=True, blank=True)
+    # The 12-digit number of the person who inherited it (act.sub), for officials' checks.
+    inherited_by_number = models.CharField(
+        "số định danh người kế thừa", max_length=12, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = "thông tin tổ chức"
+        verbose_name_plural = "thông tin tổ chức"
+        constraints = [
+            # One e-ID, one account: two parallel first logins inherit or create exactly one.
+            models.UniqueConstraint(
+                fields=["vneid_sub"],
+                condition=~Q(vneid_sub=""),
+                name="accounts_organisation_unique_vneid_sub",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({mask_number(self.tax_code)})"
+
+    @property
+    def inherited(self) -> bool:
+        return self.inherited_at is not None
+
+
 class PasswordResetCode(models.Model):
     """A one-time code sent by SMS to reset a password; only a keyed hash of it is kept.
 
@@ -281,11 +414,19 @@ class PasswordResetCode(models.Model):
 
 
 class LoginPolicy(models.TextChoices):
-    """Which logins the portal offers (Nghị định 59/2022: VNeID the only account from 01/7/2024)."""
+    """Which logins the portal offers.
+
+    Nghị định 59/2022: VNeID the only account of citizens from 01/7/2024; Nghị định 69/2024:
+    of organisations too from 01/7/2025 (`vneid_only_all`).
+    """
 
     LEGACY = "legacy", "Trước 2024: mọi cách đăng nhập, không nhắc liên kết"
     TRANSITION = "transition", "Giai đoạn chuyển đổi: mọi cách đăng nhập, nhắc liên kết CCCD"
     VNEID_ONLY = "vneid_only", "Từ 01/7/2024: VNeID là tài khoản duy nhất"
+    VNEID_ONLY_ALL = (
+        "vneid_only_all",
+        "Từ 01/7/2025: VNeID là tài khoản duy nhất của công dân và tổ chức",
+    )
 
 
 class LoginPolicyOverride(models.Model):
@@ -297,7 +438,7 @@ class LoginPolicyOverride(models.Model):
 
     SINGLETON_PK = 1
 
-    policy = models.CharField("chính sách đăng nhập", max_length=12, choices=LoginPolicy.choices)
+    policy = models.CharField("chính sách đăng nhập", max_length=20, choices=LoginPolicy.choices)
     changed_at = models.DateTimeField("thời điểm đổi", default=timezone.now)
     changed_by = models.CharField("người đổi", max_length=150, blank=True, default="")
 
@@ -306,7 +447,9 @@ class LoginPolicyOverride(models.Model):
         verbose_name_plural = "chính sách đăng nhập"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(policy__in=["legacy", "transition", "vneid_only"]),
+                condition=models.Q(
+                    policy__in=["legacy", "transition", "vneid_only", "vneid_only_all"]
+                ),
                 name="login_policy_override_known_value",
             ),
         ]

@@ -15,5 +15,8 @@ provincial_settings = OrganisationSettings(
         # Empty: derived from the request (the callback and the home page after logout).
         "REDIRECT_URI": "",
         "POST_LOGOUT_REDIRECT_URI": "",
+        # Legacy organisation accounts (tax code + password) were valid until 30/6/2025; the
+        # sandbox starts before the cut-off. Run time: services.set_organisation_legacy_login.
+        "ORGANISATION_LEGACY_LOGIN": True,
     },
 )

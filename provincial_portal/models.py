@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from idnumbers.numbers import mask_number
 from oidc_kit.models import AnsweredRequestRecord
 
 
@@ -16,6 +17,10 @@ class ProvincialAccount(models.Model):
     class Origin(models.TextChoices):
         LEGACY = "legacy", "Tài khoản do tỉnh cấp trước năm 2024"
         VNEID = "vneid", "Tạo mới khi đăng nhập bằng VNeID"
+
+    class AccountType(models.TextChoices):
+        CITIZEN = "citizen", "Công dân"
+        ORGANISATION = "organisation", "Tổ chức"
 
     username = models.CharField("tên đăng nhập", max_length=64, unique=True)
     # A Django password hash; unusable for accounts created from VNeID (they have no password).
@@ -27,6 +32,28 @@ class ProvincialAccount(models.Model):
     # The national login service's subject, once the account was inherited or created from it.
     national_sub = models.CharField("sub của Hệ thống xác thực", max_length=255, blank=True)
     origin = models.CharField("nguồn gốc", max_length=8, choices=Origin.choices)
+    account_type = models.CharField(
+        "loại tài khoản", max_length=12, choices=AccountType.choices, default=AccountType.CITIZEN
+    )
+    # An organisation's account (Nghị định 69/2024): the tax code is its login name and what a
+    # VNeID organisation login is matched by; for a citizen everything below stays empty.
+    tax_code = models.CharField("mã số thuế", max_length=13, blank=True, default="")
+    short_name = models.CharField("tên viết tắt", max_length=100, blank=True, default="")
+    foreign_name = models.CharField("tên nước ngoài", max_length=255, blank=True, default="")
+    organisation_kind = models.CharField("loại hình tổ chức", max_length=32, blank=True, default="")
+    established_on = models.DateField("ngày thành lập", null=True, blank=True)
+    head_office_address = models.CharField("địa chỉ trụ sở", max_length=255, blank=True, default="")
+    representative_name = models.CharField(
+        "họ tên người đại diện theo pháp luật", max_length=150, blank=True, default=""
+    )
+    representative_number = models.CharField(
+        "số định danh người đại diện", max_length=12, blank=True, default=""
+    )
+    # Who took the legacy organisation account over with VNeID (masked: only the audit trail
+    # needs to know more, and it keeps the masked number too).
+    inherited_by_number = models.CharField(
+        "người kế thừa (số định danh, đã che)", max_length=20, blank=True, default=""
+    )
     is_active = models.BooleanField("đang hoạt động", default=True)
     inherited_at = models.DateTimeField("thời điểm kế thừa", null=True, blank=True)
     created_at = models.DateTimeField("ngày tạo", default=timezone.now)
@@ -48,11 +75,24 @@ class ProvincialAccount(models.Model):
                 condition=~Q(national_sub=""),
                 name="provincial_account_unique_sub",
             ),
+            # One account per organisation: a takeover matched by tax code finds exactly one.
+            models.UniqueConstraint(
+                fields=["tax_code"],
+                condition=~Q(tax_code=""),
+                name="provincial_account_unique_tax_code",
+            ),
         ]
         indexes = [models.Index(fields=["cmnd_number"], name="provincial_account_cmnd")]
 
     def __str__(self) -> str:
+        # An organisation's login name is its tax code: never shown whole in lists or logs.
+        if self.is_organisation:
+            return f"{self.full_name} ({mask_number(self.tax_code)})"
         return self.username
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.account_type == self.AccountType.ORGANISATION
 
     def set_password(self, raw: str | None) -> None:
         """Store a hash of raw (None: an unusable password)."""
@@ -179,6 +219,11 @@ class AuditEvent(AnsweredRequestRecord):
         )
         ACCOUNT_CHANGED = "account_changed", "Cán bộ sửa tài khoản"
         REQUEST_ANSWERED = "request_answered", "Trả lời yêu cầu trên đường đăng nhập"
+        ORGANISATION_LOGIN = "organisation_login", "Tổ chức đăng nhập bằng VNeID"
+        ORGANISATION_TAKEOVER = "organisation_takeover", "Kế thừa tài khoản tổ chức cũ"
+        TAKEOVER_REFUSED = "takeover_refused", "Từ chối kế thừa tài khoản tổ chức cũ"
+        LEGACY_ORG_LOGIN = "legacy_org_login", "Đăng nhập bằng tài khoản tổ chức do tỉnh cấp"
+        LEGACY_ORG_REFUSED = "legacy_org_refused", "Từ chối đăng nhập tài khoản tổ chức cũ"
 
     kind = models.CharField("sự kiện", max_length=24, choices=Kind.choices)
     account = models.ForeignKey(
@@ -202,3 +247,26 @@ class AuditEvent(AnsweredRequestRecord):
     def of(cls, kind: str, account: ProvincialAccount | None, detail: str, **values: Any) -> None:
         """Record one event of the system (no official)."""
         cls.record(kind=kind, account=account, detail=detail[:255], **values)
+
+
+class OrganisationLoginSwitch(models.Model):
+    """The province's run-time cut-off of legacy organisation accounts (one row, or none).
+
+    No row: the PROVINCIAL_PORTAL setting ORGANISATION_LEGACY_LOGIN applies. The sandbox
+    console writes the row together with the national portal's login policy.
+    """
+
+    SINGLETON_PK = 1
+
+    legacy_login_allowed = models.BooleanField(
+        "cho phép đăng nhập bằng tài khoản tổ chức do tỉnh cấp", default=True
+    )
+    changed_at = models.DateTimeField("thời điểm đổi", default=timezone.now)
+    changed_by = models.CharField("người đổi", max_length=150, blank=True, default="")
+
+    class Meta:
+        verbose_name = "chính sách tài khoản tổ chức cũ"
+        verbose_name_plural = "chính sách tài khoản tổ chức cũ"
+
+    def __str__(self) -> str:
+        return "cho phép" if self.legacy_login_allowed else "không cho phép (từ 01/7/2025)"

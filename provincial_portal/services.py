@@ -10,13 +10,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from idnumbers.numbers import mask_number
 
 from .conf import provincial_settings
-from .models import AuditEvent, ProvincialAccount, ProvincialDossier
+from .models import AuditEvent, OrganisationLoginSwitch, ProvincialAccount, ProvincialDossier
+
+ORGANISATION_SWITCH_CACHE_KEY = "provincial_portal.organisation_legacy_login"
+# Each server process may keep its own cache (local memory): this bounds how long another
+# process serves the previous switch, as the national portal's login policy does.
+ORGANISATION_SWITCH_CACHE_SECONDS = 10
+# Cached for "no row", so that the setting then applies without a query either.
+_NO_ROW = ""
 
 
 @dataclass(frozen=True)
@@ -248,3 +257,49 @@ def requests_answered(numbers: Collection[str], *, since: datetime) -> list[Answ
             )
         )
     return answered
+
+
+def organisation_legacy_login_allowed() -> bool:
+    """Whether legacy organisation accounts (tax code + password) may log in at the province.
+
+    The run-time switch if set, else the PROVINCIAL_PORTAL setting ORGANISATION_LEGACY_LOGIN.
+    """
+    cached = cache.get(ORGANISATION_SWITCH_CACHE_KEY)
+    if cached is None:
+        row = (
+            OrganisationLoginSwitch.objects.filter(pk=OrganisationLoginSwitch.SINGLETON_PK)
+            .values_list("legacy_login_allowed", flat=True)
+            .first()
+        )
+        cached = _NO_ROW if row is None else ("1" if row else "0")
+        cache.set(ORGANISATION_SWITCH_CACHE_KEY, cached, ORGANISATION_SWITCH_CACHE_SECONDS)
+    if cached == _NO_ROW:
+        return bool(provincial_settings.ORGANISATION_LEGACY_LOGIN)
+    return bool(cached == "1")
+
+
+@transaction.atomic
+def set_organisation_legacy_login(allowed: bool, *, changed_by: str = "") -> None:
+    """Allow or refuse (from 01/7/2025) legacy organisation logins until changed again."""
+    OrganisationLoginSwitch.objects.update_or_create(
+        pk=OrganisationLoginSwitch.SINGLETON_PK,
+        defaults={
+            "legacy_login_allowed": allowed,
+            "changed_at": timezone.now(),
+            "changed_by": changed_by,
+        },
+    )
+    _forget_switch()
+
+
+@transaction.atomic
+def clear_organisation_legacy_login() -> None:
+    """Drop the run-time switch: the setting applies again."""
+    OrganisationLoginSwitch.objects.filter(pk=OrganisationLoginSwitch.SINGLETON_PK).delete()
+    _forget_switch()
+
+
+def _forget_switch() -> None:
+    cache.delete(ORGANISATION_SWITCH_CACHE_KEY)
+    # Again after commit: a request reading meanwhile may have cached the old row.
+    transaction.on_commit(lambda: cache.delete(ORGANISATION_SWITCH_CACHE_KEY))

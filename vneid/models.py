@@ -27,6 +27,18 @@ def new_sub() -> str:
     return uuid.uuid4().hex
 
 
+def new_eid_code() -> str:
+    """Return a fresh e-ID code of an organisation (mã định danh điện tử tổ chức)."""
+    # "TC" (tổ chức) + 12 digits: never mistaken for a 12-digit personal number.
+    return "TC" + "".join(secrets.choice("0123456789") for _ in range(12))
+
+
+def new_identification_number() -> str:
+    """Return a fresh identification number of an organisation (số định danh tổ chức)."""
+    # 14 digits: longer than a CCCD number (12) and a branch's tax code (13), so never confused.
+    return "9" + "".join(secrets.choice("0123456789") for _ in range(13))
+
+
 def new_sid() -> str:
     """Return a fresh public identifier of a login session (the `sid` claim)."""
     return secrets.token_urlsafe(24)
@@ -114,6 +126,10 @@ class AuthorizationCode(ProviderAuthorizationCode):
     # The issuer named in the ID token given for this code (set when it is exchanged).
     issuer = models.CharField(max_length=200, blank=True, default="")
     acr = models.CharField(max_length=32)
+    # The organisation the person logged in as (null: the person's own account).
+    organisation = models.ForeignKey(
+        "OrganisationEid", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
 
     class Meta(ProviderAuthorizationCode.Meta):
         pass
@@ -129,6 +145,10 @@ class AccessToken(ProviderAccessToken):
     account = models.ForeignKey(VneidAccount, on_delete=models.CASCADE)
     authorization_code = models.ForeignKey(
         AuthorizationCode, on_delete=models.SET_NULL, null=True, blank=True, related_name="tokens"
+    )
+    # The organisation the token speaks for (null: the person's own account).
+    organisation = models.ForeignKey(
+        "OrganisationEid", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
 
     class Meta(ProviderAccessToken.Meta):
@@ -167,6 +187,11 @@ class LoginSession(models.Model):
         null=True,
         blank=True,
         related_name="approved_logins",
+    )
+    # The organisation this login acts for (null: the person's own account). Set only through
+    # vneid.organisations.acting_for, which checks the person may act for it.
+    organisation = models.ForeignKey(
+        "OrganisationEid", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     # Set in memory by login_state.start_login only: the database keeps the hash.
     cookie_value: str
@@ -217,6 +242,14 @@ class AuditEvent(AnsweredRequestRecord):
         REQUEST_ANSWERED = "request_answered", "Trả lời yêu cầu (authorize, token, userinfo)"
         LOGOUT_DELIVERED = "logout_delivered", "Đã gửi thông báo đăng xuất (back-channel)"
         LOGOUT_FAILED = "logout_failed", "Gửi thông báo đăng xuất (back-channel) thất bại"
+        ORGANISATION_REGISTERED = "organisation_registered", "Đăng ký định danh tổ chức"
+        ORGANISATION_CONFIRMED = "organisation_confirmed", "Người đại diện xác nhận đăng ký"
+        ORGANISATION_ACTIVATED = "organisation_activated", "Kích hoạt định danh tổ chức"
+        ORGANISATION_REFUSED = "organisation_refused", "Từ chối đăng ký định danh tổ chức"
+        ORGANISATION_CHANGED = "organisation_changed", "Sửa định danh tổ chức (quản trị)"
+        AUTHORISATION_GRANTED = "authorisation_granted", "Ủy quyền cho người khác"
+        AUTHORISATION_REVOKED = "authorisation_revoked", "Thu hồi ủy quyền"
+        ACCOUNT_SWITCHED = "account_switched", "Chuyển tài khoản cá nhân / tổ chức"
 
     kind = models.CharField("sự kiện", max_length=24, choices=Kind.choices)
     account = models.ForeignKey(
@@ -270,6 +303,10 @@ class QrLogin(models.Model):
         LoginSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     used_at = models.DateTimeField(null=True, blank=True)
+    # The organisation the app's login acted for when it approved (null: the person's own).
+    organisation = models.ForeignKey(
+        "OrganisationEid", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "đăng nhập bằng mã QR"
@@ -299,3 +336,142 @@ class UndeliveredLogout(LogoutDeliveryRecord):
     class Meta(LogoutDeliveryRecord.Meta):
         verbose_name = "thông báo đăng xuất chưa gửi được"
         verbose_name_plural = "thông báo đăng xuất chưa gửi được"
+
+
+class OrganisationEid(models.Model):
+    """An organisation's electronic identity (định danh điện tử tổ chức, Decree 69/2024)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ người đại diện xác nhận"
+        ACTIVE = "active", "Đã kích hoạt"
+        LOCKED = "locked", "Bị khoá"
+
+    sub = models.CharField("mã định danh (sub)", max_length=32, unique=True, default=new_sub)
+    eid_code = models.CharField(
+        "mã định danh điện tử tổ chức", max_length=16, unique=True, default=new_eid_code
+    )
+    identification_number = models.CharField(
+        "số định danh tổ chức", max_length=16, unique=True, default=new_identification_number
+    )
+    # The kinds of the business registry (llc_single, joint_stock, household_business, ...).
+    kind = models.CharField("loại hình", max_length=24)
+    name = models.CharField("tên tổ chức", max_length=255)
+    short_name = models.CharField("tên viết tắt", max_length=120, blank=True, default="")
+    foreign_name = models.CharField("tên nước ngoài", max_length=255, blank=True, default="")
+    established_on = models.DateField("ngày thành lập")
+    head_office_address = models.CharField("địa chỉ trụ sở", max_length=500)
+    tax_code = models.CharField("mã số thuế", max_length=13)
+    # Unique: two representatives registering at the same moment make exactly one e-ID.
+    enterprise_code = models.CharField("mã số doanh nghiệp", max_length=13, unique=True)
+    registered_by = models.ForeignKey(
+        VneidAccount,
+        on_delete=models.PROTECT,
+        related_name="registered_organisations",
+        verbose_name="người đăng ký",
+    )
+    # A snapshot: the e-ID names the representative who registered it even if the account goes.
+    registered_by_name = models.CharField("họ tên người đăng ký", max_length=255)
+    registered_by_number = models.CharField("số định danh người đăng ký", max_length=12)
+    status = models.CharField(
+        "trạng thái", max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField("ngày đăng ký", default=timezone.now)
+    activated_at = models.DateTimeField("ngày kích hoạt", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "định danh điện tử tổ chức"
+        verbose_name_plural = "định danh điện tử tổ chức"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({mask_number(self.tax_code)})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class OrganisationRepresentative(models.Model):
+    """A legal representative of an organisation e-ID; every one must confirm it."""
+
+    organisation = models.ForeignKey(
+        OrganisationEid,
+        on_delete=models.CASCADE,
+        related_name="representatives",
+        verbose_name="tổ chức",
+    )
+    cccd_number = models.CharField("số định danh cá nhân", max_length=12)
+    full_name = models.CharField("họ tên", max_length=255)
+    position = models.CharField("chức danh", max_length=120, blank=True, default="")
+    account = models.ForeignKey(
+        VneidAccount,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisation_representations",
+        verbose_name="tài khoản VNeID",
+    )
+    # Null: the representative has not confirmed the registration in their app yet.
+    confirmed_at = models.DateTimeField("ngày xác nhận", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "người đại diện theo pháp luật"
+        verbose_name_plural = "người đại diện theo pháp luật"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cccd_number"], name="vneid_org_representative_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({mask_number(self.cccd_number)})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class OrganisationAuthorisation(models.Model):
+    """An authorisation (ủy quyền) given by a representative to another level-2 person."""
+
+    class Scope(models.TextChoices):
+        FULL = "full", "Toàn quyền (kể cả kế thừa tài khoản tổ chức cũ)"
+        DOSSIERS = "dossiers", "Nộp và theo dõi hồ sơ dịch vụ công"
+
+    organisation = models.ForeignKey(
+        OrganisationEid,
+        on_delete=models.CASCADE,
+        related_name="authorisations",
+        verbose_name="tổ chức",
+    )
+    grantee = models.ForeignKey(
+        VneidAccount,
+        on_delete=models.CASCADE,
+        related_name="authorisations_received",
+        verbose_name="người được ủy quyền",
+    )
+    granted_by = models.ForeignKey(
+        VneidAccount,
+        on_delete=models.PROTECT,
+        related_name="authorisations_given",
+        verbose_name="người ủy quyền",
+    )
+    scope = models.CharField("phạm vi", max_length=8, choices=Scope.choices)
+    # Inclusive: the authorisation still holds on this day.
+    valid_until = models.DateField("hiệu lực đến hết ngày")
+    created_at = models.DateTimeField("ngày ủy quyền", default=timezone.now)
+    revoked_at = models.DateTimeField("ngày thu hồi", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        VneidAccount,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người thu hồi",
+    )
+
+    class Meta:
+        verbose_name = "ủy quyền tổ chức"
+        verbose_name_plural = "ủy quyền tổ chức"
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.grantee}"

@@ -156,12 +156,13 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Which logins the portal offers (README "Chính sách đăng nhập"): legacy, transition (every
-# login, with a banner asking to link the CCCD) or vneid_only (Nghị định 59/2022, 01/7/2024).
+# login, with a banner asking to link the CCCD), vneid_only (Nghị định 59/2022, 01/7/2024) or
+# vneid_only_all (Nghị định 69/2024, 01/7/2025: organisations' legacy accounts refused too).
 # The sandbox console can override it at run time.
 PORTAL_LOGIN_POLICY = env("PORTAL_LOGIN_POLICY", "transition")
-if PORTAL_LOGIN_POLICY not in ("legacy", "transition", "vneid_only"):
+if PORTAL_LOGIN_POLICY not in ("legacy", "transition", "vneid_only", "vneid_only_all"):
     raise ImproperlyConfigured(
-        "PORTAL_LOGIN_POLICY must be legacy, transition or vneid_only, "
+        "PORTAL_LOGIN_POLICY must be legacy, transition, vneid_only or vneid_only_all, "
         f"not {PORTAL_LOGIN_POLICY!r}."
     )
 

@@ -67,11 +67,27 @@ class NationalClient(ProviderClient):
         verbose_name_plural = "hệ thống kết nối"
 
 
-class Subject(models.Model):
-    """A person as the service's clients know them: stable `sub` and `TechID` per login source.
+class SubjectKind(models.TextChoices):
+    """Whom a subject is: a person, or an organisation a person logs in for (Decree 69/2024)."""
 
-    One row per VNeID account (keyed by VNeID's `sub`) and one per issued account (keyed by the
-    national portal's account id): the attributes are refreshed at every login.
+    CITIZEN = "citizen", "Công dân"
+    ORGANISATION = "organisation", "Tổ chức"
+
+
+class OrganisationRole(models.TextChoices):
+    """How the person acting in an organisation login acts for it (VNeID's `organisation_role`)."""
+
+    LEGAL_REPRESENTATIVE = "legal_representative", "Người đại diện theo pháp luật"
+    AUTHORISED_PERSON = "authorised_person", "Người được ủy quyền"
+
+
+class Subject(models.Model):
+    """A person or organisation as the service's clients know them: stable `sub` and `TechID`.
+
+    One row per VNeID account (keyed by VNeID's `sub`), one per VNeID organisation e-ID (keyed
+    by the organisation's `sub` at VNeID) and one per issued account (keyed by the national
+    portal's account id): the attributes are refreshed at every login. Who acted for an
+    organisation belongs to the login (LoginSession), not here: several people act for one.
     """
 
     sub = models.CharField("mã định danh (sub)", max_length=32, unique=True, default=new_opaque_id)
@@ -82,8 +98,36 @@ class Subject(models.Model):
     cmnd_number = models.CharField("số CMND", max_length=12, blank=True, default="")
     full_name = models.CharField("họ tên", max_length=150, blank=True, default="")
     birth_date = models.DateField("ngày sinh", null=True, blank=True)
-    # VNeID's level (1 or 2); an issued account is level 1.
+    # VNeID's level (1 or 2); an issued account is level 1. For an organisation: the level of
+    # the person who last logged in for it (VNeID only issues organisation logins at level 2).
     level = models.PositiveSmallIntegerField("mức xác thực", default=1)
+    kind = models.CharField(
+        "loại tài khoản", max_length=16, choices=SubjectKind.choices, default=SubjectKind.CITIZEN
+    )
+    # The organisation's e-ID attributes (all blank for a citizen), as VNeID released them.
+    organisation_eid = models.CharField(
+        "mã định danh điện tử tổ chức", max_length=16, blank=True, default=""
+    )
+    organisation_id_number = models.CharField(
+        "số định danh tổ chức", max_length=16, blank=True, default=""
+    )
+    organisation_short_name = models.CharField(
+        "tên viết tắt", max_length=150, blank=True, default=""
+    )
+    organisation_foreign_name = models.CharField(
+        "tên nước ngoài", max_length=255, blank=True, default=""
+    )
+    organisation_kind = models.CharField("loại hình tổ chức", max_length=32, blank=True, default="")
+    establishment_date = models.DateField("ngày thành lập", null=True, blank=True)
+    head_office_address = models.CharField("địa chỉ trụ sở", max_length=255, blank=True, default="")
+    tax_code = models.CharField("mã số thuế", max_length=13, blank=True, default="")
+    enterprise_code = models.CharField("mã số doanh nghiệp", max_length=13, blank=True, default="")
+    legal_representative_name = models.CharField(
+        "họ tên người đại diện (đăng ký)", max_length=150, blank=True, default=""
+    )
+    legal_representative_id_number = models.CharField(
+        "số định danh người đại diện (đăng ký)", max_length=12, blank=True, default=""
+    )
     created_at = models.DateTimeField(default=timezone.now)
     last_login_at = models.DateTimeField("đăng nhập gần nhất", null=True, blank=True)
 
@@ -101,8 +145,14 @@ class Subject(models.Model):
 
     @property
     def number(self) -> str:
-        """The number the person is known by: the CCCD, or the CMND of an issued account."""
+        """The number the subject is known by: the CCCD, the CMND, or an organisation's tax code."""
+        if self.is_organisation:
+            return self.tax_code or self.enterprise_code
         return self.personal_id_number or self.cmnd_number
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.kind == SubjectKind.ORGANISATION
 
     @property
     def acr(self) -> str:
@@ -130,6 +180,19 @@ class LoginSession(models.Model):
     # (the hint of the service's own logout at VNeID).
     vneid_sid = models.CharField(max_length=64, blank=True, default="", db_index=True)
     vneid_id_token = models.TextField(blank=True, default="")
+    # An organisation login (subject.kind organisation): the person acting for it, as VNeID's
+    # `act` claim named them, and how they act. Blank for a personal login.
+    act_number = models.CharField(
+        "số định danh người thực hiện", max_length=12, blank=True, default=""
+    )
+    act_name = models.CharField("họ tên người thực hiện", max_length=150, blank=True, default="")
+    organisation_role = models.CharField(
+        "vai trò", max_length=32, choices=OrganisationRole.choices, blank=True, default=""
+    )
+    # Only for an authorised person: `full` or `dossiers` (VNeID's authorisation scopes).
+    authorisation_scope = models.CharField(
+        "phạm vi ủy quyền", max_length=16, blank=True, default=""
+    )
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     # Set in memory when the login starts: the database keeps the hash, the browser the value.
@@ -200,6 +263,12 @@ class AuthorizationCode(ProviderAuthorizationCode):
     code_challenge = models.CharField(max_length=128, blank=True, default="")
     code_challenge_method = models.CharField(max_length=8, blank=True, default="")
     acr = models.CharField(max_length=8)
+    # The acting person of an organisation login, copied from the login when the code is
+    # issued: its tokens and userinfo answer the same even after the login ends or is purged.
+    act_number = models.CharField(max_length=12, blank=True, default="")
+    act_name = models.CharField(max_length=150, blank=True, default="")
+    organisation_role = models.CharField(max_length=32, blank=True, default="")
+    authorisation_scope = models.CharField(max_length=16, blank=True, default="")
 
     class Meta(ProviderAuthorizationCode.Meta):
         pass

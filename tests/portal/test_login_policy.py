@@ -86,7 +86,27 @@ def test_the_labels_name_each_policy_in_vietnamese():
         "Trước 2024: mọi cách đăng nhập, không nhắc liên kết",
         "Giai đoạn chuyển đổi: mọi cách đăng nhập, nhắc liên kết CCCD",
         "Từ 01/7/2024: VNeID là tài khoản duy nhất",
+        "Từ 01/7/2025: VNeID là tài khoản duy nhất của công dân và tổ chức",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "citizens_vneid_only", "organisations_legacy"),
+    [
+        ("legacy", False, True),
+        ("transition", False, True),
+        ("vneid_only", True, True),
+        ("vneid_only_all", True, False),
+    ],
+)
+def test_citizens_rules_are_the_same_under_both_vneid_only_policies(
+    value, citizens_vneid_only, organisations_legacy
+):
+    state = login_policy.PolicyState(value, overridden=False)
+
+    assert state.vneid_only is citizens_vneid_only
+    assert state.allows_legacy_logins is not citizens_vneid_only
+    assert state.allows_legacy_organisation_logins is organisations_legacy
 
 
 def test_the_system_check_refuses_an_unknown_setting(settings):
@@ -95,7 +115,7 @@ def test_the_system_check_refuses_an_unknown_setting(settings):
     errors = [error for error in run_checks() if error.id == "portal.E001"]
 
     assert len(errors) == 1
-    assert "legacy, transition, vneid_only" in errors[0].hint
+    assert "legacy, transition, vneid_only, vneid_only_all" in errors[0].hint
 
 
 def test_the_system_check_accepts_each_policy(settings):
@@ -116,4 +136,7 @@ def test_settings_refuse_an_unknown_policy_from_the_environment():
     )
 
     assert result.returncode != 0
-    assert "PORTAL_LOGIN_POLICY must be legacy, transition or vneid_only" in result.stderr
+    assert (
+        "PORTAL_LOGIN_POLICY must be legacy, transition, vneid_only or vneid_only_all"
+        in result.stderr
+    )
