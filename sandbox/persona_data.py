@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from accounts.roles import ROLES
+from idnumbers.tax_codes import TAX_CODE_LENGTH, tax_code_problem
 
 DATA_FILE = Path(__file__).with_name("personas.toml")
 ORGANISATIONS_FILE = Path(__file__).with_name("organisations.toml")
@@ -280,6 +281,9 @@ def _representative(
 def _check_organisation(org: Organisation, personas: dict[str, Persona]) -> None:
     """Refuse data the seeding could only half-apply, naming the organisation."""
     problems = []
+    tax_problem = tax_code_problem(org.tax_code)
+    if tax_problem is not None or len(org.tax_code) != TAX_CODE_LENGTH:
+        problems.append(f"tax code {org.tax_code!r} is not a valid 10-digit code")
     if org.kind not in ORGANISATION_KINDS:
         problems.append(f"unknown kind {org.kind!r}")
     if org.status not in ENTERPRISE_STATUSES:
@@ -378,6 +382,10 @@ def load_organisations(
     organisations = tuple(
         _organisation(entry, procedures, by_key) for entry in data.get("organisations", ())
     )
+    # `personas --json` lists both by key: a clash would hide one.
+    clashes = {org.key for org in organisations} & set(by_key)
+    if clashes:
+        raise ValueError(f"Organisation keys clash with persona keys: {sorted(clashes)}.")
     return organisations, data["legacy_password"]
 
 
