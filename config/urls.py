@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("identity.relying_party.urls")),
     path("registry/", include("citizen_registry.urls")),
+    path("business-registry/", include("business_registry.urls")),
     path("vneid/", include("vneid.urls")),
     path("xacthuc/", include("identity.national_login.urls")),
     path("nha-mang/", include("mobile_operator.urls")),

@@ -82,7 +82,7 @@ def decide(attributes: CitizenAttributes) -> Decision:
     with transaction.atomic():
         account = (
             ProvincialAccount.objects.select_for_update()
-            .filter(national_sub=attributes.sub)
+            .filter(national_sub=attributes.sub, account_type=ProvincialAccount.AccountType.CITIZEN)
             .first()
         )
         if account is not None:
@@ -138,7 +138,10 @@ def inherit_by_password(
         raise LinkRefused(ADDRESS_LOCKED)
     # Failures older than the window count for nothing any more.
     PasswordFailure.objects.filter(created_at__lt=window).delete()
-    account = ProvincialAccount.objects.filter(username=username.strip()).first()
+    # An organisation's account (its login name is the tax code) is never a citizen's to inherit.
+    account = ProvincialAccount.objects.filter(
+        username=username.strip(), account_type=ProvincialAccount.AccountType.CITIZEN
+    ).first()
     if account is None:
         PasswordFailure.objects.create(account=None, address=address)
         raise LinkRefused(WRONG_CREDENTIALS)

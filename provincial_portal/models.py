@@ -155,6 +155,11 @@ class ProvincialSession(models.Model):
     # Shown once on the next page (the outcome of the login: inherited, new account...).
     notice = models.TextField(blank=True, default="")
     notice_level = models.CharField(max_length=10, blank=True, default="")
+    # An organisation's login through VNeID: the person acting for it (name, masked number,
+    # role), shown on "Thông tin tổ chức". Empty for citizens and legacy organisation logins.
+    acting_name = models.CharField(max_length=150, blank=True, default="")
+    acting_number_masked = models.CharField(max_length=20, blank=True, default="")
+    acting_role = models.CharField(max_length=80, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_reason = models.CharField(max_length=24, blank=True, default="")

@@ -19,12 +19,24 @@ from authlib.integrations.requests_client import OAuth2Session
 
 from api_kit.client import ApiCallError, Call
 from idnumbers.numbers import is_cccd_format
+from idnumbers.tax_codes import tax_code_problem
 from oidc_kit.relying_party import Json, ProviderClient, ProviderMetadata
 
 from .conf import provincial_settings
 
 SCOPE = "openid"
 BIRTH_DATE = re.compile(r"^\d{8}$")
+
+# LoaiTaiKhoan of the dvcqg profile: "1" a citizen, "2" an organisation (Nghị định 69/2024).
+CITIZEN_ACCOUNT = "1"
+ORGANISATION_ACCOUNT = "2"
+# VaiTro: how the person in `act` acts for the organisation.
+LEGAL_REPRESENTATIVE = "NguoiDaiDienTheoPhapLuat"
+AUTHORISED_PERSON = "NguoiDuocUyQuyen"
+ROLES = (LEGAL_REPRESENTATIVE, AUTHORISED_PERSON)
+# PhamViUyQuyen of an authorised person: "full" may take over a legacy organisation account.
+FULL_SCOPE = "full"
+DOSSIERS_SCOPE = "dossiers"
 
 
 class NationalLoginError(ApiCallError):
@@ -77,10 +89,61 @@ class CitizenAttributes:
 
 
 @dataclass(frozen=True)
-class CompletedLogin:
-    """A callback that went through: who the citizen is and the ID token for the logout."""
+class OrganisationAttributes:
+    """What the national login service says of an organisation login (`LoaiTaiKhoan` "2").
 
-    attributes: CitizenAttributes
+    `sub` is the organisation's; the person acting is only in `act` (their 12-digit number),
+    with their name and role. There is no SoDinhDanh: an organisation login never tells the
+    province a citizen's number to match accounts by.
+    """
+
+    sub: str
+    tech_id: str
+    name: str
+    short_name: str
+    foreign_name: str
+    kind: str
+    established_on: date | None
+    head_office_address: str
+    tax_code: str
+    enterprise_code: str
+    eid_code: str
+    identification_number: str
+    representative_name: str
+    representative_number: str
+    acting_number: str
+    acting_name: str
+    role: str
+    scope: str
+    login_idp: str
+    sid: str
+    acr: str
+
+    @property
+    def may_take_over(self) -> bool:
+        """Whether the person acting may inherit the legacy organisation account.
+
+        A legal representative, or an authorised person whose scope is full (the takeover rule
+        of both portals); an authorised person for dossiers only may not.
+        """
+        return self.role == LEGAL_REPRESENTATIVE or (
+            self.role == AUTHORISED_PERSON and self.scope == FULL_SCOPE
+        )
+
+    @property
+    def role_label(self) -> str:
+        if self.role == LEGAL_REPRESENTATIVE:
+            return "người đại diện theo pháp luật"
+        if self.scope == FULL_SCOPE:
+            return "người được ủy quyền (toàn quyền)"
+        return "người được ủy quyền (nộp và theo dõi hồ sơ)"
+
+
+@dataclass(frozen=True)
+class CompletedLogin:
+    """A callback that went through: who logged in and the ID token for the logout."""
+
+    attributes: "CitizenAttributes | OrganisationAttributes"
     id_token: str
 
 
@@ -150,9 +213,12 @@ class NationalLoginClient(ProviderClient):
         # OpenID Connect Core §5.3.2: userinfo about someone else must not be used.
         if info.get("sub") != claims["sub"]:
             raise NationalLoginProtocolError("userinfo sub differs from the ID token's")
-        return CompletedLogin(
-            attributes=attributes_from(info, claims), id_token=str(tokens["id_token"])
-        )
+        attributes: CitizenAttributes | OrganisationAttributes
+        if str(info.get("LoaiTaiKhoan") or "") == ORGANISATION_ACCOUNT:
+            attributes = organisation_attributes_from(info, claims)
+        else:
+            attributes = attributes_from(info, claims)
+        return CompletedLogin(attributes=attributes, id_token=str(tokens["id_token"]))
 
     def validate_id_token(self, id_token: str, *, nonce: str) -> Json:
         """Return the claims of a valid ID token that vouches for the level this portal asks."""
@@ -277,6 +343,70 @@ def attributes_from(info: Json, claims: Json) -> CitizenAttributes:
         personal_id_number=number,
         birth_date=birth,
         login_idp=str(info.get("loginIdp") or ""),
+        sid=str(claims.get("sid") or ""),
+        acr=str(claims.get("acr") or ""),
+    )
+
+
+def _text(info: Json, name: str) -> str:
+    return str(info.get(name) or "").strip()
+
+
+def organisation_attributes_from(info: Json, claims: Json) -> OrganisationAttributes:
+    """Return an organisation login's attributes from userinfo (dvcqg) and the ID token.
+
+    Raises NationalLoginProtocolError when the answer is off the contract: no person in `act`,
+    an unknown role, a tax code that no organisation can hold. SoDinhDanh, if sent anyway, is
+    ignored: it would be a person's number, and this is not a person's login.
+    """
+    act = info.get("act", claims.get("act"))
+    acting_number = str(act.get("sub") or "") if isinstance(act, dict) else ""
+    if not is_cccd_format(acting_number):
+        raise NationalLoginProtocolError("organisation login without act.sub of 12 digits")
+    role = _text(info, "VaiTro")
+    if role not in ROLES:
+        raise NationalLoginProtocolError("organisation login with an unknown VaiTro")
+    scope = _text(info, "PhamViUyQuyen") if role == AUTHORISED_PERSON else ""
+    if role == AUTHORISED_PERSON and scope not in (FULL_SCOPE, DOSSIERS_SCOPE):
+        raise NationalLoginProtocolError("authorised person without a known PhamViUyQuyen")
+    tax_code = _text(info, "MaSoThue")
+    if tax_code_problem(tax_code) is not None:
+        raise NationalLoginProtocolError("MaSoThue is not a valid tax code")
+    name = _text(info, "TenToChuc") or _text(info, "HoVaTen")
+    if not name:
+        raise NationalLoginProtocolError("organisation login without TenToChuc")
+    established_text = _text(info, "NgayThanhLap")
+    established: date | None = None
+    if established_text:
+        try:
+            if not BIRTH_DATE.fullmatch(established_text):
+                raise ValueError(established_text)
+            established = datetime.strptime(established_text, "%Y%m%d").date()
+        except ValueError as error:
+            raise NationalLoginProtocolError("NgayThanhLap is not yyyymmdd") from error
+    representative_number = _text(info, "SoDinhDanhNguoiDaiDien")
+    if representative_number and not is_cccd_format(representative_number):
+        raise NationalLoginProtocolError("SoDinhDanhNguoiDaiDien is not 12 digits")
+    return OrganisationAttributes(
+        sub=str(claims["sub"]),
+        tech_id=_text(info, "TechID"),
+        name=name,
+        short_name=_text(info, "TenVietTat"),
+        foreign_name=_text(info, "TenNuocNgoai"),
+        kind=_text(info, "LoaiHinhToChuc"),
+        established_on=established,
+        head_office_address=_text(info, "DiaChiTruSo"),
+        tax_code=tax_code,
+        enterprise_code=_text(info, "MaSoDoanhNghiep") or tax_code,
+        eid_code=_text(info, "MaDinhDanhToChuc"),
+        identification_number=_text(info, "SoDinhDanhToChuc"),
+        representative_name=_text(info, "HoVaTenNguoiDaiDien"),
+        representative_number=representative_number,
+        acting_number=acting_number,
+        acting_name=_text(info, "HoVaTenNguoiThucHien"),
+        role=role,
+        scope=scope,
+        login_idp=_text(info, "loginIdp"),
         sid=str(claims.get("sid") or ""),
         acr=str(claims.get("acr") or ""),
     )

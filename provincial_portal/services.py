@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from idnumbers.numbers import mask_number
+from idnumbers.tax_codes import tax_code_problem
 
 from .conf import provincial_settings
 from .models import AuditEvent, OrganisationLoginSwitch, ProvincialAccount, ProvincialDossier
@@ -62,6 +63,38 @@ class ProvincialAccountSummary:
     # A legacy account already tied to a national login (matched by CCCD or linked).
     inherited: bool
     # A new, empty account made at the first login through VNeID.
+    created_by_vneid: bool
+
+
+@dataclass(frozen=True)
+class ProvincialOrganisationSeed:
+    """An organisation account the province issued before the cut-off (login: the tax code)."""
+
+    tax_code: str  # 10 digits (or 13 for a branch), valid check digit
+    password: str  # raw; hashed when seeded
+    name: str
+    short_name: str = ""
+    foreign_name: str = ""
+    kind: str = ""  # the business registry's kind: llc_single, joint_stock, household_business…
+    established_on: date | None = None
+    head_office_address: str = ""
+    representative_name: str = ""
+    representative_number: str = ""  # 12 digits, or ""
+    dossiers: tuple[ProvincialDossierSeed, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProvincialOrganisationSummary:
+    """An organisation persona's provincial state, for `personas --json` and the console."""
+
+    tax_code: str
+    name: str
+    dossier_count: int
+    # A legacy organisation account already taken over through a VNeID organisation login.
+    inherited: bool
+    # The masked number of the person who took it over ("" when not inherited).
+    inherited_by_number: str
+    # A new, empty organisation account made at the first VNeID organisation login.
     created_by_vneid: bool
 
 
@@ -225,6 +258,123 @@ def account_summaries(numbers: Collection[str]) -> dict[str, ProvincialAccountSu
         if account.cmnd_number in numbers:
             by_cmnd[account.cmnd_number] = summary
     return {**by_cmnd, **found}
+
+
+@transaction.atomic(savepoint=False)
+def seed_organisation_accounts(seeds: Sequence[ProvincialOrganisationSeed]) -> None:
+    """Create or reset these legacy organisation accounts with their dossiers; idempotent by tax
+    code (also their login name).
+
+    A reset account is as the province issued it: not taken over, its dossiers those of the
+    seed; an account a VNeID organisation login made for the same tax code in an earlier run
+    is removed, so that the next login takes over the seeded one again.
+    """
+    if not seeds:
+        return
+    for seed in seeds:
+        problem = tax_code_problem(seed.tax_code)
+        if problem is not None:
+            raise ValueError(f"{mask_number(seed.tax_code)}: {problem}")
+    tax_codes = [seed.tax_code for seed in seeds]
+    _delete_accounts(
+        ProvincialAccount.objects.filter(
+            tax_code__in=tax_codes, origin=ProvincialAccount.Origin.VNEID
+        )
+    )
+    existing = {
+        account.tax_code: account
+        for account in ProvincialAccount.objects.select_for_update().filter(tax_code__in=tax_codes)
+    }
+    ProvincialDossier.objects.filter(account__in=existing.values()).delete()
+    fields = [
+        "username",
+        "password",
+        "full_name",
+        "account_type",
+        "short_name",
+        "foreign_name",
+        "organisation_kind",
+        "established_on",
+        "head_office_address",
+        "representative_name",
+        "representative_number",
+        "national_sub",
+        "origin",
+        "is_active",
+        "inherited_at",
+        "inherited_by_number",
+        "last_login_at",
+    ]
+    accounts = []
+    for seed in seeds:
+        account = existing.get(seed.tax_code) or ProvincialAccount(tax_code=seed.tax_code)
+        account.username = seed.tax_code
+        account.password = make_password(seed.password)
+        account.full_name = seed.name
+        account.account_type = ProvincialAccount.AccountType.ORGANISATION
+        account.short_name = seed.short_name
+        account.foreign_name = seed.foreign_name
+        account.organisation_kind = seed.kind
+        account.established_on = seed.established_on
+        account.head_office_address = seed.head_office_address
+        account.representative_name = seed.representative_name
+        account.representative_number = seed.representative_number
+        account.national_sub = ""
+        account.origin = ProvincialAccount.Origin.LEGACY
+        account.is_active = True
+        account.inherited_at = None
+        account.inherited_by_number = ""
+        account.last_login_at = None
+        accounts.append(account)
+    ProvincialAccount.objects.bulk_create([account for account in accounts if account.pk is None])
+    ProvincialAccount.objects.bulk_update(
+        [account for account in accounts if account.tax_code in existing], fields
+    )
+    by_tax_code = {
+        account.tax_code: account
+        for account in ProvincialAccount.objects.filter(tax_code__in=tax_codes)
+    }
+    ProvincialDossier.objects.bulk_create(
+        [
+            ProvincialDossier(
+                account=by_tax_code[seed.tax_code],
+                code=dossier.code,
+                procedure=dossier.procedure,
+                status=dossier.status,
+                submitted_on=dossier.submitted_on,
+            )
+            for seed in seeds
+            for dossier in seed.dossiers
+        ]
+    )
+
+
+@transaction.atomic(savepoint=False)
+def delete_by_tax_codes(tax_codes: Collection[str]) -> int:
+    """Delete the organisation accounts holding any of these tax codes; return how many."""
+    if not tax_codes:
+        return 0
+    return _delete_accounts(ProvincialAccount.objects.filter(tax_code__in=tax_codes))
+
+
+def organisation_account_summaries(
+    tax_codes: Collection[str],
+) -> dict[str, ProvincialOrganisationSummary]:
+    """Return the provincial state of the organisations with these tax codes, keyed by it."""
+    accounts = ProvincialAccount.objects.filter(
+        tax_code__in=tax_codes, account_type=ProvincialAccount.AccountType.ORGANISATION
+    ).annotate(dossier_count=Count("dossiers"))
+    return {
+        account.tax_code: ProvincialOrganisationSummary(
+            tax_code=account.tax_code,
+            name=account.full_name,
+            dossier_count=account.dossier_count,
+            inherited=account.inherited,
+            inherited_by_number=account.inherited_by_number,
+            created_by_vneid=account.origin == ProvincialAccount.Origin.VNEID,
+        )
+        for account in accounts
+    }
 
 
 def requests_answered(numbers: Collection[str], *, since: datetime) -> list[AnsweredRequest]:

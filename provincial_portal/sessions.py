@@ -70,6 +70,9 @@ def open_session(
     id_token: str,
     notice: str = "",
     notice_level: str = "success",
+    acting_name: str = "",
+    acting_number_masked: str = "",
+    acting_role: str = "",
 ) -> ProvincialSession:
     """Start a provincial session for account and set its cookie on response.
 
@@ -86,6 +89,9 @@ def open_session(
         id_token=id_token,
         notice=notice,
         notice_level=notice_level if notice else "",
+        acting_name=acting_name,
+        acting_number_masked=acting_number_masked,
+        acting_role=acting_role,
     )
     response.set_cookie(
         COOKIE_NAME,

@@ -21,9 +21,9 @@ from oidc_kit.logout_token import (
     LogoutClaims,
 )
 
-from . import citizens, flow, hops, sessions
+from . import citizens, flow, hops, organisations, sessions
 from .conf import provincial_settings
-from .forms import InheritForm
+from .forms import InheritForm, OrganisationLoginForm
 from .models import AuditEvent, LoginFlow, ProvincialAccount
 from .national_login import (
     CitizenAttributes,
@@ -31,9 +31,11 @@ from .national_login import (
     NationalLoginClient,
     NationalLoginError,
     NationalLoginTimeout,
+    OrganisationAttributes,
     is_service_issuer,
     issuer_origin,
 )
+from .services import organisation_legacy_login_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,16 @@ NO_OLD_ACCOUNT = "Ông/Bà chưa có tài khoản trên Cổng DVC tỉnh trư�
 SKIPPED_OLD_ACCOUNT = (
     "Ông/Bà đã bỏ qua việc kế thừa tài khoản cũ: các hồ sơ của tài khoản cũ không hiển thị ở đây. "
     "Muốn kế thừa về sau, vui lòng liên hệ bộ phận Hỗ trợ của Cổng DVC tỉnh."
+)
+
+TAKEN_OVER_NOTICE = (
+    "Tài khoản tổ chức do Cổng DVC tỉnh cấp trước đây đã được kế thừa: từ nay tổ chức đăng nhập "
+    "bằng tài khoản định danh điện tử tổ chức (VNeID), các hồ sơ đã nộp vẫn nằm trong mục "
+    "“Hồ sơ của tổ chức”."
+)
+NEW_ORGANISATION_NOTICE = (
+    "Cổng DVC tỉnh đã tạo tài khoản mới cho tổ chức, chưa có hồ sơ nào, từ thông tin định danh "
+    "điện tử của tổ chức. Cổng chưa có tài khoản tổ chức nào mang mã số thuế này trước đây."
 )
 
 SERVICES = (
@@ -146,7 +158,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def dossiers(request: HttpRequest) -> HttpResponse:
     account = sessions.current_account(request)
     assert account is not None
-    return page(request, "dossiers.html", {"dossiers": list(account.dossiers.all())})
+    return page(
+        request,
+        "dossiers.html",
+        {"dossiers": list(account.dossiers.all()), "account": account},
+    )
 
 
 @never_cache
@@ -155,6 +171,8 @@ def dossiers(request: HttpRequest) -> HttpResponse:
 def account(request: HttpRequest) -> HttpResponse:
     account = sessions.current_account(request)
     assert account is not None
+    if account.is_organisation:
+        return HttpResponseRedirect(reverse("provincial_portal:organisation"))
     context = {
         "account": account,
         "masked_cmnd": mask_number(account.cmnd_number) if account.cmnd_number else "",
@@ -162,6 +180,91 @@ def account(request: HttpRequest) -> HttpResponse:
         "dossier_count": account.dossiers.count(),
     }
     return page(request, "account.html", context)
+
+
+@never_cache
+@require_GET
+@login_required
+def organisation(request: HttpRequest) -> HttpResponse:
+    """ "Thông tin tổ chức": the organisation's account, and who is acting for it."""
+    session = sessions.current(request)
+    assert session is not None
+    account = session.account
+    if not account.is_organisation:
+        return HttpResponseRedirect(reverse("provincial_portal:account"))
+    context = {
+        "account": account,
+        "session": session,
+        "masked_tax_code": mask_number(account.tax_code),
+        "kind_label": organisations.KIND_LABELS.get(
+            account.organisation_kind, account.organisation_kind
+        ),
+        "masked_representative": mask_number(account.representative_number)
+        if account.representative_number
+        else "",
+        "dossier_count": account.dossiers.count(),
+    }
+    return page(request, "organisation.html", context)
+
+
+@method_decorator([never_cache, sensitive_post_parameters("password")], name="dispatch")
+class OrganisationLoginView(View):
+    """ "Tài khoản tổ chức do tỉnh cấp": tax code, password and captcha, until the cut-off.
+
+    After the cut-off the page explains it and leads to VNeID; a POST is refused server-side
+    whatever it carries, before the form (captcha included) is even read.
+    """
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.show(OrganisationLoginForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not organisation_legacy_login_allowed():
+            refusal = organisations.legacy_login_closed(request.POST.get("tax_code", ""))
+            return self.show(
+                None, status=refusal.status, refusal=refusal.message, code=refusal.code
+            )
+        form = OrganisationLoginForm(request.POST)
+        if not form.is_valid():
+            return self.show(form, status=400)
+        try:
+            account = organisations.log_in_with_password(
+                tax_code=form.cleaned_data["tax_code"],
+                password=form.cleaned_data["password"],
+                address=request.META.get("REMOTE_ADDR"),
+            )
+        except organisations.OrganisationRefused as refusal:
+            # A new captcha for the next try: the one typed was consumed.
+            return self.show(
+                OrganisationLoginForm(initial={"tax_code": form.cleaned_data["tax_code"]}),
+                status=refusal.status,
+                refusal=refusal.message,
+                code=refusal.code,
+            )
+        response = HttpResponseRedirect(reverse("provincial_portal:organisation"))
+        # No national session: the service's logouts have no sid to end it by, and the logout
+        # does not visit the service.
+        sessions.open_session(request, response, account=account, sid="", id_token="")
+        return response
+
+    def show(
+        self,
+        form: OrganisationLoginForm | None,
+        *,
+        status: int = 200,
+        refusal: str = "",
+        code: str = "",
+    ) -> HttpResponse:
+        allowed = organisation_legacy_login_allowed()
+        context = {
+            "form": form if allowed else None,
+            "allowed": allowed,
+            "refusal": refusal,
+            "refusal_code": code,
+        }
+        return page(self.request, "organisation_login.html", context, status=status)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -250,6 +353,9 @@ class CallbackView(View):
 def resolve(request: HttpRequest, login: LoginFlow, completed: CompletedLogin) -> HttpResponse:
     """Log in, inherit, or ask the citizen about an old account."""
     attributes = completed.attributes
+    if isinstance(attributes, OrganisationAttributes):
+        # Never a citizen's path: no SoDinhDanh, no CMND offer, no citizen account.
+        return resolve_organisation(request, login, attributes, id_token=completed.id_token)
     decision = citizens.decide(attributes)
     if decision.outcome == citizens.ASK:
         flow.offer(login, attributes=attributes, id_token=completed.id_token)
@@ -261,11 +367,43 @@ def resolve(request: HttpRequest, login: LoginFlow, completed: CompletedLogin) -
     )
 
 
+def resolve_organisation(
+    request: HttpRequest, login: LoginFlow, attributes: OrganisationAttributes, *, id_token: str
+) -> HttpResponse:
+    """Log the organisation in, taking over its legacy account or making a new one."""
+    try:
+        decision = organisations.decide(attributes)
+    except organisations.OrganisationRefused as refusal:
+        response = error_page(
+            request,
+            "organisation_refused",
+            status=refusal.status,
+            message=refusal.message,
+            detail=refusal.code,
+        )
+        flow.finish(login, response)
+        return response
+    notice, level = "", "success"
+    if decision.outcome == organisations.TAKEN_OVER:
+        notice = TAKEN_OVER_NOTICE
+    elif decision.outcome == organisations.CREATED:
+        notice, level = NEW_ORGANISATION_NOTICE, "info"
+    return log_in(
+        request,
+        login,
+        decision.account,
+        attributes,
+        id_token=id_token,
+        notice=notice,
+        notice_level=level,
+    )
+
+
 def log_in(
     request: HttpRequest,
     login: LoginFlow,
     account: ProvincialAccount,
-    attributes: CitizenAttributes,
+    attributes: CitizenAttributes | OrganisationAttributes,
     *,
     id_token: str,
     notice: str,
@@ -277,11 +415,21 @@ def log_in(
         flow.finish(login, response)
         return response
     hops.note_account(account)
-    citizens.record_login(account, attributes)
+    acting: dict[str, str] = {}
+    if isinstance(attributes, OrganisationAttributes):
+        organisations.record_login(account, attributes)
+        acting = {
+            "acting_name": attributes.acting_name,
+            "acting_number_masked": mask_number(attributes.acting_number),
+            "acting_role": attributes.role_label,
+        }
+    else:
+        citizens.record_login(account, attributes)
     target = login.next_url or reverse("provincial_portal:home")
     if notice:
         # The outcome of a first login is shown on the account page, where it is explained.
-        target = reverse("provincial_portal:account")
+        page_name = "organisation" if account.is_organisation else "account"
+        target = reverse(f"provincial_portal:{page_name}")
     response = HttpResponseRedirect(target)
     sessions.open_session(
         request,
@@ -291,6 +439,7 @@ def log_in(
         id_token=id_token,
         notice=notice,
         notice_level=notice_level,
+        **acting,
     )
     flow.finish(login, response)
     return response
@@ -382,7 +531,12 @@ def logout(request: HttpRequest) -> HttpResponse:
         sessions.forget_cookie(response)
         return response
     sessions.end(session, reason=sessions.ENDED_BY_LOGOUT)
-    AuditEvent.of(AuditEvent.Kind.LOGOUT, session.account, "công dân bấm “Đăng xuất”")
+    AuditEvent.of(AuditEvent.Kind.LOGOUT, session.account, "người dùng bấm “Đăng xuất”")
+    if not session.id_token:
+        # A legacy organisation login never went through the national login service.
+        response = HttpResponseRedirect(reverse("provincial_portal:home"))
+        sessions.forget_cookie(response)
+        return response
     try:
         with NationalLoginClient() as service:
             url = service.end_session_url(

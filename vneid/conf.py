@@ -17,5 +17,11 @@ provider_settings = OrganisationSettings(
         # How long a logout waits for each client's back-channel logout endpoint (they are
         # called at once): the citizen's logout never waits longer than this.
         "BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS": 2.0,
+        # The business registration database, reached over HTTP only (like any consuming
+        # system) when an organisation registers its e-ID: its API, VNeID's bearer key there,
+        # and how long a registration waits for it.
+        "BUSINESS_REGISTRY_URL": "http://127.0.0.1:8000/business-registry/api/v1/",
+        "BUSINESS_REGISTRY_API_KEY": "",
+        "BUSINESS_REGISTRY_TIMEOUT_SECONDS": 3.0,
     },
 )

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "identity.relying_party",
     "identity.national_login",
     "citizen_registry",
+    "business_registry",
     "vneid",
     "mobile_operator",
     "certificate_authority",
@@ -297,10 +298,19 @@ REGISTRY_API = env_settings(
     RATE_LIMIT_PER_KEY=("REGISTRY_API_RATE_LIMIT_PER_KEY", int),
     RATE_LIMIT_PER_ADDRESS=("REGISTRY_API_RATE_LIMIT_PER_ADDRESS", int),
 )
+# The business registration database's own limits (business_registry/conf.py).
+BUSINESS_REGISTRY = env_settings(
+    RATE_LIMIT_PER_KEY=("BUSINESS_REGISTRY_RATE_LIMIT_PER_KEY", int),
+    RATE_LIMIT_PER_ADDRESS=("BUSINESS_REGISTRY_RATE_LIMIT_PER_ADDRESS", int),
+)
 VNEID_PROVIDER = env_settings(
     ISSUER="VNEID_PROVIDER_ISSUER",
     FAILURES_PER_ADDRESS=("VNEID_PROVIDER_FAILURES_PER_ADDRESS", int),
     BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS=("VNEID_PROVIDER_BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS", float),
+    # VNeID's client of the business registry (vneid/business_registry_client.py).
+    BUSINESS_REGISTRY_URL="VNEID_BUSINESS_REGISTRY_URL",
+    BUSINESS_REGISTRY_API_KEY="VNEID_BUSINESS_REGISTRY_API_KEY",
+    BUSINESS_REGISTRY_TIMEOUT_SECONDS=("VNEID_BUSINESS_REGISTRY_TIMEOUT_SECONDS", float),
 )
 # Without its own address the CA writes the one the portal reaches it at.
 CERTIFICATE_AUTHORITY = env_settings(PUBLIC_BASE_URL="CA_BASE_URL") | env_settings(
@@ -324,6 +334,7 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     REGISTRY_API["STORE"] = "cache"
+    BUSINESS_REGISTRY["STORE"] = "cache"
 # Signature logins (USB ký số, Sim ký số): a challenge is single-use and lives this long.
 SIGNATURE_CHALLENGE_SECONDS = int(env("SIGNATURE_CHALLENGE_SECONDS", "120"))
 # The signing plugin on the citizen's computer; in the sandbox, a simulated one.

@@ -43,6 +43,7 @@ MOBILE_OPERATOR_NETWORK = {}
 CA = {"BASE_URL": "http://ca.test/ca/", "TIMEOUT_SECONDS": 2}
 CERTIFICATE_AUTHORITY = {"PUBLIC_BASE_URL": "http://ca.test/ca/"}
 REGISTRY_API = {}
+BUSINESS_REGISTRY = {}
 ALLOWED_HOSTS = ["*"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -21,6 +21,7 @@ from .flows import (
     exchange,
     log_in_and_get_code,
 )
+from .organisation_fixtures import hung, mai, quang, registry, thu, tuan  # noqa: F401
 
 
 @pytest.fixture

@@ -1,0 +1,377 @@
+"""State changes of the business registry: enterprises, representatives, API clients, keys.
+
+Officials' changes carry a reason and write one RecordChange in the same transaction. The
+sandbox seeds and removes enterprises through `seed_enterprise` and `delete_enterprises`.
+"""
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from admin_kit.audit import ReasonRequired as ReasonRequired
+from admin_kit.audit import masked_value, required_reason, save_audited
+from api_kit.keys import hash_secret
+from idnumbers.numbers import mask_number
+from idnumbers.tax_codes import tax_code_problem
+
+from .models import ApiClient, Enterprise, LegalRepresentative, LookupLog, RecordChange
+
+KEY_PREFIX = "dvcb_"
+# The official making a change: the portal's User, which this organisation must not import.
+Actor = Any
+# {field: [before, after]} of one change.
+Changes = dict[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class RepresentativeSeed:
+    """A legal representative as the sandbox seeds it; until None: the current one."""
+
+    cccd_number: str
+    full_name: str
+    position: str
+    since: date
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class EnterpriseSeed:
+    """An enterprise as the sandbox seeds it, with all its representatives."""
+
+    enterprise_code: str
+    kind: str
+    name: str
+    short_name: str
+    foreign_name: str
+    established_on: date
+    head_office_address: str
+    status: str
+    representatives: tuple[RepresentativeSeed, ...]
+
+
+def generate_api_key() -> str:
+    """Return a new random bearer key for a consuming system."""
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def set_key(client: ApiClient, raw_key: str | None = None) -> str:
+    """Give an unsaved or saved client a key (new unless given) without saving; return it."""
+    raw_key = raw_key or generate_api_key()
+    client.key_prefix = raw_key[:12]
+    client.key_hash = hash_secret(raw_key)
+    return raw_key
+
+
+@transaction.atomic
+def create_api_client(
+    *,
+    name: str,
+    can_read_records: bool,
+    raw_key: str | None = None,
+    rate_limit_per_minute: int | None = None,
+) -> tuple[ApiClient, str]:
+    """Register a consuming system; return (client, raw_key), the key being shown only once."""
+    client = ApiClient(
+        name=name, can_read_records=can_read_records, rate_limit_per_minute=rate_limit_per_minute
+    )
+    raw_key = set_key(client, raw_key)
+    client.save()
+    return client, raw_key
+
+
+@transaction.atomic
+def issue_new_key(*, client: ApiClient) -> str:
+    """Give an existing client a fresh key, invalidating the old one; return the new key."""
+    raw_key = set_key(client)
+    client.save(update_fields=["key_prefix", "key_hash"])
+    return raw_key
+
+
+@transaction.atomic
+def ensure_api_client(
+    *, name: str, raw_key: str, can_read_records: bool, rate_limit_per_minute: int | None = None
+) -> ApiClient:
+    """Make the client called name hold exactly this key, permission and limit; return it."""
+    key_hash = hash_secret(raw_key)
+    holder = ApiClient.objects.filter(key_hash=key_hash).exclude(name=name).first()
+    if holder is not None:
+        raise ValueError(f"This key already belongs to the API client {holder.name!r}.")
+    client = ApiClient.objects.select_for_update().filter(name=name).first()
+    if client is None:
+        client, _ = create_api_client(
+            name=name,
+            can_read_records=can_read_records,
+            raw_key=raw_key,
+            rate_limit_per_minute=rate_limit_per_minute,
+        )
+        return client
+    wanted = {
+        "key_prefix": raw_key[:12],
+        "key_hash": key_hash,
+        "can_read_records": can_read_records,
+        "rate_limit_per_minute": rate_limit_per_minute,
+        "is_active": True,
+    }
+    changed = [field for field, value in wanted.items() if getattr(client, field) != value]
+    if changed:
+        for field in changed:
+            setattr(client, field, wanted[field])
+        client.save(update_fields=changed)
+    return client
+
+
+# What an official may correct on an enterprise: all but its code (the key) and its status,
+# which changes through its own audited actions.
+CORRECTABLE_FIELDS = (
+    "kind",
+    "name",
+    "short_name",
+    "foreign_name",
+    "established_on",
+    "head_office_address",
+)
+
+
+def _shown(field: str, value: Any) -> Any:
+    if field == "enterprise_code":
+        return mask_number(value)
+    return masked_value(field, value)
+
+
+def _save_audited(
+    *,
+    instance: Enterprise | ApiClient,
+    values: Mapping[str, Any],
+    allowed: Sequence[str],
+    actor: Actor,
+    reason: str,
+    action: str,
+    subject: str,
+) -> Changes:
+    """Save an official's change of allowed fields with one audit entry; return the changes."""
+
+    def write_entry(locked: Enterprise | ApiClient, changes: Changes, reason: str) -> None:
+        RecordChange.record(
+            actor=actor, action=action, changes=changes, reason=reason, **{subject: locked}
+        )
+
+    changes: Changes = save_audited(
+        instance, values, allowed=allowed, reason=reason, write_entry=write_entry, shown=_shown
+    )
+    return changes
+
+
+@transaction.atomic
+def correct_enterprise(
+    *, enterprise: Enterprise, values: Mapping[str, Any], actor: Actor, reason: str
+) -> Changes:
+    """Save an official's correction of an enterprise with one audit entry; return changes."""
+    return _save_audited(
+        instance=enterprise,
+        values=values,
+        allowed=CORRECTABLE_FIELDS,
+        actor=actor,
+        reason=reason,
+        action=RecordChange.Action.ENTERPRISE_CORRECTED,
+        subject="enterprise",
+    )
+
+
+@transaction.atomic
+def add_enterprise(*, enterprise: Enterprise, actor: Actor, reason: str) -> Enterprise:
+    """Save an enterprise an official added, audited with its masked code."""
+    reason = required_reason(reason)
+    problem = tax_code_problem(enterprise.enterprise_code)
+    if problem is not None:
+        raise ValueError(problem)
+    enterprise.save()
+    RecordChange.record(
+        actor=actor,
+        action=RecordChange.Action.ENTERPRISE_ADDED,
+        enterprise=enterprise,
+        changes={
+            "enterprise_code": [None, mask_number(enterprise.enterprise_code)],
+            "name": [None, enterprise.name],
+        },
+        reason=reason,
+    )
+    return enterprise
+
+
+@transaction.atomic
+def set_enterprise_status(
+    *, enterprise: Enterprise, status: str, actor: Actor, reason: str
+) -> Changes:
+    """Record an enterprise active, suspended or dissolved; return the changes."""
+    return _save_audited(
+        instance=enterprise,
+        values={"status": Enterprise.Status(status).value},
+        allowed=("status",),
+        actor=actor,
+        reason=reason,
+        action=RecordChange.Action.STATUS_CHANGED,
+        subject="enterprise",
+    )
+
+
+@transaction.atomic
+def end_representation(
+    *, representative: LegalRepresentative, until: date, actor: Actor, reason: str
+) -> Changes:
+    """Record that a legal representative stopped representing the enterprise on until."""
+    reason = required_reason(reason)
+    locked = LegalRepresentative.objects.select_for_update().get(pk=representative.pk)
+    if locked.until is not None:
+        return {}
+    locked.until = until
+    locked.save(update_fields=["until"])
+    representative.until = until
+    changes = {
+        "representative": [
+            f"{locked.full_name} ({mask_number(locked.cccd_number)})",
+            f"đến ngày {until.isoformat()}",
+        ]
+    }
+    RecordChange.record(
+        actor=actor,
+        action=RecordChange.Action.REPRESENTATIVES_CHANGED,
+        enterprise=locked.enterprise,
+        changes=changes,
+        reason=reason,
+    )
+    return changes
+
+
+@transaction.atomic
+def add_representative(
+    *, representative: LegalRepresentative, actor: Actor, reason: str
+) -> LegalRepresentative:
+    """Save a new legal representative an official recorded, audited with a masked number."""
+    reason = required_reason(reason)
+    representative.save()
+    RecordChange.record(
+        actor=actor,
+        action=RecordChange.Action.REPRESENTATIVES_CHANGED,
+        enterprise=representative.enterprise,
+        changes={
+            "representative": [
+                None,
+                f"{representative.full_name} ({mask_number(representative.cccd_number)})",
+            ]
+        },
+        reason=reason,
+    )
+    return representative
+
+
+@transaction.atomic
+def register_api_client(*, client: ApiClient, actor: Actor, reason: str) -> str:
+    """Save a new client an official registered, with a fresh key; return the key (shown once)."""
+    reason = required_reason(reason)
+    raw_key = set_key(client)
+    client.save()
+    RecordChange.record(
+        actor=actor,
+        action=RecordChange.Action.API_CLIENT_CREATED,
+        api_client=client,
+        changes={
+            "name": [None, client.name],
+            "can_read_records": [None, client.can_read_records],
+            "rate_limit_per_minute": [None, client.rate_limit_per_minute],
+            "key_prefix": [None, client.key_prefix],
+        },
+        reason=reason,
+    )
+    return raw_key
+
+
+@transaction.atomic
+def change_api_client(
+    *, client: ApiClient, values: Mapping[str, Any], actor: Actor, reason: str
+) -> Changes:
+    """Save an official's change of a client's name, permission or state; return the changes."""
+    return _save_audited(
+        instance=client,
+        values=values,
+        allowed=("name", "can_read_records", "is_active", "rate_limit_per_minute"),
+        actor=actor,
+        reason=reason,
+        action=RecordChange.Action.API_CLIENT_CHANGED,
+        subject="api_client",
+    )
+
+
+@transaction.atomic
+def issue_new_key_by_official(*, client: ApiClient, actor: Actor, reason: str) -> str:
+    """Rotate a client's key for an official, audited; return the new key (shown once)."""
+    reason = required_reason(reason)
+    before = client.key_prefix
+    raw_key = issue_new_key(client=client)
+    RecordChange.record(
+        actor=actor,
+        action=RecordChange.Action.API_KEY_ISSUED,
+        api_client=client,
+        changes={"key_prefix": [before, client.key_prefix]},
+        reason=reason,
+    )
+    return raw_key
+
+
+# Seeding and removing enterprises by their codes, for the sandbox's personas and workspaces.
+# Changes join the caller's transaction without a savepoint, as a class resets many at once.
+
+
+@transaction.atomic(savepoint=False)
+def seed_enterprise(seed: EnterpriseSeed) -> Enterprise:
+    """Make the enterprise under seed's code hold exactly seed's values and representatives.
+
+    Idempotent by code: a second call updates the row and replaces its representatives.
+    """
+    problem = tax_code_problem(seed.enterprise_code)
+    if problem is not None:
+        raise ValueError(f"Seed with an invalid enterprise code: {problem}")
+    enterprise, _ = Enterprise.objects.update_or_create(
+        enterprise_code=seed.enterprise_code,
+        defaults={
+            "kind": Enterprise.Kind(seed.kind).value,
+            "name": seed.name,
+            "short_name": seed.short_name,
+            "foreign_name": seed.foreign_name,
+            "established_on": seed.established_on,
+            "head_office_address": seed.head_office_address,
+            "status": Enterprise.Status(seed.status).value,
+        },
+    )
+    enterprise.representatives.all().delete()
+    LegalRepresentative.objects.bulk_create(
+        LegalRepresentative(
+            enterprise=enterprise,
+            cccd_number=representative.cccd_number,
+            full_name=representative.full_name,
+            position=representative.position,
+            since=representative.since,
+            until=representative.until,
+        )
+        for representative in seed.representatives
+    )
+    return enterprise
+
+
+@transaction.atomic(savepoint=False)
+def delete_enterprises(codes: Iterable[str]) -> int:
+    """Delete the enterprises under these codes with their representatives and history.
+
+    Return how many enterprises were deleted. The lookup log keeps its lines (their
+    enterprise becomes empty): who asked what stays on record.
+    """
+    enterprises = Enterprise.objects.filter(enterprise_code__in=list(codes))
+    # Audit rows protect what they point at; they go with the records they describe.
+    RecordChange.objects.filter(enterprise__in=enterprises).delete()
+    LookupLog.objects.filter(enterprise__in=enterprises).update(enterprise=None)
+    count = enterprises.count()
+    enterprises.delete()
+    return count
