@@ -111,9 +111,7 @@ class WorkspacePersona(models.Model):
 class WorkspaceOrganisation(models.Model):
     """The numbers one workspace's copy of a shipped organisation was given."""
 
-    workspace = models.ForeignKey(
-        Workspace, on_delete=models.CASCADE, related_name="organisations"
-    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="organisations")
     key = models.CharField("tổ chức", max_length=20)
     # A fresh tax code (= enterprise code) with a valid check digit: unique across the sandbox,
     # so a seat's registry entry, e-ID and accounts are its own.

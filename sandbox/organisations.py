@@ -12,9 +12,7 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts import services as accounts
@@ -23,8 +21,8 @@ from business_registry import services as business_registry
 from business_registry.models import Enterprise
 from portal import services as portal
 from portal.models import Dossier
-from provincial_portal.models import AuditEvent as ProvincialAuditEvent
-from provincial_portal.models import ProvincialAccount, ProvincialDossier
+from provincial_portal import services as province
+from provincial_portal.models import ProvincialAccount
 from vneid import organisations as vneid_organisations
 from vneid.models import OrganisationEid, VneidAccount
 
@@ -210,47 +208,36 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
-def delete_provincial(tax_codes: Collection[str]) -> int:
-    """Delete Quảng Nam's organisation accounts of these tax codes, with their audit rows."""
-    ids = list(
-        ProvincialAccount.objects.filter(tax_code__in=list(tax_codes)).values_list("pk", flat=True)
-    )
-    # Audit rows outlive nothing they describe: they go with the accounts, as the province's
-    # own deletion of citizens' accounts does.
-    ProvincialAuditEvent.objects.filter(account_id__in=ids).delete()
-    return ProvincialAccount.objects.filter(pk__in=ids).delete()[0] and len(ids)
-
-
 def _seed_provincial(organisation: Organisation) -> None:
     """Make Quảng Nam's portal hold the legacy organisation account as issued, or none."""
-    delete_provincial([organisation.tax_code])
     if organisation.provincial_dossiers is None:
+        province.delete_by_tax_codes([organisation.tax_code])
         return
     name, number = _registered_representative(organisation)
-    account = ProvincialAccount.objects.create(
-        username=organisation.tax_code,
-        password=make_password(ORGANISATION_PASSWORD),
-        full_name=organisation.name,
-        origin=ProvincialAccount.Origin.LEGACY,
-        account_type=ProvincialAccount.AccountType.ORGANISATION,
-        tax_code=organisation.tax_code,
-        short_name=organisation.short_name,
-        foreign_name=organisation.foreign_name,
-        organisation_kind=organisation.kind,
-        established_on=organisation.established_on,
-        head_office_address=organisation.head_office_address,
-        representative_name=name,
-        representative_number=number,
-    )
-    ProvincialDossier.objects.bulk_create(
-        ProvincialDossier(
-            account=account,
-            code=dossier.code,
-            procedure=dossier.procedure,
-            status=dossier.status,
-            submitted_on=dossier.submitted_on,
-        )
-        for dossier in organisation.provincial_dossiers
+    province.seed_organisation_accounts(
+        [
+            province.ProvincialOrganisationSeed(
+                tax_code=organisation.tax_code,
+                password=ORGANISATION_PASSWORD,
+                name=organisation.name,
+                short_name=organisation.short_name,
+                foreign_name=organisation.foreign_name,
+                kind=organisation.kind,
+                established_on=organisation.established_on,
+                head_office_address=organisation.head_office_address,
+                representative_name=name,
+                representative_number=number,
+                dossiers=tuple(
+                    province.ProvincialDossierSeed(
+                        code=dossier.code,
+                        procedure=dossier.procedure,
+                        status=dossier.status,
+                        submitted_on=dossier.submitted_on,
+                    )
+                    for dossier in organisation.provincial_dossiers
+                ),
+            )
+        ]
     )
 
 
@@ -308,7 +295,7 @@ def delete_organisations(tax_codes: Collection[str]) -> None:
     national = accounts.accounts_named(codes).filter(account_type=AccountType.ORGANISATION)
     portal.delete_dossiers_of(national)
     accounts.delete_by_usernames(list(national.values_list("username", flat=True)))
-    delete_provincial(codes)
+    province.delete_by_tax_codes(codes)
 
 
 def organisation_taxes_taken(codes: Collection[str]) -> set[str]:
@@ -447,16 +434,17 @@ def _national_state(organisation: Organisation) -> dict[str, Any] | None:
 
 
 def _provincial_state(organisation: Organisation) -> dict[str, Any] | None:
-    account = ProvincialAccount.objects.filter(
-        Q(tax_code=organisation.tax_code), account_type=ProvincialAccount.AccountType.ORGANISATION
-    ).first()
-    if account is None:
+    summary = province.organisation_account_summaries([organisation.tax_code]).get(
+        organisation.tax_code
+    )
+    if summary is None:
         return None
     return {
-        "username": account.username,
-        "password": (
-            ORGANISATION_PASSWORD if account.origin == ProvincialAccount.Origin.LEGACY else None
-        ),
-        "dossiers": account.dossiers.count(),
-        "inherited": account.inherited_at is not None,
+        "username": summary.tax_code,
+        # An account a VNeID organisation login made has no password: it is reached by VNeID.
+        "password": None if summary.created_by_vneid else ORGANISATION_PASSWORD,
+        "dossiers": summary.dossier_count,
+        "inherited": summary.inherited,
+        "inherited_by_number": summary.inherited_by_number or None,
+        "created_by_vneid": summary.created_by_vneid,
     }

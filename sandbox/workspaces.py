@@ -21,12 +21,11 @@ from django.utils.crypto import get_random_string
 from accounts import services as accounts
 from certificate_authority import services as ca
 from citizen_registry import services as registry
+from idnumbers.tax_codes import with_check_digit
 from mobile_operator import services as operator
 from portal import services as portal
 from provincial_portal import services as province
 from vneid import services as vneid
-
-from idnumbers.tax_codes import with_check_digit
 
 from .models import TrainingClass, Workspace, WorkspaceOrganisation, WorkspacePersona
 from .organisations import (
@@ -266,9 +265,7 @@ def _organisations_taken(candidates: list[OrganisationCandidate]) -> set[str]:
     codes = {c["tax_code"] for c in candidates}
     taken = organisation_taxes_taken(codes)
     taken.update(
-        WorkspaceOrganisation.objects.filter(tax_code__in=codes).values_list(
-            "tax_code", flat=True
-        )
+        WorkspaceOrganisation.objects.filter(tax_code__in=codes).values_list("tax_code", flat=True)
     )
     taken |= portal.dossier_codes_taken(
         {code for c in candidates for code in c["national_dossier_codes"]}

@@ -27,9 +27,7 @@ class Command(PersonaCommand):
             for organisation in ORGANISATIONS
         ]
         if as_json:
-            self.stdout.write(
-                json.dumps(states + organisations, ensure_ascii=False, indent=2)
-            )
+            self.stdout.write(json.dumps(states + organisations, ensure_ascii=False, indent=2))
             return
         for state in states:
             self.stdout.write(
