@@ -154,54 +154,62 @@ def _seed_national(organisation: Organisation) -> None:
             accounts.delete_by_usernames([tax_code])
         return
     account = accounts.restore_account(
-        values={
-            "username": tax_code,
-            "account_type": AccountType.ORGANISATION,
-            "full_name": organisation.name,
-            "cmnd_number": "",
-            "cccd_number": "",
-            "is_active": True,
-        },
-        password_hash=hashed_secret(ORGANISATION_PASSWORD),
+        values=_account_values(organisation), password_hash=hashed_secret(ORGANISATION_PASSWORD)
     )
-    name, number = _registered_representative(organisation)
     OrganisationProfile.objects.update_or_create(
-        account=account,
-        defaults={
-            "tax_code": tax_code,
-            "enterprise_code": tax_code,
-            "kind": organisation.kind,
-            "name": organisation.name,
-            "short_name": organisation.short_name,
-            "foreign_name": organisation.foreign_name,
-            "established_on": organisation.established_on,
-            "head_office_address": organisation.head_office_address,
-            "legal_representative_name": name,
-            "legal_representative_cccd": number,
-            "vneid_sub": "",
-            "inherited_at": None,
-            "inherited_by_number": "",
-        },
+        account=account, defaults=_profile_values(organisation)
     )
-    portal.replace_dossiers(
-        owner=account,
-        dossiers=[
-            Dossier(
-                code=dossier.code,
-                procedure_code=dossier.procedure_code,
-                procedure_name=dossier.procedure_name,
-                status=dossier.status,
-                owner=account,
-                submitted_at=_start_of(dossier.submitted_on),
-                completed_at=(
-                    _start_of(dossier.submitted_on)
-                    if dossier.status == Dossier.Status.COMPLETED
-                    else None
-                ),
-            )
-            for dossier in organisation.national_dossiers
-        ],
-    )
+    portal.replace_dossiers(owner=account, dossiers=_dossier_rows(organisation, account))
+
+
+def _account_values(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "username": organisation.tax_code,
+        "account_type": AccountType.ORGANISATION,
+        "full_name": organisation.name,
+        "cmnd_number": "",
+        "cccd_number": "",
+        "is_active": True,
+    }
+
+
+def _profile_values(organisation: Organisation) -> dict[str, Any]:
+    """Return the profile as the portal registered it: not inherited by anyone yet."""
+    name, number = _registered_representative(organisation)
+    return {
+        "tax_code": organisation.tax_code,
+        "enterprise_code": organisation.tax_code,
+        "kind": organisation.kind,
+        "name": organisation.name,
+        "short_name": organisation.short_name,
+        "foreign_name": organisation.foreign_name,
+        "established_on": organisation.established_on,
+        "head_office_address": organisation.head_office_address,
+        "legal_representative_name": name,
+        "legal_representative_cccd": number,
+        "vneid_sub": "",
+        "inherited_at": None,
+        "inherited_by_number": "",
+    }
+
+
+def _dossier_rows(organisation: Organisation, account: User) -> list[Dossier]:
+    return [
+        Dossier(
+            code=dossier.code,
+            procedure_code=dossier.procedure_code,
+            procedure_name=dossier.procedure_name,
+            status=dossier.status,
+            owner=account,
+            submitted_at=_start_of(dossier.submitted_on),
+            completed_at=(
+                _start_of(dossier.submitted_on)
+                if dossier.status == Dossier.Status.COMPLETED
+                else None
+            ),
+        )
+        for dossier in organisation.national_dossiers or ()
+    ]
 
 
 def _start_of(day: date) -> datetime:
@@ -210,34 +218,38 @@ def _start_of(day: date) -> datetime:
 
 def _seed_provincial(organisation: Organisation) -> None:
     """Make Quảng Nam's portal hold the legacy organisation account as issued, or none."""
-    if organisation.provincial_dossiers is None:
+    seed = provincial_seed(organisation)
+    if seed is None:
         province.delete_by_tax_codes([organisation.tax_code])
         return
+    province.seed_organisation_accounts([seed])
+
+
+def provincial_seed(organisation: Organisation) -> province.ProvincialOrganisationSeed | None:
+    """Return the legacy account at Quảng Nam's portal as its seeding takes it (None: none)."""
+    if organisation.provincial_dossiers is None:
+        return None
     name, number = _registered_representative(organisation)
-    province.seed_organisation_accounts(
-        [
-            province.ProvincialOrganisationSeed(
-                tax_code=organisation.tax_code,
-                password=ORGANISATION_PASSWORD,
-                name=organisation.name,
-                short_name=organisation.short_name,
-                foreign_name=organisation.foreign_name,
-                kind=organisation.kind,
-                established_on=organisation.established_on,
-                head_office_address=organisation.head_office_address,
-                representative_name=name,
-                representative_number=number,
-                dossiers=tuple(
-                    province.ProvincialDossierSeed(
-                        code=dossier.code,
-                        procedure=dossier.procedure,
-                        status=dossier.status,
-                        submitted_on=dossier.submitted_on,
-                    )
-                    for dossier in organisation.provincial_dossiers
-                ),
+    return province.ProvincialOrganisationSeed(
+        tax_code=organisation.tax_code,
+        password=ORGANISATION_PASSWORD,
+        name=organisation.name,
+        short_name=organisation.short_name,
+        foreign_name=organisation.foreign_name,
+        kind=organisation.kind,
+        established_on=organisation.established_on,
+        head_office_address=organisation.head_office_address,
+        representative_name=name,
+        representative_number=number,
+        dossiers=tuple(
+            province.ProvincialDossierSeed(
+                code=dossier.code,
+                procedure=dossier.procedure,
+                status=dossier.status,
+                submitted_on=dossier.submitted_on,
             )
-        ]
+            for dossier in organisation.provincial_dossiers
+        ),
     )
 
 
@@ -273,12 +285,38 @@ def reset_organisation(key: str) -> Organisation:
     return restore_organisation(ORGANISATIONS_BY_KEY[key])
 
 
+@transaction.atomic
 def create_organisations(
     organisations: Iterable[tuple[Organisation, Mapping[str, str]]],
 ) -> None:
-    """Seed a class's copies: (organisation, persona key → the copy's CCCD) pairs."""
-    for organisation, cccd_of in organisations:
-        restore_organisation(organisation, cccd_of)
+    """Seed a class's copies, whose tax codes nobody holds yet, as restore_organisation would.
+
+    Pairs of (organisation, persona key → the copy's CCCD). The portals' accounts in a few bulk
+    statements whatever the class's size; the registry and VNeID one organisation at a time,
+    through their own seeding.
+    """
+    pairs = list(organisations)
+    for organisation, cccd_of in pairs:
+        business_registry.seed_enterprise(enterprise_seed(organisation))
+        if organisation.eid is not None:
+            _seed_eid(organisation, _grantee_numbers(organisation, cccd_of))
+    national = [org for org, _ in pairs if org.national_dossiers is not None]
+    created = accounts.create_accounts(
+        [_account_values(org) for org in national],
+        password_hash=hashed_secret(ORGANISATION_PASSWORD),
+    )
+    OrganisationProfile.objects.bulk_create(
+        OrganisationProfile(account=account, **_profile_values(org))
+        for org, account in zip(national, created, strict=True)
+    )
+    portal.create_dossiers(
+        row
+        for org, account in zip(national, created, strict=True)
+        for row in _dossier_rows(org, account)
+    )
+    province.seed_organisation_accounts(
+        [seed for org, _ in pairs if (seed := provincial_seed(org)) is not None]
+    )
 
 
 @transaction.atomic

@@ -466,8 +466,9 @@ def create_class(*, name: str, seats: int, days: int | None = None) -> TrainingC
         for candidate in numbers
     )
     # After the personas: the e-IDs and authorisations point at their VNeID accounts.
-    for workspace in workspaces:
-        create_organisations(workspace_organisations(workspace))
+    create_organisations(
+        pair for workspace in workspaces for pair in workspace_organisations(workspace)
+    )
     # The seeded links and logins above are the starting state, not a trainee's progress.
     training_class.workspaces.update(progress_since=timezone.now())
     return training_class

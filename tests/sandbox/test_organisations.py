@@ -162,3 +162,53 @@ def test_every_seeded_tax_code_carries_its_check_digit(seeded):
         is_valid_tax_code(code)
         for code in Enterprise.objects.values_list("enterprise_code", flat=True)
     )
+
+
+def test_each_seat_gets_its_own_organisations_with_valid_unique_tax_codes(seeded):
+    from sandbox.workspaces import create_class, seat_state
+
+    training_class = create_class(name="Lớp tổ chức", seats=2)
+    seats = [seat_state(workspace) for workspace in training_class.workspaces.all()]
+
+    codes = [org["tax_code"] for seat in seats for org in seat["organisations"]]
+    shipped = {
+        HOIAN_TAX_CODE,
+        SONTRA_TAX_CODE,
+        PHOBALAN_TAX_CODE,
+        SONGHAN_TAX_CODE,
+        DIENBAN_TAX_CODE,
+    }
+    assert len(codes) == len(set(codes)) == 10 and not set(codes) & shipped
+    assert all(is_valid_tax_code(code) for code in codes)
+    first = {org["key"]: org for org in seats[0]["organisations"]}
+    # The province's digits stay: Hội An is in Quảng Nam, Sơn Trà in Đà Nẵng.
+    assert first["hoian"]["tax_code"][:2] == "40" and first["sontra"]["tax_code"][:2] == "04"
+    assert first["sontra"]["eid"]["pending"] == ["tuan"]
+    assert first["dienban"]["eid"]["authorisations"][0]["grantee"] == "mai"
+    assert first["hoian"]["national"]["dossiers"] == 2
+    # The seat's Quang acts for the seat's Điện Bàn, not for the shipped one.
+    quang = next(p for p in seats[0]["personas"] if p["key"] == "quang")
+    acted = organisations_acted_for(account_of_number(quang["cccd_number"]))
+    assert [a.organisation.enterprise_code for a in acted] == [first["dienban"]["tax_code"]]
+
+
+def test_deleting_a_workspace_deletes_its_organisations_everywhere(seeded):
+    from sandbox.workspaces import create_class, delete_workspaces, reset_workspace
+
+    training_class = create_class(name="Lớp xoá", seats=1)
+    workspace = training_class.workspaces.get()
+    codes = list(workspace.organisations.values_list("tax_code", flat=True))
+    OrganisationEid.objects.filter(enterprise_code__in=codes, status="pending").update(
+        status="active"
+    )
+    reset_workspace(workspace)
+    assert OrganisationEid.objects.filter(enterprise_code__in=codes, status="pending").count() == 1
+
+    delete_workspaces([workspace])
+
+    assert not Enterprise.objects.filter(enterprise_code__in=codes).exists()
+    assert not OrganisationEid.objects.filter(enterprise_code__in=codes).exists()
+    assert not User.objects.filter(username__in=codes).exists()
+    assert not ProvincialAccount.objects.filter(tax_code__in=codes).exists()
+    # The shipped organisations are untouched.
+    assert Enterprise.objects.filter(enterprise_code=HOIAN_TAX_CODE).exists()
