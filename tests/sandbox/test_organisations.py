@@ -212,3 +212,21 @@ def test_deleting_a_workspace_deletes_its_organisations_everywhere(seeded):
     assert not ProvincialAccount.objects.filter(tax_code__in=codes).exists()
     # The shipped organisations are untouched.
     assert Enterprise.objects.filter(enterprise_code=HOIAN_TAX_CODE).exists()
+
+
+def test_the_console_shows_each_organisation_with_its_credentials_and_resets_it(seeded, client):
+    page = client.get("/sandbox/").content.decode()
+
+    assert 'data-organisation="hoian"' in page and HOIAN_TAX_CODE in page
+    assert ORGANISATION_PASSWORD in page
+    assert "Chờ người đại diện xác nhận · chờ <code>tuan</code> xác nhận" in page
+    assert "ủy quyền <code>mai</code> (dossiers" in page
+    assert "người đại diện cũ" in page
+
+    OrganisationEid.objects.filter(enterprise_code=SONTRA_TAX_CODE).update(status="active")
+    response = client.post("/sandbox/to-chuc/sontra/reset/", follow=True)
+
+    assert "Đã đặt lại Công ty Cổ phần Du lịch Sơn Trà" in response.content.decode()
+    assert OrganisationEid.objects.get(enterprise_code=SONTRA_TAX_CODE).status == "pending"
+    assert client.post("/sandbox/to-chuc/khong-co/reset/").status_code == 404
+    assert client.get("/sandbox/to-chuc/sontra/reset/").status_code == 405
