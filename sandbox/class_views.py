@@ -24,7 +24,36 @@ def _seat_card(workspace: Workspace) -> dict[str, Any]:
     qr = segno.make(state["url"], error="m").svg_inline(scale=3, dark="#000", light="#fff")
     # Printed: the full address a trainee types, not a path.
     provincial_url = base_url() + reverse("provincial_portal:home")
-    return {"workspace": workspace, "state": state, "qr_svg": qr, "provincial_url": provincial_url}
+    return {
+        "workspace": workspace,
+        "state": state,
+        "qr_svg": qr,
+        "provincial_url": provincial_url,
+        "organisations": _organisation_lines(state),
+    }
+
+
+def _organisation_lines(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the seat's organisations briefly: who acts for each (by name), and its state."""
+    names = {persona["key"]: persona["full_name"] for persona in state["personas"]}
+    lines = []
+    for organisation in state.get("organisations", ()):
+        eid = organisation["eid"]
+        lines.append(
+            {
+                **organisation,
+                "people": [
+                    names.get(rep["persona"], rep["full_name"])
+                    + ("" if rep["current"] else " (người đại diện cũ)")
+                    for rep in organisation["representatives"]
+                ],
+                "grantees": [
+                    names.get(item["grantee"] or "", "")
+                    for item in (eid or {}).get("authorisations", ())
+                ],
+            }
+        )
+    return lines
 
 
 def _class_workspaces(training_class: TrainingClass) -> list[Workspace]:
