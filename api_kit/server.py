@@ -6,6 +6,7 @@ the paths of its URLs where programs, not people, call (`register_json_errors`);
 """
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
@@ -120,7 +121,9 @@ def site_error_response(path: str, status: int) -> JsonResponse | None:
     mounts = get_resolver().namespace_dict
     for namespace, (paths, errors) in _JSON_ERRORS.items():
         if namespace in mounts:
-            root = "/" + mounts[namespace][0]
+            # The resolver keeps each prefix as a regular expression ("business\\-registry/"):
+            # unescape it, or a prefix with a hyphen never matches a path.
+            root = "/" + re.sub(r"\\(.)", r"\1", mounts[namespace][0])
             if path.startswith(tuple(root + prefix for prefix in paths)):
                 return errors.site_error(status)
     return None

@@ -325,25 +325,33 @@ def issue_new_key_by_official(*, client: ApiClient, actor: Actor, reason: str) -
 # Changes join the caller's transaction without a savepoint, as a class resets many at once.
 
 
-@transaction.atomic(savepoint=False)
 def seed_enterprise(seed: EnterpriseSeed) -> Enterprise:
     """Make the enterprise under seed's code hold exactly seed's values and representatives.
 
-    Idempotent by code: a second call updates the row and replaces its representatives.
+    Idempotent by code: a second call updates the row and replaces its representatives. A
+    seed with an invalid code, kind or status raises ValueError before anything is written.
     """
     problem = tax_code_problem(seed.enterprise_code)
     if problem is not None:
         raise ValueError(f"Seed with an invalid enterprise code: {problem}")
+    # Checked before the transaction: a refusal inside it would break the caller's.
+    kind = Enterprise.Kind(seed.kind).value
+    status = Enterprise.Status(seed.status).value
+    return _write_seed(seed, kind=kind, status=status)
+
+
+@transaction.atomic(savepoint=False)
+def _write_seed(seed: EnterpriseSeed, *, kind: str, status: str) -> Enterprise:
     enterprise, _ = Enterprise.objects.update_or_create(
         enterprise_code=seed.enterprise_code,
         defaults={
-            "kind": Enterprise.Kind(seed.kind).value,
+            "kind": kind,
             "name": seed.name,
             "short_name": seed.short_name,
             "foreign_name": seed.foreign_name,
             "established_on": seed.established_on,
             "head_office_address": seed.head_office_address,
-            "status": Enterprise.Status(seed.status).value,
+            "status": status,
         },
     )
     enterprise.representatives.all().delete()

@@ -32,3 +32,17 @@ def test_layers_contract_places_every_package():
     }
     # A package missing from the layers could import anything and bring a cycle back.
     assert layered == expected
+
+
+def test_only_the_sandbox_and_the_configuration_import_the_business_registry():
+    linter = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    forbidding = set()
+    for contract in linter["contracts"]:
+        if contract["type"] == "forbidden" and "business_registry" in contract.get(
+            "forbidden_modules", []
+        ):
+            forbidding.update(contract["source_modules"])
+    # VNeID checks an organisation against the registry over HTTP only, like every other
+    # consumer; only the sandbox (seeding) and config (URLs, apps) may reach into it.
+    allowed = {"config", "sandbox", "business_registry"}
+    assert set(linter["root_packages"]) - allowed <= forbidding
