@@ -1,8 +1,11 @@
-"""The simulated VNeID phone app: log in, scan (open or paste) a QR link, approve or refuse."""
+"""The simulated VNeID phone app: log in, scan (open or paste) a QR link, approve or refuse;
+register an organisation e-ID, confirm one, authorise someone, switch personal ↔ organisation.
+"""
 
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,10 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from idnumbers.numbers import mask_number
 
-from . import login_state, qr, single_logout, throttling
-from .forms import LoginForm
+from . import login_state, organisations, qr, single_logout, throttling
+from .forms import AuthorisationForm, ConfirmationForm, LoginForm, OrganisationRegistrationForm
 from .login_state import APP_COOKIE_NAME
-from .models import LoginSession
+from .models import LoginSession, OrganisationAuthorisation, OrganisationEid
+from .organisations import OrganisationRefused
 from .server import issuer_for
 from .services import LoginAttempt, LoginRefused, authenticate_password
 
@@ -65,6 +69,8 @@ def _account_context(login: LoginSession) -> dict[str, Any]:
         "account_name": account.citizen.full_name,
         "account_number": mask_number(account.personal_id_number),
         "account_level": account.get_assurance_level_display(),
+        # Which account the app uses now: the header always says it.
+        "acting": organisations.current_acting(login),
     }
 
 
@@ -121,3 +127,225 @@ def app_logout(request: HttpRequest) -> HttpResponse:
     for ended in [login, *approved] if login is not None else []:
         single_logout.login_ended(ended, fallback_issuer=issuer_for(request))
     return response
+
+
+# --- Định danh tổ chức ----------------------------------------------------------------------
+
+ORGANISATIONS_TEMPLATE = "vneid/app_organisations.html"
+
+
+def _organisations_page(
+    request: HttpRequest,
+    login: LoginSession,
+    *,
+    refusal: OrganisationRefused | None = None,
+    confirm_form: ConfirmationForm | None = None,
+) -> HttpResponse:
+    """Show the organisations the person acts for, what waits for their confirmation, the switch."""
+    account = login.account
+    context = {
+        **_account_context(login),
+        "mode": "organisations",
+        "acted_for": organisations.organisations_acted_for(account),
+        "pending": organisations.pending_confirmations(account),
+        "waiting": organisations.waiting_for_others(account),
+        "refusal": refusal,
+        "confirm_form": confirm_form,
+    }
+    status = refusal.status if refusal is not None else 200
+    return render(request, ORGANISATIONS_TEMPLATE, context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def app_organisations(request: HttpRequest) -> HttpResponse:
+    """The "Định danh tổ chức" screen."""
+    login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
+    if login is None:
+        return redirect("vneid:app_home")
+    return _organisations_page(request, login)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def app_organisation_register(request: HttpRequest) -> HttpResponse:
+    """ "Đăng ký định danh tổ chức": passcode, kind, name and enterprise code."""
+    login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
+    if login is None:
+        return redirect("vneid:app_home")
+    form = OrganisationRegistrationForm(request.POST if request.method == "POST" else None)
+    refusal = None
+    if form.is_bound and form.is_valid():
+        try:
+            organisation = organisations.register_organisation(
+                account=login.account,
+                passcode=form.cleaned_data["passcode"],
+                kind=form.cleaned_data["kind"],
+                name=form.cleaned_data["name"],
+                enterprise_code=form.cleaned_data["enterprise_code"],
+            )
+        except OrganisationRefused as error:
+            refusal = error
+        else:
+            if organisation.is_active:
+                text = f"Đã đăng ký và kích hoạt định danh điện tử của {organisation.name}."
+            else:
+                text = (
+                    f"Đã đăng ký định danh điện tử của {organisation.name}. Định danh sẽ được "
+                    "kích hoạt khi mọi người đại diện theo pháp luật khác đã xác nhận trong "
+                    "ứng dụng VNeID của họ."
+                )
+            messages.success(request, text)
+            return redirect("vneid:app_organisations")
+    context = {
+        **_account_context(login),
+        "mode": "register",
+        "form": form,
+        "refusal": refusal,
+    }
+    status = refusal.status if refusal is not None else 200
+    return render(request, ORGANISATIONS_TEMPLATE, context, status=status)
+
+
+@never_cache
+@require_POST
+def app_organisation_confirm(request: HttpRequest) -> HttpResponse:
+    """ "Xác nhận đăng ký": a representative agrees to a registration, with their passcode."""
+    login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
+    if login is None:
+        return redirect("vneid:app_home")
+    form = ConfirmationForm(request.POST)
+    if not form.is_valid():
+        return _organisations_page(request, login, confirm_form=form)
+    try:
+        organisation = organisations.confirm_registration(
+            account=login.account,
+            organisation=form.cleaned_data["organisation"],
+            passcode=form.cleaned_data["passcode"],
+        )
+    except OrganisationRefused as refusal:
+        return _organisations_page(request, login, refusal=refusal, confirm_form=form)
+    if organisation.is_active:
+        text = f"Đã xác nhận. Định danh điện tử của {organisation.name} đã được kích hoạt."
+    else:
+        text = (
+            f"Đã xác nhận đăng ký của {organisation.name}. Định danh sẽ được kích hoạt khi "
+            "những người đại diện còn lại xác nhận."
+        )
+    messages.success(request, text)
+    return redirect("vneid:app_organisations")
+
+
+@never_cache
+@require_POST
+def app_switch(request: HttpRequest) -> HttpResponse:
+    """Switch the app between the personal account and an organisation's ("Chuyển tài khoản")."""
+    login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
+    if login is None:
+        return redirect("vneid:app_home")
+    choice = request.POST.get("account_choice") or "personal"
+    try:
+        acting = organisations.switch_login(
+            login=login, organisation=None if choice == "personal" else choice
+        )
+    except OrganisationRefused as refusal:
+        return _organisations_page(request, login, refusal=refusal)
+    if acting is None:
+        messages.success(request, "Đã chuyển sang tài khoản cá nhân.")
+    else:
+        messages.success(
+            request,
+            f"Đã chuyển sang tài khoản tổ chức {acting.organisation.name} "
+            f"({acting.role_label.lower()}).",
+        )
+    return redirect("vneid:app_organisations")
+
+
+def _representative_page(
+    request: HttpRequest, login: LoginSession, organisation_id: int
+) -> OrganisationEid | HttpResponse:
+    """Return the organisation login's person represents, or the page refusing them."""
+    try:
+        acting = organisations.acting_for(login.account, organisation_id)
+    except OrganisationRefused as refusal:
+        return _organisations_page(request, login, refusal=refusal)
+    if acting.role != organisations.LEGAL_REPRESENTATIVE:
+        return _organisations_page(
+            request,
+            login,
+            refusal=OrganisationRefused("not_representative_to_authorise", status=403),
+        )
+    return acting.organisation
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def app_authorisations(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """ "Ủy quyền": a representative's list of the organisation's authorisations, and a new one."""
+    login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
+    if login is None:
+        return redirect("vneid:app_home")
+    found = _representative_page(request, login, organisation_id)
+    if isinstance(found, HttpResponse):
+        return found
+    form = AuthorisationForm(request.POST if request.method == "POST" else None)
+    refusal = None
+    if form.is_bound and form.is_valid():
+        try:
+            authorisation = organisations.authorise(
+                account=login.account,
+                organisation=found,
+                grantee_number=form.cleaned_data["grantee_number"],
+                scope=form.cleaned_data["scope"],
+                valid_until=form.cleaned_data["valid_until"],
+            )
+        except OrganisationRefused as error:
+            refusal = error
+        else:
+            messages.success(
+                request,
+                f"Đã ủy quyền cho {authorisation.grantee.citizen.full_name} đến hết ngày "
+                f"{authorisation.valid_until:%d/%m/%Y}.",
+            )
+            return redirect("vneid:app_authorisations", organisation_id=found.pk)
+    context = {
+        **_account_context(login),
+        "mode": "authorisations",
+        "organisation": found,
+        "authorisations": organisations.authorisations_given(found),
+        "form": form,
+        "refusal": refusal,
+        "latest_end_date": organisations.latest_end_date(),
+    }
+    status = refusal.status if refusal is not None else 200
+    return render(request, ORGANISATIONS_TEMPLATE, context, status=status)
+
+
+@never_cache
+@require_POST
+def app_revoke(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """ "Thu hồi": end an authorisation of the organisation at once."""
+    login = login_state.current_login(request, cookie=APP_COOKIE_NAME)
+    if login is None:
+        return redirect("vneid:app_home")
+    found = _representative_page(request, login, organisation_id)
+    if isinstance(found, HttpResponse):
+        return found
+    raw = request.POST.get("authorisation") or ""
+    authorisation = (
+        OrganisationAuthorisation.objects.select_related("organisation", "grantee__citizen")
+        .filter(pk=int(raw) if raw.isdigit() else 0, organisation=found)
+        .first()
+    )
+    if authorisation is None:
+        messages.error(request, "Không tìm thấy ủy quyền này. Vui lòng tải lại danh sách.")
+        return redirect("vneid:app_authorisations", organisation_id=found.pk)
+    try:
+        organisations.revoke_authorisation(account=login.account, authorisation=authorisation)
+    except OrganisationRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request, f"Đã thu hồi ủy quyền của {authorisation.grantee.citizen.full_name}."
+        )
+    return redirect("vneid:app_authorisations", organisation_id=found.pk)

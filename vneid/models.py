@@ -389,6 +389,10 @@ class OrganisationEid(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    @property
+    def masked_tax_code(self) -> str:
+        return mask_number(self.tax_code)
+
 
 class OrganisationRepresentative(models.Model):
     """A legal representative of an organisation e-ID; every one must confirm it."""
@@ -475,3 +479,15 @@ class OrganisationAuthorisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.grantee}"
+
+    @property
+    def state(self) -> str:
+        """Return "revoked", "expired" or "current" (valid through valid_until, today's date)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.valid_until < timezone.localdate() else "current"
+
+    @property
+    def state_label(self) -> str:
+        labels = {"revoked": "Đã thu hồi", "expired": "Đã hết hạn", "current": "Còn hiệu lực"}
+        return labels[self.state]

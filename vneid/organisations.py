@@ -18,7 +18,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -28,7 +28,9 @@ from idnumbers.names import display_name, names_match
 from idnumbers.numbers import is_cccd_format, mask_number, normalize_number
 from idnumbers.tax_codes import normalize_tax_code, tax_code_problem
 
+from . import business_registry_client as registry
 from . import throttling
+from .business_registry_client import EnterpriseRecord, RegisteredRepresentative
 from .models import (
     AuditEvent,
     LoginSession,
@@ -37,9 +39,6 @@ from .models import (
     OrganisationRepresentative,
     VneidAccount,
 )
-
-if TYPE_CHECKING:
-    from .business_registry_client import EnterpriseRecord, RegisteredRepresentative
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +63,6 @@ KINDS = {
 # How far ahead an authorisation may run: long enough for an accountant's engagement, short
 # enough that a forgotten one ends by itself.
 MAX_AUTHORISATION_YEARS = 5
-
-# The purpose VNeID gives the business registry for its lookups (the registry logs it).
-LOOKUP_PURPOSE = "organisation_eid_registration"
 
 MISMATCH = "Thông tin đăng ký không khớp với CSDL quốc gia về đăng ký doanh nghiệp"
 
@@ -202,6 +198,10 @@ class Acting:
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
+
+    @property
+    def scope_label(self) -> str:
+        return str(OrganisationAuthorisation.Scope(self.scope).label) if self.scope else ""
 
 
 def _today() -> date:
@@ -364,9 +364,6 @@ def register_organisation(
     name, kind, and whether account is a current legal representative. The e-ID lists every
     current representative; account's is confirmed; it is active when account is the only one.
     """
-    # Imported when used: who only checks who acts for whom never needs the registry's client.
-    from . import business_registry_client as registry
-
     _check_level(account)
     _check_passcode(account, passcode)
     if kind not in KINDS:
@@ -385,7 +382,7 @@ def register_organisation(
     _already_registered(account, code)
     try:
         record = registry.lookup_enterprise(
-            enterprise_code=code, purpose=LOOKUP_PURPOSE, requested_by=account.sub
+            enterprise_code=code, purpose=registry.PURPOSE_REGISTRATION, requested_by=account.sub
         )
     except registry.EnterpriseNotFound:
         _refuse(account, "enterprise_not_found", about=code)
@@ -417,8 +414,8 @@ def register_organisation(
 
 def _create_eid(
     account: VneidAccount,
-    record: "EnterpriseRecord",
-    current: dict[str, "RegisteredRepresentative"],
+    record: EnterpriseRecord,
+    current: dict[str, RegisteredRepresentative],
 ) -> OrganisationEid:
     now = timezone.now()
     only_one = len(current) == 1
@@ -478,6 +475,17 @@ def pending_confirmations(account: VneidAccount) -> list[OrganisationRepresentat
             organisation__status=OrganisationEid.Status.PENDING,
         )
         .order_by("organisation__name")
+    )
+
+
+def waiting_for_others(account: VneidAccount) -> list[OrganisationEid]:
+    """Return the pending e-IDs account has confirmed, still waiting for other representatives."""
+    return list(
+        OrganisationEid.objects.filter(
+            status=OrganisationEid.Status.PENDING,
+            representatives__account=account,
+            representatives__confirmed_at__isnull=False,
+        ).order_by("name")
     )
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from api_kit.keys import hash_secret
 
+from . import organisations
 from .models import AuditEvent, LoginSession, OidcClient, QrLogin, VneidAccount
 
 LIFETIME = timedelta(minutes=2)
@@ -104,10 +105,20 @@ def decide(
     """Approve or refuse a pending QR login as account (logged in to the app as app_login)."""
     qr_login = for_scan(qr_token)
     status = QrLogin.Status.APPROVED if approve else QrLogin.Status.REFUSED
+    # The app switched to an organisation approves as it: the browser's login acts for it too
+    # (checked again now, so a revoked authorisation approves as the person).
+    acting = organisations.current_acting(app_login) if approve and app_login else None
+    organisation = acting.organisation if acting is not None else None
     # Conditional: of two devices deciding at once, only the first one counts.
     updated = QrLogin.objects.filter(
         pk=qr_login.pk, status=QrLogin.Status.PENDING, expires_at__gt=timezone.now()
-    ).update(status=status, account=account, decided_at=timezone.now(), approved_in=app_login)
+    ).update(
+        status=status,
+        account=account,
+        decided_at=timezone.now(),
+        approved_in=app_login,
+        organisation=organisation,
+    )
     if not updated:
         raise QrProblem("used")
     kind = AuditEvent.Kind.QR_APPROVED if approve else AuditEvent.Kind.QR_REFUSED

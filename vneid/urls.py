@@ -22,4 +22,26 @@ urlpatterns = [
     path("app/", app_views.app_home, name="app_home"),
     path("app/scan/<str:qr_token>", app_views.app_scan, name="app_scan"),
     path("app/logout", app_views.app_logout, name="app_logout"),
+    path("app/organisations/", app_views.app_organisations, name="app_organisations"),
+    path(
+        "app/organisations/register",
+        app_views.app_organisation_register,
+        name="app_organisation_register",
+    ),
+    path(
+        "app/organisations/confirm",
+        app_views.app_organisation_confirm,
+        name="app_organisation_confirm",
+    ),
+    path("app/organisations/switch", app_views.app_switch, name="app_switch"),
+    path(
+        "app/organisations/<int:organisation_id>/authorisations",
+        app_views.app_authorisations,
+        name="app_authorisations",
+    ),
+    path(
+        "app/organisations/<int:organisation_id>/authorisations/revoke",
+        app_views.app_revoke,
+        name="app_revoke",
+    ),
 ]
