@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from idnumbers.numbers import normalize_number
 
-from .models import User
+from .models import AccountType, User
 
 UserModel = get_user_model()
 
@@ -29,6 +29,8 @@ class CmndOrCccdBackend(ModelBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
+        if kwargs.get("account_type", AccountType.CITIZEN) != AccountType.CITIZEN:
+            return None
         if username is None:
             username = kwargs.get(UserModel.USERNAME_FIELD)
         if not username or password is None:
@@ -55,3 +57,40 @@ class CmndOrCccdBackend(ModelBackend):
         if user is not None and not user.is_active:
             return None
         return user
+
+
+class OrganisationBackend(ModelBackend):
+    """Log an organisation's legacy account in with its tax code and password.
+
+    Only when asked with `account_type="organisation"` (the "Tổ chức" tab): the citizen's form
+    never reaches it and it never finds a citizen. django-axes counts failures by the tax code,
+    so the lockout is per organisation account, as for citizens. Inactive accounts come back
+    for the form's own message, as with CmndOrCccdBackend.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if kwargs.get("account_type") != AccountType.ORGANISATION:
+            return None
+        if not username or password is None:
+            return None
+        account: User | None = UserModel._default_manager.by_tax_code(username).first()
+        if account is None:
+            # Hash anyway so that an unknown tax code takes as long as a wrong password.
+            UserModel().set_password(password)
+            return None
+        if account.check_password(password):
+            return account
+        return None
+
+    def user_can_authenticate(self, user: User | AnonymousUser | None) -> bool:
+        return True
+
+    def get_user(self, user_id: int) -> User | None:
+        # Sessions are logged in with CmndOrCccdBackend (login_flow.LOGIN_BACKEND) either way.
+        return None

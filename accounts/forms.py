@@ -15,9 +15,10 @@ from django.utils import timezone
 from idnumbers.fields import PhoneNumberField
 from idnumbers.numbers import cccd_problems, is_cmnd_format, normalize_number
 from idnumbers.phones import normalize_phone
+from idnumbers.tax_codes import normalize_tax_code, tax_code_problem
 
 from . import services
-from .models import User
+from .models import AccountType, User
 
 USERNAME_FORMAT_MESSAGE = (
     "Tên đăng nhập là số CMT (9 hoặc 12 chữ số) hoặc số CCCD (12 chữ số) của bạn."
@@ -37,6 +38,8 @@ class PortalCaptchaInput(CaptchaTextInput):
         # Named for its type: django-simple-captcha has no type information.
         context: dict[str, Any] = super().get_context(name, value, attrs)
         context["refresh_url"] = self.refresh_url()
+        # A second form on the page (the "Tổ chức" tab, prefix "org") gets its own test ids.
+        context["testid_prefix"] = name.rpartition("captcha")[0]
         return context
 
 
@@ -140,6 +143,88 @@ class LoginForm(AuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+ORGANISATION_INVALID_LOGIN_MESSAGE = (
+    "Mã số thuế hoặc mật khẩu không đúng. Vui lòng kiểm tra lại mã số thuế của tổ chức và mật "
+    "khẩu tài khoản tổ chức đã đăng ký trên Cổng."
+)
+ORGANISATION_INACTIVE_MESSAGE = (
+    "Tài khoản của tổ chức đã bị khoá. Người đại diện theo pháp luật vui lòng liên hệ bộ phận "
+    "Hỗ trợ của Cổng Dịch vụ công Quốc gia để được mở khoá."
+)
+
+
+class OrganisationLoginForm(forms.Form):
+    """The "Tổ chức" tab: an organisation's legacy account, tax code + password + captcha.
+
+    Prefixed "org" so that its fields never share a name or an id with the citizen's form on
+    the same page. It asks only the organisation backend: a citizen's CMND/CCCD never logs in
+    here, and the citizen's form never logs an organisation in.
+    """
+
+    prefix = "org"
+
+    tax_code = forms.CharField(
+        label="Mã số thuế",
+        max_length=24,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "Nhập mã số thuế của tổ chức",
+                "autocomplete": "username",
+                "inputmode": "numeric",
+                "maxlength": 24,
+            }
+        ),
+        error_messages={"required": "Vui lòng nhập mã số thuế của tổ chức."},
+    )
+    password = forms.CharField(
+        label="Mật khẩu",
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"placeholder": "Nhập mật khẩu", "autocomplete": "current-password"}
+        ),
+        error_messages={"required": "Vui lòng nhập mật khẩu."},
+    )
+    captcha = portal_captcha_field()
+
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user_cache: User | None = None
+
+    def clean_tax_code(self) -> str:
+        tax_code = normalize_tax_code(self.cleaned_data["tax_code"])
+        problem = tax_code_problem(tax_code)
+        if problem:
+            raise forms.ValidationError(problem, code="tax_code")
+        return tax_code
+
+    def clean(self) -> dict[str, Any]:
+        # As the citizen's form: without a solved captcha and a valid tax code the password is
+        # not even tried, so no oracle and no axes count.
+        if self.has_error("captcha") or self.has_error("tax_code"):
+            return self.cleaned_data
+        tax_code = self.cleaned_data.get("tax_code")
+        password = self.cleaned_data.get("password")
+        if tax_code and password:
+            self.user_cache = authenticate(
+                self.request,
+                username=tax_code,
+                password=password,
+                account_type=AccountType.ORGANISATION,
+            )
+            if self.user_cache is None:
+                raise forms.ValidationError(
+                    ORGANISATION_INVALID_LOGIN_MESSAGE, code="invalid_login"
+                )
+            if not self.user_cache.is_active:
+                raise forms.ValidationError(ORGANISATION_INACTIVE_MESSAGE, code="inactive")
+        return self.cleaned_data
+
+    def get_user(self) -> User:
+        assert self.user_cache is not None
+        return self.user_cache
 
 
 class CccdForm(forms.Form):

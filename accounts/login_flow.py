@@ -24,13 +24,21 @@ PASSWORD = "password"
 USB_TOKEN = "usb"
 SIGNING_SIM = "sim"
 VNEID = "vneid"
+# An organisation's legacy account: tax code, password and captcha (until 30/6/2025).
+ORGANISATION_PASSWORD = "organisation_password"
+# VNeID as the organisation (its e-ID), a representative or an authorised person acting.
+ORGANISATION_VNEID = "organisation_vneid"
 # The audit action of each way in.
 LOGIN_ACTIONS = {
     PASSWORD: AuditEntry.Action.PASSWORD_LOGIN,
     USB_TOKEN: AuditEntry.Action.USB_LOGIN,
     SIGNING_SIM: AuditEntry.Action.SIM_LOGIN,
     VNEID: AuditEntry.Action.VNEID_LOGIN,
+    ORGANISATION_PASSWORD: AuditEntry.Action.ORGANISATION_PASSWORD_LOGIN,
+    ORGANISATION_VNEID: AuditEntry.Action.ORGANISATION_VNEID_LOGIN,
 }
+# The ways in of each kind of account: the citizen's ways never log an organisation in.
+ORGANISATION_METHODS = frozenset({ORGANISATION_PASSWORD, ORGANISATION_VNEID})
 
 
 def finish_login(
@@ -46,10 +54,14 @@ def finish_login(
     `audit_reason` is the audit row's reason; None when the caller already wrote the login's
     row in the transaction of the account change the login made (the VNeID login's link,
     refresh or new account). The session key changes (django.contrib.auth.login); the next URL
-    must stay on this site, and an account without a CCCD sees the CCCD screen first.
+    must stay on this site, and a citizen's account without a CCCD sees the CCCD screen first
+    (an organisation's never: it has no CCCD).
     """
     if method not in LOGIN_ACTIONS:
         raise ValueError(f"Unknown login method {method!r}.")
+    if account.is_organisation != (method in ORGANISATION_METHODS):
+        # A programming error, never a person's: each form finds only its own kind of account.
+        raise ValueError(f"Login method {method!r} does not fit a {account.account_type} account.")
     if audit_reason is not None:
         record_login(account=account, method=method, reason=audit_reason)
     login(request, account, backend=LOGIN_BACKEND)

@@ -28,13 +28,16 @@ def cccd_prompt_url(next_url: str) -> str:
 def needs_cccd_prompt(request: HttpRequest) -> bool:
     """Tell whether this session's account must see the CCCD screen before going on.
 
-    The one place that decides: a logged-in account without a CCCD that has not chosen "Bỏ qua"
-    since it logged in. It reads only `request.user` and the session, which the authentication
-    middleware loads anyway, so it adds no query.
+    The one place that decides: a logged-in citizen's account without a CCCD that has not
+    chosen "Bỏ qua" since it logged in (an organisation's account has no CCCD to link). It
+    reads only `request.user` and the session, which the authentication middleware loads
+    anyway, so it adds no query.
     """
     user = request.user
     return (
         user.is_authenticated
+        # An organisation has a tax code, never a CCCD to link.
+        and not getattr(user, "is_organisation", False)
         and not user.cccd_number
         and not request.session.get(CCCD_PROMPT_SKIPPED)
     )

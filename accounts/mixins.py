@@ -6,7 +6,9 @@ The dossier counters of the menu come from the portal's `dossier_counters` templ
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.urls import reverse
 
 from .models import User
 
@@ -45,3 +47,21 @@ class AccountAreaMixin(LoginRequiredMixin, ContextMixin):
             crumbs=list(self.crumbs),
         )
         return context
+
+
+class CitizenAccountOnlyMixin:
+    """Send an organisation's account from a citizen's page (CCCD, identity) to its own page.
+
+    Put it after the login requirement: the account is known by then. An organisation has no
+    CCCD to link and no population record to refresh; its data is on "Thông tin tổ chức".
+    """
+
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if getattr(request.user, "is_organisation", False):
+            return HttpResponseRedirect(reverse("accounts:organisation"))
+        response: HttpResponseBase = super().dispatch(  # type: ignore[misc]
+            request, *args, **kwargs
+        )
+        return response

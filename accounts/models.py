@@ -187,7 +187,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return f"{self.full_name or 'Tài khoản'} ({mask_number(self.username)})"
+        return f"{self.display_name or 'Tài khoản'} ({mask_number(self.username)})"
 
     @property
     def is_organisation(self) -> bool:
@@ -216,9 +216,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return initials(self.display_name)
 
     def get_full_name(self) -> str:
-        return self.full_name
+        return self.display_name
 
     def get_short_name(self) -> str:
+        if self.is_organisation:
+            profile = getattr(self, "organisation", None)
+            if profile is not None:
+                return str(profile.short_name or profile.name or self.username)
+            return self.username
         return self.full_name.split()[-1] if self.full_name else self.username
 
 

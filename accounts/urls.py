@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("dang-nhap/", views.PortalLoginView.as_view(), name="login"),
+    path("dang-nhap/to-chuc/", views.OrganisationLoginView.as_view(), name="organisation_login"),
     path("dang-nhap/sim-ky-so/", sim_views.SimLoginStartView.as_view(), name="sim_login"),
     path(
         "dang-nhap/sim-ky-so/cho-xac-nhan/",
@@ -69,4 +70,9 @@ urlpatterns = [
         name="contact_edit",
     ),
     path("tai-khoan/thong-tin-mo-rong/", views.ExtendedInfoView.as_view(), name="extended"),
+    path(
+        "tai-khoan/thong-tin-to-chuc/",
+        views.OrganisationInfoView.as_view(),
+        name="organisation",
+    ),
 ]

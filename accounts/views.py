@@ -22,21 +22,25 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from admin_kit.redirects import local_url
+from idnumbers.numbers import mask_number
 
-from . import login_flow, login_policy, password_reset_sms, services
+from . import login_flow, login_policy, organisations, password_reset_sms, services
 from .forms import (
+    ORGANISATION_INVALID_LOGIN_MESSAGE,
     CccdForm,
     ContactForm,
     LoginForm,
+    OrganisationLoginForm,
     OtpForm,
     PortalPasswordResetForm,
     PortalSetPasswordForm,
     SmsResetRequestForm,
 )
 from .middleware import CCCD_PROMPT_SKIPPED, cccd_not_required, cccd_prompt_url
-from .mixins import AccountAreaMixin, AuthenticatedHttpRequest
-from .models import AuditEntry, PasswordResetCode
+from .mixins import AccountAreaMixin, AuthenticatedHttpRequest, CitizenAccountOnlyMixin
+from .models import AuditEntry, OrganisationProfile, PasswordResetCode, User
 from .operator_client import OperatorError
+from .organisations import ORGANISATION_ACTING_SESSION_KEY
 from .registry_client import RegistryError, RegistryNotFound
 from .throttling import PortalAxesHandler
 
@@ -51,6 +55,15 @@ VNEID_ONLY_REFUSAL_MESSAGE = (
     "Cổng Dịch vụ công Quốc gia; Cổng không còn đăng nhập bằng số CMT/CCCD và mật khẩu. Vui lòng "
     "chọn “Đăng nhập bằng VNeID”."
 )
+ORGANISATION_CUTOFF_MESSAGE = (
+    "Từ ngày 01/7/2025, theo Nghị định số 69/2024/NĐ-CP, tài khoản tổ chức do Cổng cấp trước đây "
+    "(đăng nhập bằng mã số thuế và mật khẩu) không còn được sử dụng; Cổng không kiểm tra mật khẩu "
+    "này. Vui lòng chọn “Đăng nhập bằng VNeID (tổ chức)”: người đại diện theo pháp luật hoặc người "
+    "được tổ chức ủy quyền toàn quyền đăng nhập bằng tài khoản VNeID của mình và chọn tài khoản "
+    "của tổ chức; Cổng kế thừa tài khoản cũ cùng các hồ sơ đã nộp."
+)
+# ?tab=to-chuc opens the login page on the "Tổ chức" tab (links from the guide and the help page).
+ORGANISATION_TAB = "to-chuc"
 PASSWORD_RESET_CONTEXT = {"crumbs": ["Quên mật khẩu"]}
 SMS_RESET_SESSION_KEY = "accounts.password_reset_sms"
 SMS_UNAVAILABLE_MESSAGE = (
@@ -67,11 +80,18 @@ def lockout(
 ) -> HttpResponse:
     """Answer a login refused by django-axes: the login page, the reason, HTTP 429."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    organisation = request.path == reverse("accounts:organisation_login")
     if PortalAxesHandler().address_locked(request, credentials):
         message = (
             "Có quá nhiều lần đăng nhập sai từ mạng bạn đang dùng. Để bảo vệ các tài khoản, việc "
             f"đăng nhập từ mạng này tạm thời bị khoá trong {minutes} phút. Vui lòng thử lại "
             "sau, hoặc báo người quản lý mạng (giảng viên của lớp)."
+        )
+    elif organisation:
+        message = (
+            f"Tài khoản tổ chức này đã bị đăng nhập sai quá {settings.AXES_FAILURE_LIMIT} lần. Để "
+            f"bảo vệ tài khoản, việc đăng nhập bằng mã số thuế tạm thời bị khoá trong {minutes} "
+            "phút. Vui lòng thử lại sau, hoặc đăng nhập bằng VNeID với tư cách tổ chức."
         )
     else:
         message = (
@@ -94,6 +114,8 @@ def lockout(
         return render(request, template, context, status=429)
     context = {
         "form": LoginForm(request),
+        "organisation_form": OrganisationLoginForm(request),
+        "active_tab": "organisation" if organisation else "password",
         "next": _safe_next(request),
         "lockout_message": message,
     }
@@ -119,6 +141,13 @@ class PortalLoginView(auth_views.LoginView):
                 status=403,
             )
         return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("organisation_form", OrganisationLoginForm(self.request))
+        opens_organisation = self.request.GET.get("tab") == ORGANISATION_TAB
+        context.setdefault("active_tab", "organisation" if opens_organisation else "password")
+        return context
 
     # django-stubs gives this hook a request parameter that Django's RedirectURLMixin lacks.
     def get_redirect_url(self) -> str:  # type: ignore[override]
@@ -147,6 +176,61 @@ class PortalLoginView(auth_views.LoginView):
                     shown_message=str(form.error_messages["invalid_login"]),
                 )
         return super().form_invalid(form)
+
+
+@method_decorator([cccd_not_required, never_cache], name="dispatch")
+class OrganisationLoginView(View):
+    """The "Tổ chức" tab's form: an organisation's legacy account (tax code, password, captcha).
+
+    Posted to its own address so that the citizen's form and this one never mix; shown on the
+    login page. Under vneid_only_all it is refused before the form runs, whatever is posted.
+    """
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return redirect(f"{reverse('accounts:login')}?tab={ORGANISATION_TAB}")
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        next_url = _safe_next(request)
+        if not login_policy.current().allows_legacy_organisation_logins:
+            # No password checked and no failure counted: the cut-off is the answer.
+            return self.render_page(
+                OrganisationLoginForm(request),
+                next_url,
+                status=403,
+                organisation_policy_refusal=ORGANISATION_CUTOFF_MESSAGE,
+            )
+        form = OrganisationLoginForm(request, data=request.POST)
+        if form.is_valid():
+            url = login_flow.finish_login(
+                request,
+                account=form.get_user(),
+                method=login_flow.ORGANISATION_PASSWORD,
+                next_url=next_url,
+            )
+            return HttpResponseRedirect(url)
+        if form.has_error("__all__", "invalid_login"):
+            account = User.objects.by_tax_code(form.cleaned_data.get("tax_code", "")).first()
+            if account is not None:
+                services.record_sign_in_step(
+                    account=account,
+                    action=AuditEntry.Action.LOGIN_FAILED,
+                    shown_message=ORGANISATION_INVALID_LOGIN_MESSAGE,
+                )
+        return self.render_page(form, next_url)
+
+    def render_page(
+        self, form: OrganisationLoginForm, next_url: str, *, status: int = 200, **extra: Any
+    ) -> HttpResponse:
+        context = {
+            "form": LoginForm(self.request),
+            "organisation_form": form,
+            "active_tab": "organisation",
+            "next": next_url,
+            **extra,
+        }
+        return render(self.request, "accounts/login.html", context, status=status)
 
 
 @method_decorator([cccd_not_required, never_cache], name="dispatch")
@@ -275,7 +359,7 @@ class PortalPasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 @method_decorator([cccd_not_required, never_cache], name="dispatch")
-class CccdUpdateView(LoginRequiredMixin, FormView):
+class CccdUpdateView(LoginRequiredMixin, CitizenAccountOnlyMixin, FormView):
     """The CCCD screen of guide steps 2–3: "Bỏ qua" or "Cập nhật", then continue to next."""
 
     form_class = CccdForm
@@ -346,7 +430,7 @@ class AccountHomeView(AccountAreaMixin, TemplateView):
     account_menu = "account"
 
 
-class IdentityView(AccountAreaMixin, TemplateView):
+class IdentityView(AccountAreaMixin, CitizenAccountOnlyMixin, TemplateView):
     """ "Thông tin định danh": the identity data and where each part comes from."""
 
     template_name = "accounts/identity.html"
@@ -383,7 +467,7 @@ class IdentityView(AccountAreaMixin, TemplateView):
         return context
 
 
-class IdentityRefreshView(LoginRequiredMixin, View):
+class IdentityRefreshView(LoginRequiredMixin, CitizenAccountOnlyMixin, View):
     """ "Cập nhật từ CSDL Quốc gia về Dân cư": refresh from the registry, or link a CCCD first."""
 
     http_method_names = ["post"]
@@ -422,7 +506,7 @@ class IdentityRefreshView(LoginRequiredMixin, View):
         return redirect(identity_url)
 
 
-class ContactUpdateView(AccountAreaMixin, FormView):
+class ContactUpdateView(AccountAreaMixin, CitizenAccountOnlyMixin, FormView):
     """ "Sửa": change phone and e-mail; the registry's data is not editable here."""
 
     form_class = ContactForm
@@ -451,7 +535,7 @@ class ContactUpdateView(AccountAreaMixin, FormView):
         return redirect("accounts:identity")
 
 
-class ExtendedInfoView(AccountAreaMixin, TemplateView):
+class ExtendedInfoView(AccountAreaMixin, CitizenAccountOnlyMixin, TemplateView):
     """ "Thông tin mở rộng": account history, CCCD link state and the ways to log in."""
 
     template_name = "accounts/extended.html"
@@ -461,6 +545,67 @@ class ExtendedInfoView(AccountAreaMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["audit_entries"] = self.request.user.audit_entries.all()[:10]
+        return context
+
+
+class OrganisationInfoView(AccountAreaMixin, TemplateView):
+    """ "Thông tin tổ chức": an organisation account's data, shown in full to the account.
+
+    The tax code is the organisation's own data and its login name, so it is shown in full to
+    its logged-in account; the representatives' personal numbers stay masked. A citizen's
+    account has no such page and goes to its own overview.
+    """
+
+    template_name = "accounts/organisation.html"
+    account_menu = "organisation"
+    crumbs = ("Thông tin tài khoản", "Thông tin tổ chức")
+    request: AuthenticatedHttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and not getattr(request.user, "is_organisation", False):
+            return redirect("accounts:account")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        profile = OrganisationProfile.objects.filter(account=self.request.user).first()
+        context["profile"] = profile
+        rows: list[tuple[str, str, str]] = []
+        if profile is not None:
+            established = (
+                date_format(profile.established_on, "d/m/Y") if profile.established_on else ""
+            )
+            rows = [
+                ("name", "Tên tổ chức", profile.name),
+                ("short_name", "Tên viết tắt", profile.short_name),
+                ("foreign_name", "Tên tiếng nước ngoài", profile.foreign_name),
+                ("tax_code", "Mã số thuế", profile.tax_code),
+                ("enterprise_code", "Mã số doanh nghiệp", profile.enterprise_code),
+                ("kind", "Loại hình", profile.get_kind_display()),
+                ("established_on", "Ngày thành lập", established),
+                ("head_office_address", "Địa chỉ trụ sở chính", profile.head_office_address),
+                (
+                    "legal_representative_name",
+                    "Người đại diện theo pháp luật",
+                    profile.legal_representative_name,
+                ),
+                (
+                    "legal_representative_cccd",
+                    "Số định danh người đại diện",
+                    mask_number(profile.legal_representative_cccd)
+                    if profile.legal_representative_cccd
+                    else "",
+                ),
+            ]
+        context["rows"] = [
+            {"key": key, "label": label, "value": value or EMPTY_VALUE}
+            for key, label, value in rows
+        ]
+        acting = self.request.session.get(ORGANISATION_ACTING_SESSION_KEY)
+        if isinstance(acting, dict):
+            context["acting"] = organisations.describe_session_acting(acting)
+        if profile is not None and profile.inherited_by_number:
+            context["inherited_by"] = mask_number(profile.inherited_by_number)
         return context
 
 

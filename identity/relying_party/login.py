@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 
+from accounts import organisations
 from accounts.models import User
 from accounts.services import AccountServiceError
 
@@ -23,6 +24,8 @@ LOG_IN = "log_in"
 CREATED = "created"
 OFFER_LINK = "offer_link"
 REFUSED = "refused"
+# An organisation login that inherited the legacy organisation account of its tax code.
+INHERITED = "inherited"
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class LoginDecision:
     refusal: str = ""
     message: str = ""
     next_url: str = ""
+    # True when the account is the organisation's (the person acted for it at VNeID).
+    organisation: bool = False
 
 
 def decide_login(request: HttpRequest, completed: CompletedLogin) -> LoginDecision:
@@ -49,6 +54,8 @@ def decide_login(request: HttpRequest, completed: CompletedLogin) -> LoginDecisi
     if identity.level < vneid_settings.REQUIRED_LEVEL:
         logger.info("VNeID login refused: level %s", identity.level)
         return LoginDecision(REFUSED, refusal="level", next_url=completed.next_url)
+    if completed.organisation is not None:
+        return decide_organisation_login(completed)
     account = User.objects.linked_to(identity.personal_id_number).first()
     if account is not None:
         if not account.is_active:
@@ -65,6 +72,43 @@ def decide_login(request: HttpRequest, completed: CompletedLogin) -> LoginDecisi
     except AccountServiceError as refusal:
         return LoginDecision(REFUSED, refusal="link_refused", message=refusal.message)
     return LoginDecision(CREATED, account=account)
+
+
+def decide_organisation_login(completed: CompletedLogin) -> LoginDecision:
+    """Log in, inherit or create the organisation's account (accounts.organisations)."""
+    claims = completed.organisation
+    assert claims is not None
+    data = organisations.OrganisationData(
+        tax_code=claims.tax_code,
+        enterprise_code=claims.enterprise_code,
+        kind=claims.kind,
+        name=claims.name,
+        short_name=claims.short_name,
+        foreign_name=claims.foreign_name,
+        established_on=claims.established_on,
+        head_office_address=claims.head_office_address,
+        legal_representative_name=claims.legal_representative_name,
+        legal_representative_cccd=claims.legal_representative_id_number,
+    )
+    acting = organisations.ActingPerson(
+        number=claims.acting_number, role=claims.role, scope=claims.authorisation_scope
+    )
+    try:
+        result = organisations.log_in_organisation(
+            vneid_sub=claims.sub,
+            data=data,
+            acting=acting,
+            level_reason=services.level_reason(completed.identity),
+        )
+    except organisations.OrganisationLoginRefused as refusal:
+        return LoginDecision(
+            REFUSED, refusal=refusal.code, message=refusal.message, organisation=True
+        )
+    outcome = {
+        organisations.CREATED: CREATED,
+        organisations.INHERITED: INHERITED,
+    }.get(result.outcome, LOG_IN)
+    return LoginDecision(outcome, account=result.account, organisation=True)
 
 
 def pending_link(request: HttpRequest) -> tuple[state.PendingLink, User]:

@@ -25,6 +25,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from idnumbers.numbers import is_cccd_format, is_cmnd_format
+from idnumbers.tax_codes import tax_code_problem
 
 from .client import InvalidIdToken, Json, VneidClient, VneidError, VneidProtocolError
 from .conf import vneid_settings
@@ -32,6 +33,14 @@ from .conf import vneid_settings
 logger = logging.getLogger(__name__)
 
 ACR_LEVEL = re.compile(r"^vneid:level(\d)$")
+
+# Asked for with the portal's scopes by "Đăng nhập bằng VNeID (tổ chức)" (brief §6): VNeID then
+# lets the person choose the organisation they act for, and its tokens are the organisation's.
+ORGANISATION_SCOPE = "vneid_organisation"
+ORGANISATION_ACCOUNT_TYPE = "organisation"
+LEGAL_REPRESENTATIVE = "legal_representative"
+AUTHORISED_PERSON = "authorised_person"
+ORGANISATION_ROLES = frozenset({LEGAL_REPRESENTATIVE, AUTHORISED_PERSON})
 
 # What one pending login keeps until its callback: state, nonce, PKCE verifier and more.
 PendingLogin = dict[str, Any]
@@ -70,14 +79,63 @@ class VneidIdentity:
 
 
 @dataclass(frozen=True)
+class OrganisationClaims:
+    """What VNeID vouched for in an organisation login: the organisation and who acts for it.
+
+    `sub` is the organisation e-ID's; `acting_number` is `act.sub`, the 12-digit number of the
+    person acting; `role` says as what, `authorisation_scope` ("full" | "dossiers") only for an
+    authorised person.
+    """
+
+    sub: str
+    acting_number: str
+    role: str
+    authorisation_scope: str
+    eid_code: str
+    id_number: str
+    name: str
+    short_name: str
+    foreign_name: str
+    kind: str
+    established_on: date | None
+    head_office_address: str
+    tax_code: str
+    enterprise_code: str
+    legal_representative_name: str
+    legal_representative_id_number: str
+
+    @property
+    def may_take_over(self) -> bool:
+        """Whether this person may inherit the organisation's legacy account (brief §7)."""
+        if self.role == LEGAL_REPRESENTATIVE:
+            return True
+        return self.role == AUTHORISED_PERSON and self.authorisation_scope == "full"
+
+    def as_session(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["established_on"] = self.established_on.isoformat() if self.established_on else ""
+        return data
+
+    @classmethod
+    def from_session(cls, data: dict[str, Any]) -> "OrganisationClaims":
+        day = data.get("established_on")
+        return cls(**{**data, "established_on": date.fromisoformat(day) if day else None})
+
+
+@dataclass(frozen=True)
 class CompletedLogin:
-    """A callback that went through: who the citizen is, the ID token, where to go next."""
+    """A callback that went through: who the citizen is, the ID token, where to go next.
+
+    For an organisation login `organisation` holds the organisation's claims, and `identity`
+    is the acting person (number from `act.sub`, level from `acr`) under the token's `sub`.
+    """
 
     identity: VneidIdentity
     id_token: str
     next_url: str
     # How the citizen authenticated at VNeID (`amr`), as VNeID said.
     amr: tuple[str, ...] = ()
+    organisation: OrganisationClaims | None = None
 
 
 def callback_uri(request: HttpRequest) -> str:
@@ -115,6 +173,12 @@ def level_request(level: int | None = None) -> dict[str, str]:
         "acr_values": acr_for_level(level or vneid_settings.REQUIRED_LEVEL),
         "claims": json.dumps(claims, separators=(",", ":")),
     }
+
+
+def organisation_scopes(scopes: str | None = None) -> str:
+    """Return the portal's scopes with `vneid_organisation` added (once)."""
+    names = (scopes or vneid_settings.SCOPES).split()
+    return " ".join([*names, ORGANISATION_SCOPE] if ORGANISATION_SCOPE not in names else names)
 
 
 def new_pending_login(*, redirect_uri: str, next_url: str) -> PendingLogin:
@@ -188,25 +252,97 @@ def complete_login(
             code_verifier=pending["code_verifier"],
         )
         claims = vneid.validate_id_token(tokens["id_token"], nonce=pending["nonce"])
-        if not claims.get("personal_id_number"):
+        if _claims_elsewhere(claims):
             # Providers may keep the ID token small and release identity claims at userinfo.
             extra = vneid.userinfo(tokens["access_token"])
             # OpenID Connect Core §5.3.2: userinfo about someone else must not be used.
             if extra.get("sub") != claims["sub"]:
                 raise VneidProtocolError("userinfo sub differs from the ID token's")
             claims = {**extra, **claims}
-    identity = identity_from_claims(claims)
+    organisation = organisation_from_claims(claims) if _is_organisation(claims) else None
+    identity = identity_from_claims(claims, organisation=organisation)
     amr = claims.get("amr")
     return CompletedLogin(
         identity=identity,
         id_token=tokens["id_token"],
         next_url=pending.get("next", ""),
         amr=tuple(str(item) for item in amr) if isinstance(amr, list) else (),
+        organisation=organisation,
     )
 
 
-def identity_from_claims(claims: Json) -> VneidIdentity:
-    """Return the VneidIdentity of validated claims, or raise VneidProtocolError."""
+def _claims_elsewhere(claims: Json) -> bool:
+    """Whether the ID token lacks the identity claims, so that they are at userinfo."""
+    if _is_organisation(claims):
+        return not claims.get("tax_code")
+    return not claims.get("personal_id_number")
+
+
+def _is_organisation(claims: Json) -> bool:
+    return claims.get("account_type") == ORGANISATION_ACCOUNT_TYPE
+
+
+def organisation_from_claims(claims: Json) -> OrganisationClaims:
+    """Return the organisation login's claims validated, or raise VneidProtocolError."""
+    act = claims.get("act")
+    acting = str(act.get("sub") or "") if isinstance(act, dict) else ""
+    if not is_cccd_format(acting):
+        raise VneidProtocolError("organisation login without act.sub of 12 digits")
+    role = str(claims.get("organisation_role") or "")
+    if role not in ORGANISATION_ROLES:
+        raise VneidProtocolError("organisation login with an unknown organisation_role")
+    scope = str(claims.get("authorisation_scope") or "") if role == AUTHORISED_PERSON else ""
+    tax_code = str(claims.get("tax_code") or "")
+    if tax_code_problem(tax_code):
+        raise VneidProtocolError("organisation login without a valid tax_code")
+    try:
+        day = claims.get("establishment_date")
+        established = date.fromisoformat(day) if day else None
+    except (TypeError, ValueError) as error:
+        raise VneidProtocolError("establishment_date is not YYYY-MM-DD") from error
+    name = str(claims.get("organisation_name") or claims.get("name") or "")
+    if not name:
+        raise VneidProtocolError("organisation login without the organisation's name")
+    return OrganisationClaims(
+        sub=str(claims["sub"]),
+        acting_number=acting,
+        role=role,
+        authorisation_scope=scope,
+        eid_code=str(claims.get("organisation_eid") or ""),
+        id_number=str(claims.get("organisation_id_number") or ""),
+        name=name,
+        short_name=str(claims.get("organisation_short_name") or ""),
+        foreign_name=str(claims.get("organisation_foreign_name") or ""),
+        kind=str(claims.get("organisation_kind") or ""),
+        established_on=established,
+        head_office_address=str(claims.get("head_office_address") or ""),
+        tax_code=tax_code,
+        enterprise_code=str(claims.get("enterprise_code") or tax_code),
+        legal_representative_name=str(claims.get("legal_representative_name") or ""),
+        legal_representative_id_number=str(claims.get("legal_representative_id_number") or ""),
+    )
+
+
+def identity_from_claims(
+    claims: Json, *, organisation: OrganisationClaims | None = None
+) -> VneidIdentity:
+    """Return the VneidIdentity of validated claims, or raise VneidProtocolError.
+
+    In an organisation login it is the acting person: the number from `act.sub`, no personal
+    data (VNeID gives none there), the level from `acr`, and the token's `sub` and `sid`.
+    """
+    if organisation is not None:
+        match = ACR_LEVEL.fullmatch(str(claims.get("acr") or ""))
+        return VneidIdentity(
+            sub=str(claims["sub"]),
+            personal_id_number=organisation.acting_number,
+            old_cmnd_number="",
+            full_name="",
+            birth_date=None,
+            gender="",
+            level=int(match.group(1)) if match else None,
+            sid=str(claims.get("sid") or ""),
+        )
     number = str(claims.get("personal_id_number") or "")
     if not is_cccd_format(number):
         raise VneidProtocolError("personal_id_number missing or not 12 digits")

@@ -141,5 +141,10 @@ def _audit(
     )
 
 
+def level_reason(identity: VneidIdentity) -> str:
+    """The audit reason of a VNeID login: the account's level."""
+    return _level_reason(identity)
+
+
 def _level_reason(identity: VneidIdentity) -> str:
     return f"Tài khoản định danh điện tử VNeID mức {identity.level}"

@@ -49,13 +49,31 @@ class PendingLink:
 
 
 def begin_login(
-    request: HttpRequest, *, next_url: str = "", prompt: str = "", client: VneidClient | None = None
+    request: HttpRequest,
+    *,
+    next_url: str = "",
+    prompt: str = "",
+    client: VneidClient | None = None,
+    organisation: bool = False,
 ) -> str:
-    """Remember a new pending login in the session; return the authorization URL to go to."""
+    """Remember a new pending login in the session; return the authorization URL to go to.
+
+    `organisation`: "Đăng nhập bằng VNeID (tổ chức)", which asks for `vneid_organisation` and
+    lets the person choose the account to log in as (`prompt=select_account`).
+    """
     pending = protocol.new_pending_login(
         redirect_uri=protocol.callback_uri(request), next_url=local_url(request, next_url)
     )
-    url = protocol.authorization_url(pending, prompt=prompt, client=client)
+    if organisation:
+        pending["organisation"] = True
+        url = protocol.authorization_url(
+            pending,
+            prompt="select_account",
+            client=client,
+            scopes=protocol.organisation_scopes(),
+        )
+    else:
+        url = protocol.authorization_url(pending, prompt=prompt, client=client)
     # One pending login per browser: starting again replaces an abandoned one.
     request.session[PENDING_LOGIN_SESSION_KEY] = pending
     return url

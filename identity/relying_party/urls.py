@@ -8,6 +8,11 @@ app_name = "vneid_login"
 
 urlpatterns = [
     path("dang-nhap/vneid/", views.VneidStartView.as_view(), name="start"),
+    path(
+        "dang-nhap/vneid/to-chuc/",
+        views.VneidOrganisationStartView.as_view(),
+        name="start_organisation",
+    ),
     path("dang-nhap/vneid/callback/", views.VneidCallbackView.as_view(), name="callback"),
     path("dang-nhap/vneid/lien-ket/", views.VneidLinkView.as_view(), name="link"),
     # VNeID posts its logout tokens here (OpenID Connect Back-Channel Logout 1.0).

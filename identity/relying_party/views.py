@@ -18,6 +18,7 @@ from django.views.generic import FormView
 from accounts import login_flow
 from accounts.middleware import cccd_not_required
 from accounts.models import User
+from accounts.organisations import ORGANISATION_ACTING_SESSION_KEY
 from accounts.services import AccountServiceError
 from admin_kit.redirects import local_url
 from idnumbers.numbers import mask_number
@@ -25,7 +26,7 @@ from idnumbers.numbers import mask_number
 from . import login, protocol, services, single_logout, state
 from .client import InvalidIdToken, VneidError, VneidTimeout, VneidUnavailable
 from .forms import INACTIVE_MESSAGE, LinkPasswordForm
-from .login import CREATED, OFFER_LINK, REFUSED, decide_login
+from .login import CREATED, INHERITED, OFFER_LINK, REFUSED, decide_login
 from .protocol import CompletedLogin
 
 logger = logging.getLogger(__name__)
@@ -70,11 +71,19 @@ ERROR_KINDS = {
     "level_unknown": ErrorKind(502),
     "locked": ErrorKind(403, retry=False, message=INACTIVE_MESSAGE),
     "link_refused": ErrorKind(409, retry=False),
+    "takeover_refused": ErrorKind(403, retry=False),
+    "organisation_locked": ErrorKind(403, retry=False),
+    "tax_code_claimed": ErrorKind(409, retry=False),
 }
 
 
 def error_page(
-    request: HttpRequest, kind: str, *, next_url: str = "", message: str = ""
+    request: HttpRequest,
+    kind: str,
+    *,
+    next_url: str = "",
+    message: str = "",
+    organisation: bool = False,
 ) -> HttpResponse:
     """Render the Vietnamese page for one kind of failed VNeID login."""
     error = ERROR_KINDS[kind]
@@ -83,7 +92,7 @@ def error_page(
         "retry": error.retry,
         "message": message or error.message,
         "start_url": _start_url(next_url, prompt="login" if kind == "level" else ""),
-        "login_url": _login_url(next_url),
+        "login_url": _login_url(next_url, organisation=organisation),
         "crumbs": ["Đăng nhập bằng VNeID"],
     }
     return render(request, f"relying_party/errors/{kind}.html", context, status=error.status)
@@ -101,6 +110,25 @@ class VneidStartView(View):
         prompt = "login" if request.GET.get("prompt") == "login" else ""
         try:
             url = state.begin_login(request, next_url=next_url, prompt=prompt)
+        except VneidError as error:
+            return _vneid_failure(request, error, next_url=next_url)
+        return HttpResponseRedirect(url)
+
+
+@method_decorator([cccd_not_required, never_cache], name="dispatch")
+class VneidOrganisationStartView(View):
+    """ "Đăng nhập bằng VNeID (tổ chức)": ask for `vneid_organisation`, let the person choose.
+
+    The person logs in at VNeID with their own account and chooses the organisation they act
+    for (`prompt=select_account`); choosing "Cá nhân" there is an ordinary citizen login.
+    """
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        next_url = local_url(request, request.GET.get("next", ""))
+        try:
+            url = state.begin_login(request, next_url=next_url, organisation=True)
         except VneidError as error:
             return _vneid_failure(request, error, next_url=next_url)
         return HttpResponseRedirect(url)
@@ -147,21 +175,62 @@ def resolve_account(request: HttpRequest, completed: CompletedLogin) -> HttpResp
     decision = decide_login(request, completed)
     if decision.outcome == REFUSED:
         return error_page(
-            request, decision.refusal, next_url=decision.next_url, message=decision.message
+            request,
+            decision.refusal,
+            next_url=decision.next_url,
+            message=decision.message,
+            organisation=decision.organisation,
         )
     if decision.outcome == OFFER_LINK:
         return redirect("vneid_login:link")
+    # A decision to log in or a new account always names the account.
+    assert decision.account is not None
+    if decision.organisation:
+        return _log_in_organisation(request, decision.outcome, decision.account, completed)
     if decision.outcome == CREATED:
         messages.success(
             request,
             "Đã tạo tài khoản trên Cổng Dịch vụ công Quốc gia từ thông tin tài khoản VNeID của "
             "bạn. " + SUPPORT_HINT,
         )
-    # A decision to log in or a new account always names the account.
-    assert decision.account is not None
     return _log_in(
         request, decision.account, completed.identity, completed.id_token, completed.next_url
     )
+
+
+def _log_in_organisation(
+    request: HttpRequest, outcome: str, account: User, completed: CompletedLogin
+) -> HttpResponse:
+    claims = completed.organisation
+    assert claims is not None
+    if outcome == INHERITED:
+        messages.success(
+            request,
+            f"Đã kế thừa tài khoản tổ chức cũ của {claims.name} trên Cổng: từ nay tổ chức đăng "
+            "nhập bằng tài khoản định danh điện tử của tổ chức (VNeID); các hồ sơ đã nộp trước "
+            "đây vẫn nằm trong tài khoản.",
+        )
+    elif outcome == CREATED:
+        messages.success(
+            request,
+            f"Đã tạo tài khoản tổ chức trên Cổng Dịch vụ công Quốc gia cho {claims.name} từ "
+            "thông tin định danh điện tử của tổ chức (VNeID).",
+        )
+    response = _log_in(
+        request,
+        account,
+        completed.identity,
+        completed.id_token,
+        completed.next_url,
+        method=login_flow.ORGANISATION_VNEID,
+    )
+    # After the login, which may flush the session: who acts, for the organisation's pages.
+    request.session[ORGANISATION_ACTING_SESSION_KEY] = {
+        "role": claims.role,
+        "scope": claims.authorisation_scope,
+        "masked_number": mask_number(claims.acting_number),
+    }
+    return response
 
 
 @method_decorator(
@@ -245,11 +314,13 @@ def _log_in(
     identity: protocol.VneidIdentity,
     id_token: str,
     next_url: str,
+    *,
+    method: str = login_flow.VNEID,
 ) -> HttpResponse:
     # The VNeID services wrote the login's audit row with the account change it made (refresh,
     # link or new account), in the same transaction.
     url = login_flow.finish_login(
-        request, account=account, method=login_flow.VNEID, next_url=next_url, audit_reason=None
+        request, account=account, method=method, next_url=next_url, audit_reason=None
     )
     # After the login: it flushes the session when another account was logged in, and gives
     # the session the key VNeID's logout token will reach it by.
@@ -277,6 +348,9 @@ def _start_url(next_url: str, *, prompt: str = "") -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _login_url(next_url: str) -> str:
+def _login_url(next_url: str, *, organisation: bool = False) -> str:
+    params = {key: value for key, value in (("next", next_url),) if value}
+    if organisation:
+        params["tab"] = "to-chuc"
     url = reverse("accounts:login")
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+    return f"{url}?{urlencode(params)}" if params else url

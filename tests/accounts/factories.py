@@ -5,6 +5,8 @@ from datetime import date
 import factory
 from django.contrib.auth import get_user_model
 
+from accounts.models import OrganisationProfile
+from idnumbers.tax_codes import with_check_digit
 from portal.models import Dossier
 
 PASSWORD = "MatKhau@2026"
@@ -41,3 +43,53 @@ class DossierFactory(factory.django.DjangoModelFactory):
     procedure_name = "Cấp phiếu lý lịch tư pháp cho công dân Việt Nam"
     owner = factory.SubFactory(UserFactory)
     status = Dossier.Status.RECEIVED
+
+
+ORGANISATION_PASSWORD = "ToChucSandbox@2026"
+
+
+def tax_code(n: int) -> str:
+    """Return the n-th valid 10-digit tax code of the tests (no two n share one)."""
+    nine = 40123456 + n * 10
+    while (code := with_check_digit(f"{nine:09d}")) is None:
+        nine += 1
+    return code
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """A legacy organisation account (tax code + password), not yet inherited by a VNeID e-ID."""
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(tax_code)
+    account_type = "organisation"
+    full_name = ""
+    birth_date = None
+    gender = ""
+    password = factory.django.Password(ORGANISATION_PASSWORD)
+    profile = factory.RelatedFactory(
+        "tests.accounts.factories.OrganisationProfileFactory",
+        factory_related_name="account",
+    )
+
+    class Params:
+        locked = factory.Trait(is_active=False)
+
+
+class OrganisationProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationProfile
+
+    account = factory.SubFactory(OrganisationFactory, profile=None)
+    tax_code = factory.SelfAttribute("account.username")
+    enterprise_code = factory.SelfAttribute("tax_code")
+    kind = "llc_single"
+    name = "Công ty TNHH Hội An Xanh"
+    short_name = "HOI AN XANH CO., LTD"
+    foreign_name = "HOI AN GREEN COMPANY LIMITED"
+    established_on = date(2015, 3, 2)
+    head_office_address = "12 Trần Phú, Phường Minh An, TP. Hội An, Quảng Nam"
+    legal_representative_name = "Đặng Văn Quang"
+    legal_representative_cccd = "049085001234"
