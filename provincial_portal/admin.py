@@ -51,8 +51,10 @@ def write_change(
 class ProvincialAccountAdmin(NumberSearchMixin, admin.ModelAdmin):
     form = ProvincialAccountForm
     list_display = (
-        "username",
+        "login_name",
         "full_name",
+        "account_type",
+        "masked_tax_code",
         "masked_cccd",
         "masked_cmnd",
         "origin",
@@ -60,26 +62,60 @@ class ProvincialAccountAdmin(NumberSearchMixin, admin.ModelAdmin):
         "is_active",
         "last_login_at",
     )
-    list_filter = ("origin", "is_active")
+    list_filter = ("account_type", "origin", "is_active")
     search_fields = ("full_name",)
-    number_search_fields = ("cccd_number", "cmnd_number")
+    # A whole tax code typed in the box finds the organisation, as a whole CCCD finds a citizen.
+    number_search_fields = ("cccd_number", "cmnd_number", "tax_code")
     readonly_fields = (
-        "username",
+        "login_name",
         "masked_cccd",
         "masked_cmnd",
+        "account_type",
+        "masked_tax_code",
+        "short_name",
+        "foreign_name",
+        "organisation_kind",
+        "established_on",
+        "head_office_address",
+        "representative_name",
+        "masked_representative",
         "origin",
         "is_inherited",
         "inherited_at",
+        "inherited_by_number",
         "created_at",
         "last_login_at",
     )
     actions = ("clear_password_failures",)
 
     def get_fields(self, request: HttpRequest, obj: ProvincialAccount | None = None) -> list[Any]:
-        fields: list[Any] = [*self.readonly_fields[:3], *CHANGEABLE, *self.readonly_fields[3:]]
+        if obj is not None and obj.is_organisation:
+            head = ["login_name", "account_type", "masked_tax_code"]
+            profile = list(self.readonly_fields[5:12])
+            fields: list[Any] = [*head, "full_name", "is_active", *profile]
+        else:
+            fields = ["login_name", "masked_cccd", "masked_cmnd", *CHANGEABLE]
+        fields += ["origin", "is_inherited", "inherited_at"]
+        if obj is not None and obj.is_organisation:
+            fields.append("inherited_by_number")
+        fields += ["created_at", "last_login_at"]
         if obj is not None and self.has_change_permission(request, obj):
             fields.append("reason")
         return fields
+
+    @admin.display(description="tên đăng nhập", ordering="username")
+    def login_name(self, account: ProvincialAccount) -> str:
+        # An organisation's login name is its tax code: masked like any number.
+        return mask_number(account.username) if account.is_organisation else account.username
+
+    @admin.display(description="mã số thuế")
+    def masked_tax_code(self, account: ProvincialAccount) -> str:
+        return mask_number(account.tax_code) if account.tax_code else "—"
+
+    @admin.display(description="số định danh người đại diện")
+    def masked_representative(self, account: ProvincialAccount) -> str:
+        number = account.representative_number
+        return mask_number(number) if number else "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Accounts come from the province's past (seeding) or from a first login.

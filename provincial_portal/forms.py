@@ -36,7 +36,9 @@ class ProvinceCaptchaInput(CaptchaTextInput):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.widgets[1].attrs["placeholder"] = "Mã xác thực"
+        self.widgets[1].attrs.update(
+            {"placeholder": "Mã xác thực", "class": "form-control", "autocomplete": "off"}
+        )
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         # Named for its type: django-simple-captcha has no type information.

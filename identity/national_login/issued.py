@@ -24,6 +24,11 @@ VNEID_ONLY_MESSAGE = (
     "(VNeID)”."
 )
 INVALID_MESSAGE = "Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra lại."
+ORGANISATION_ACCOUNT_MESSAGE = (
+    "Đây là tài khoản tổ chức (đăng nhập bằng mã số thuế). Hệ thống xác thực chỉ nhận tài khoản "
+    "được cấp của cá nhân. Tổ chức vui lòng chọn “TỔ CHỨC – Tài khoản định danh điện tử tổ chức "
+    "(VNeID)”, hoặc đăng nhập tài khoản tổ chức ngay trên cổng dịch vụ công."
+)
 INACTIVE_MESSAGE = (
     "Tài khoản được cấp này đã bị khoá. Vui lòng liên hệ bộ phận Hỗ trợ của Cổng Dịch vụ công "
     "Quốc gia để được mở khoá."
@@ -71,6 +76,10 @@ def authenticate_issued(request: HttpRequest, *, username: str, password: str) -
         raise IssuedLoginRefused(INVALID_MESSAGE)
     if not user.is_active:
         raise IssuedLoginRefused(INACTIVE_MESSAGE)
+    if getattr(user, "account_type", "citizen") == "organisation":
+        # A portal's legacy organisation account (issue 17) is no person: passed on as a citizen
+        # its tax code would become a CMND number. Organisations log in with their e-ID here.
+        raise IssuedLoginRefused(ORGANISATION_ACCOUNT_MESSAGE)
     return Person(
         idp=Idp.ISSUED,
         idp_subject=str(user.pk),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from api_kit.keys import hash_secret
 
+from .claims import ActingPerson
 from .conf import login_settings
 from .models import Idp, LoginSession, Subject
 from .server import issuer_path
@@ -54,8 +55,12 @@ def start_login(
     amr: str,
     vneid_sid: str = "",
     vneid_id_token: str = "",
+    acting: ActingPerson | None = None,
 ) -> LoginSession:
-    """Record a fresh authentication in this browser and return it; the cookie is not set yet."""
+    """Record a fresh authentication in this browser and return it; the cookie is not set yet.
+
+    acting: who logs in for subject when it is an organisation (None: a personal login).
+    """
     end_current(request)
     raw = secrets.token_urlsafe(32)
     now = timezone.now()
@@ -68,6 +73,10 @@ def start_login(
         auth_time=now.replace(microsecond=0),
         vneid_sid=vneid_sid,
         vneid_id_token=vneid_id_token,
+        act_number=acting.number if acting else "",
+        act_name=acting.name if acting else "",
+        organisation_role=acting.role if acting else "",
+        authorisation_scope=acting.scope if acting else "",
         expires_at=now + lifetime(),
     )
     login.cookie_value = raw

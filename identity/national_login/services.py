@@ -16,7 +16,15 @@ from idnumbers.numbers import mask_number
 from oidc_kit.clients import ClientRegistry, clean_uris, stored_redirect_uris
 
 from . import faults
-from .models import AttributeProfile, AuditEvent, Idp, NationalClient, ServiceFault, Subject
+from .models import (
+    AttributeProfile,
+    AuditEvent,
+    Idp,
+    NationalClient,
+    ServiceFault,
+    Subject,
+    SubjectKind,
+)
 
 # The settings of a client an official may change, audited field by field.
 CLIENT_FIELDS = (
@@ -138,6 +146,61 @@ def subject_for(person: Person) -> Subject:
 
 
 @dataclass(frozen=True)
+class Organisation:
+    """What VNeID says about an organisation e-ID, refreshed into its Subject at each login."""
+
+    idp_subject: str
+    eid_code: str
+    id_number: str
+    name: str
+    short_name: str
+    foreign_name: str
+    kind: str
+    established_on: date | None
+    head_office_address: str
+    tax_code: str
+    enterprise_code: str
+    legal_representative_name: str
+    legal_representative_id_number: str
+    # The level of the person who logged in for it.
+    level: int
+
+
+@transaction.atomic
+def subject_for_organisation(organisation: Organisation) -> Subject:
+    """Return the organisation's Subject (stable sub and TechID), created at its first login.
+
+    Keyed by the organisation's `sub` at VNeID, never by a person's: every representative and
+    authorised person logging in for it reaches the same Subject.
+    """
+    subject, _ = Subject.objects.select_for_update().get_or_create(
+        idp=Idp.VNEID,
+        idp_subject=organisation.idp_subject,
+        defaults={"kind": SubjectKind.ORGANISATION},
+    )
+    subject.kind = SubjectKind.ORGANISATION
+    subject.personal_id_number = ""
+    subject.cmnd_number = ""
+    subject.birth_date = None
+    subject.full_name = organisation.name
+    subject.organisation_eid = organisation.eid_code
+    subject.organisation_id_number = organisation.id_number
+    subject.organisation_short_name = organisation.short_name
+    subject.organisation_foreign_name = organisation.foreign_name
+    subject.organisation_kind = organisation.kind
+    subject.establishment_date = organisation.established_on
+    subject.head_office_address = organisation.head_office_address
+    subject.tax_code = organisation.tax_code
+    subject.enterprise_code = organisation.enterprise_code
+    subject.legal_representative_name = organisation.legal_representative_name
+    subject.legal_representative_id_number = organisation.legal_representative_id_number
+    subject.level = organisation.level
+    subject.last_login_at = timezone.now()
+    subject.save()
+    return subject
+
+
+@dataclass(frozen=True)
 class AnsweredRequest:
     """One request the service answered on a login's way, for the trainer's timeline."""
 
@@ -150,11 +213,16 @@ class AnsweredRequest:
 
 
 def requests_answered(numbers: Collection[str], *, since: datetime) -> list[AnsweredRequest]:
-    """Return the requests answered since then for the people with these CCCD or CMND numbers."""
+    """Return the requests answered since then for the people with these CCCD or CMND numbers.
+
+    An organisation's tax code among numbers selects its logins too (whoever acted for it).
+    """
     wanted = [number for number in numbers if number]
     events = (
         AuditEvent.objects.filter(
-            Q(subject__personal_id_number__in=wanted) | Q(subject__cmnd_number__in=wanted),
+            Q(subject__personal_id_number__in=wanted)
+            | Q(subject__cmnd_number__in=wanted)
+            | Q(subject__kind=SubjectKind.ORGANISATION, subject__tax_code__in=wanted),
             kind=AuditEvent.Kind.REQUEST_ANSWERED,
             created_at__gte=since,
         )
@@ -169,6 +237,8 @@ def requests_answered(numbers: Collection[str], *, since: datetime) -> list[Answ
             subject.personal_id_number
             if subject.personal_id_number in wanted
             else subject.cmnd_number
+            if subject.cmnd_number in wanted
+            else subject.tax_code
         )
         answered.append(
             AnsweredRequest(

@@ -26,12 +26,13 @@ from api_kit.keys import hash_secret
 from api_kit.server import api_view, json_response
 from identity.relying_party.client import VneidError
 from identity.relying_party.protocol import IssuerMismatch, check_issuer
+from idnumbers.numbers import mask_number
 from oidc_kit.discovery import discovery_document
 from oidc_kit.errors import OAUTH_ERRORS
 from oidc_kit.provider import bearer_error, presented_bearer_tokens
 
 from . import faults, hops, issued, keys, login_state, pending, services, vneid_leg
-from .claims import claims_for, claims_supported
+from .claims import ActingPerson, acting_of, claims_for, claims_supported
 from .forms import IssuedAccountForm
 from .models import (
     LEVEL_BY_ACR,
@@ -74,7 +75,18 @@ ERROR_PAGE_MESSAGES = {
         "Hệ thống xác thực chưa kết nối được tới VNeID. Đây là sự cố của hệ thống, không phải "
         "lỗi của bạn. Vui lòng thử lại sau ít phút."
     ),
+    "vneid_bad_organisation": (
+        "VNeID đã trả về thông tin đăng nhập tài khoản tổ chức không đầy đủ (thiếu người thực "
+        "hiện hoặc vai trò của người đó), nên Hệ thống xác thực không thể đăng nhập cho tổ chức. "
+        "Đây là sự cố của hệ thống, không phải lỗi của bạn. Vui lòng thử lại sau ít phút hoặc "
+        "đăng nhập bằng tài khoản cá nhân."
+    ),
 }
+ORGANISATION_SCOPE_REFUSED = (
+    "VNeID chưa cho phép Hệ thống xác thực đăng nhập bằng tài khoản định danh điện tử tổ chức. "
+    "Đây là sự cố cấu hình của hệ thống, không phải lỗi của bạn. Vui lòng thử lại sau, hoặc "
+    "đăng nhập bằng tài khoản cá nhân nếu thủ tục cho phép."
+)
 DEFAULT_ERROR_PAGE_MESSAGE = "Yêu cầu đăng nhập không hợp lệ."
 LEVEL_NAMES = {1: "mức 1", 2: "mức 2"}
 
@@ -293,25 +305,36 @@ def _resume(request: HttpRequest, kept: PendingAuthorization, login: LoginSessio
 def _log_in(
     request: HttpRequest,
     kept: PendingAuthorization,
-    person: services.Person,
+    person: services.Person | services.Organisation,
     *,
     amr: str,
     vneid_sid: str = "",
     vneid_id_token: str = "",
+    acting: ActingPerson | None = None,
 ) -> HttpResponse:
-    """Start the service's login for person and resume the request, or refuse the level."""
+    """Start the service's login for person and resume the request, or refuse the level.
+
+    person is an Organisation (with acting, who logs in for it) after the chooser's organisation
+    option; its login then serves every portal that asks until it ends, as a personal one does.
+    """
     with transaction.atomic():
-        subject = services.subject_for(person)
+        if isinstance(person, services.Organisation):
+            subject = services.subject_for_organisation(person)
+            detail = f"{amr}; act {mask_number(acting.number) if acting else '?'}"
+        else:
+            subject = services.subject_for(person)
+            detail = amr
         login = login_state.start_login(
             request,
             subject=subject,
-            idp=person.idp,
+            idp=subject.idp,
             amr=amr,
             vneid_sid=vneid_sid,
             vneid_id_token=vneid_id_token,
+            acting=acting,
         )
         AuditEvent.record(
-            kind=AuditEvent.Kind.LOGIN_SUCCEEDED, subject=subject, client=kept.client, detail=amr
+            kind=AuditEvent.Kind.LOGIN_SUCCEEDED, subject=subject, client=kept.client, detail=detail
         )
     hops.note_subject(subject)
     if kept.requested_level > LEVEL_BY_ACR[login.acr]:
@@ -344,6 +367,7 @@ def _render_chooser(
         "form": form,
         "session_data_key": kept.key,
         "issued_allowed": issued.allowed(),
+        # Organisations log in with VNeID only (their e-ID); the issued tab is for people.
         "vneid_only_message": issued.VNEID_ONLY_MESSAGE,
         "refusal": refusal,
         "notice": notice,
@@ -364,8 +388,10 @@ def _render_chooser(
 def chooser(request: HttpRequest) -> HttpResponse:
     """`/xacthuc/authenticationendpoint/login?sessionDataKey=…`: choose how to log in.
 
-    GET shows "CÔNG DÂN – Tài khoản Định danh điện tử (VNeID)" and "TÀI KHOẢN ĐƯỢC CẤP".
-    POST `method=vneid` goes to VNeID; POST `method=issued` with `username` and `password`
+    GET shows "CÔNG DÂN – Tài khoản Định danh điện tử (VNeID)", "TỔ CHỨC – Tài khoản định danh
+    điện tử tổ chức (VNeID)" and "TÀI KHOẢN ĐƯỢC CẤP". POST `method=vneid` goes to VNeID;
+    POST `method=organisation` goes to VNeID asking for `vneid_organisation` with
+    `prompt=select_account`; POST `method=issued` with `username` and `password`
     checks an account the national portal issued (django-axes throttling, 429 when locked;
     403 under the `vneid_only` login policy, without checking the password).
     """
@@ -376,12 +402,19 @@ def chooser(request: HttpRequest) -> HttpResponse:
     hops.note_flow(hops.flow_digest(kept.client.client_id, pending.parameter(kept, "state")))
     if request.method == "GET":
         return _render_chooser(request, kept, IssuedAccountForm())
-    if request.POST.get("method") == "vneid":
+    method = request.POST.get("method")
+    if method in ("vneid", "organisation"):
         try:
             with vneid_leg.client() as vneid:
                 prompt = "login" if kept.fresh_login else ""
                 return redirect(
-                    vneid_leg.authorization_url(request, kept, prompt=prompt, vneid=vneid)
+                    vneid_leg.authorization_url(
+                        request,
+                        kept,
+                        prompt=prompt,
+                        vneid=vneid,
+                        organisation=method == "organisation",
+                    )
                 )
         except VneidError as error:
             logger.warning("national login: VNeID unreachable: %r", error)
@@ -443,17 +476,44 @@ def vneid_callback(request: HttpRequest) -> HttpResponse:
         if error == "access_denied":
             notice = "Bạn đã huỷ đăng nhập bằng VNeID. Vui lòng chọn lại cách đăng nhập."
             return _render_chooser(request, kept, IssuedAccountForm(), notice=notice)
+        if error == "invalid_scope" and kept.vneid_leg.get("organisation"):
+            # VNeID does not let the service ask for organisations: its registration there
+            # lacks vneid_organisation. The service's fault; the personal option still works.
+            logger.warning("national login: VNeID refused the vneid_organisation scope")
+            return _render_chooser(
+                request,
+                kept,
+                IssuedAccountForm(),
+                refusal=ORGANISATION_SCOPE_REFUSED,
+                status=502,
+            )
         if error:
             logger.warning("national login: VNeID answered error %r", error[:64])
             return error_page(request, "vneid_unavailable", status=502)
         completed = vneid_leg.complete(kept, code=request.GET.get("code", ""), vneid=vneid)
     except IssuerMismatch:
         return error_page(request, "invalid_request")
+    except vneid_leg.BadOrganisationLogin as failure:
+        logger.warning("national login: VNeID organisation login unusable: %r", failure)
+        AuditEvent.record(
+            kind=AuditEvent.Kind.LOGIN_REFUSED, client=kept.client, detail=f"vneid: {failure}"
+        )
+        return error_page(request, "vneid_bad_organisation", status=502)
     except VneidError as failure:
         logger.warning("national login: VNeID login failed: %r", failure)
         return error_page(request, "vneid_unavailable", status=502)
     finally:
         vneid.close()
+    if isinstance(completed, vneid_leg.CompletedOrganisationLogin):
+        return _log_in(
+            request,
+            kept,
+            completed.organisation,
+            amr=" ".join(completed.amr) or "pwd",
+            vneid_sid=completed.sid,
+            vneid_id_token=completed.id_token,
+            acting=completed.acting,
+        )
     identity = completed.identity
     person = services.Person(
         idp=Idp.VNEID,
@@ -520,11 +580,18 @@ def userinfo(request: HttpRequest) -> JsonResponse:
     hops.note_subject(access_token.subject)
     code = access_token.authorization_code
     acr = code.acr if code is not None else access_token.subject.acr
+    subject = access_token.subject
+    acting = acting_of(code) if code is not None else None
+    if subject.is_organisation and acting is None:
+        # Who acted is known only through the code: without it nobody may speak for the
+        # organisation (the code was purged while the token lived).
+        return _bearer_error(401, "invalid_token", "The access token is invalid or expired.")
     claims = claims_for(
-        access_token.subject,
+        subject,
         profile=access_token.client.attribute_profile,
         acr=acr,
         profile_uri=request.build_absolute_uri(reverse("accounts:account")),
         logout_uri=absolute(request, reverse("national_login:end_session")),
+        acting=acting,
     )
     return json_response(claims)

@@ -14,6 +14,7 @@ from accounts import login_policy
 from identity.national_login import services
 from sandbox.personas import VNEID_PASSWORD
 from tests.personas import AN_CCCD
+from vneid.claims import SCOPES_SUPPORTED as VNEID_SCOPES
 
 pytestmark = pytest.mark.browser
 
@@ -73,3 +74,27 @@ def test_under_vneid_only_the_chooser_explains_and_keeps_vneid(page, service):
     expect(page.get_by_label("Mật khẩu")).to_have_count(0)
     expect(page.get_by_test_id("xacthuc-choose-vneid")).to_be_visible()
     page.screens.shot("chooser-vneid-only")
+
+
+@pytest.mark.skipif(
+    "vneid_organisation" not in VNEID_SCOPES,
+    reason="VNeID's vneid_organisation scope comes with branch h17-oidc",
+)
+def test_the_organisation_option_asks_vneid_for_the_organisations_account(page, service):
+    page.goto(service)
+    heading = page.get_by_role(
+        "heading", name="TỔ CHỨC – Tài khoản định danh điện tử tổ chức (VNeID)"
+    )
+    expect(heading).to_be_visible()
+    option = page.get_by_test_id("xacthuc-choose-organisation")
+    expect(option).to_be_visible()
+    # The three options stack in one column: nothing is cut off or side by side on a phone.
+    box = option.bounding_box()
+    assert box is not None and box["width"] <= page.viewport_size["width"]
+    page.screens.shot("chooser-organisation")
+    option.click()
+    expect(page).to_have_url(re.compile(r"/vneid/authorize\?"))
+    asked = parse_qs(urlsplit(page.url).query)
+    assert asked["scope"] == ["openid profile vneid_identity vneid_organisation"]
+    assert asked["prompt"] == ["login select_account"]
+    expect(page.get_by_test_id("vneid-login-form")).to_be_visible()

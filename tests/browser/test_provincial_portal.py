@@ -97,3 +97,62 @@ def test_an_old_account_holding_only_a_cmnd_is_inherited_by_its_password(page, p
     page.get_by_role("navigation").get_by_role("link", name="Hồ sơ của tôi").click()
     expect(page.get_by_test_id("qnam-dossiers").locator("tbody tr")).to_have_count(2)
     page.screens.shot("dossiers")
+
+
+def test_an_organisation_logs_in_with_its_provincial_account_then_the_cut_off_closes_it(
+    page, province
+):
+    from provincial_portal.services import set_organisation_legacy_login
+    from tests.provincial_portal.factories import (
+        HOIAN_SEED,
+        HOIAN_TAX_CODE,
+        HOIAN_WRONG_CHECK_DIGIT,
+        ORGANISATION_PASSWORD,
+        seed_hoian,
+    )
+
+    seed_hoian()
+    page.goto(f"{province}/quang-nam/")
+    expect(page.get_by_test_id("qnam-home-organisations")).to_be_visible()
+    page.get_by_test_id("qnam-org-legacy").click()
+    expect(page.get_by_role("heading", name="Tài khoản tổ chức do tỉnh cấp")).to_be_visible()
+    form = page.get_by_test_id("qnam-org-login-form")
+    expect(form.get_by_test_id("qnam-captcha-image")).to_be_visible()
+    page.screens.shot("organisation-login")
+
+    # A mistyped check digit: said so on the field, nothing else tried.
+    form.get_by_label("Mã số thuế").fill(HOIAN_WRONG_CHECK_DIGIT)
+    form.get_by_label("Mật khẩu", exact=True).fill(ORGANISATION_PASSWORD)
+    form.get_by_label("Nhập mã xác thực").fill("PASSED")
+    form.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_test_id("qnam-org-tax-code-error")).to_contain_text("chữ số kiểm tra")
+    expect(form.get_by_label("Mã số thuế")).to_have_attribute("aria-invalid", "true")
+    page.screens.shot("organisation-check-digit")
+
+    form = page.get_by_test_id("qnam-org-login-form")
+    form.get_by_label("Mã số thuế").fill(HOIAN_TAX_CODE)
+    form.get_by_label("Mật khẩu", exact=True).fill(ORGANISATION_PASSWORD)
+    form.get_by_label("Nhập mã xác thực").fill("PASSED")
+    form.get_by_role("button", name="Đăng nhập").click()
+
+    expect(page).to_have_url(f"{province}/quang-nam/to-chuc/")
+    expect(page.get_by_role("heading", name="Thông tin tổ chức")).to_be_visible()
+    expect(page.get_by_test_id("qnam-org-name")).to_have_text("Công ty TNHH Hội An Xanh")
+    expect(page.get_by_test_id("qnam-user")).to_contain_text("Công ty TNHH Hội An Xanh")
+    expect(page.get_by_test_id("qnam-org-inherit-hint")).to_be_visible()
+    assert HOIAN_TAX_CODE not in page.content()
+    page.screens.shot("organisation-information")
+    page.get_by_role("navigation").get_by_role("link", name="Hồ sơ của tổ chức").click()
+    expect(page.get_by_test_id("qnam-dossiers").locator("tbody tr")).to_have_count(
+        len(HOIAN_SEED.dossiers)
+    )
+    page.get_by_test_id("qnam-logout").click()
+    expect(page).to_have_url(f"{province}/quang-nam/")
+
+    # The trainer moves the sandbox past 30/6/2025: the page explains and leads to VNeID.
+    set_organisation_legacy_login(False)
+    page.get_by_test_id("qnam-org-legacy").click()
+    expect(page.get_by_test_id("qnam-org-closed")).to_contain_text("Từ 01/7/2025")
+    expect(page.get_by_test_id("qnam-org-login-form")).to_have_count(0)
+    expect(page.get_by_test_id("qnam-org-to-vneid")).to_be_visible()
+    page.screens.shot("organisation-cut-off")

@@ -12,7 +12,15 @@ from joserfc.jwk import RSAKey
 from provincial_portal.sessions import COOKIE_NAME
 from tests.personas import AN_CCCD, HOA_CCCD, NGA_CCCD
 
-from .factories import seed_nga_and_an
+from .factories import (
+    DIENBAN_TAX_CODE,
+    HOIAN_TAX_CODE,
+    MAI_CCCD,
+    QUANG_CCCD,
+    THANH_CCCD,
+    seed_hoian,
+    seed_nga_and_an,
+)
 
 ISSUER = "http://xacthuc.test/xacthuc"
 DISCOVERY_URL = ISSUER + "/.well-known/openid-configuration"
@@ -28,6 +36,8 @@ START = "/quang-nam/dang-nhap/"
 CALLBACK = "/quang-nam/dang-nhap/callback/"
 INHERIT = "/quang-nam/dang-nhap/ke-thua/"
 ACCOUNT = "/quang-nam/tai-khoan/"
+ORGANISATION_LOGIN = "/quang-nam/dang-nhap/to-chuc/"
+ORGANISATION = "/quang-nam/to-chuc/"
 DOSSIERS = "/quang-nam/ho-so/"
 LOGOUT = "/quang-nam/dang-xuat/"
 BACKCHANNEL = "/quang-nam/backchannel-logout"
@@ -55,6 +65,87 @@ PEOPLE = {
         "NgayThangNamSinh": "19950109",
     },
 }
+
+
+def _organisation(org, *, acting, acting_name, role, scope=None):
+    """The dvcqg attributes of an organisation login (brief §6): no SoDinhDanh, a person in act."""
+    return {
+        **ORGANISATIONS[org],
+        "LoaiTaiKhoan": "2",
+        "HoVaTen": ORGANISATIONS[org]["TenToChuc"],
+        "act": {"sub": acting},
+        "HoVaTenNguoiThucHien": acting_name,
+        "VaiTro": role,
+        "PhamViUyQuyen": scope,
+    }
+
+
+ORGANISATIONS = {
+    "hoian": {
+        "sub": "xacthuc-org-hoian",
+        "MaDinhDanhToChuc": "TC0000000001",
+        "SoDinhDanhToChuc": "8400000000001",
+        "TenToChuc": "Công ty TNHH Hội An Xanh",
+        "TenVietTat": "HOI AN XANH CO., LTD",
+        "TenNuocNgoai": "HOI AN GREEN COMPANY LIMITED",
+        "LoaiHinhToChuc": "llc_single",
+        "NgayThanhLap": "20180312",
+        "DiaChiTruSo": "12 Trần Phú, phường Minh An, thành phố Hội An, tỉnh Quảng Nam",
+        "MaSoThue": HOIAN_TAX_CODE,
+        "MaSoDoanhNghiep": HOIAN_TAX_CODE,
+        "HoVaTenNguoiDaiDien": "Đặng Văn Quang",
+        "SoDinhDanhNguoiDaiDien": QUANG_CCCD,
+    },
+    "dienban": {
+        "sub": "xacthuc-org-dienban",
+        "MaDinhDanhToChuc": "TC0000000002",
+        "SoDinhDanhToChuc": "8400000000002",
+        "TenToChuc": "Công ty TNHH Cơ khí Điện Bàn",
+        "TenVietTat": "",
+        "TenNuocNgoai": "",
+        "LoaiHinhToChuc": "llc_multi",
+        "NgayThanhLap": "20150601",
+        "DiaChiTruSo": "45 Hùng Vương, phường Vĩnh Điện, thị xã Điện Bàn, tỉnh Quảng Nam",
+        "MaSoThue": DIENBAN_TAX_CODE,
+        "MaSoDoanhNghiep": DIENBAN_TAX_CODE,
+        "HoVaTenNguoiDaiDien": "Đặng Văn Quang",
+        "SoDinhDanhNguoiDaiDien": QUANG_CCCD,
+    },
+}
+
+# Organisation logins: Quang represents Hội An Xanh; Thanh is authorised by it with full scope;
+# Mai, the accountant, for dossiers only; Mai again for Điện Bàn, which has no legacy account.
+PEOPLE.update(
+    {
+        "hoian_quang": _organisation(
+            "hoian",
+            acting=QUANG_CCCD,
+            acting_name="Đặng Văn Quang",
+            role="NguoiDaiDienTheoPhapLuat",
+        ),
+        "hoian_thanh": _organisation(
+            "hoian",
+            acting=THANH_CCCD,
+            acting_name="Phan Văn Thanh",
+            role="NguoiDuocUyQuyen",
+            scope="full",
+        ),
+        "hoian_mai": _organisation(
+            "hoian",
+            acting=MAI_CCCD,
+            acting_name="Trịnh Thị Mai",
+            role="NguoiDuocUyQuyen",
+            scope="dossiers",
+        ),
+        "dienban_mai": _organisation(
+            "dienban",
+            acting=MAI_CCCD,
+            acting_name="Trịnh Thị Mai",
+            role="NguoiDuocUyQuyen",
+            scope="dossiers",
+        ),
+    }
+)
 
 
 def discovery_document():
@@ -157,6 +248,12 @@ def personas(db):
     seed_nga_and_an()
 
 
+@pytest.fixture
+def hoian(db):
+    """Hội An Xanh's legacy organisation account at the province, with two dossiers."""
+    seed_hoian()
+
+
 def start(client, next_url=""):
     """Press "Đăng nhập"; return the authorization request's query parameters."""
     response = client.get(START, {"next": next_url} if next_url else {})
@@ -171,6 +268,19 @@ def log_in(client, national, person, *, next_url="", claims=None, info=None, key
     request = start(client, next_url)
     national.answer(person, request["nonce"], claims=claims, info=info, key=key)
     return client.get(CALLBACK, {"code": "code-1", "state": request["state"]})
+
+
+def captcha_passed():
+    """The captcha's fields as the test settings accept them (CAPTCHA_TEST_MODE)."""
+    return {"captcha_0": "test-key", "captcha_1": "PASSED"}
+
+
+def organisation_login(client, tax_code, password, **extra):
+    """POST the legacy organisation login form."""
+    return client.post(
+        ORGANISATION_LOGIN,
+        {"tax_code": tax_code, "password": password, **captcha_passed(), **extra},
+    )
 
 
 def has_provincial_cookie(client):

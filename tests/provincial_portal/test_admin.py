@@ -2,10 +2,11 @@
 
 import pytest
 
+from idnumbers.numbers import mask_number
 from provincial_portal.models import AuditEvent, PasswordFailure, ProvincialAccount
 from tests.personas import AN_CCCD, NGA_CMND
 
-from .factories import AN_SEED, NGA_SEED
+from .factories import AN_SEED, HOIAN_TAX_CODE, NGA_SEED
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +79,64 @@ def test_the_audit_trail_is_read_only(admin_client, personas):
     assert admin_client.get("/admin/provincial_portal/auditevent/").status_code == 200
     response = admin_client.post(f"/admin/provincial_portal/auditevent/{event.pk}/delete/")
     assert response.status_code == 403
+
+
+# Organisation accounts -------------------------------------------------------------------------
+
+
+def test_organisation_accounts_are_listed_with_masked_tax_codes(admin_client, hoian):
+    response = admin_client.get(ACCOUNTS)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Công ty TNHH Hội An Xanh" in html and "Tổ chức" in html
+    assert HOIAN_TAX_CODE not in html
+    assert mask_number(HOIAN_TAX_CODE) in html
+
+
+def test_a_whole_tax_code_searched_finds_the_organisation(admin_client, personas, hoian):
+    response = admin_client.post(
+        ACCOUNTS, {"_number_search": "1", "q": HOIAN_TAX_CODE}, follow=True
+    )
+    html = response.content.decode()
+    assert "Công ty TNHH Hội An Xanh" in html and NGA_SEED.username not in html
+    assert HOIAN_TAX_CODE not in html
+    assert HOIAN_TAX_CODE not in response.redirect_chain[-1][0]
+
+
+def test_the_organisation_change_page_masks_and_audits(admin_client, admin_user, hoian):
+    account = ProvincialAccount.objects.get(tax_code=HOIAN_TAX_CODE)
+    page = admin_client.get(f"{ACCOUNTS}{account.pk}/change/").content.decode()
+    assert HOIAN_TAX_CODE not in page and "Địa chỉ trụ sở" in page
+    response = admin_client.post(
+        f"{ACCOUNTS}{account.pk}/change/",
+        {"full_name": account.full_name, "reason": "Tổ chức đề nghị khoá tài khoản cũ"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    account.refresh_from_db()
+    assert not account.is_active
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.ACCOUNT_CHANGED)
+    assert event.actor == admin_user and event.changes == {"is_active": [True, False]}
+
+
+def test_the_provincial_officer_sees_organisation_accounts_and_their_audit(db, hoian):
+    from django.contrib.auth.models import Group, Permission
+    from django.test import Client
+
+    from accounts.roles import PROVINCIAL_OFFICER, ensure_roles
+    from tests.accounts.factories import UserFactory
+    from tests.conftest import verify_admin_session
+
+    ensure_roles(group_model=Group, permission_model=Permission)
+    officer = UserFactory(is_staff=True, full_name="Cán bộ tỉnh")
+    officer.groups.add(Group.objects.get(name=PROVINCIAL_OFFICER))
+    client = verify_admin_session(Client(), officer)
+    account = ProvincialAccount.objects.get(tax_code=HOIAN_TAX_CODE)
+    AuditEvent.of(AuditEvent.Kind.LEGACY_ORG_LOGIN, account, "mã số thuế, mật khẩu")
+
+    listing = client.get(ACCOUNTS)
+    audit = client.get("/admin/provincial_portal/auditevent/")
+
+    assert listing.status_code == 200 and "Công ty TNHH Hội An Xanh" in listing.content.decode()
+    assert audit.status_code == 200
+    assert "Đăng nhập bằng tài khoản tổ chức do tỉnh cấp" in audit.content.decode()
+    assert HOIAN_TAX_CODE not in audit.content.decode()

@@ -193,3 +193,67 @@ def exchange(
         },
         HTTP_AUTHORIZATION=basic(client_id, secret),
     )
+
+
+# An organisation e-ID at VNeID (Decree 69/2024), fictional, and the people who act for it.
+ORG_SUB = "vneid-organisation-hoian"
+ORG_TAX_CODE = "0401234566"
+ORG_NAME = "Công ty TNHH Hội An Xanh"
+REPRESENTATIVE_CCCD = "049080001234"
+REPRESENTATIVE_NAME = "Đặng Văn Quang"
+AUTHORISED_CCCD = "049190005678"
+
+
+def organisation_claims(**overrides):
+    """Return the claims VNeID issues for an organisation login (brief §6); None drops a claim.
+
+    The person's own claims (number, birth date, gender, CMND) are absent: the person acting
+    is named by `act` only.
+    """
+    claims = {
+        "sub": ORG_SUB,
+        "name": ORG_NAME,
+        "birthdate": None,
+        "gender": None,
+        "personal_id_number": None,
+        "old_cmnd_number": None,
+        "act": {"sub": REPRESENTATIVE_CCCD},
+        "account_type": "organisation",
+        "organisation_role": "legal_representative",
+        "organisation_eid": "TC0401234566001",
+        "organisation_id_number": "TC04010000123",
+        "organisation_name": ORG_NAME,
+        "organisation_short_name": "HOI AN XANH",
+        "organisation_foreign_name": "HOI AN GREEN COMPANY LIMITED",
+        "organisation_kind": "llc_single",
+        "establishment_date": "2015-04-20",
+        "head_office_address": "12 Trần Phú, phường Minh An, thành phố Hội An, tỉnh Quảng Nam",
+        "tax_code": ORG_TAX_CODE,
+        "enterprise_code": ORG_TAX_CODE,
+        "legal_representative_name": REPRESENTATIVE_NAME,
+        "legal_representative_id_number": REPRESENTATIVE_CCCD,
+        **overrides,
+    }
+    return claims
+
+
+def choose_organisation(client, vneid, **params):
+    """Portal → service (VNeID silently: not logged in) → chooser → "TỔ CHỨC"; return VNeID's
+    request of the organisation option."""
+    request = vneid_request(authorize(client, **params))
+    response = client.get(
+        CALLBACK_PATH, {"error": "login_required", "state": request["state"], "iss": ISSUER}
+    )
+    key = query_of(response["Location"])["sessionDataKey"]
+    return vneid_request(
+        client.post(CHOOSER_PATH, {"sessionDataKey": key, "method": "organisation"})
+    )
+
+
+def log_in_as_organisation(client, vneid, params=None, **claims):
+    """The organisation option through to the portal; return the portal's callback query."""
+    request = choose_organisation(client, vneid, **(params or {}))
+    answer = vneid_answers(client, vneid, request, **organisation_claims(**claims))
+    location = follow_to_portal(client, answer)
+    assert location.startswith(PORTAL_CALLBACK), location
+    return query_of(location)
