@@ -75,6 +75,11 @@ class SignedOpenIDCode(OpenIDCode):
         """Return the `sid` of the login the code was issued in, if it names one."""
         raise NotImplementedError
 
+    def user_info_for(self, request: OAuth2Request, scope: str) -> Any:
+        """Return the ID token's claims about its subject; a provider may read the code too."""
+        # The code says more than the user: the organisation a login acts for, for instance.
+        return self.generate_user_info(request.user, scope)
+
     def encode_id_token(self, token: dict[str, Any], request: OAuth2Request) -> str:
         # The key is resolved once and alone: its kid goes in the header, and joserfc, given
         # several keys, would pick one at random.
@@ -95,7 +100,7 @@ class SignedOpenIDCode(OpenIDCode):
             claims["sid"] = sid
         at_hash = create_half_hash(token["access_token"], ALGORITHM)
         claims["at_hash"] = at_hash.decode("ascii")
-        claims.update(self.generate_user_info(request.user, token["scope"]))
+        claims.update(self.user_info_for(request, token["scope"]))
         header = {"alg": ALGORITHM, "kid": signing_key.kid, "typ": "JWT"}
         return jwt.encode(header, claims, private_key, [ALGORITHM])
 

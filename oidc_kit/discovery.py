@@ -17,6 +17,7 @@ def discovery_document(
     scopes: Sequence[str],
     claims: Sequence[str],
     acr_values: Sequence[str],
+    prompt_values: Sequence[str] = ("none", "login"),
 ) -> dict[str, Any]:
     """Return the metadata of the provider whose URLs are `namespace`'s, under issuer_path."""
 
@@ -40,7 +41,7 @@ def discovery_document(
         "code_challenge_methods_supported": [PKCE_METHOD],
         "claims_supported": list(claims),
         "acr_values_supported": list(acr_values),
-        "prompt_values_supported": ["none", "login"],
+        "prompt_values_supported": list(prompt_values),
         "claims_parameter_supported": False,
         "request_parameter_supported": False,
         "request_uri_parameter_supported": False,

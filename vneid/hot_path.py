@@ -43,9 +43,12 @@ def account_with_citizen(account_id: int) -> VneidAccount | None:
 
 
 def live_login(key_hash: str) -> LoginSession | None:
-    """Return the unexpired, unended login behind a cookie's hash, for an active account."""
+    """Return the unexpired, unended login behind a cookie's hash, for an active account.
+
+    The organisation it acts for, if any, comes in the same query (a LEFT JOIN).
+    """
     return _one(
-        LoginSession.objects.select_related("account__citizen").filter(
+        LoginSession.objects.select_related("account__citizen", "organisation").filter(
             key_hash=key_hash,
             ended_at__isnull=True,
             expires_at__gt=timezone.now(),
@@ -61,10 +64,11 @@ def nonce_used(client_id: int, nonce: str) -> bool:
 
 def code_for_exchange(code_hash: str, client: OidcClient) -> AuthorizationCode | None:
     """Return the code with this hash issued to client, locked for the exchange, or None."""
-    # The login comes along for its `sid`, which the ID token carries.
-    codes = AuthorizationCode.objects.select_related("account__citizen", "login").filter(
-        code_hash=code_hash, client=client
-    )
+    # The login comes along for its `sid`, which the ID token carries; the organisation (a
+    # LEFT JOIN, nothing more for a citizen's code) for an organisation login's claims.
+    codes = AuthorizationCode.objects.select_related(
+        "account__citizen", "login", "organisation"
+    ).filter(code_hash=code_hash, client=client)
     if connection.features.has_select_for_update_of:
         # A second use of the code waits here until the first has saved its token; only the
         # code's row is locked, not the account or the citizen joined to it.

@@ -16,7 +16,7 @@ from api_kit.keys import hash_secret
 
 from . import hot_path
 from .conf import provider_settings
-from .models import LoginSession, VneidAccount
+from .models import LoginSession, OrganisationEid, VneidAccount
 from .server import issuer_for
 
 COOKIE_NAME = "vneid_session"
@@ -61,10 +61,13 @@ def start_login(
     amr: str = "pwd",
     cookie: str = COOKIE_NAME,
     approved_by: LoginSession | None = None,
+    organisation: OrganisationEid | None = None,
 ) -> LoginSession:
     """Record a fresh authentication of account in this browser; return it, cookie unset.
 
     approved_by is the app's login that approved a QR login: logging out of the app ends it.
+    organisation is the one the login acts for from the start (the app's, for a QR login);
+    it is checked again before any code speaks for it.
     """
     end(request, cookie)
     raw = secrets.token_urlsafe(32)
@@ -77,6 +80,7 @@ def start_login(
         amr=amr,
         expires_at=now + lifetime(),
         approved_by=approved_by,
+        organisation=organisation,
     )
     # Only in memory: the database keeps the hash, the browser the value.
     login.cookie_value = raw

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from authlib.oauth2.rfc6749 import OAuth2Request, grants
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError
 from authlib.oidc.core import UserInfo
 from django.http import HttpRequest
 from django.urls import reverse
@@ -26,9 +26,10 @@ from oidc_kit.code_flow import (
 )
 
 from . import hops, hot_path, keys
-from .claims import SCOPES_SUPPORTED, claims_for
+from .claims import SCOPES_SUPPORTED, asks_for_organisation, claims_for
 from .conf import provider_settings
 from .models import AccessToken, AuthorizationCode, LoginSession, OidcClient, VneidAccount
+from .organisations import Acting, OrganisationRefused, acting_for
 from .parameters import is_storable
 from .services import revoke_tokens_of_reused_code
 
@@ -36,6 +37,9 @@ CODE_LIFETIME = timedelta(seconds=60)
 ACCESS_TOKEN_SECONDS = 3600
 ID_TOKEN_SECONDS = 3600
 MAX_AGE = re.compile(r"[0-9]{1,10}")
+# Not a column: the role of an organisation login, checked at its code's exchange, kept on the
+# code's row in memory for the ID token.
+ACTING = "acting"
 
 
 def issuer_path() -> str:
@@ -81,14 +85,36 @@ class VneidOpenIDCode(SignedOpenIDCode):
     def generate_user_info(self, user: VneidAccount, scope: str) -> UserInfo:
         return UserInfo(claims_for(user, scope))
 
+    def user_info_for(self, request: OAuth2Request, scope: str) -> UserInfo:
+        # An organisation login's role, checked again at this exchange (authenticate_user).
+        return UserInfo(claims_for(request.user, scope, acting_of(request.authorization_code)))
+
     def sid_of(self, code: AuthorizationCode) -> str | None:
         return code.login.sid if code.login is not None else None
 
 
+def acting_of(code: AuthorizationCode | None) -> Acting | None:
+    """Return the role checked at the exchange of an organisation login's code, else None."""
+    acting: Acting | None = getattr(code, ACTING, None)
+    return acting
+
+
+def organisation_refused(refusal: OrganisationRefused) -> InvalidGrantError:
+    """Return the token endpoint's answer to a role that no longer holds at the exchange."""
+    # The role is the person's to fix (ask for a new authorisation), not the client's: say so.
+    return InvalidGrantError(
+        f"The person no longer acts for the organisation ({refusal.code}): log in again."
+    )
+
+
 class VneidCodeGrant(OpenIDCodeGrant):
-    """The authorization code grant over this app's models; the view sets `login` first."""
+    """The authorization code grant over this app's models; the view sets `login` first.
+
+    For an organisation login the view also sets `acting`, the role it checked just before.
+    """
 
     login: LoginSession | None = None
+    acting: Acting | None = None
 
     def refuse_unsupported_parameters(self, data: dict[str, Any], where: dict[str, Any]) -> None:
         super().refuse_unsupported_parameters(data, where)
@@ -113,6 +139,7 @@ class VneidCodeGrant(OpenIDCodeGrant):
                 code_challenge=data["code_challenge"],
                 code_challenge_method=data["code_challenge_method"],
                 login=login,
+                organisation=self.acting.organisation if self.acting is not None else None,
                 auth_time=login.auth_time,
                 acr=request.user.acr,
                 amr=login.amr,
@@ -139,7 +166,17 @@ class VneidCodeGrant(OpenIDCodeGrant):
 
     def authenticate_user(self, authorization_code: AuthorizationCode) -> VneidAccount | None:
         account = authorization_code.account
-        return account if account.is_active else None
+        if not account.is_active:
+            return None
+        organisation = authorization_code.organisation
+        if organisation is not None:
+            # Checked again: an authorisation revoked or expired since the code was issued
+            # gets no organisation token.
+            try:
+                setattr(authorization_code, ACTING, acting_for(account, organisation))
+            except OrganisationRefused as refusal:
+                raise organisation_refused(refusal) from refusal
+        return account
 
 
 class VneidAuthorizationServer(OpenIDServer):
@@ -169,12 +206,16 @@ class VneidAuthorizationServer(OpenIDServer):
         hops.note_account(request.user)
         hops.note_client(request.client)
         now = timezone.now()
+        code: AuthorizationCode = request.authorization_code
+        # The token speaks for the organisation only when its granted scope lets it.
+        acting = acting_of(code) if asks_for_organisation(token["scope"]) else None
         hot_path.insert(
             AccessToken(
                 token_hash=hash_secret(token["access_token"]),
                 client=request.client,
                 account=request.user,
-                authorization_code=request.authorization_code,
+                organisation=acting.organisation if acting is not None else None,
+                authorization_code=code,
                 scope=token["scope"],
                 issued_at=now,
                 expires_at=now + timedelta(seconds=token["expires_in"]),

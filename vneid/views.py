@@ -10,7 +10,7 @@ from authlib.oauth2.rfc6749.errors import (
     InvalidRequestError,
     UnsupportedResponseTypeError,
 )
-from authlib.oidc.core.errors import LoginRequiredError
+from authlib.oidc.core.errors import AccountSelectionRequiredError, LoginRequiredError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from api_kit.keys import hash_secret
 from api_kit.server import api_view, json_response
+from idnumbers.numbers import mask_number
 from oidc_kit.discovery import discovery_document
 from oidc_kit.logout import LogoutRequestInvalid
 from oidc_kit.provider import bearer_error, presented_bearer_tokens
@@ -29,6 +30,7 @@ from .claims import (
     ACR_VALUES_SUPPORTED,
     SCOPE_OPENID,
     SCOPES_SUPPORTED,
+    asks_for_organisation,
     claims_for,
     claims_supported,
 )
@@ -37,6 +39,13 @@ from .errors import OAUTH_ERRORS
 from .forms import LoginForm
 from .logout import parse_logout_request
 from .models import AccessToken, LoginSession, OidcClient, VneidAccount
+from .organisations import (
+    Acting,
+    OrganisationRefused,
+    acting_for,
+    organisations_acted_for,
+    switch_login,
+)
 from .parameters import unechoable_authorize_parameter
 from .server import (
     VneidCodeGrant,
@@ -59,6 +68,34 @@ ERROR_PAGE_MESSAGES = {
 }
 DEFAULT_ERROR_PAGE_MESSAGE = "Yêu cầu đăng nhập không hợp lệ."
 
+# The account chooser ("Chọn tài khoản đăng nhập"): the value of the person's own account.
+PERSONAL_CHOICE = "personal"
+SELECT_ACCOUNT = "select_account"
+PROMPT_VALUES_SUPPORTED = ("none", "login", SELECT_ACCOUNT)
+
+
+class AccountChoiceRefused(Exception):
+    """A choice on the account chooser that cannot be honoured; nothing was changed."""
+
+    messages = {
+        "scope_not_allowed": (
+            "Dịch vụ này chưa được phép đăng nhập bằng tài khoản định danh điện tử tổ chức. "
+            "Vui lòng chọn tài khoản cá nhân, hoặc liên hệ đơn vị quản lý dịch vụ."
+        ),
+    }
+
+    def __init__(self, code: str, *, message: str = "", status: int = 403) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message or self.messages[code]
+        self.status = status
+
+    @classmethod
+    def of(cls, refusal: OrganisationRefused) -> "AccountChoiceRefused":
+        """Return the chooser's refusal for a role the person does not hold (acting_for)."""
+        # Always 403 on the chooser: the person asked to act for an organisation they may not.
+        return cls(refusal.code, message=refusal.message)
+
 
 # Which error a malformed parameter stands for on VNeID's own error page.
 MALFORMED_PARAMETER_ERRORS = {
@@ -80,6 +117,7 @@ def discovery(request: HttpRequest) -> JsonResponse:
         scopes=SCOPES_SUPPORTED,
         claims=claims_supported(),
         acr_values=list(ACR_VALUES_SUPPORTED),
+        prompt_values=PROMPT_VALUES_SUPPORTED,
     )
     return json_response(document, cache="public, max-age=300")
 
@@ -154,10 +192,122 @@ def _render_login(
     return render(request, "vneid/login.html", context, status=status)
 
 
-def _issue_code(request: HttpRequest, grant: VneidCodeGrant, login: LoginSession) -> HttpResponse:
+def _prompts(grant: VneidCodeGrant) -> list[str]:
+    prompt: str = grant.request.payload.data.get("prompt", "")
+    return prompt.split()
+
+
+def _allows_organisation(grant: VneidCodeGrant) -> bool:
+    """Return whether this request may end in an organisation login (scope asked and allowed)."""
+    return asks_for_organisation(grant.client.get_allowed_scope(grant.request.scope))
+
+
+def _render_chooser(
+    request: HttpRequest,
+    grant: VneidCodeGrant,
+    login: LoginSession,
+    choices: list[Acting],
+    *,
+    refusal: AccountChoiceRefused | None = None,
+) -> HttpResponse:
+    account = login.account
+    options = [
+        {
+            "sub": acting.organisation.sub,
+            "name": acting.organisation.name,
+            "tax_code": mask_number(acting.organisation.tax_code),
+            "role": acting.role_label,
+            "scope": acting.scope,
+            "chosen": login.organisation_id == acting.organisation.pk,
+        }
+        for acting in choices
+    ]
+    context = {
+        "client": grant.client,
+        "cancel_url": _cancel_url(request),
+        "person_name": account.citizen.full_name,
+        "person_number": mask_number(account.personal_id_number),
+        "personal_chosen": login.organisation_id is None,
+        "options": options,
+        "personal_choice": PERSONAL_CHOICE,
+        "refusal": refusal,
+    }
+    status = refusal.status if refusal is not None else 200
+    return render(request, "vneid/choose_account.html", context, status=status)
+
+
+def _continue(request: HttpRequest, grant: VneidCodeGrant, login: LoginSession) -> HttpResponse:
+    """Issue the code, or first show the account chooser when the request and person call for it.
+
+    It is shown when the client may ask for an organisation login and either asks to choose
+    (prompt=select_account) or the login acts for no organisation yet while the person acts for
+    at least one; never with prompt=none.
+    """
+    prompts = _prompts(grant)
+    if "none" not in prompts and _allows_organisation(grant):
+        selecting = SELECT_ACCOUNT in prompts
+        if selecting or login.organisation_id is None:
+            choices = organisations_acted_for(login.account)
+            if selecting or choices:
+                return _render_chooser(request, grant, login, choices)
+    return _issue_code(request, grant, login)
+
+
+def _issue_code(
+    request: HttpRequest,
+    grant: VneidCodeGrant,
+    login: LoginSession,
+    *,
+    acting: Acting | None = None,
+) -> HttpResponse:
+    """Return the code; an organisation login's role is checked again first (acting_for).
+
+    acting is the role the caller has just checked, so it is not asked twice.
+    """
+    if acting is None and login.organisation is not None and _allows_organisation(grant):
+        try:
+            acting = acting_for(login.account, login.organisation)
+        except OrganisationRefused as refusal:
+            return _role_lost(request, grant, login, refusal)
     grant.login = login
+    grant.acting = acting if _allows_organisation(grant) else None
     hops.note_account(login.account)
     return server.create_authorization_response(request, grant_user=login.account, grant=grant)
+
+
+def _role_lost(
+    request: HttpRequest, grant: VneidCodeGrant, login: LoginSession, refusal: OrganisationRefused
+) -> HttpResponse:
+    """Answer a login whose organisation the person no longer acts for: choose again."""
+    if "none" in _prompts(grant):
+        # OpenID Connect Core 3.1.2.6: the person must choose, and may not be asked here.
+        error = AccountSelectionRequiredError(
+            redirect_uri=grant.redirect_uri, state=grant.request.payload.state
+        )
+        return _oauth_error(request, error)
+    choices = organisations_acted_for(login.account)
+    return _render_chooser(request, grant, login, choices, refusal=AccountChoiceRefused.of(refusal))
+
+
+def _choose_account(
+    request: HttpRequest, grant: VneidCodeGrant, login: LoginSession
+) -> HttpResponse:
+    """Take the chooser's answer: the person's own account, or an organisation they act for."""
+    choice = request.POST.get("account_choice", "")
+    try:
+        if choice != PERSONAL_CHOICE and not _allows_organisation(grant):
+            raise AccountChoiceRefused("scope_not_allowed")
+        # The one way a login's organisation is set: switch_login checks acting_for first, and
+        # a refusal leaves the login as it was. An unknown `sub` is "not acting" too.
+        organisation = None if choice == PERSONAL_CHOICE else choice
+        try:
+            acting = switch_login(login=login, organisation=organisation)
+        except OrganisationRefused as refusal:
+            raise AccountChoiceRefused.of(refusal) from refusal
+    except AccountChoiceRefused as refusal:
+        choices = organisations_acted_for(login.account)
+        return _render_chooser(request, grant, login, choices, refusal=refusal)
+    return _issue_code(request, grant, login, acting=acting)
 
 
 def _password_login(request: HttpRequest, grant: VneidCodeGrant) -> HttpResponse:
@@ -175,7 +325,7 @@ def _password_login(request: HttpRequest, grant: VneidCodeGrant) -> HttpResponse
         status = 429 if refusal.code == "throttled" else 200
         return _render_login(request, grant, form, refusal=refusal, status=status)
     login = login_state.start_login(request, account=account, amr="pwd")
-    response = _issue_code(request, grant, login)
+    response = _continue(request, grant, login)
     login_state.set_cookie(response, request, login)
     return response
 
@@ -187,10 +337,15 @@ def _qr_login(request: HttpRequest, grant: VneidCodeGrant) -> HttpResponse:
         return _render_login(request, grant, LoginForm(), refusal=problem)
     # redeem() refuses a QR login without an active account.
     assert approved.account is not None
+    # The account chosen in the app (its switch) is the login's choice: the chooser is skipped.
     login = login_state.start_login(
-        request, account=approved.account, amr="qr", approved_by=approved.approved_in
+        request,
+        account=approved.account,
+        amr="qr",
+        approved_by=approved.approved_in,
+        organisation=approved.organisation,
     )
-    response = _issue_code(request, grant, login)
+    response = _continue(request, grant, login)
     login_state.set_cookie(response, request, login)
     return response
 
@@ -210,6 +365,11 @@ def authorize(request: HttpRequest) -> HttpResponse:
         hops.note_client(grant.client)
         if request.method == "POST" and "qr_ticket" in request.POST:
             return _qr_login(request, grant)
+        if request.method == "POST" and "account_choice" in request.POST:
+            if login is None:
+                # The login ended while the chooser was shown: authenticate again.
+                return _render_login(request, grant, LoginForm())
+            return _choose_account(request, grant, login)
         if request.method == "POST":
             return _password_login(request, grant)
         needs_login = login is None or grant.prompt == "login" or _login_is_too_old(grant, login)
@@ -222,7 +382,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
     # needs_login already holds when login is None; the test says so to the type checker.
     if needs_login or login is None:
         return _render_login(request, grant, LoginForm())
-    return _issue_code(request, grant, login)
+    return _continue(request, grant, login)
 
 
 @never_cache
@@ -278,7 +438,7 @@ def userinfo(request: HttpRequest) -> JsonResponse:
         # RFC 6750 3.1: more than one way of sending the token is a malformed request.
         return _bearer_error(400, "invalid_request", "Send the access token one way only.")
     access_token = (
-        AccessToken.objects.select_related("account__citizen", "client")
+        AccessToken.objects.select_related("account__citizen", "client", "organisation")
         .filter(token_hash=hash_secret(presented[0]))
         .first()
     )
@@ -293,7 +453,18 @@ def userinfo(request: HttpRequest) -> JsonResponse:
     hops.note_client(access_token.client)
     if SCOPE_OPENID not in access_token.scope.split():
         return _bearer_error(403, "insufficient_scope", "The 'openid' scope is required.")
-    return json_response(claims_for(access_token.account, access_token.scope))
+    acting = None
+    if access_token.organisation is not None:
+        # The token speaks for the organisation only while the person still acts for it.
+        try:
+            acting = acting_for(access_token.account, access_token.organisation)
+        except OrganisationRefused as refusal:
+            return _bearer_error(
+                401,
+                "invalid_token",
+                f"The person no longer acts for the organisation ({refusal.code}).",
+            )
+    return json_response(claims_for(access_token.account, access_token.scope, acting))
 
 
 LOGOUT_PARAMETERS = ("id_token_hint", "client_id", "post_logout_redirect_uri", "state")
@@ -313,7 +484,7 @@ def end_session(request: HttpRequest) -> HttpResponse:
     confirmed = request.method == "POST" and params.get("confirm") == "yes"
     # A valid hint for someone else than the citizen logged in here is no proof of intent.
     hint_matches = logout.id_token_claims is not None and (
-        login is None or logout.id_token_claims.get("sub") == login.account.sub
+        login is None or logout.id_token_claims.get("sub") in _subjects(login)
     )
     if login is not None and not (confirmed or hint_matches):
         context = {
@@ -336,6 +507,14 @@ def end_session(request: HttpRequest) -> HttpResponse:
     response = _logged_out(request, logout.client, logout.redirect_uri, frontchannel)
     login_state.clear_cookie(response)
     return response
+
+
+def _subjects(login: LoginSession) -> set[str]:
+    """Return the `sub` values this login's ID tokens carry: the person's, its organisation's."""
+    subjects = {login.account.sub}
+    if login.organisation is not None:
+        subjects.add(login.organisation.sub)
+    return subjects
 
 
 def _logged_out(

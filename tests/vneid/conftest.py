@@ -22,6 +22,7 @@ from .flows import (
     log_in_and_get_code,
 )
 from .organisation_fixtures import hung, mai, quang, registry, thu, tuan  # noqa: F401
+from .organisation_logins import citizen_only_rp, dienban, mai_authorised  # noqa: F401
 
 
 @pytest.fixture

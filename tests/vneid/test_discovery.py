@@ -20,7 +20,12 @@ def test_discovery_document_describes_the_provider(client, db):
     assert document["grant_types_supported"] == ["authorization_code"]
     assert document["code_challenge_methods_supported"] == ["S256"]
     assert document["id_token_signing_alg_values_supported"] == ["RS256"]
-    assert document["scopes_supported"] == ["openid", "profile", "vneid_identity"]
+    assert document["scopes_supported"] == [
+        "openid",
+        "profile",
+        "vneid_identity",
+        "vneid_organisation",
+    ]
     assert document["acr_values_supported"] == ["vneid:level1", "vneid:level2"]
     assert set(document["token_endpoint_auth_methods_supported"]) == {
         "client_secret_basic",
@@ -29,6 +34,29 @@ def test_discovery_document_describes_the_provider(client, db):
     assert document["request_uri_parameter_supported"] is False
     assert document["end_session_endpoint"] == "http://localhost/vneid/logout"
     assert {"personal_id_number", "old_cmnd_number", "acr"} <= set(document["claims_supported"])
+    assert document["prompt_values_supported"] == ["none", "login", "select_account"]
+
+
+def test_discovery_lists_every_claim_of_an_organisation_login(client, db):
+    claims = set(client.get(reverse("vneid:discovery")).json()["claims_supported"])
+    assert {
+        "act",
+        "account_type",
+        "organisation_role",
+        "authorisation_scope",
+        "organisation_eid",
+        "organisation_id_number",
+        "organisation_name",
+        "organisation_short_name",
+        "organisation_foreign_name",
+        "organisation_kind",
+        "establishment_date",
+        "head_office_address",
+        "tax_code",
+        "enterprise_code",
+        "legal_representative_name",
+        "legal_representative_id_number",
+    } <= claims
 
 
 def test_configured_issuer_wins_over_the_request_host(client, db, settings):

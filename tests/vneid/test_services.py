@@ -124,7 +124,9 @@ def test_ensure_client_creates_a_client_with_the_given_credentials(db):
     assert client.client_id == "dvcqg-portal-sandbox"
     assert client.check_client_secret("portal-secret")
     assert "portal-secret" not in client.client_secret_hash
-    assert client.allowed_scopes == "openid profile vneid_identity"
+    # Every supported scope by default: the portal and the national login service ask for
+    # vneid_organisation too.
+    assert client.allowed_scopes == "openid profile vneid_identity vneid_organisation"
 
 
 def test_ensure_client_is_idempotent_and_follows_changed_settings(db):
