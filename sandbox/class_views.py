@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .models import TrainingClass, Workspace
-from .progress import STEP_LABELS, class_progress, seat_timeline
+from .progress import ORGANISATION_STEP_LABELS, STEP_LABELS, class_progress, seat_timeline
 from .views import sandbox_only
 from .workspaces import base_url, reset_workspace, seat_state, seat_url
 
@@ -39,9 +39,14 @@ def _organisation_lines(state: dict[str, Any]) -> list[dict[str, Any]]:
     lines = []
     for organisation in state.get("organisations", ()):
         eid = organisation["eid"]
+        legacy = [organisation["national"], organisation["provincial"]]
         lines.append(
             {
                 **organisation,
+                "legacy_password": next(
+                    (account["password"] for account in legacy if account and account["password"]),
+                    None,
+                ),
                 "people": [
                     names.get(rep["persona"], rep["full_name"])
                     + ("" if rep["current"] else " (người đại diện cũ)")
@@ -109,7 +114,12 @@ def class_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "sandbox/class_dashboard.html",
-        {"training_class": training_class, "rows": rows, "steps": STEP_LABELS},
+        {
+            "training_class": training_class,
+            "rows": rows,
+            "steps": STEP_LABELS,
+            "organisation_steps": ORGANISATION_STEP_LABELS,
+        },
     )
 
 

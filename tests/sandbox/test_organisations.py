@@ -230,3 +230,19 @@ def test_the_console_shows_each_organisation_with_its_credentials_and_resets_it(
     assert OrganisationEid.objects.get(enterprise_code=SONTRA_TAX_CODE).status == "pending"
     assert client.post("/sandbox/to-chuc/khong-co/reset/").status_code == 404
     assert client.get("/sandbox/to-chuc/sontra/reset/").status_code == 405
+
+
+def test_the_seat_card_lists_the_seats_organisations_briefly(seeded, client):
+    from sandbox.workspaces import create_class
+
+    workspace = create_class(name="Lớp thẻ", seats=1).workspaces.get()
+    codes = dict(workspace.organisations.values_list("key", "tax_code"))
+
+    page = client.get(f"/sandbox/cho-ngoi/{workspace.code}/").content.decode()
+
+    assert 'data-testid="seat-organisations"' in page
+    assert f'data-testid="tax-code-hoian">{codes["hoian"]}<' in page
+    assert HOIAN_TAX_CODE not in page
+    assert "Mai Văn Hùng (người đại diện cũ)" in page
+    assert "ủy quyền: Trịnh Thị Mai" in page
+    assert ORGANISATION_PASSWORD in page
