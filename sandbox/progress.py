@@ -382,7 +382,7 @@ def _answered_hops(
 
 # The organisation walk's records as hops: what the portal recorded of the seat's organisation
 # accounts, and what VNeID recorded in its app (registration, confirmations, the switch).
-ORGANISATION_PORTAL_HOPS = {
+ORGANISATION_PORTAL_HOPS: dict[str, tuple[str, str]] = {
     Action.ORGANISATION_PASSWORD_LOGIN: (
         "Tổ chức → Cổng DVCQG: đăng nhập tài khoản tổ chức cũ",
         "/dang-nhap/to-chuc/",
@@ -404,7 +404,7 @@ ORGANISATION_PORTAL_HOPS = {
         "/dang-nhap/vneid/callback/",
     ),
 }
-ORGANISATION_VNEID_HOPS = {
+ORGANISATION_VNEID_HOPS: dict[str, tuple[str, str]] = {
     Kind.ORGANISATION_REGISTERED: (
         "Ứng dụng VNeID: đăng ký định danh tổ chức",
         "/vneid/app/organisations/register",
