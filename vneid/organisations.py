@@ -21,7 +21,7 @@ from datetime import date
 from typing import NoReturn
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from idnumbers.names import display_name, names_match
@@ -242,14 +242,30 @@ def organisations_acted_for(account: VneidAccount) -> list[Acting]:
     return sorted(acting.values(), key=lambda item: item.organisation.name.casefold())
 
 
-def _organisation(organisation: OrganisationEid | int | str) -> OrganisationEid | None:
+def _organisation(
+    organisation: OrganisationEid | int | str, account: VneidAccount | None = None
+) -> OrganisationEid | None:
+    """Read the e-ID again; with account, annotated `represented_by_account` in the same query.
+
+    On every organisation login's authorize and token exchange (the hot path): a confirmed
+    representative is then known in one query, without looking at authorisations.
+    """
     if isinstance(organisation, OrganisationEid):
         # Read again: a caller's copy may predate a lock or an activation.
         organisation = organisation.pk
+    rows = OrganisationEid.objects.all()
+    if account is not None:
+        rows = rows.annotate(
+            represented_by_account=Exists(
+                OrganisationRepresentative.objects.filter(
+                    organisation=OuterRef("pk"), account=account, confirmed_at__isnull=False
+                )
+            )
+        )
     if isinstance(organisation, int):
-        return OrganisationEid.objects.filter(pk=organisation).first()
+        return rows.filter(pk=organisation).first()
     # A `sub`: the login page's account chooser posts it.
-    return OrganisationEid.objects.filter(sub=organisation).first()
+    return rows.filter(sub=organisation).first()
 
 
 def acting_for(account: VneidAccount, organisation: OrganisationEid | int | str) -> Acting:
@@ -258,17 +274,20 @@ def acting_for(account: VneidAccount, organisation: OrganisationEid | int | str)
     organisation: the e-ID, its primary key or its `sub`. Codes: not_acting,
     authorisation_revoked, authorisation_expired, organisation_inactive, not_level_2.
     """
-    found = _organisation(organisation)
+    found = _organisation(organisation, account)
     if found is None:
         raise OrganisationRefused("not_acting", status=403)
     if account.assurance_level != VneidAccount.Level.LEVEL_2 or not account.is_active:
         raise OrganisationRefused("not_level_2", status=403)
-    representative = OrganisationRepresentative.objects.filter(
-        organisation=found, account=account, confirmed_at__isnull=False
-    ).exists()
-    authorisations = list(
-        OrganisationAuthorisation.objects.filter(organisation=found, grantee=account).order_by(
-            "-created_at"
+    representative = bool(getattr(found, "represented_by_account", False))
+    # A representative acts as the representative: their authorisations are not read.
+    authorisations = (
+        []
+        if representative
+        else list(
+            OrganisationAuthorisation.objects.filter(organisation=found, grantee=account).order_by(
+                "-created_at"
+            )
         )
     )
     if not representative and not authorisations:
