@@ -101,7 +101,8 @@ class LegalRepresentative(models.Model):
     )
 
     class Meta:
-        ordering = ["enterprise", "until", "since", "id"]
+        # Current representatives (no end date) first, on PostgreSQL as on SQLite.
+        ordering = ["enterprise", models.F("until").asc(nulls_first=True), "since", "id"]
         verbose_name = "người đại diện theo pháp luật"
         verbose_name_plural = "người đại diện theo pháp luật"
         constraints = [

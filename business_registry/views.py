@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.db.models import Field, Model, Prefetch, Subquery
+from django.db.models import F, Field, Model, Prefetch, Subquery
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
@@ -50,6 +50,7 @@ PURPOSE_NOTE_MAX_LENGTH = min(PURPOSE_NOTE_MAX_LENGTH, _max_length(LookupLog, "p
 REQUESTED_BY_MAX_LENGTH = _max_length(LookupLog, "requested_by")
 NAME_MAX_LENGTH = _max_length(Enterprise, "name")
 CODE_MAX_LENGTH = _max_length(Enterprise, "enterprise_code")
+RESULT_MAX_LENGTH = _max_length(LookupLog, "result")
 REGISTRY_NAME = "CSDL quốc gia về đăng ký doanh nghiệp"
 
 REGISTRY_ERRORS = ErrorFormat(
@@ -206,7 +207,10 @@ def _representative_field(data: dict[str, Any], errors: dict[str, list[str]]) ->
 
 def _find_enterprise(code: str) -> Enterprise | None:
     """Return the enterprise under code with its representatives (two queries), or None."""
-    representatives = LegalRepresentative.objects.order_by("until", "since", "id")
+    # Current representatives (no end date) first, on PostgreSQL as on SQLite.
+    representatives = LegalRepresentative.objects.order_by(
+        F("until").asc(nulls_first=True), "since", "id"
+    )
     rows = list(
         Enterprise.objects.filter(enterprise_code=code).prefetch_related(
             Prefetch("representatives", queryset=representatives)
@@ -334,7 +338,7 @@ def api_endpoint(
                 purpose=purpose,
                 purpose_note=purpose_note,
                 requested_by=requested_by,
-                result=result,
+                result=result[:RESULT_MAX_LENGTH],
                 status_code=status,
                 duration_ms=round((time.monotonic() - started) * 1000),
             )
@@ -435,14 +439,13 @@ def verify(data: dict[str, Any], client: ApiClient) -> Answer:
         "current",
     )
     # The log keeps the precise reason; the caller is told it too, field by field.
-    result = (
-        "match"
-        if match
-        else "mismatch:"
-        + ",".join(
-            f"{key}={value}" for key, value in fields.items() if value not in ("match", "current")
-        )
-    )
+    # "mismatch:name", "mismatch:representative_former", or both, comma-separated.
+    wrong = [
+        key if value == "mismatch" else f"{key}_{value}"
+        for key, value in fields.items()
+        if value not in ("match", "current")
+    ]
+    result = "mismatch:" + ",".join(wrong) if wrong else "match"
     body = {"match": match, "status": enterprise.status, "fields": fields}
     return body, result, enterprise
 

@@ -21,6 +21,7 @@ from accounts.conf import operator_settings, registry_settings
 from accounts.models import User
 from accounts.registry_client import CitizenRecord
 from accounts.services import save_cccd_link
+from business_registry.services import ensure_api_client as ensure_business_registry_client
 from certificate_authority import services as ca
 from citizen_registry import services as registry
 from citizen_registry.models import Citizen
@@ -34,6 +35,7 @@ from portal import services as portal
 from portal.models import Dossier
 from provincial_portal import services as province
 from vneid import services as vneid
+from vneid.conf import provider_settings as vneid_provider_settings
 from vneid.services import ensure_client
 
 from .organisations import ensure_organisations
@@ -404,8 +406,15 @@ def _vneid_state(persona: Persona) -> dict[str, Any] | None:
     }
 
 
+# VNeID's name as a consuming system of the business registry.
+VNEID_NAME = "VNeID — Bộ Công an (mô phỏng)"
+
+
 def register_portal(*, base_urls: Iterable[str]) -> None:
-    """Register the portal, with the keys in its settings, at the registry and at VNeID."""
+    """Register the portal, with the keys in its settings, at the registry and at VNeID.
+
+    VNeID, with the key in its own settings, is registered at the business registry.
+    """
     if registry_settings.API_KEY:
         ensure_api_client(
             name=PORTAL_NAME,
@@ -415,6 +424,13 @@ def register_portal(*, base_urls: Iterable[str]) -> None:
         )
     if operator_settings.API_KEY:
         ensure_operator_client(name=PORTAL_NAME, raw_key=operator_settings.API_KEY)
+    if vneid_provider_settings.BUSINESS_REGISTRY_API_KEY:
+        # VNeID checks organisations against the business registry with its own key.
+        ensure_business_registry_client(
+            name=VNEID_NAME,
+            raw_key=vneid_provider_settings.BUSINESS_REGISTRY_API_KEY,
+            can_read_records=True,
+        )
     if vneid_settings.CLIENT_ID and vneid_settings.CLIENT_SECRET:
         bases = [url.rstrip("/") for url in base_urls]
         ensure_client(

@@ -46,6 +46,7 @@ FAULT_TARGETS = {
     "vneid": ("VNeID", vneid_faults),
     "xacthuc": ("Hệ thống xác thực (Văn phòng Chính phủ)", national_login_faults),
     "operator": ("nhà mạng (Sim ký số, SMS)", operator_faults),
+    "business-registry": ("CSDL quốc gia về đăng ký doanh nghiệp", business_registry_faults),
 }
 
 

@@ -14,6 +14,7 @@ from .base import (
     REGISTRY,
     SANDBOX_BASE_URL,
     VNEID,
+    VNEID_PROVIDER,
     env,
     env_bool,
 )
@@ -60,6 +61,13 @@ VNEID = {
     "CLIENT_SECRET": "dvcqg-portal-sandbox-secret-not-for-production",
     "TIMEOUT_SECONDS": LOCAL_CALL_TIMEOUT_SECONDS,
     **VNEID,
+}
+# VNeID reaches the business registry over HTTP with its own key, registered by `make run`.
+VNEID_PROVIDER = {
+    "BUSINESS_REGISTRY_URL": f"{SANDBOX_BASE_URL}/business-registry/api/v1/",
+    "BUSINESS_REGISTRY_API_KEY": "dvcb_local_vneid_key_for_the_sandbox_only",
+    "BUSINESS_REGISTRY_TIMEOUT_SECONDS": LOCAL_CALL_TIMEOUT_SECONDS,
+    **VNEID_PROVIDER,
 }
 # The provincial portal logs in at the national login service as its sandbox client.
 PROVINCIAL_PORTAL = {

@@ -19,13 +19,14 @@ from admin_kit.audit import (
     required_reason,
     save_audited,
 )
+from business_registry.models import RecordChange as BusinessRecordChange
 from certificate_authority.models import CertificateEvent
 from citizen_registry.models import ApiClient, RecordChange
 from tests.accounts.factories import UserFactory
 from vneid.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parents[2]
-AUDIT_MODELS = [AuditEntry, RecordChange, AuditEvent, CertificateEvent]
+AUDIT_MODELS = [AuditEntry, RecordChange, AuditEvent, CertificateEvent, BusinessRecordChange]
 
 
 @pytest.mark.parametrize("reason", [None, "", "   \n"])
@@ -118,6 +119,7 @@ def test_every_audit_table_is_an_audit_record_newest_first(model):
         (RecordChange, "citizen_registry_recordchange_reason", False, "cán bộ"),
         (AuditEvent, "vneid_provider_auditevent_official_reason", True, "cán bộ"),
         (CertificateEvent, "ca_certificateevent_official_reason", True, "người thực hiện"),
+        (BusinessRecordChange, "business_registry_recordchange_reason", False, "cán bộ"),
     ],
 )
 def test_each_audit_table_keeps_its_actor_column_and_reason_constraint(

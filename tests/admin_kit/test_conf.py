@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from accounts.conf import ca_settings, operator_settings, registry_settings
 from admin_kit.conf import OrganisationSettings
+from business_registry.conf import business_registry_settings
 from certificate_authority.conf import authority_settings
 from citizen_registry.conf import registry_api_settings
 from identity.relying_party.conf import vneid_settings
@@ -60,6 +61,11 @@ def test_the_test_settings_configure_every_organisation():
     assert authority_settings.PUBLIC_BASE_URL == "http://ca.test/ca/"
     assert registry_api_settings.RATE_LIMIT_PER_KEY == 60
     assert network_settings.SIGNING_SECONDS == 120
+    assert business_registry_settings.RATE_LIMIT_PER_KEY == 60
+    assert provider_settings.BUSINESS_REGISTRY_URL == (
+        "http://127.0.0.1:8000/business-registry/api/v1/"
+    )
+    assert provider_settings.BUSINESS_REGISTRY_TIMEOUT_SECONDS == 3.0
 
 
 @pytest.fixture
@@ -84,8 +90,14 @@ def test_the_environment_fills_the_objects_with_converted_values(base_with):
         REGISTRY_TIMEOUT_SECONDS="4.5",
         REGISTRY_API_RATE_LIMIT_PER_KEY="90",
         MOBILE_OPERATOR_SIGNING_SECONDS="60",
+        BUSINESS_REGISTRY_RATE_LIMIT_PER_ADDRESS="120",
+        VNEID_BUSINESS_REGISTRY_TIMEOUT_SECONDS="7.5",
     )
-    assert base.VNEID_PROVIDER == {"ISSUER": "https://vneid.example/vneid"}
+    assert base.VNEID_PROVIDER == {
+        "ISSUER": "https://vneid.example/vneid",
+        "BUSINESS_REGISTRY_TIMEOUT_SECONDS": 7.5,
+    }
+    assert base.BUSINESS_REGISTRY == {"RATE_LIMIT_PER_ADDRESS": 120}
     assert base.VNEID["REQUIRED_LEVEL"] == 1
     assert base.REGISTRY["TIMEOUT_SECONDS"] == 4.5
     assert base.REGISTRY_API == {"RATE_LIMIT_PER_KEY": 90}

@@ -56,7 +56,7 @@ def test_a_verify_mismatch_keeps_its_reason_in_the_log(call_api, hoian, verifier
         key=verifier.raw_key,
     )
     (entry,) = LookupLog.objects.all()
-    assert entry.result == "mismatch:name=mismatch,representative=none"
+    assert entry.result == "mismatch:name,representative_none"
 
 
 def test_calls_without_a_valid_key_fill_no_table(call_api, hoian):

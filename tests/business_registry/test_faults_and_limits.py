@@ -75,3 +75,15 @@ def test_the_limit_counts_in_the_shared_cache_when_told_to(call_api, hoian, read
     }
     statuses = [call_api(LOOKUP_URL, BODY, key=reader.raw_key).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_the_sandbox_console_switches_the_business_registry_fault(client, call_api, hoian, reader):
+    console = client.get("/sandbox/").content.decode()
+    assert "CSDL quốc gia về đăng ký doanh nghiệp" in console
+    response = client.post(
+        "/sandbox/faults/business-registry/", {"business-registry-mode": "outage"}, follow=True
+    )
+    assert "CSDL quốc gia về đăng ký doanh nghiệp: Ngừng hoạt động (503)." in (
+        response.content.decode()
+    )
+    assert call_api(LOOKUP_URL, BODY, key=reader.raw_key).status_code == 503

@@ -99,3 +99,34 @@ def test_ensure_api_client_is_idempotent_and_follows_a_new_key():
     assert first.pk == again.pk and again.key_prefix == "dvcb_two"
     with pytest.raises(ValueError):
         ensure_api_client(name="Khác", raw_key="dvcb_two", can_read_records=False)
+
+
+def test_the_seed_command_adds_valid_fictional_enterprises_once_per_seed():
+    from django.core.management import call_command
+
+    from idnumbers.numbers import is_valid_cccd
+    from idnumbers.tax_codes import is_valid_tax_code
+
+    call_command("seed_business_registry", count=300, verbosity=0)
+    assert Enterprise.objects.count() == 300
+    assert LegalRepresentative.objects.count() == 300
+    assert all(
+        is_valid_tax_code(c) for c in Enterprise.objects.values_list("enterprise_code", flat=True)
+    )
+    assert all(
+        is_valid_cccd(n) for n in LegalRepresentative.objects.values_list("cccd_number", flat=True)
+    )
+    call_command("seed_business_registry", count=300, verbosity=0)
+    assert Enterprise.objects.count() == 300
+
+
+def test_the_key_command_prints_a_key_that_works(call_api, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    seed_enterprise(seed())
+    call_command("create_business_registry_api_key", name="Hệ thống một cửa", can_read_records=True)
+    key = json.loads(capsys.readouterr().out)["api_key"]
+    response = call_api(LOOKUP_URL, {"enterprise_code": HOIAN_CODE, "purpose": PURPOSE}, key=key)
+    assert response.status_code == 200
