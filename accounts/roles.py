@@ -32,6 +32,13 @@ ROLES = {
         "vneid_provider.change_oidcclient",
         "vneid_provider.view_auditevent",
         "vneid_provider.view_undeliveredlogout",
+        # Organisation e-IDs (Decree 69/2024): seen, locked and unlocked, authorisations revoked,
+        # by the administrator who already keeps VNeID's clients and audit trail.
+        "vneid_provider.view_organisationeid",
+        "vneid_provider.change_organisationeid",
+        "vneid_provider.view_organisationrepresentative",
+        "vneid_provider.view_organisationauthorisation",
+        "vneid_provider.change_organisationauthorisation",
         # Integration teams' portals are registered at the national login service by the same
         # administrator who registers them at VNeID.
         "national_login.view_nationalclient",

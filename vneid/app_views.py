@@ -134,6 +134,12 @@ def app_logout(request: HttpRequest) -> HttpResponse:
 ORGANISATIONS_TEMPLATE = "vneid/app_organisations.html"
 
 
+def _row_id(raw: str) -> int:
+    """Return a posted row id, or 0 (no row) when it is not one a database could hold."""
+    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 19 else 0
+    return value if value <= organisations.MAX_ROW_ID else 0
+
+
 def _organisations_page(
     request: HttpRequest,
     login: LoginSession,
@@ -216,6 +222,10 @@ def app_organisation_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("vneid:app_home")
     form = ConfirmationForm(request.POST)
     if not form.is_valid():
+        if "organisation" in form.errors:
+            # Not a form the screen made: say so instead of showing nothing.
+            refusal = OrganisationRefused("not_found", status=404)
+            return _organisations_page(request, login, refusal=refusal)
         return _organisations_page(request, login, confirm_form=form)
     try:
         organisation = organisations.confirm_registration(
@@ -334,7 +344,7 @@ def app_revoke(request: HttpRequest, organisation_id: int) -> HttpResponse:
     raw = request.POST.get("authorisation") or ""
     authorisation = (
         OrganisationAuthorisation.objects.select_related("organisation", "grantee__citizen")
-        .filter(pk=int(raw) if raw.isdigit() else 0, organisation=found)
+        .filter(pk=_row_id(raw), organisation=found)
         .first()
     )
     if authorisation is None:

@@ -101,7 +101,7 @@ class OrganisationRegistrationForm(AppForm):
 
 
 class ConfirmationForm(AppForm):
-    organisation = forms.IntegerField(widget=forms.HiddenInput)
+    organisation = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     passcode = _passcode_field()
 
 

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -63,6 +63,9 @@ KINDS = {
 # How far ahead an authorisation may run: long enough for an accountant's engagement, short
 # enough that a forgotten one ends by itself.
 MAX_AUTHORISATION_YEARS = 5
+
+# The largest primary key a database keeps (a signed 64-bit integer).
+MAX_ROW_ID = 2**63 - 1
 
 MISMATCH = "Thông tin đăng ký không khớp với CSDL quốc gia về đăng ký doanh nghiệp"
 
@@ -263,6 +266,9 @@ def _organisation(
             )
         )
     if isinstance(organisation, int):
+        if not 0 < organisation <= MAX_ROW_ID:
+            # A number no row can have (typed into a URL): the database would refuse it.
+            return None
         return rows.filter(pk=organisation).first()
     # A `sub`: the login page's account chooser posts it.
     return rows.filter(sub=organisation).first()
@@ -661,6 +667,64 @@ def authorisations_given(organisation: OrganisationEid) -> list[OrganisationAuth
         .filter(organisation=organisation)
         .order_by("revoked_at", "-valid_until", "-created_at")
     )
+
+
+# --- Officials (the admin) ----------------------------------------------------------------
+
+
+@transaction.atomic
+def set_organisation_status(
+    *, organisation: OrganisationEid, locked: bool, actor: Any, reason: str
+) -> None:
+    """Lock an e-ID, or unlock it (active again, or pending while someone has not confirmed).
+
+    An official's change: audited with who and why. A locked e-ID is acted for by nobody.
+    """
+    locked_row = OrganisationEid.objects.select_for_update().get(pk=organisation.pk)
+    before = locked_row.status
+    if locked:
+        after = OrganisationEid.Status.LOCKED
+    elif locked_row.representatives.filter(confirmed_at__isnull=True).exists():
+        after = OrganisationEid.Status.PENDING
+    else:
+        after = OrganisationEid.Status.ACTIVE
+    if before == after:
+        return
+    locked_row.status = after
+    if after == OrganisationEid.Status.ACTIVE and locked_row.activated_at is None:
+        locked_row.activated_at = timezone.now()
+    locked_row.save(update_fields=["status", "activated_at"])
+    organisation.status = after
+    AuditEvent.record(
+        kind=AuditEvent.Kind.ORGANISATION_CHANGED,
+        actor=actor,
+        reason=reason,
+        detail=f"{locked_row.eid_code} {mask_number(locked_row.tax_code)}",
+        changes={"status": [str(before), str(after)]},
+    )
+
+
+@transaction.atomic
+def revoke_authorisation_as_official(
+    *, authorisation: OrganisationAuthorisation, actor: Any, reason: str
+) -> bool:
+    """Revoke an authorisation as an official (audited with who and why); False: already was."""
+    now = timezone.now()
+    updated = OrganisationAuthorisation.objects.filter(
+        pk=authorisation.pk, revoked_at__isnull=True
+    ).update(revoked_at=now, revoked_by=None)
+    if updated:
+        AuditEvent.record(
+            kind=AuditEvent.Kind.AUTHORISATION_REVOKED,
+            actor=actor,
+            reason=reason,
+            detail=(
+                f"{authorisation.organisation.eid_code} → "
+                f"{mask_number(authorisation.grantee.personal_id_number)}"
+            ),
+            changes={"revoked_at": [None, now.isoformat()]},
+        )
+    return bool(updated)
 
 
 # --- Sandbox seeding ---------------------------------------------------------------------

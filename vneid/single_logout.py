@@ -62,6 +62,25 @@ def clients_of(login: LoginSession) -> list[tuple[OidcClient, str]]:
     return list(issuers.values())
 
 
+def subjects_of(login: LoginSession) -> dict[int, str]:
+    """Return, per client of this login, the `sub` its ID tokens named, "" when it had two.
+
+    An organisation login's tokens name the organisation, not the person: the logout token
+    must name the subject the client knows (Back-Channel Logout 1.0 §2.4). A client that got
+    both the person's and an organisation's token in one login is told by `sid` alone.
+    """
+    codes = AuthorizationCode.objects.filter(login=login).values_list(
+        "client_id", "account__sub", "organisation__sub"
+    )
+    subjects: dict[int, set[str]] = {}
+    for client_id, account_sub, organisation_sub in codes:
+        subjects.setdefault(client_id, set()).add(organisation_sub or account_sub)
+    return {
+        client_id: next(iter(named)) if len(named) == 1 else ""
+        for client_id, named in subjects.items()
+    }
+
+
 def mint(*, client_id: str, issuer: str, sub: str, sid: str) -> str:
     """Return a fresh logout token for client_id, signed with VNeID's active key."""
     return keys.SIGNING_KEYS.logout_token(issuer=issuer, client_id=client_id, sub=sub, sid=sid)
@@ -81,14 +100,18 @@ def login_ended(login: LoginSession, *, fallback_issuer: str = "") -> list[str]:
             if issuer or default_issuer
         ]
         account = login.account
+        subjects = subjects_of(login) if any(c.backchannel_logout_uri for c, _ in took_part) else {}
         deliveries = [
             LogoutDelivery(
                 client_id=client.client_id,
                 uri=client.backchannel_logout_uri,
                 logout_token=mint(
-                    client_id=client.client_id, issuer=issuer, sub=account.sub, sid=login.sid
+                    client_id=client.client_id,
+                    issuer=issuer,
+                    sub=subjects.get(client.pk, account.sub),
+                    sid=login.sid,
                 ),
-                sub=account.sub,
+                sub=subjects.get(client.pk, account.sub),
                 sid=login.sid,
             )
             for client, issuer in took_part

@@ -328,3 +328,50 @@ def test_the_list_shows_an_authorised_persons_role_and_scope(quang, mai):
     assert "Người được ủy quyền" in page
     assert "Nộp và theo dõi hồ sơ dịch vụ công" in page
     assert not re.search(r"vneid-org-authorise-", page)
+
+
+HUGE = "9" * 30
+
+
+@pytest.mark.parametrize("organisation", ["abc", "", HUGE, "-1", "999999"])
+def test_a_confirmation_of_no_real_organisation_is_refused_without_a_crash(tuan, organisation):
+    phone = _phone(tuan)
+
+    response = phone.post(CONFIRM, {"organisation": organisation, "passcode": PASSWORD})
+
+    assert response.status_code == 404
+    assert 'data-code="not_found"' in _text(response)
+
+
+def test_a_confirmation_without_passcode_asks_for_it(thu, tuan):
+    sontra = _sontra(thu)
+    phone = _phone(tuan)
+
+    response = phone.post(CONFIRM, {"organisation": sontra.pk, "passcode": ""})
+
+    assert response.status_code == 200
+    assert "Vui lòng nhập mật khẩu (passcode)" in _text(response)
+
+
+def test_an_organisation_id_no_database_holds_is_refused_as_not_acting(quang):
+    phone = _phone(quang)
+
+    response = phone.get(reverse("vneid:app_authorisations", args=[int(HUGE)]))
+
+    assert response.status_code == 403
+    assert 'data-code="not_acting"' in _text(response)
+
+
+@pytest.mark.parametrize("authorisation", ["x", HUGE, "12345"])
+def test_revoking_no_real_authorisation_says_so(quang, authorisation):
+    company = active_company(quang)
+    phone = _phone(quang)
+
+    response = phone.post(
+        reverse("vneid:app_revoke", args=[company.pk]),
+        {"authorisation": authorisation},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Không tìm thấy ủy quyền này" in _text(response)

@@ -11,6 +11,7 @@ from api_kit.keys import hash_secret
 from vneid import faults, hot_path, keys
 from vneid.login_state import start_login
 from vneid.models import (
+    AccessToken,
     AuthorizationCode,
     OidcClient,
     ServiceFault,
@@ -144,3 +145,24 @@ def test_the_fault_lookup_finds_what_the_orm_query_finds():
     found = hot_path.current_service_fault()
     expected = ServiceFault.objects.order_by("pk").first()
     assert (found, found.mode, found.latency_ms) == (expected, expected.mode, 40)
+
+
+# An organisation login's role is checked at code issue and again at the exchange (acting_for:
+# the e-ID, the representation, the authorisations); its e-ID is joined to the login and code.
+ORGANISATION_ROLE_CHECKS = 6
+
+
+def test_an_organisation_round_trip_adds_only_the_role_checks(
+    client, quang, dienban, rp, pkce, django_assert_max_num_queries
+):
+    scope = "openid profile vneid_identity vneid_organisation"
+    params = authorize_params(rp, pkce, scope=scope)
+    submit_login(client, params, number=quang.personal_id_number)
+    client.post(authorize_url(params), {"account_choice": dienban.sub})
+    keys.active_signing_key()
+    with django_assert_max_num_queries(ROUND_TRIP_QUERIES + ORGANISATION_ROLE_CHECKS):
+        answer = client.get(authorize_url(authorize_params(rp, pkce, scope=scope, nonce="2nd")))
+        code = redirect_query(answer)["code"]
+        response = exchange(client, rp, code, pkce.verifier)
+        assert response.status_code == 200
+    assert AccessToken.objects.get(authorization_code__code_hash=hash_secret(code)).organisation

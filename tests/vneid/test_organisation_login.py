@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from vneid import login_state
+from vneid.keys import published_key_set
 from vneid.models import (
     AccessToken,
     AuthorizationCode,
@@ -17,9 +19,12 @@ from vneid.models import (
     OrganisationEid,
     QrLogin,
 )
+from vneid.services import create_client
 
 from .flows import (
     PASSWORD,
+    REDIRECT_URI,
+    RelyingParty,
     authorize_params,
     authorize_url,
     exchange,
@@ -28,6 +33,7 @@ from .flows import (
 )
 from .organisation_fixtures import HOIAN_CODE
 from .organisation_logins import ORGANISATION_SCOPES, make_organisation
+from .receivers import start_receiver
 
 CHOOSER_TITLE = "Chọn tài khoản đăng nhập"
 
@@ -367,3 +373,54 @@ def test_two_organisations_are_each_offered(client, quang, dienban, rp, pkce):
 
     assert f'data-testid="vneid-account-{dienban.sub}"' in page
     assert f'data-testid="vneid-account-{other.sub}"' in page
+
+
+@pytest.fixture
+def receiver():
+    receiver, server = start_receiver()
+    yield receiver
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_logout_token_of_an_organisation_login_names_the_organisation(
+    client, quang, dienban, pkce, receiver
+):
+    registered, secret = create_client(
+        name="Cổng Dịch vụ công Quốc gia",
+        redirect_uris=[REDIRECT_URI],
+        backchannel_logout_uri=receiver.uri("/portal"),
+    )
+    rp = RelyingParty(registered.client_id, secret)
+    code = _organisation_code(client, quang, dienban, rp, pkce)
+    _, _, tokens = _claims(client, rp, code, pkce.verifier)
+
+    client.get(reverse("vneid:end_session"), {"id_token_hint": tokens["id_token"]})
+
+    (token,) = receiver.tokens("/portal")
+    claims = jwt.decode(token, published_key_set(), algorithms=["RS256"]).claims
+    # The sub the client knows from its ID token, so that it finds the session to end.
+    assert claims["sub"] == dienban.sub
+    assert claims["sid"] == LoginSession.objects.get().sid
+
+
+def test_a_client_that_saw_both_subjects_is_told_by_sid_alone(
+    client, quang, dienban, pkce, receiver
+):
+    registered, secret = create_client(
+        name="Cổng Dịch vụ công Quốc gia",
+        redirect_uris=[REDIRECT_URI],
+        backchannel_logout_uri=receiver.uri("/portal"),
+    )
+    rp = RelyingParty(registered.client_id, secret)
+    params = _params(rp, pkce)
+    _log_in(client, quang, params)
+    redirect_query(_choose(client, params, "personal"))
+    redirect_query(_choose(client, _params(rp, pkce, nonce="n2"), dienban.sub))
+
+    client.post(reverse("vneid:end_session"), {"confirm": "yes"})
+
+    (token,) = receiver.tokens("/portal")
+    claims = jwt.decode(token, published_key_set(), algorithms=["RS256"]).claims
+    assert "sub" not in claims
+    assert claims["sid"] == LoginSession.objects.get().sid
