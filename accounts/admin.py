@@ -10,7 +10,7 @@ from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import ManyToManyField, QuerySet
+from django.db.models import ManyToManyField, Q, QuerySet
 from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -22,10 +22,10 @@ from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from admin_kit.search import NumberSearchMixin
 from idnumbers.fields import allow_typed_numbers
-from idnumbers.numbers import mask_number
+from idnumbers.numbers import is_ascii_digits, mask_number, normalize_number
 
 from . import services
-from .models import AuditEntry, User
+from .models import AuditEntry, OrganisationProfile, User
 
 if TYPE_CHECKING:
     # The stubs' name for what get_fieldsets returns; it exists for the type checker only.
@@ -54,7 +54,21 @@ FIELD_LABELS = {
     "user_permissions": "quyền riêng",
     "failed_logins": "số lần đăng nhập sai",
     "exported_accounts": "số tài khoản đã xuất",
+    "tax_code": "mã số thuế",
+    "enterprise_code": "mã số doanh nghiệp",
+    "kind": "loại hình",
+    "name": "tên tổ chức",
+    "short_name": "tên viết tắt",
+    "foreign_name": "tên tiếng nước ngoài",
+    "established_on": "ngày thành lập",
+    "head_office_address": "địa chỉ trụ sở chính",
+    "legal_representative_name": "người đại diện theo pháp luật",
+    "legal_representative_cccd": "số định danh người đại diện",
+    "vneid_sub": "mã VNeID tổ chức",
+    "inherited_by_number": "số định danh người kế thừa",
 }
+# An organisation's own data comes from VNeID (or its registration); no citizen field applies.
+ORGANISATION_READ_ONLY_FIELDS = ("username", "account_type", "date_joined", "last_login")
 
 
 ReasonForm = reason_form(
@@ -120,11 +134,50 @@ class AuditEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
         return format_changes(entry.changes, FIELD_LABELS)
 
 
+class OrganisationProfileInline(ReadOnlyAdminMixin, admin.StackedInline):
+    """An organisation account's data, as VNeID (or its registration) gave it: read only.
+
+    The representatives' personal numbers are masked; the tax code is the account's login
+    name, shown in full on the account's own page as the username is.
+    """
+
+    model = OrganisationProfile
+    fk_name = "account"
+    verbose_name_plural = "thông tin tổ chức"
+    fields = (
+        "tax_code",
+        "enterprise_code",
+        "kind",
+        "name",
+        "short_name",
+        "foreign_name",
+        "established_on",
+        "head_office_address",
+        "legal_representative_name",
+        "masked_representative",
+        "vneid_sub",
+        "inherited_at",
+        "masked_inherited_by",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    @admin.display(description="số định danh người đại diện")
+    def masked_representative(self, profile: OrganisationProfile) -> str:
+        return mask_number(profile.legal_representative_cccd) or "—"
+
+    @admin.display(description="người kế thừa (số định danh)")
+    def masked_inherited_by(self, profile: OrganisationProfile) -> str:
+        return mask_number(profile.inherited_by_number) or "—"
+
+
 @admin.register(User)
 class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
     form = AccountForm
     list_display = (
-        "full_name",
+        "shown_name",
+        "account_type",
         "masked_username",
         "masked_cccd",
         "birth_date",
@@ -132,21 +185,50 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
         "is_active",
         "date_joined",
     )
-    list_filter = ("is_staff", "is_active", "groups")
+    list_filter = ("account_type", "is_staff", "is_active", "groups")
+    list_select_related = ("organisation",)
     # Only "full_name" is declared so the search box shows; get_search_results does the rest.
     search_fields = ("full_name",)
     number_search_fields = ("username", "cccd_number", "cmnd_number")
-    search_help_text = "Nhập đầy đủ số CMND (9/12 số) hoặc CCCD (12 số), hoặc một phần họ tên."
+    search_help_text = (
+        "Nhập đầy đủ số CMND (9/12 số), CCCD (12 số) hoặc mã số thuế của tổ chức (10/13 số), "
+        "hoặc một phần họ tên, tên tổ chức."
+    )
     show_full_result_count = False
     ordering = ("-id",)
     filter_horizontal = ("groups", "user_permissions")
     # The portal's admin adds the account's dossiers (portal.admin.AccountWithDossiersAdmin).
-    inlines: ClassVar[tuple[type[InlineModelAdmin], ...]] = (AuditEntryInline,)
+    inlines: ClassVar[tuple[type[InlineModelAdmin], ...]] = (
+        OrganisationProfileInline,
+        AuditEntryInline,
+    )
     actions = ("unlink_cccd", "unlock_login", "export_csv")
+
+    @admin.display(description="họ tên / tên tổ chức", ordering="full_name")
+    def shown_name(self, account: User) -> str:
+        return account.display_name or "—"
 
     @admin.display(description="tên đăng nhập", ordering="username")
     def masked_username(self, account: User) -> str:
         return mask_number(account.username)
+
+    def search_numbers(
+        self, queryset: QuerySet[User], search_term: str
+    ) -> tuple[QuerySet[User], bool]:
+        """As NumberSearchMixin, with an organisation's name found by part too."""
+        term = search_term.strip()
+        if not term or is_ascii_digits(normalize_number(term)):
+            return super().search_numbers(queryset, search_term)
+        names = Q(full_name__icontains=term) | Q(organisation__name__icontains=term)
+        return queryset.filter(names), False
+
+    def get_inline_instances(
+        self, request: HttpRequest, obj: User | None = None
+    ) -> "list[InlineModelAdmin[Any, Any]]":
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None or not obj.is_organisation:
+            inlines = [i for i in inlines if not isinstance(i, OrganisationProfileInline)]
+        return inlines
 
     @admin.display(description="số CCCD", ordering="cccd_number")
     def masked_cccd(self, account: User) -> str:
@@ -186,6 +268,15 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> "_FieldsetSpec":
         editable = self._editable_fields(request, obj)
+        if obj is not None and obj.is_organisation:
+            fieldsets_org: _FieldsetSpec = [
+                (None, {"fields": list(ORGANISATION_READ_ONLY_FIELDS[:2])}),
+                ("Vai trò và quyền", {"fields": [*ROLE_FIELDS, *SUPERUSER_FIELDS]}),
+                ("Thời điểm", {"fields": list(ORGANISATION_READ_ONLY_FIELDS[2:])}),
+            ]
+            if editable:
+                fieldsets_org = [*fieldsets_org, ("Lý do thay đổi", {"fields": ["reason"]})]
+            return fieldsets_org
         fieldsets: _FieldsetSpec = [
             (None, {"fields": [READ_ONLY_FIELDS[0], *IDENTITY_FIELDS]}),
             ("Vai trò và quyền", {"fields": [*ROLE_FIELDS, *SUPERUSER_FIELDS]}),
@@ -197,7 +288,13 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
         editable = self._editable_fields(request, obj)
-        every = (*READ_ONLY_FIELDS, *IDENTITY_FIELDS, *ROLE_FIELDS, *SUPERUSER_FIELDS)
+        every = (
+            *READ_ONLY_FIELDS,
+            "account_type",
+            *IDENTITY_FIELDS,
+            *ROLE_FIELDS,
+            *SUPERUSER_FIELDS,
+        )
         return [field for field in every if field not in editable]
 
     def _editable_fields(self, request: HttpRequest, obj: User | None) -> tuple[str, ...]:
@@ -205,7 +302,8 @@ class AccountAdmin(NumberSearchMixin, admin.ModelAdmin):
         if obj is None or (obj.is_superuser and not user.is_superuser):
             return ()
         editable: list[str] = []
-        if user.has_perm("accounts.change_user"):
+        # A citizen's identity fields have no meaning for an organisation's account.
+        if user.has_perm("accounts.change_user") and not obj.is_organisation:
             editable += IDENTITY_FIELDS
         if self._may_assign_roles(request, obj):
             editable += ROLE_FIELDS
@@ -360,6 +458,53 @@ def _csv_response(accounts: Iterable[User]) -> HttpResponse:
             ]
         )
     return response
+
+
+@admin.register(OrganisationProfile)
+class OrganisationProfileAdmin(ReadOnlyAdminMixin, NumberSearchMixin, admin.ModelAdmin):
+    """Organisation accounts at a glance: which legacy accounts VNeID has inherited, and when."""
+
+    list_display = (
+        "name",
+        "masked_tax_code",
+        "kind",
+        "inherited_state",
+        "inherited_at",
+        "account_active",
+    )
+    list_filter = ("kind", ("inherited_at", admin.EmptyFieldListFilter), "account__is_active")
+    list_select_related = ("account",)
+    search_fields = ("name",)
+    name_search_field = "name"
+    number_search_fields = ("tax_code", "enterprise_code")
+    search_help_text = "Nhập đầy đủ mã số thuế (10/13 số), hoặc một phần tên tổ chức."
+    search_session_key = "accounts.organisation_admin_searches"
+    show_full_result_count = False
+    ordering = ("-id",)
+    fields = (
+        "account",
+        *OrganisationProfileInline.fields,
+    )
+    readonly_fields = fields
+
+    @admin.display(description="mã số thuế", ordering="tax_code")
+    def masked_tax_code(self, profile: OrganisationProfile) -> str:
+        return mask_number(profile.tax_code)
+
+    @admin.display(description="tài khoản định danh điện tử tổ chức")
+    def inherited_state(self, profile: OrganisationProfile) -> str:
+        if profile.inherited_at is not None:
+            return "Đã kế thừa"
+        if profile.vneid_sub:
+            return "Tạo khi đăng nhập bằng VNeID"
+        return "Tài khoản cũ (mã số thuế và mật khẩu)"
+
+    @admin.display(description="đang hoạt động", boolean=True)
+    def account_active(self, profile: OrganisationProfile) -> bool:
+        return profile.account.is_active
+
+    masked_representative = OrganisationProfileInline.masked_representative
+    masked_inherited_by = OrganisationProfileInline.masked_inherited_by
 
 
 @admin.register(AuditEntry)

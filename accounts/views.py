@@ -606,6 +606,8 @@ class OrganisationInfoView(AccountAreaMixin, TemplateView):
             context["acting"] = organisations.describe_session_acting(acting)
         if profile is not None and profile.inherited_by_number:
             context["inherited_by"] = mask_number(profile.inherited_by_number)
+        # The takeover and who logged in on the organisation's behalf, as on "Thông tin mở rộng".
+        context["audit_entries"] = self.request.user.audit_entries.all()[:10]
         return context
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -91,6 +92,18 @@ class CriminalRecordServiceView(LoginRequiredMixin, FormView):
     template_name = "portal/criminal_record_service.html"
     form_class = CriminalRecordRequestForm
     request: AuthenticatedHttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if getattr(request.user, "is_organisation", False):
+            # A criminal record certificate is a person's: an organisation files none.
+            messages.info(
+                request,
+                f"Thủ tục “{CRIMINAL_RECORD_PROCEDURE[1]}” dành cho cá nhân; tài khoản tổ chức "
+                "không nộp được hồ sơ này, và chưa có hồ sơ nào được tạo. Người cần cấp phiếu vui "
+                "lòng đăng xuất rồi đăng nhập bằng tài khoản cá nhân của mình.",
+            )
+            return redirect(reverse("portal:services"))
+        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
         return {**super().get_initial(), "submission_token": uuid.uuid4()}

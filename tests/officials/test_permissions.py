@@ -87,6 +87,7 @@ def test_the_role_groups_hold_exactly_their_permissions(roles):
         "accounts.unlink_cccd",
         "accounts.unlock_login",
         "accounts.view_auditentry",
+        "accounts.view_organisationprofile",
         "portal.view_dossier",
         "portal.change_dossier",
     }

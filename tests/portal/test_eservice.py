@@ -116,3 +116,18 @@ def test_an_official_completing_a_dossier_dates_it_and_reopening_clears_the_date
     admin_client.post(url, {"status": "processing", "reason": "Bổ sung xử lý lại"})
     dossier.refresh_from_db()
     assert (dossier.status, dossier.completed_at) == (Dossier.Status.PROCESSING, None)
+
+
+def test_an_organisation_files_no_personal_criminal_record_request(client, db):
+    from tests.accounts.factories import OrganisationFactory
+
+    organisation = OrganisationFactory()
+    client.force_login(organisation)
+
+    shown = client.get(SERVICE_URL)
+    posted = client.post(SERVICE_URL, _application(), follow=True)
+
+    assert shown.status_code == 302
+    assert shown["Location"] == "/thong-tin-va-dich-vu/"
+    assert "dành cho cá nhân; tài khoản tổ chức không nộp được hồ sơ này" in posted.content.decode()
+    assert not Dossier.objects.exists()

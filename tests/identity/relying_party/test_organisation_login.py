@@ -4,9 +4,12 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.test import Client
 
 from accounts import login_policy
 from accounts.models import AuditEntry, OrganisationProfile, User
+from identity.relying_party.models import VneidSession
+from oidc_kit.logout_token import build_logout_token
 from tests.accounts.factories import DossierFactory, OrganisationFactory
 
 from .conftest import (
@@ -17,6 +20,7 @@ from .conftest import (
     USERINFO_URL,
     is_logged_in,
     log_in_with_vneid,
+    nga_claims,
     sign,
 )
 
@@ -116,6 +120,10 @@ def test_a_representative_inherits_the_legacy_account_with_its_dossiers(client, 
     assert "Công ty TNHH Hội An Xanh</button>" in page
     info = client.get("/tai-khoan/thong-tin-to-chuc/").content.decode()
     assert "Người đang đăng nhập thay mặt tổ chức: Người đại diện theo pháp luật" in info
+    history = info.split('data-testid="audit-entries"', 1)[1]
+    assert "Kế thừa tài khoản tổ chức" in history
+    assert "0490******34" in history
+    assert QUANG not in info
 
 
 def test_an_authorised_person_with_full_scope_inherits_it(client, vneid, hoian):
@@ -230,8 +238,6 @@ def test_a_locked_organisation_account_is_refused(client, vneid):
 
 def test_choosing_the_personal_account_at_vneid_is_a_citizens_login(client, vneid, nga_linked):
     request = start_organisation(client)
-    from .conftest import nga_claims
-
     vneid.answer_token(sign(nga_claims(nonce=request["nonce"], account_type="citizen"), vneid.key))
     response = client.get(CALLBACK_PATH, {"code": "code-1", "state": request["state"]})
 
@@ -290,3 +296,24 @@ def test_a_citizen_vneid_login_still_works(client, vneid, nga_linked):
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(nga_linked.pk)
+
+
+def test_vneid_ending_the_organisation_login_ends_the_portal_session(client, vneid, hoian):
+    log_in_as_organisation(client, vneid, hoian.username, sid="vneid-login-of-quang")
+    row = VneidSession.objects.get()
+    assert (row.sub, row.account) == (ORG_SUB, hoian)
+    # VNeID names the subject the portal knows: the organisation (h17-oidc's logout tokens).
+    token = build_logout_token(
+        issuer=ISSUER,
+        audience=CLIENT_ID,
+        sub=ORG_SUB,
+        sid="vneid-login-of-quang",
+        private_key=vneid.key,
+        kid=vneid.key.kid,
+    )
+
+    response = Client().post("/dang-nhap/vneid/backchannel-logout/", {"logout_token": token})
+
+    assert response.status_code == 200
+    assert not is_logged_in(client)
+    assert AuditEntry.objects.filter(account=hoian, action="vneid_single_logout").exists()
