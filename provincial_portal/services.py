@@ -357,6 +357,13 @@ def delete_by_tax_codes(tax_codes: Collection[str]) -> int:
     return _delete_accounts(ProvincialAccount.objects.filter(tax_code__in=tax_codes))
 
 
+def tax_codes_in_use(tax_codes: Collection[str]) -> set[str]:
+    """Return which of these tax codes an account of the province holds (legacy or from VNeID)."""
+    return set(
+        ProvincialAccount.objects.filter(tax_code__in=tax_codes).values_list("tax_code", flat=True)
+    )
+
+
 def organisation_account_summaries(
     tax_codes: Collection[str],
 ) -> dict[str, ProvincialOrganisationSummary]:

@@ -5,6 +5,7 @@ VNeID's login page → back on the province, with An's old account inherited by 
 """
 
 from dataclasses import asdict
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -114,6 +115,8 @@ def test_an_organisation_logs_in_with_its_provincial_account_then_the_cut_off_cl
     seed_hoian()
     page.goto(f"{province}/quang-nam/")
     expect(page.get_by_test_id("qnam-home-organisations")).to_be_visible()
+    page.get_by_test_id("qnam-home-organisations").scroll_into_view_if_needed()
+    page.screens.shot("home-organisations")
     page.get_by_test_id("qnam-org-legacy").click()
     expect(page.get_by_role("heading", name="Tài khoản tổ chức do tỉnh cấp")).to_be_visible()
     form = page.get_by_test_id("qnam-org-login-form")
@@ -156,3 +159,47 @@ def test_an_organisation_logs_in_with_its_provincial_account_then_the_cut_off_cl
     expect(page.get_by_test_id("qnam-org-login-form")).to_have_count(0)
     expect(page.get_by_test_id("qnam-org-to-vneid")).to_be_visible()
     page.screens.shot("organisation-cut-off")
+
+
+def test_a_person_authorised_for_dossiers_only_cannot_take_over_the_organisation_account(
+    page, province
+):
+    from tests.provincial_portal.factories import HOIAN_SEED, HOIAN_TAX_CODE, seed_hoian
+    from vneid.models import VneidAccount
+    from vneid.organisations import RepresentativeSeat, seed_authorisation, seed_organisation
+
+    seed_hoian()
+    nga = VneidAccount.objects.get(citizen__cccd_number=NGA_CCCD)
+    an = VneidAccount.objects.get(citizen__cccd_number=AN_CCCD)
+    organisation = seed_organisation(
+        enterprise_code=HOIAN_TAX_CODE,
+        kind="llc_single",
+        name=HOIAN_SEED.name,
+        established_on=date(2018, 3, 12),
+        head_office_address=HOIAN_SEED.head_office_address,
+        registered_by=nga,
+        representatives=[RepresentativeSeat(cccd_number=NGA_CCCD, full_name="Tô Thị Nga")],
+    )
+    # An keeps the company's dossiers: he may not take its old provincial account over.
+    seed_authorisation(
+        organisation=organisation,
+        grantee=an,
+        granted_by=nga,
+        scope="dossiers",
+        valid_until=date.today() + timedelta(days=365),
+    )
+
+    page.goto(f"{province}/quang-nam/")
+    page.get_by_test_id("qnam-org-vneid").click()
+    page.get_by_test_id("xacthuc-choose-organisation").click()
+    form = page.get_by_test_id("vneid-login-form")
+    form.get_by_label("Số định danh cá nhân").fill(AN_CCCD)
+    form.get_by_label("Mật khẩu", exact=True).fill(VNEID_PASSWORD)
+    form.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_test_id(f"vneid-account-{organisation.sub}").click()
+
+    refusal = page.get_by_test_id("qnam-org-refusal")
+    expect(refusal).to_contain_text("chỉ người đại diện theo pháp luật")
+    expect(refusal).to_have_attribute("data-code", "takeover_refused")
+    expect(page.get_by_test_id("qnam-login-header")).to_be_visible()
+    page.screens.shot("organisation-takeover-refused")

@@ -34,7 +34,7 @@ def organisation(three_tiers):
     from vneid.models import VneidAccount
     from vneid.organisations import RepresentativeSeat, seed_organisation
 
-    an = VneidAccount.objects.get(personal_id_number=AN_CCCD)
+    an = VneidAccount.objects.get(citizen__cccd_number=AN_CCCD)
     eid = seed_organisation(
         enterprise_code=HOIAN_TAX_CODE,
         kind="llc_single",

@@ -393,6 +393,10 @@ def test_seeding_resets_a_taken_over_account_and_removes_a_vneid_one(client, nat
     assert summaries[HOIAN_TAX_CODE].dossier_count == 2
     assert summaries[DIENBAN_TAX_CODE].created_by_vneid
 
+    assert services.tax_codes_in_use([HOIAN_TAX_CODE, DIENBAN_TAX_CODE, "0100109106"]) == {
+        HOIAN_TAX_CODE,
+        DIENBAN_TAX_CODE,
+    }
     services.seed_organisation_accounts([HOIAN_SEED])
 
     account = hoian_account()
@@ -413,3 +417,50 @@ def test_seeding_refuses_a_tax_code_with_a_wrong_check_digit(db):
 def test_the_tax_code_is_masked_in_the_accounts_str(hoian):
     text = str(hoian_account())
     assert HOIAN_TAX_CODE not in text and masked(HOIAN_TAX_CODE) in text
+
+
+def test_a_new_e_id_of_the_same_organisation_is_followed_by_a_representative(
+    client, national, hoian
+):
+    # The e-ID was registered again (a new sub at the service): the account follows it.
+    ProvincialAccount.objects.filter(tax_code=HOIAN_TAX_CODE).update(national_sub="old-org-sub")
+    response = log_in(client, national, "hoian_quang")
+
+    assert response.status_code == 302
+    assert hoian_account().national_sub == PEOPLE["hoian_quang"]["sub"]
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.ORGANISATION_TAKEOVER)
+    assert "sub mới" in event.detail
+
+
+def test_a_new_e_id_is_not_followed_for_a_dossiers_only_authorisation(client, national, hoian):
+    ProvincialAccount.objects.filter(tax_code=HOIAN_TAX_CODE).update(national_sub="old-org-sub")
+    response = log_in(client, national, "hoian_mai")
+
+    assert response.status_code == 403
+    assert hoian_account().national_sub == "old-org-sub"
+
+
+def test_twenty_wrong_passwords_from_one_address_lock_the_address(client, hoian):
+    for _ in range(20):
+        PasswordFailure.objects.create(account=None, address="127.0.0.1")
+
+    response = organisation_login(client, HOIAN_TAX_CODE, ORGANISATION_PASSWORD)
+
+    assert response.status_code == 429
+    assert "quá nhiều lần nhập sai mật khẩu từ địa chỉ mạng này" in response.content.decode()
+
+
+def test_a_second_tab_creating_the_same_organisation_gets_the_same_account(db):
+    from provincial_portal import organisations
+    from provincial_portal.national_login import organisation_attributes_from
+
+    info = userinfo("dienban_mai")
+    attributes = organisation_attributes_from(info, {"sub": info["sub"], "sid": "s"})
+    first = organisations._create(attributes)
+    # The lookup by sub missed it (a parallel request): the unique constraint decides.
+    second = organisations._create(attributes)
+    assert first.pk == second.pk
+    assert ProvincialAccount.objects.filter(tax_code=DIENBAN_TAX_CODE).count() == 1
+    other = organisation_attributes_from({**info, "sub": "other-sub"}, {"sub": "other-sub"})
+    with pytest.raises(organisations.AlreadyTakenOver):
+        organisations._create(other)
