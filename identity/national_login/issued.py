@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from accounts import login_policy
 from accounts.models import User
 from accounts.throttling import PortalAxesHandler
+from idnumbers.numbers import is_ascii_digits, normalize_number
 
 from .models import Idp
 from .services import Person
@@ -25,10 +26,13 @@ VNEID_ONLY_MESSAGE = (
 )
 INVALID_MESSAGE = "Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra lại."
 ORGANISATION_ACCOUNT_MESSAGE = (
-    "Đây là tài khoản tổ chức (đăng nhập bằng mã số thuế). Hệ thống xác thực chỉ nhận tài khoản "
-    "được cấp của cá nhân. Tổ chức vui lòng chọn “TỔ CHỨC – Tài khoản định danh điện tử tổ chức "
-    "(VNeID)”, hoặc đăng nhập tài khoản tổ chức ngay trên cổng dịch vụ công."
+    "Mã số thuế là tên đăng nhập của tài khoản tổ chức, còn mục này chỉ dành cho tài khoản được "
+    "cấp của cá nhân (số CMND/CCCD). Tổ chức vui lòng chọn “TỔ CHỨC – Tài khoản định danh điện tử "
+    "tổ chức (VNeID)”, hoặc đăng nhập tài khoản tổ chức ngay trên cổng dịch vụ công nếu cổng còn "
+    "cho phép."
 )
+# A tax code has 10 digits (13 for a branch); a person's CMND 9 or 12, a CCCD 12.
+TAX_CODE_LENGTHS = (10, 13)
 INACTIVE_MESSAGE = (
     "Tài khoản được cấp này đã bị khoá. Vui lòng liên hệ bộ phận Hỗ trợ của Cổng Dịch vụ công "
     "Quốc gia để được mở khoá."
@@ -66,6 +70,11 @@ def authenticate_issued(request: HttpRequest, *, username: str, password: str) -
     """Return the person behind an issued account's name and password, or raise the refusal."""
     if not allowed():
         raise IssuedLoginRefused(VNEID_ONLY_MESSAGE, status=403)
+    typed = normalize_number(username)
+    if is_ascii_digits(typed) and len(typed) in TAX_CODE_LENGTHS:
+        # Told by its shape alone, before any password is checked or failure counted: no
+        # person's account is named by a tax code, so nothing is revealed about accounts.
+        raise IssuedLoginRefused(ORGANISATION_ACCOUNT_MESSAGE)
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
         # Answered here, on the service's own page, not by the portal's lockout page that

@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core import signing
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from oidc_kit.logout_token import LogoutClaims
 
 from . import faults, hops, login_state, vneid_leg
 from .logout import end_login, parse_logout_request
-from .models import Idp, LoginSession
+from .models import Idp, LoginSession, SubjectKind
 from .server import issuer_for
 
 logger = logging.getLogger(__name__)
@@ -147,7 +148,12 @@ def _end_vneid_sessions(claims: LogoutClaims, *, issuer: str) -> int:
         vneid_sid=claims.sid, idp=Idp.VNEID, ended_at__isnull=True
     )
     if claims.sub:
-        logins = logins.filter(subject__idp_subject=claims.sub)
+        # An organisation login's subject is the organisation, while VNeID's logout token may
+        # name the person who acted (VNeID's login is theirs): the sid, one VNeID login, is
+        # enough for it (Back-Channel Logout 1.0 §2.4 makes sub optional when sid is there).
+        logins = logins.filter(
+            Q(subject__idp_subject=claims.sub) | Q(subject__kind=SubjectKind.ORGANISATION)
+        )
     ended = 0
     for login in logins:
         hops.note_subject(login.subject)

@@ -4,6 +4,7 @@ Checked by axe and at 320 px like every browser test page (tests/browser/accessi
 """
 
 import re
+from datetime import date
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -12,9 +13,11 @@ from playwright.sync_api import expect
 
 from accounts import login_policy
 from identity.national_login import services
+from identity.national_login.models import LoginSession as ServiceLogin
 from sandbox.personas import VNEID_PASSWORD
 from tests.personas import AN_CCCD
-from vneid.claims import SCOPES_SUPPORTED as VNEID_SCOPES
+from vneid.models import VneidAccount
+from vneid.organisations import RepresentativeSeat, seed_organisation
 
 pytestmark = pytest.mark.browser
 
@@ -76,11 +79,24 @@ def test_under_vneid_only_the_chooser_explains_and_keeps_vneid(page, service):
     page.screens.shot("chooser-vneid-only")
 
 
-@pytest.mark.skipif(
-    "vneid_organisation" not in VNEID_SCOPES,
-    reason="VNeID's vneid_organisation scope comes with branch h17-oidc",
-)
-def test_the_organisation_option_asks_vneid_for_the_organisations_account(page, service):
+@pytest.fixture
+def organisation(service):
+    """A company whose sole legal representative, confirmed, is An (level 2)."""
+    an = VneidAccount.objects.get(citizen__cccd_number=AN_CCCD)
+    return seed_organisation(
+        enterprise_code="0401234566",
+        kind="llc_single",
+        name="Công ty TNHH Thử Nghiệm Trình Duyệt",
+        established_on=date(2018, 6, 1),
+        head_office_address="1 Lê Lợi, Tam Kỳ, Quảng Nam",
+        registered_by=an,
+        representatives=[RepresentativeSeat(cccd_number=AN_CCCD, full_name=an.citizen.full_name)],
+    )
+
+
+def test_the_organisation_option_logs_a_representative_in_for_the_organisation(
+    page, service, organisation
+):
     page.goto(service)
     heading = page.get_by_role(
         "heading", name="TỔ CHỨC – Tài khoản định danh điện tử tổ chức (VNeID)"
@@ -97,4 +113,15 @@ def test_the_organisation_option_asks_vneid_for_the_organisations_account(page, 
     asked = parse_qs(urlsplit(page.url).query)
     assert asked["scope"] == ["openid profile vneid_identity vneid_organisation"]
     assert asked["prompt"] == ["login select_account"]
-    expect(page.get_by_test_id("vneid-login-form")).to_be_visible()
+    form = page.get_by_test_id("vneid-login-form")
+    form.locator("input[name=personal_id_number]").fill(AN_CCCD)
+    form.locator("input[name=password]").fill(VNEID_PASSWORD)
+    form.get_by_role("button", name="Đăng nhập").click()
+    # VNeID asks An which account: himself, or the company he represents.
+    expect(page.get_by_role("heading", name="Chọn tài khoản đăng nhập")).to_be_visible()
+    page.get_by_test_id(f"vneid-account-{organisation.sub}").click()
+    expect(page).to_have_url(re.compile(r"/\?code="))
+    assert parse_qs(urlsplit(page.url).query)["state"] == ["browser-state"]
+    login = ServiceLogin.objects.get(ended_at__isnull=True)
+    assert login.subject.kind == "organisation"
+    assert login.act_number == AN_CCCD

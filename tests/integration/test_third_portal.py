@@ -3,6 +3,7 @@ docs/national-login.md, logs citizens in through the national login service over
 third portal → service (chooser) → VNeID → service → third portal."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,15 @@ import requests
 from tests.personas import AN_CCCD, KHOA_CCCD, VNEID_PASSWORD
 
 from .conftest import register_third_portal
-from .walk import Browser, choose_vneid, is_chooser, link, vneid_login
+from .walk import (
+    Browser,
+    choose_account,
+    choose_organisation,
+    choose_vneid,
+    is_chooser,
+    link,
+    vneid_login,
+)
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "national-login.md"
 
@@ -118,3 +127,32 @@ def test_a_second_login_at_the_third_portal_needs_no_typing(portals, browser):
     assert home.url == f"{portals.third.base_url}/"
     assert third_portal_me(browser, portals)["logged_in"] is True
     assert "/xacthuc/authenticationendpoint/login" not in browser.paths_since(start)
+
+
+def test_third_portal_logs_a_representative_in_for_the_organisation(portals, browser):
+    from vneid.models import VneidAccount
+    from vneid.organisations import RepresentativeSeat, seed_organisation
+
+    an = VneidAccount.objects.get(citizen__cccd_number=AN_CCCD)
+    organisation = seed_organisation(
+        enterprise_code="0401234566",
+        kind="llc_single",
+        name="Công ty TNHH Cổng Thứ Ba",
+        established_on=date(2019, 9, 2),
+        head_office_address="2 Hùng Vương, Tam Kỳ, Quảng Nam",
+        registered_by=an,
+        representatives=[RepresentativeSeat(cccd_number=AN_CCCD, full_name=an.citizen.full_name)],
+    )
+    page = browser.get(f"{portals.third.base_url}/oidc/authenticate/")
+    page = vneid_login(browser, choose_organisation(browser, page), AN_CCCD, VNEID_PASSWORD)
+    home = choose_account(browser, page, organisation.sub)
+
+    # mozilla-django-oidc knows nothing of organisations: one more account, keyed by `sub`.
+    assert home.url == f"{portals.third.base_url}/"
+    assert "Xin chào Công ty TNHH Cổng Thứ Ba" in home.text
+    userinfo = third_portal_me(browser, portals)["userinfo"]
+    assert userinfo["LoaiTaiKhoan"] == "2"
+    assert userinfo["act"] == {"sub": AN_CCCD}
+    assert userinfo["MaSoThue"] == "0401234566"
+    assert userinfo["VaiTro"] == "NguoiDaiDienTheoPhapLuat"
+    assert "SoDinhDanh" not in userinfo

@@ -125,3 +125,18 @@ def link(page: requests.Response, test_id: str) -> str:
         if attributes.get("data-testid") == test_id:
             return urljoin(page.url, attributes["href"])
     raise AssertionError(f"no link {test_id!r} on {page.url}")
+
+
+def choose_organisation(browser: Browser, page: requests.Response) -> requests.Response:
+    """On the service's chooser, press "TỔ CHỨC – Tài khoản định danh điện tử tổ chức (VNeID)"."""
+    assert is_chooser(page), page.url
+    (form,) = [f for f in forms(page) if f.fields.get("method") == "organisation"]
+    return browser.submit(form)
+
+
+def choose_account(browser: Browser, page: requests.Response, sub: str) -> requests.Response:
+    """On VNeID's "Chọn tài khoản đăng nhập", press the account whose choice is sub."""
+    assert "Chọn tài khoản đăng nhập" in page.text, page.url
+    (form,) = [f for f in forms(page) if any(b.get("name") == "account_choice" for b in f.buttons)]
+    (button,) = [b for b in form.buttons if b.get("value") == sub]
+    return browser.submit(form, button=button)

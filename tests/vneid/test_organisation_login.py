@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from joserfc import jwt
@@ -424,3 +425,23 @@ def test_a_client_that_saw_both_subjects_is_told_by_sid_alone(
     claims = jwt.decode(token, published_key_set(), algorithms=["RS256"]).claims
     assert "sub" not in claims
     assert claims["sid"] == LoginSession.objects.get().sid
+
+
+def test_the_apps_switch_carries_through_a_qr_to_the_browsers_token(
+    client, quang, dienban, rp, pkce
+):
+    phone = Client(HTTP_HOST="localhost", REMOTE_ADDR="10.0.0.2")
+    params = _params(rp, pkce)
+    page = client.get(authorize_url(params)).content.decode()
+    link = re.search(r'value="([^"]+)"[^>]*data-testid="vneid-qr-link"', page).group(1)
+    ticket = re.search(r'data-ticket="([^"]+)"', page).group(1)
+    phone.post(link, {"personal_id_number": quang.personal_id_number, "password": PASSWORD})
+    phone.post(reverse("vneid:app_switch"), {"account_choice": dienban.sub})
+    phone.post(link, {"decision": "approve"})
+
+    response = client.post(authorize_url(params), {"qr_ticket": ticket})
+
+    id_token, userinfo, _ = _claims(client, rp, redirect_query(response)["code"], pkce.verifier)
+    assert id_token["sub"] == userinfo.json()["sub"] == dienban.sub
+    assert id_token["act"] == {"sub": quang.personal_id_number}
+    assert id_token["amr"] == ["qr"]

@@ -116,3 +116,17 @@ def test_an_empty_form_names_the_missing_fields(client, vneid, portal):
     response = submit(client, key, "", "")
     assert response.status_code == 200
     assert "Vui lòng nhập tên đăng nhập." in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["0401234566", "0401 234 566", "0401234566001"])
+def test_a_tax_code_is_sent_to_the_organisation_option_without_checking_a_password(
+    client, vneid, portal, typed
+):
+    key = open_chooser(client)
+    response = submit(client, key, typed, "ToChucSandbox@2026")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Mã số thuế là tên đăng nhập của tài khoản tổ chức" in page
+    assert "TỔ CHỨC – Tài khoản định danh điện tử tổ chức (VNeID)" in page
+    assert not AccessAttempt.objects.exists(), "no password was checked, no failure counted"
+    assert not LoginSession.objects.exists()

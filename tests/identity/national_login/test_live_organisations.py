@@ -22,16 +22,11 @@ from identity.national_login.models import LoginSession as ServiceLogin
 from identity.national_login.models import Subject
 from sandbox.personas import VNEID_PASSWORD, ensure_personas, register_portal
 from tests.personas import AN_CCCD
-from vneid.claims import SCOPES_SUPPORTED as VNEID_SCOPES
-
-pytestmark = pytest.mark.skipif(
-    "vneid_organisation" not in VNEID_SCOPES,
-    reason="VNeID's vneid_organisation scope comes with branch h17-oidc",
-)
 
 PORTAL_ID = "live-org-portal-test"
 PORTAL_SECRET = "live-org-portal-test-secret"
 PORTAL_CALLBACK = "https://portal.example/callback"
+PORTAL_HOME = "https://portal.example/"
 OTHER_ID = "live-org-ministry-test"
 OTHER_SECRET = "live-org-ministry-test-secret"
 OTHER_CALLBACK = "https://ministry.example/callback"
@@ -55,6 +50,7 @@ def server(live_server, transactional_db, settings):
         client_secret=PORTAL_SECRET,
         name="Cổng thử nghiệm",
         redirect_uris=[PORTAL_CALLBACK],
+        post_logout_redirect_uris=[PORTAL_HOME],
     )
     services.ensure_client(
         client_id=OTHER_ID,
@@ -72,7 +68,7 @@ def organisation(server):
     from vneid.models import VneidAccount
     from vneid.organisations import RepresentativeSeat, seed_organisation
 
-    an = VneidAccount.objects.get(personal_id_number=AN_CCCD)
+    an = VneidAccount.objects.get(citizen__cccd_number=AN_CCCD)
     return seed_organisation(
         enterprise_code=TAX_CODE,
         kind="llc_single",
@@ -175,12 +171,19 @@ def test_a_representative_logs_in_for_the_organisation_and_two_portals_receive_i
         {"personal_id_number": AN_CCCD, "password": VNEID_PASSWORD},
     )
     # VNeID asks which account: the person's own, or the organisation An represents.
-    choice_page = _walk(browser, logged_in.headers["Location"], base)
+    choice_page = (
+        _walk(browser, logged_in.headers["Location"], base)
+        if logged_in.status_code == 302
+        else logged_in
+    )
     assert choice_page.status_code == 200, choice_page.text[:2000]
     assert "Chọn tài khoản đăng nhập" in choice_page.text
     assert organisation.sub in choice_page.text
     picked = _post_form(
-        browser, choice_page, "Chọn tài khoản đăng nhập", {"account_choice": organisation.sub}
+        browser,
+        choice_page,
+        'data-testid="vneid-account-form"',
+        {"account_choice": organisation.sub},
     )
     answer = _walk(browser, picked.headers["Location"], base)
     tokens, info = _tokens_and_info(
@@ -208,3 +211,77 @@ def test_a_representative_logs_in_for_the_organisation_and_two_portals_receive_i
     assert other["account_type"] == "organisation"
     assert other["act"] == {"sub": AN_CCCD}
     assert other["tax_code"] == TAX_CODE
+
+
+def test_ending_the_vneid_login_ends_the_services_organisation_login(server, organisation):
+    """Single logout reaches organisation logins too: VNeID's logout token names its own login
+    (`sid`) and may name the person (`sub`), not the organisation the service knows."""
+    base = server
+    browser = requests.Session()
+    _log_in_for_the_organisation(base, browser, organisation, "n-org-3")
+    service_login = ServiceLogin.objects.get(ended_at__isnull=True)
+    assert service_login.act_number == AN_CCCD
+    # An logs out at VNeID itself (no hint: VNeID asks to confirm).
+    confirm = browser.get(f"{base}/vneid/logout")
+    _post_form(browser, confirm, 'data-testid="vneid-logout-form"', {"confirm": "yes"})
+    service_login.refresh_from_db()
+    assert service_login.ended_at is not None, "VNeID's logout token reached the service"
+
+
+def _log_in_for_the_organisation(base, browser, organisation, nonce):
+    """The chooser's organisation option, VNeID's form and account chooser; return the
+    portal's tokens and userinfo."""
+    chooser = _walk(browser, _authorize_url(base, PORTAL_ID, PORTAL_CALLBACK, nonce), base)
+    form = chooser.text.split('data-testid="xacthuc-organisation-form"', 1)[1]
+    key = re.search(r'name="sessionDataKey" value="([^"]+)"', form).group(1)
+    chosen = _post_form(
+        browser,
+        chooser,
+        'data-testid="xacthuc-organisation-form"',
+        {"sessionDataKey": key, "method": "organisation"},
+    )
+    vneid_page = _walk(browser, chosen.headers["Location"], base)
+    logged_in = _post_form(
+        browser,
+        vneid_page,
+        'data-testid="vneid-login-form"',
+        {"personal_id_number": AN_CCCD, "password": VNEID_PASSWORD},
+    )
+    choice_page = (
+        logged_in
+        if logged_in.status_code == 200
+        else _walk(browser, logged_in.headers["Location"], base)
+    )
+    picked = _post_form(
+        browser,
+        choice_page,
+        'data-testid="vneid-account-form"',
+        {"account_choice": organisation.sub},
+    )
+    return _tokens_and_info(
+        base,
+        _walk(browser, picked.headers["Location"], base),
+        client_id=PORTAL_ID,
+        secret=PORTAL_SECRET,
+        redirect_uri=PORTAL_CALLBACK,
+    )
+
+
+def test_the_portals_logout_of_an_organisation_login_ends_it_at_the_service_and_vneid(
+    server, organisation
+):
+    from vneid.models import LoginSession as VneidLogin
+
+    base = server
+    browser = requests.Session()
+    tokens, _ = _log_in_for_the_organisation(base, browser, organisation, "n-org-4")
+    service_login = ServiceLogin.objects.get(ended_at__isnull=True)
+    vneid_login = VneidLogin.objects.get(ended_at__isnull=True)
+    params = {"id_token_hint": tokens["id_token"], "post_logout_redirect_uri": PORTAL_HOME}
+    out = _walk(browser, f"{base}/xacthuc/oauth2/logout?{urlencode(params)}", base)
+    assert out.status_code == 302, out.text[:2000]
+    assert out.headers["Location"] == PORTAL_HOME
+    service_login.refresh_from_db()
+    vneid_login.refresh_from_db()
+    assert service_login.ended_at is not None
+    assert vneid_login.ended_at is not None

@@ -8,6 +8,7 @@ organisation as a Subject and the person on the login, and releases both to port
 from datetime import date
 
 import pytest
+from django.utils import timezone
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
@@ -20,7 +21,7 @@ from identity.national_login.models import (
     Subject,
     SubjectKind,
 )
-from tests.identity.relying_party.conftest import USERINFO_URL
+from tests.identity.relying_party.conftest import NGA_SUB, USERINFO_URL
 from tests.personas import NGA_CCCD
 
 from .conftest import (
@@ -46,6 +47,7 @@ from .conftest import (
     vneid_answers,
     vneid_request,
 )
+from .test_backchannel_receiver import RECEIVER, vneid_logout_token
 
 PROFILE_URI = "http://localhost/tai-khoan/"
 LOGOUT_URI = "http://localhost/xacthuc/oauth2/logout"
@@ -433,8 +435,6 @@ def test_attributes_released_at_userinfo_only_are_fetched(client, vneid, portal)
 
 
 def test_the_trainers_timeline_finds_an_organisations_requests_by_tax_code(client, vneid, portal):
-    from django.utils import timezone
-
     since = timezone.now()
     answer = log_in_as_organisation(client, vneid)
     exchange(client, answer["code"])
@@ -530,3 +530,11 @@ def test_vneid_refusing_the_organisation_scope_is_the_systems_fault(client, vnei
     assert "không phải lỗi của bạn" in page
     # The chooser is back: the personal option is one press away.
     assert 'data-testid="xacthuc-choose-vneid"' in page
+
+
+def test_vneids_logout_token_naming_the_person_ends_the_organisation_login(client, vneid, portal):
+    log_in_as_organisation(client, vneid)
+    # VNeID's login is the person's: its logout token names them, and its sid.
+    response = client.post(RECEIVER, {"logout_token": vneid_logout_token(vneid.key, sub=NGA_SUB)})
+    assert response.status_code == 200
+    assert LoginSession.objects.get().ended_at is not None

@@ -2,6 +2,7 @@
 
 from identity.national_login import services
 from identity.national_login.models import NationalClient
+from identity.national_login.vneid_leg import VNEID_ORGANISATION_SCOPES
 from sandbox.personas import register_portal
 from vneid.models import OidcClient
 
@@ -22,6 +23,9 @@ def test_register_portal_registers_the_service_and_the_province(db, settings):
     assert at_vneid.backchannel_logout_uri == (
         "http://127.0.0.1:8000/xacthuc/oauth2/backchannel-logout"
     )
+    # The chooser's organisation option asks for vneid_organisation: VNeID must allow it, or
+    # it answers invalid_scope and organisations cannot log in through the service.
+    assert set(VNEID_ORGANISATION_SCOPES.split()) <= set(at_vneid.allowed_scopes.split())
     province = NationalClient.objects.get()
     assert province.client_id == "qnam-portal-test"
     assert province.check_client_secret("qnam-portal-test-secret")
