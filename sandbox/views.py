@@ -42,7 +42,6 @@ def sandbox_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 # The systems whose faults the console switches: (name shown, module with current/set_fault).
 FAULT_TARGETS = {
     "registry": ("CSDL Quốc gia về Dân cư", registry_faults),
-    "business_registry": ("CSDL quốc gia về đăng ký doanh nghiệp", business_registry_faults),
     "vneid": ("VNeID", vneid_faults),
     "xacthuc": ("Hệ thống xác thực (Văn phòng Chính phủ)", national_login_faults),
     "operator": ("nhà mạng (Sim ký số, SMS)", operator_faults),
