@@ -36,6 +36,8 @@ def sandbox(live_server, transactional_db, settings):
         **getattr(settings, "VNEID_PROVIDER", {}),
         "BUSINESS_REGISTRY_URL": f"{base}/business-registry/api/v1/",
         "BUSINESS_REGISTRY_TIMEOUT_SECONDS": TIMEOUT,
+        # make run's key comes from the environment; register_portal registers it.
+        "BUSINESS_REGISTRY_API_KEY": "bre_live-test-key-of-vneid-0123456789",
     }
     register_portal(base_urls=[base])
     ensure_personas()
