@@ -22,9 +22,9 @@ from business_registry.models import Enterprise
 from portal import services as portal
 from portal.models import Dossier
 from provincial_portal import services as province
-from provincial_portal.models import ProvincialAccount
 from vneid import organisations as vneid_organisations
-from vneid.models import OrganisationEid, VneidAccount
+from vneid import services as vneid
+from vneid.models import VneidAccount
 
 from .persona_data import (
     ORGANISATION_PASSWORD,
@@ -74,13 +74,9 @@ def enterprise_seed(organisation: Organisation) -> business_registry.EnterpriseS
 
 
 def _vneid_accounts(numbers: Iterable[str]) -> dict[str, VneidAccount]:
-    """Return the VNeID accounts of these CCCDs, by CCCD."""
-    return {
-        account.citizen.cccd_number: account
-        for account in VneidAccount.objects.filter(
-            citizen__cccd_number__in=set(numbers)
-        ).select_related("citizen")
-    }
+    """Return the VNeID accounts of these CCCDs, by CCCD (through VNeID's own lookup)."""
+    found = {number: vneid.account_of_number(number) for number in set(numbers)}
+    return {number: account for number, account in found.items() if account is not None}
 
 
 def _number_of(organisation: Organisation, persona_key: str) -> str:
@@ -344,15 +340,9 @@ def organisation_taxes_taken(codes: Collection[str]) -> set[str]:
             "enterprise_code", flat=True
         )
     )
-    taken.update(
-        OrganisationEid.objects.filter(enterprise_code__in=codes).values_list(
-            "enterprise_code", flat=True
-        )
-    )
+    taken |= vneid_organisations.enterprise_codes_registered(codes)
     taken.update(accounts.accounts_named(codes).values_list("username", flat=True))
-    taken.update(
-        ProvincialAccount.objects.filter(tax_code__in=codes).values_list("tax_code", flat=True)
-    )
+    taken.update(province.organisation_account_summaries(codes))
     return taken
 
 
@@ -360,16 +350,13 @@ def _missing(organisation: Organisation) -> bool:
     code = organisation.tax_code
     if not Enterprise.objects.filter(enterprise_code=code).exists():
         return True
-    if (
-        organisation.eid is not None
-        and not OrganisationEid.objects.filter(enterprise_code=code).exists()
-    ):
+    if organisation.eid is not None and vneid_organisations.organisation_of_code(code) is None:
         return True
     if organisation.national_dossiers is not None and not accounts.accounts_named([code]).exists():
         return True
     return (
         organisation.provincial_dossiers is not None
-        and not ProvincialAccount.objects.filter(tax_code=code).exists()
+        and code not in province.organisation_account_summaries([code])
     )
 
 
@@ -399,7 +386,7 @@ def organisation_state(
         persona.citizen["cccd_number"]: persona.key for persona in PERSONAS_BY_KEY.values()
     }
     code = organisation.tax_code
-    eid = OrganisationEid.objects.filter(enterprise_code=code).first()
+    eid = vneid_organisations.organisation_of_code(code)
     eid_state: dict[str, Any] | None = None
     if eid is not None:
         representatives = list(eid.representatives.all())
@@ -455,7 +442,8 @@ def organisation_state(
 
 def _national_state(organisation: Organisation) -> dict[str, Any] | None:
     account = (
-        User.objects.filter(username=organisation.tax_code, account_type=AccountType.ORGANISATION)
+        accounts.accounts_named([organisation.tax_code])
+        .filter(account_type=AccountType.ORGANISATION)
         .select_related("organisation")
         .first()
     )

@@ -228,22 +228,6 @@ def _organisation_seats(workspaces: list[Workspace]) -> dict[int, Workspace]:
     return {account.pk: seat_of_tax_code[account.username] for account in named}
 
 
-def _organisation_refusals(
-    cccd_numbers: list[str], *, since: datetime
-) -> list[tuple[str, str, datetime]]:
-    """Return (CCCD, the message the app showed, when) of VNeID's organisation refusals."""
-    rows = AuditEvent.objects.filter(
-        account__citizen__cccd_number__in=cccd_numbers,
-        kind=Kind.ORGANISATION_REFUSED,
-        created_at__gte=since,
-    ).values_list("account__citizen__cccd_number", "detail", "created_at")
-    # The detail starts with the refusal's code (then a masked number, if any).
-    return [
-        (number, vneid_organisations.MESSAGES.get(detail.split(" ", 1)[0], ""), created_at)
-        for number, detail, created_at in rows
-    ]
-
-
 def class_progress(workspaces: Iterable[Workspace]) -> list[SeatProgress]:
     """Return a SeatProgress per workspace, in the order given, in a fixed number of queries."""
     workspaces = list(workspaces)
@@ -291,7 +275,7 @@ def class_progress(workspaces: Iterable[Workspace]) -> list[SeatProgress]:
             seat.error(VNEID_ERRORS[kind], created_at)
         elif kind in ORGANISATION_VNEID_STEPS:
             seat.reach_organisation(ORGANISATION_VNEID_STEPS[kind], created_at)
-    for cccd_number, message, created_at in _organisation_refusals(
+    for cccd_number, message, created_at in vneid_organisations.refusals_of_numbers(
         list(seat_of_cccd), since=earliest
     ):
         workspace = seat_of_cccd[cccd_number]

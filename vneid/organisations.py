@@ -15,9 +15,9 @@ what happened and what to do; views only catch and show it.
 """
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, NoReturn
 
 from django.db import IntegrityError, transaction
@@ -826,3 +826,41 @@ def delete_organisations(enterprise_codes: Iterable[str]) -> int:
     codes = list(enterprise_codes)
     _deleted, by_model = OrganisationEid.objects.filter(enterprise_code__in=codes).delete()
     return by_model.get(OrganisationEid._meta.label, 0)
+
+
+# --- Read by the sandbox's console and the trainer's dashboard -----------------------------
+
+
+def organisation_of_code(enterprise_code: str) -> OrganisationEid | None:
+    """Return the e-ID of this enterprise (at most one: the code is unique), or None."""
+    found: OrganisationEid | None = OrganisationEid.objects.filter(
+        enterprise_code=enterprise_code
+    ).first()
+    return found
+
+
+def enterprise_codes_registered(codes: Collection[str]) -> set[str]:
+    """Return which of these enterprise codes an e-ID already holds."""
+    return set(
+        OrganisationEid.objects.filter(enterprise_code__in=list(codes)).values_list(
+            "enterprise_code", flat=True
+        )
+    )
+
+
+def refusals_of_numbers(
+    cccd_numbers: Collection[str], *, since: datetime
+) -> list[tuple[str, str, datetime]]:
+    """Return (CCCD, the sentence the app showed, when) of the refusals to these people since then.
+
+    The event's detail starts with the refusal's code (then a masked number, if any).
+    """
+    rows = AuditEvent.objects.filter(
+        account__citizen__cccd_number__in=list(cccd_numbers),
+        kind=AuditEvent.Kind.ORGANISATION_REFUSED,
+        created_at__gte=since,
+    ).values_list("account__citizen__cccd_number", "detail", "created_at")
+    return [
+        (number, MESSAGES.get(detail.split(" ", 1)[0], ""), created_at)
+        for number, detail, created_at in rows
+    ]
