@@ -449,7 +449,12 @@ def chooser(request: HttpRequest) -> HttpResponse:
 
 
 # VNeID's answers to a silent login that mean "ask the citizen".
-INTERACTION_NEEDED = {"login_required", "interaction_required", "consent_required"}
+INTERACTION_NEEDED = {
+    "login_required",
+    "interaction_required",
+    "consent_required",
+    "account_selection_required",
+}
 
 
 @never_cache

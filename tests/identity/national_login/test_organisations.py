@@ -538,3 +538,17 @@ def test_vneids_logout_token_naming_the_person_ends_the_organisation_login(clien
     response = client.post(RECEIVER, {"logout_token": vneid_logout_token(vneid.key, sub=NGA_SUB)})
     assert response.status_code == 200
     assert LoginSession.objects.get().ended_at is not None
+
+
+def test_vneid_asking_to_select_an_account_again_shows_the_chooser(client, vneid, portal):
+    request = vneid_request(authorize(client))
+    response = client.get(
+        "/xacthuc/vneid/callback",
+        {
+            "error": "account_selection_required",
+            "state": request["state"],
+            "iss": "http://vneid.test/vneid",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(CHOOSER_PATH)
