@@ -28,7 +28,14 @@ from oidc_kit.code_flow import (
 from . import hops, hot_path, keys
 from .claims import SCOPES_SUPPORTED, asks_for_organisation, claims_for
 from .conf import provider_settings
-from .models import AccessToken, AuthorizationCode, LoginSession, OidcClient, VneidAccount
+from .models import (
+    AccessToken,
+    AuthorizationCode,
+    LoginSession,
+    OidcClient,
+    OrganisationEid,
+    VneidAccount,
+)
 from .organisations import Acting, OrganisationRefused, acting_for
 from .parameters import is_storable
 from .services import revoke_tokens_of_reused_code
@@ -97,6 +104,15 @@ def acting_of(code: AuthorizationCode | None) -> Acting | None:
     """Return the role checked at the exchange of an organisation login's code, else None."""
     acting: Acting | None = getattr(code, ACTING, None)
     return acting
+
+
+def role_now(account: VneidAccount, organisation: OrganisationEid) -> Acting:
+    """Return how account acts for organisation now, or raise acting_for's OrganisationRefused.
+
+    One query when the role holds (hot_path.acting_role); acting_for says why it does not.
+    """
+    acting = hot_path.acting_role(account, organisation.pk)
+    return acting if acting is not None else acting_for(account, organisation)
 
 
 def organisation_refused(refusal: OrganisationRefused) -> InvalidGrantError:
@@ -173,7 +189,7 @@ class VneidCodeGrant(OpenIDCodeGrant):
             # Checked again: an authorisation revoked or expired since the code was issued
             # gets no organisation token.
             try:
-                setattr(authorization_code, ACTING, acting_for(account, organisation))
+                setattr(authorization_code, ACTING, role_now(account, organisation))
             except OrganisationRefused as refusal:
                 raise organisation_refused(refusal) from refusal
         return account

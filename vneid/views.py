@@ -42,7 +42,6 @@ from .models import AccessToken, LoginSession, OidcClient, VneidAccount
 from .organisations import (
     Acting,
     OrganisationRefused,
-    acting_for,
     organisations_acted_for,
     switch_login,
 )
@@ -51,6 +50,7 @@ from .server import (
     VneidCodeGrant,
     issuer_for,
     issuer_path,
+    role_now,
     server,
 )
 from .services import LoginAttempt, LoginRefused, authenticate_password
@@ -266,7 +266,7 @@ def _issue_code(
     """
     if acting is None and login.organisation is not None and _allows_organisation(grant):
         try:
-            acting = acting_for(login.account, login.organisation)
+            acting = role_now(login.account, login.organisation)
         except OrganisationRefused as refusal:
             return _role_lost(request, grant, login, refusal)
     grant.login = login
@@ -457,7 +457,7 @@ def userinfo(request: HttpRequest) -> JsonResponse:
     if access_token.organisation is not None:
         # The token speaks for the organisation only while the person still acts for it.
         try:
-            acting = acting_for(access_token.account, access_token.organisation)
+            acting = role_now(access_token.account, access_token.organisation)
         except OrganisationRefused as refusal:
             return _bearer_error(
                 401,

@@ -8,18 +8,22 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from api_kit.keys import hash_secret
-from vneid import faults, hot_path, keys
+from vneid import faults, hot_path, keys, organisations
 from vneid.login_state import start_login
 from vneid.models import (
     AccessToken,
     AuthorizationCode,
     OidcClient,
+    OrganisationEid,
+    OrganisationRepresentative,
     ServiceFault,
     SigningKey,
     VneidAccount,
 )
 
 from .flows import authorize_params, authorize_url, exchange, redirect_query, submit_login
+from .organisation_fixtures import HOIAN_CODE
+from .organisation_logins import authorise, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -147,9 +151,9 @@ def test_the_fault_lookup_finds_what_the_orm_query_finds():
     assert (found, found.mode, found.latency_ms) == (expected, expected.mode, 40)
 
 
-# An organisation login's role is checked at code issue and again at the exchange (acting_for:
-# the e-ID, the representation, the authorisations); its e-ID is joined to the login and code.
-ORGANISATION_ROLE_CHECKS = 6
+# An organisation login's role is checked at code issue and again at the exchange: one query
+# each for a representative (acting_role); its e-ID is joined to the login and the code.
+ORGANISATION_ROLE_CHECKS = 2
 
 
 def test_an_organisation_round_trip_adds_only_the_role_checks(
@@ -166,3 +170,76 @@ def test_an_organisation_round_trip_adds_only_the_role_checks(
         response = exchange(client, rp, code, pkce.verifier)
         assert response.status_code == 200
     assert AccessToken.objects.get(authorization_code__code_hash=hash_secret(code)).organisation
+
+
+def _role_by_acting_for(account, organisation):
+    try:
+        return organisations.acting_for(account, organisation)
+    except organisations.OrganisationRefused:
+        return None
+
+
+def test_the_one_query_role_check_agrees_with_acting_for(quang, mai, dienban):
+    """Every case of acting_for, asked both ways: the same Acting, or no role at all."""
+    authorisation = authorise(dienban, mai, scope="full")
+    cases = []
+
+    def check(label, account, organisation):
+        account.refresh_from_db()
+        organisation.refresh_from_db()
+        cases.append(
+            (
+                label,
+                hot_path.acting_role(account, organisation.pk),
+                _role_by_acting_for(account, organisation),
+            )
+        )
+
+    check("representative", quang, dienban)
+    check("authorised in full", mai, dienban)
+    later = authorise(dienban, mai, scope="dossiers")
+    check("the authorisation given last counts", mai, dienban)
+    later.revoked_at = timezone.now()
+    later.save()
+    check("a revoked one does not", mai, dienban)
+    authorisation.valid_until = timezone.localdate() - timedelta(days=1)
+    authorisation.save()
+    check("expired and revoked", mai, dienban)
+    authorisation.valid_until = timezone.localdate()
+    authorisation.save()
+    check("valid to the end of today", mai, dienban)
+    also = authorise(dienban, quang, scope="dossiers")
+    check("a representative also authorised acts as representative", quang, dienban)
+    also.revoked_at = timezone.now()
+    also.save()
+    VneidAccount.objects.filter(pk=mai.pk).update(assurance_level=1)
+    check("level 1", mai, dienban)
+    VneidAccount.objects.filter(pk=mai.pk).update(assurance_level=2, status="locked")
+    check("locked account", mai, dienban)
+    OrganisationRepresentative.objects.filter(organisation=dienban).update(confirmed_at=None)
+    check("representative not confirmed", quang, dienban)
+    OrganisationRepresentative.objects.filter(organisation=dienban).update(
+        confirmed_at=timezone.now()
+    )
+    for status in ("pending", "locked"):
+        OrganisationEid.objects.filter(pk=dienban.pk).update(status=status)
+        check(f"e-ID {status}", quang, dienban)
+    other = make_organisation(mai, tax_code=HOIAN_CODE, enterprise_code=HOIAN_CODE)
+    check("a stranger to the e-ID", quang, other)
+
+    for label, fast, reference in cases:
+        assert fast == reference, label
+    assert [label for label, fast, _ in cases if fast is not None] == [
+        "representative",
+        "authorised in full",
+        "the authorisation given last counts",
+        "a revoked one does not",
+        "valid to the end of today",
+        "a representative also authorised acts as representative",
+    ]
+
+
+def test_the_role_check_is_one_query(quang, dienban, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        acting = hot_path.acting_role(quang, dienban.pk)
+    assert acting.role == "legal_representative"
