@@ -118,7 +118,7 @@ legacy_password = "P"
 [[organisations]]
 key = "x"
 role = "Thử"
-enterprise_code = "4016827353"
+enterprise_code = "{code}"
 kind = "{kind}"
 name = "Công ty Thử"
 established_on = 2020-01-01
@@ -137,19 +137,22 @@ registered_by = "{registered_by}"
 
 
 @pytest.mark.parametrize(
-    ("kind", "persona", "registered_by", "problem"),
+    ("code", "kind", "persona", "registered_by", "problem"),
     [
-        ("cong_ty", "quang", "quang", "unknown kind"),
-        ("llc_single", "nobody", "quang", "unknown persona"),
-        ("llc_single", "quang", "mai", "not a current representative"),
+        ("4016827353", "cong_ty", "quang", "quang", "unknown kind"),
+        ("4016827353", "llc_single", "nobody", "quang", "unknown persona"),
+        ("4016827353", "llc_single", "quang", "mai", "not a current representative"),
+        # The tenth digit is not the check digit of the first nine.
+        ("4016827354", "llc_single", "quang", "quang", "not a valid 10-digit code"),
     ],
 )
 def test_a_data_file_the_seeding_could_only_half_apply_is_refused(
-    tmp_path, kind, persona, registered_by, problem
+    tmp_path, code, kind, persona, registered_by, problem
 ):
     path = tmp_path / "organisations.toml"
     path.write_text(
-        BROKEN.format(kind=kind, persona=persona, registered_by=registered_by), encoding="utf-8"
+        BROKEN.format(code=code, kind=kind, persona=persona, registered_by=registered_by),
+        encoding="utf-8",
     )
 
     with pytest.raises(ValueError, match=problem):
