@@ -428,6 +428,38 @@ def requests_answered(numbers: Collection[str], *, since: datetime) -> list[Answ
     return answered
 
 
+@dataclass(frozen=True)
+class OrganisationEvent:
+    """One thing the province recorded of an organisation account, for the trainer's dashboard."""
+
+    tax_code: str
+    kind: str  # an AuditEvent.Kind of the organisation walk (ORGANISATION_EVENT_KINDS)
+    at: datetime
+
+
+ORGANISATION_EVENT_KINDS = (
+    AuditEvent.Kind.LEGACY_ORG_LOGIN,
+    AuditEvent.Kind.LEGACY_ORG_REFUSED,
+    AuditEvent.Kind.ORGANISATION_LOGIN,
+    AuditEvent.Kind.ORGANISATION_TAKEOVER,
+    AuditEvent.Kind.TAKEOVER_REFUSED,
+)
+
+
+def organisation_events(tax_codes: Collection[str], *, since: datetime) -> list[OrganisationEvent]:
+    """Return the organisation walk's events on these tax codes' accounts since, oldest first."""
+    rows = (
+        AuditEvent.objects.filter(
+            account__tax_code__in=list(tax_codes),
+            kind__in=ORGANISATION_EVENT_KINDS,
+            created_at__gte=since,
+        )
+        .order_by("created_at", "id")
+        .values_list("account__tax_code", "kind", "created_at")
+    )
+    return [OrganisationEvent(tax_code, kind, at) for tax_code, kind, at in rows]
+
+
 def organisation_legacy_login_allowed() -> bool:
     """Whether legacy organisation accounts (tax code + password) may log in at the province.
 

@@ -25,6 +25,7 @@ from identity.relying_party.forms import LinkPasswordForm
 from idnumbers.numbers import mask_number
 from portal.guide import ORGANISATION_STEP_TITLES
 from provincial_portal import services as province
+from provincial_portal.models import AuditEvent as ProvincialEvent
 from vneid import organisations as vneid_organisations
 from vneid import services as vneid
 from vneid.models import AuditEvent
@@ -34,6 +35,7 @@ from .models import Workspace, WorkspaceOrganisation, WorkspacePersona
 
 Action = AuditEntry.Action
 Kind = AuditEvent.Kind
+ProvincialKind = ProvincialEvent.Kind
 
 STEP_LABELS = {
     1: "Bước 1: Đăng nhập hệ thống",
@@ -50,6 +52,12 @@ ORGANISATION_PORTAL_STEPS: dict[str, int] = {
     # An account made by the first VNeID login (nothing to inherit) is a VNeID login too.
     Action.ORGANISATION_ACCOUNT_CREATED: 3,
     Action.ORGANISATION_TAKEOVER: 4,
+}
+# The same walk at Quảng Nam's portal (its own records of its organisation accounts).
+ORGANISATION_PROVINCE_STEPS: dict[str, int] = {
+    ProvincialKind.LEGACY_ORG_LOGIN: 1,
+    ProvincialKind.ORGANISATION_LOGIN: 3,
+    ProvincialKind.ORGANISATION_TAKEOVER: 4,
 }
 # The e-ID counts as registered when VNeID recorded the registration or the activation (the
 # last representative's confirmation).
@@ -215,8 +223,10 @@ def _seat_rows(
     return seat_of_account, seat_of_cccd, seat_of_number
 
 
-def _organisation_seats(workspaces: list[Workspace]) -> dict[int, Workspace]:
-    """Return the seat of each of the seats' organisation accounts at the portal, by account."""
+def _organisation_seats(
+    workspaces: list[Workspace],
+) -> tuple[dict[int, Workspace], dict[str, Workspace]]:
+    """Return the seat of each organisation account at the portal (by account) and by tax code."""
     by_pk = {workspace.pk: workspace for workspace in workspaces}
     seat_of_tax_code = dict(
         (tax_code, by_pk[workspace_id])
@@ -225,7 +235,7 @@ def _organisation_seats(workspaces: list[Workspace]) -> dict[int, Workspace]:
         ).values_list("workspace_id", "tax_code")
     )
     named = accounts.accounts_named(list(seat_of_tax_code)).only("pk", "username")
-    return {account.pk: seat_of_tax_code[account.username] for account in named}
+    return {account.pk: seat_of_tax_code[account.username] for account in named}, seat_of_tax_code
 
 
 def class_progress(workspaces: Iterable[Workspace]) -> list[SeatProgress]:
@@ -235,7 +245,7 @@ def class_progress(workspaces: Iterable[Workspace]) -> list[SeatProgress]:
     if not workspaces:
         return []
     seat_of_account, seat_of_cccd, seat_of_number = _seat_rows(workspaces)
-    seat_of_organisation = _organisation_seats(workspaces)
+    seat_of_organisation, seat_of_tax_code = _organisation_seats(workspaces)
     earliest = min(seat_start(workspace) for workspace in workspaces)
     entries = accounts.audit_trail([*seat_of_account, *seat_of_organisation], since=earliest)
     linked_accounts: set[int] = set()
@@ -281,6 +291,17 @@ def class_progress(workspaces: Iterable[Workspace]) -> list[SeatProgress]:
         workspace = seat_of_cccd[cccd_number]
         if created_at >= seat_start(workspace) and message:
             progress[workspace.pk].error(message, created_at)
+    for event in province.organisation_events(list(seat_of_tax_code), since=earliest):
+        workspace = seat_of_tax_code[event.tax_code]
+        if event.at < seat_start(workspace):
+            continue
+        seat = progress[workspace.pk]
+        seat.saw(event.at)
+        if event.kind in ORGANISATION_PROVINCE_STEPS:
+            step = ORGANISATION_PROVINCE_STEPS[event.kind]
+            seat.reach_organisation(step, event.at)
+            if step == 4:
+                seat.reach_organisation(3, event.at)
     for answered in province.requests_answered(list(seat_of_number), since=earliest):
         workspace = seat_of_number[answered.personal_id_number]
         if answered.at < seat_start(workspace):
@@ -388,6 +409,28 @@ ORGANISATION_PORTAL_HOPS: dict[str, tuple[str, str]] = {
         "/dang-nhap/vneid/callback/",
     ),
 }
+ORGANISATION_PROVINCE_HOPS: dict[str, tuple[str, str]] = {
+    ProvincialKind.LEGACY_ORG_LOGIN: (
+        "Tổ chức → Cổng tỉnh: đăng nhập tài khoản tổ chức cũ",
+        "/quang-nam/dang-nhap/to-chuc/",
+    ),
+    ProvincialKind.LEGACY_ORG_REFUSED: (
+        "Cổng tỉnh: từ chối tài khoản tổ chức cũ",
+        "/quang-nam/dang-nhap/to-chuc/",
+    ),
+    ProvincialKind.ORGANISATION_LOGIN: (
+        "Hệ thống xác thực → Cổng tỉnh: đăng nhập với tư cách tổ chức",
+        "/quang-nam/dang-nhap/callback/",
+    ),
+    ProvincialKind.ORGANISATION_TAKEOVER: (
+        "Cổng tỉnh: kế thừa tài khoản tổ chức cũ",
+        "/quang-nam/dang-nhap/callback/",
+    ),
+    ProvincialKind.TAKEOVER_REFUSED: (
+        "Cổng tỉnh: từ chối kế thừa tài khoản tổ chức cũ",
+        "/quang-nam/dang-nhap/callback/",
+    ),
+}
 ORGANISATION_VNEID_HOPS: dict[str, tuple[str, str]] = {
     Kind.ORGANISATION_REGISTERED: (
         "Ứng dụng VNeID: đăng ký định danh tổ chức",
@@ -445,6 +488,18 @@ def _organisation_hops(
         for number, kind, created_at in vneid.events_of_numbers(cccds, since=since).filter(
             kind__in=list(ORGANISATION_VNEID_HOPS)
         )
+    ]
+    hops += [
+        Hop(
+            at=event.at,
+            route=ORGANISATION_PROVINCE_HOPS[event.kind][0],
+            endpoint=ORGANISATION_PROVINCE_HOPS[event.kind][1],
+            status_code=None,
+            duration_ms=None,
+            masked_number=mask_number(event.tax_code),
+        )
+        for event in province.organisation_events(tax_codes, since=since)
+        if event.kind in ORGANISATION_PROVINCE_HOPS
     ]
     return sorted(hops, key=lambda hop: hop.at, reverse=True)[:limit]
 

@@ -156,3 +156,23 @@ def _register_as(organisation, cccd):
             name=organisation.name,
             enterprise_code=organisation.tax_code,
         )
+
+
+def test_the_provinces_records_count_too(client, one_seat):
+    workspace, hoian, _ = _hoian(one_seat)
+
+    response = client.post(
+        "/quang-nam/dang-nhap/to-chuc/",
+        {
+            "tax_code": hoian.tax_code,
+            "password": ORGANISATION_PASSWORD,
+            "captcha_0": "k",
+            "captcha_1": "PASSED",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _progress(client, one_seat)["organisation_step"] == 1
+    page = client.get(reverse("sandbox:seat_timeline", args=[workspace.code])).content.decode()
+    assert "Tổ chức → Cổng tỉnh: đăng nhập tài khoản tổ chức cũ" in page
+    assert hoian.tax_code not in page
