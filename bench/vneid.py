@@ -66,7 +66,7 @@ class RelyingParty:
         response = self.http.get(self.discovery_url, timeout=TIMEOUT_SECONDS)
         response.raise_for_status()
 
-    def flow(self):
+    def flow(self, scope=SCOPE):
         """Run one authorize → token → validation round trip; return the validated claims."""
         verifier = secrets.token_urlsafe(48)
         challenge = (
@@ -81,7 +81,7 @@ class RelyingParty:
                 "response_type": "code",
                 "client_id": self.fixtures.client_id,
                 "redirect_uri": REDIRECT_URI,
-                "scope": SCOPE,
+                "scope": scope,
                 "state": state,
                 "nonce": nonce,
                 "code_challenge": challenge,

@@ -1,11 +1,15 @@
 """Guided mode: on each screen of the walk, which step of the guide this is and what comes next.
 
-Two guides. The national portal's wording is the guide's own (Văn phòng Chính phủ, "Liên kết tài
+Three guides. The national portal's wording is the guide's own (Văn phòng Chính phủ, "Liên kết tài
 khoản và đăng nhập tài khoản VNeID trên Cổng Dịch vụ công Quốc gia", Bước 1–4). The second, "Đăng
 nhập Cổng DVC tỉnh bằng VNeID", follows a citizen from the provincial portal through the national
 login service and VNeID and back; its screens belong to other organisations, which are known here
-only by their URL namespaces (never imported). The step is chosen from the screen being drawn and
-what the session already knows, never from a query: the panel costs nothing per request.
+only by their URL namespaces (never imported). The third, "Tổ chức đăng nhập bằng VNeID"
+(Nghị định 69/2024/NĐ-CP), follows an organisation from its legacy account (tax code and password,
+before 2025) through the representative's registration of the organisation e-ID in the VNeID app
+to the VNeID login as the organisation, which inherits the legacy account. The step is chosen
+from the screen being drawn and what the session already knows, never from a query: the panel
+costs nothing per request.
 """
 
 from dataclasses import dataclass
@@ -35,6 +39,18 @@ PROVINCIAL_STEP_TITLES = {
     3: "Bước 3: Đăng nhập bằng tài khoản VNeID",
     4: "Bước 4: Trở về Cổng DVC tỉnh với tài khoản của mình",
 }
+ORGANISATION_GUIDE = "Tổ chức đăng nhập bằng VNeID"
+ORGANISATION_STEP_TITLES = {
+    1: "Bước 1: Đăng nhập tài khoản tổ chức cũ (trước năm 2025)",
+    2: "Bước 2: Người đại diện đăng ký định danh tổ chức trên ứng dụng VNeID",
+    3: "Bước 3: Đăng nhập bằng VNeID với tư cách tổ chức",
+    4: "Bước 4: Kế thừa tài khoản tổ chức cũ",
+}
+GUIDE_TITLES = {
+    NATIONAL_GUIDE: STEP_TITLES,
+    PROVINCIAL_GUIDE: PROVINCIAL_STEP_TITLES,
+    ORGANISATION_GUIDE: ORGANISATION_STEP_TITLES,
+}
 
 
 @dataclass(frozen=True)
@@ -48,7 +64,7 @@ class GuideStep:
 
     @property
     def _titles(self) -> dict[int, str]:
-        return PROVINCIAL_STEP_TITLES if self.guide == PROVINCIAL_GUIDE else STEP_TITLES
+        return GUIDE_TITLES[self.guide]
 
     @property
     def title(self) -> str:
@@ -161,6 +177,73 @@ PROVINCE_LINK = GuideStep(
     "Nhập mật khẩu tài khoản tỉnh cũ để liên kết và kế thừa hồ sơ đã nộp trước đó.",
     guide=PROVINCIAL_GUIDE,
 )
+# "Tổ chức đăng nhập bằng VNeID": the two portals' organisation screens, VNeID's app screens
+# of "Định danh tổ chức" and VNeID's login page when the portal asked for the organisation.
+ORG_LEGACY_LOGIN = GuideStep(
+    1,
+    "Trước ngày 01/7/2025, tổ chức đăng nhập Cổng bằng tài khoản tổ chức được cấp: mã số thuế, "
+    "mật khẩu và mã xác thực (tab “Tổ chức”).",
+    "Nhập mã số thuế, mật khẩu tài khoản tổ chức và mã xác thực, rồi chọn “Đăng nhập”. Từ "
+    "01/7/2025 cách này không còn dùng được: tổ chức chuyển sang định danh điện tử tổ chức.",
+    guide=ORGANISATION_GUIDE,
+)
+ORG_LEGACY_SIGNED_IN = GuideStep(
+    1,
+    "Tổ chức đang đăng nhập bằng tài khoản cũ (mã số thuế và mật khẩu). Tài khoản này chỉ có "
+    "giá trị đến hết 30/6/2025.",
+    "Bước 2: người đại diện theo pháp luật mở ứng dụng VNeID, chọn “Định danh tổ chức” → “Đăng "
+    "ký định danh tổ chức”.",
+    guide=ORGANISATION_GUIDE,
+)
+ORG_APP = GuideStep(
+    2,
+    "Người đại diện theo pháp luật (tài khoản VNeID mức 2) đăng ký định danh tổ chức trong ứng "
+    "dụng VNeID: xác nhận bằng passcode, rồi nhập loại hình, tên và mã số doanh nghiệp. VNeID "
+    "đối chiếu với CSDL quốc gia về đăng ký doanh nghiệp. Tổ chức có nhiều người đại diện: mỗi "
+    "người xác nhận trong ứng dụng của mình thì định danh mới được kích hoạt.",
+    "Khi định danh đã kích hoạt — Bước 3: trên Cổng, chọn “Đăng nhập bằng VNeID (tổ chức)”.",
+    guide=ORGANISATION_GUIDE,
+)
+ORG_VNEID = GuideStep(
+    3,
+    "VNeID hỏi đăng nhập với tư cách nào: cá nhân, hoặc tổ chức mà người này đại diện hay được "
+    "ủy quyền.",
+    "Đăng nhập bằng tài khoản VNeID của người đại diện, rồi chọn tổ chức trong “Chọn tài khoản "
+    "đăng nhập”.",
+    guide=ORGANISATION_GUIDE,
+)
+ORG_INHERITED = GuideStep(
+    4,
+    "Đăng nhập bằng VNeID với tư cách tổ chức: Cổng tìm tài khoản tổ chức cũ theo mã số thuế. "
+    "Người đại diện theo pháp luật, hoặc người được ủy quyền toàn quyền, kế thừa tài khoản đó "
+    "cùng các hồ sơ đã nộp; việc kế thừa được ghi nhật ký (ai, lúc nào).",
+    "Mở “Thông tin tổ chức” và “Hồ sơ của tôi” để xem dữ liệu đã kế thừa.",
+    done=True,
+    guide=ORGANISATION_GUIDE,
+)
+ORG_PROVINCE_INFO = GuideStep(
+    4,
+    "“Thông tin tổ chức” của Cổng tỉnh: sau lần đăng nhập đầu tiên bằng VNeID với tư cách tổ "
+    "chức, trang ghi tài khoản cũ đã được kế thừa, ai kế thừa và lúc nào.",
+    "Nếu vừa đăng nhập bằng mã số thuế: đăng xuất, rồi đăng nhập lại qua Hệ thống xác thực, "
+    "chọn “TỔ CHỨC – Tài khoản định danh điện tử tổ chức (VNeID)”.",
+    guide=ORGANISATION_GUIDE,
+)
+# The "Tổ chức" tab posts to its own address; drawn on the login page under `?tab=to-chuc`.
+ORGANISATION_LOGIN_SCREENS = {("accounts", "organisation_login")}
+ORGANISATION_TAB = ("tab", "to-chuc")
+# VNeID's app screens of "Định danh tổ chức" (its other app screens are not the walk's).
+ORGANISATION_APP_SCREENS = {
+    "app_organisations",
+    "app_organisation_register",
+    "app_organisation_confirm",
+    "app_switch",
+    "app_authorisations",
+}
+# The scope a client asks for to allow an organisation login at VNeID.
+ORGANISATION_SCOPE = "vneid_organisation"
+PROVINCE_ORGANISATION_LOGIN_SCREENS = {"organisation_login"}
+PROVINCE_ORGANISATION_SCREENS = {"organisation"}
 PROVINCE_NAMESPACE = "provincial_portal"
 NATIONAL_LOGIN_NAMESPACE = "national_login"
 # The provincial portal's screens (URL names): its link offer, and those only a login reaches.
@@ -196,17 +279,28 @@ def current_step(request: HttpRequest) -> GuideStep | None:
     if screen[0] in (PROVINCE_NAMESPACE, NATIONAL_LOGIN_NAMESPACE):
         return provincial_step(screen, signed_in=PROVINCE_SESSION_COOKIE in request.COOKIES)
     if screen in VNEID_SCREENS:
+        if ORGANISATION_SCOPE in request.GET.get("scope", "").split():
+            return ORG_VNEID
         if _for_another_service(request):
             return PROVINCE_VNEID
         return VNEID_SCREEN
     if screen[0] == "vneid":
         # VNeID's other pages (its phone app, errors) are not screens of the guide's walk.
-        return None
+        return ORG_APP if screen[1] in ORGANISATION_APP_SCREENS else None
     if screen == ("vneid_login", "link"):
         return VNEID_LINK_SCREEN
+    if screen in ORGANISATION_LOGIN_SCREENS or (
+        screen == ("accounts", "login")
+        and request.GET.get(ORGANISATION_TAB[0]) == ORGANISATION_TAB[1]
+    ):
+        return ORG_LEGACY_LOGIN
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return LOGIN_SCREEN if screen in LOGIN_SCREENS else NOT_LOGGED_IN
+    if getattr(user, "is_organisation", False):
+        # An organisation's session came from its legacy password or from VNeID, whose login
+        # is the one that inherits the account.
+        return ORG_INHERITED if vneid_id_token(request) else ORG_LEGACY_SIGNED_IN
     if vneid_id_token(request):
         return VNEID_DONE
     if screen == ("accounts", "update_cccd"):
@@ -233,6 +327,10 @@ def provincial_step(screen: tuple[str, str | None], *, signed_in: bool) -> Guide
         return PROVINCE_CHOOSER if name in NATIONAL_LOGIN_CHOOSER_SCREENS else None
     if name in PROVINCE_QUIET_SCREENS:
         return None
+    if name in PROVINCE_ORGANISATION_LOGIN_SCREENS:
+        return ORG_LEGACY_LOGIN
+    if name in PROVINCE_ORGANISATION_SCREENS:
+        return ORG_PROVINCE_INFO
     if name in PROVINCE_LINK_SCREENS:
         return PROVINCE_LINK
     if name in PROVINCE_SIGNED_IN_SCREENS or (name == "home" and signed_in):

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .models import TrainingClass, Workspace
-from .progress import STEP_LABELS, class_progress, seat_timeline
+from .progress import ORGANISATION_STEP_LABELS, STEP_LABELS, class_progress, seat_timeline
 from .views import sandbox_only
 from .workspaces import base_url, reset_workspace, seat_state, seat_url
 
@@ -24,7 +24,41 @@ def _seat_card(workspace: Workspace) -> dict[str, Any]:
     qr = segno.make(state["url"], error="m").svg_inline(scale=3, dark="#000", light="#fff")
     # Printed: the full address a trainee types, not a path.
     provincial_url = base_url() + reverse("provincial_portal:home")
-    return {"workspace": workspace, "state": state, "qr_svg": qr, "provincial_url": provincial_url}
+    return {
+        "workspace": workspace,
+        "state": state,
+        "qr_svg": qr,
+        "provincial_url": provincial_url,
+        "organisations": _organisation_lines(state),
+    }
+
+
+def _organisation_lines(state: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the seat's organisations briefly: who acts for each (by name), and its state."""
+    names = {persona["key"]: persona["full_name"] for persona in state["personas"]}
+    lines = []
+    for organisation in state.get("organisations", ()):
+        eid = organisation["eid"]
+        legacy = [organisation["national"], organisation["provincial"]]
+        lines.append(
+            {
+                **organisation,
+                "legacy_password": next(
+                    (account["password"] for account in legacy if account and account["password"]),
+                    None,
+                ),
+                "people": [
+                    names.get(rep["persona"], rep["full_name"])
+                    + ("" if rep["current"] else " (người đại diện cũ)")
+                    for rep in organisation["representatives"]
+                ],
+                "grantees": [
+                    names.get(item["grantee"] or "", "")
+                    for item in (eid or {}).get("authorisations", ())
+                ],
+            }
+        )
+    return lines
 
 
 def _class_workspaces(training_class: TrainingClass) -> list[Workspace]:
@@ -80,7 +114,12 @@ def class_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "sandbox/class_dashboard.html",
-        {"training_class": training_class, "rows": rows, "steps": STEP_LABELS},
+        {
+            "training_class": training_class,
+            "rows": rows,
+            "steps": STEP_LABELS,
+            "organisation_steps": ORGANISATION_STEP_LABELS,
+        },
     )
 
 

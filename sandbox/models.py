@@ -108,6 +108,29 @@ class WorkspacePersona(models.Model):
         return f"{self.workspace} · {self.key}"
 
 
+class WorkspaceOrganisation(models.Model):
+    """The numbers one workspace's copy of a shipped organisation was given."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="organisations")
+    key = models.CharField("tổ chức", max_length=20)
+    # A fresh tax code (= enterprise code) with a valid check digit: unique across the sandbox,
+    # so a seat's registry entry, e-ID and accounts are its own.
+    tax_code = models.CharField("mã số thuế", max_length=13, unique=True)
+    national_dossier_codes = models.JSONField(default=list, blank=True)
+    provincial_dossier_codes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["workspace", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "key"], name="sandbox_workspace_organisation_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workspace} · {self.key}"
+
+
 class ApiToken(ApiKey):
     """A bearer token for the sandbox API (workspaces for CI pipelines), stored hashed."""
 

@@ -5,6 +5,8 @@ from typing import Any
 
 from api_kit.openapi import bearer_challenge, error_response
 
+from .persona_data import ORGANISATIONS, PERSONAS
+
 _ERROR_MESSAGES = {
     "unauthorized": (
         "Thiếu tiêu đề Authorization hoặc mã truy cập hộp cát không đúng.",
@@ -71,6 +73,43 @@ _SCHEMAS = {
             "url": {"type": "string", "description": "Thẻ chỗ ngồi (trang in được, có mã QR)."},
             "expires_at": _DATE_TIME,
             "personas": {"type": "array", "items": {"$ref": "#/components/schemas/Persona"}},
+            "organisations": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Organisation"},
+            },
+        },
+    },
+    "Organisation": {
+        "type": "object",
+        "description": "Như một phần tử `type: organisation` của `python manage.py personas "
+        "--json`, với mã số thuế của chỗ ngồi này (chữ số kiểm tra hợp lệ). Người đại diện và "
+        "người được ủy quyền được nêu bằng khoá persona.",
+        "required": [
+            "key",
+            "role",
+            "name",
+            "tax_code",
+            "enterprise_code",
+            "kind",
+            "status",
+            "representatives",
+            "eid",
+            "national",
+            "provincial",
+        ],
+        "properties": {
+            "key": {"type": "string", "enum": [org.key for org in ORGANISATIONS]},
+            "role": {"type": "string"},
+            "name": {"type": "string"},
+            "short_name": {"type": "string"},
+            "tax_code": {"type": "string", "pattern": "^[0-9]{10}$"},
+            "enterprise_code": {"type": "string", "pattern": "^[0-9]{10}$"},
+            "kind": {"type": "string"},
+            "status": {"type": "string", "enum": ["active", "suspended", "dissolved"]},
+            "representatives": {"type": "array", "items": {"type": "object"}},
+            "eid": {"type": ["object", "null"]},
+            "national": {"type": ["object", "null"]},
+            "provincial": {"type": ["object", "null"]},
         },
     },
     "Persona": {
@@ -99,7 +138,7 @@ _SCHEMAS = {
             "provincial",
         ],
         "properties": {
-            "key": {"type": "string", "enum": ["nga", "an", "binh", "hoa", "khoa", "dung", "lan"]},
+            "key": {"type": "string", "enum": [persona.key for persona in PERSONAS]},
             "role": {"type": "string"},
             "full_name": {"type": "string"},
             "password": _NULLABLE_STRING,

@@ -38,6 +38,7 @@ from vneid import services as vneid
 from vneid.conf import provider_settings as vneid_provider_settings
 from vneid.services import ensure_client
 
+from .organisations import ensure_organisations
 from .persona_data import (
     PASSWORD,
     PERSONAS,
@@ -313,7 +314,16 @@ def _account_missing(persona: Persona) -> bool:
 
 @transaction.atomic
 def ensure_personas() -> list[str]:
-    """Create every persona that is missing; leave the ones that exist as testers left them."""
+    """Create every persona and organisation that is missing; leave the others as they are.
+
+    The organisations after the personas: their e-IDs point at the people's VNeID accounts.
+    Return the keys created (an organisation's key among them when it was).
+    """
+    created = _ensure_citizens()
+    return created + ensure_organisations()
+
+
+def _ensure_citizens() -> list[str]:
     created = []
     for persona in PERSONAS:
         if _missing(persona):

@@ -7,6 +7,7 @@ app_name = "sandbox"
 urlpatterns = [
     path("", views.console, name="console"),
     path("personas/<slug:key>/reset/", views.reset, name="reset_persona"),
+    path("to-chuc/<slug:key>/reset/", views.reset_organisation, name="reset_organisation"),
     path("faults/<slug:target>/", views.switch_fault, name="switch_fault"),
     path("login-policy/", views.switch_login_policy, name="switch_login_policy"),
     path("plugin-ky-so/", usb_views.plugin, name="signing_plugin"),

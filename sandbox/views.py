@@ -20,6 +20,9 @@ from vneid import faults as vneid_faults
 
 from .forms import FaultForm, LoginPolicyForm
 from .models import OutboxMessage
+from .organisations import ORGANISATIONS, ORGANISATIONS_BY_KEY, organisation_state
+from .organisations import reset_organisation as reset_organisation_data
+from .persona_data import ORGANISATION_PASSWORD
 from .personas import PERSONAS, PERSONAS_BY_KEY, persona_state, reset_persona
 from .usb_tokens import PKCS12_PASSWORD
 
@@ -58,6 +61,8 @@ def console(request: HttpRequest) -> HttpResponse:
         "sandbox/console.html",
         {
             "personas": [persona_state(persona) for persona in PERSONAS],
+            "organisations": [organisation_state(org) for org in ORGANISATIONS],
+            "organisation_password": ORGANISATION_PASSWORD,
             "fault_panels": fault_panels,
             "outbox": OutboxMessage.objects.all()[:20],
             # SMS travel through the operator, which keeps them: shown beside the e-mails.
@@ -79,6 +84,20 @@ def reset(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404
     persona = reset_persona(key)
     messages.success(request, f"Đã đặt lại persona {persona.full_name} về trạng thái ban đầu.")
+    return redirect("sandbox:console")
+
+
+@sandbox_only
+@require_POST
+def reset_organisation(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in ORGANISATIONS_BY_KEY:
+        raise Http404
+    organisation = reset_organisation_data(key)
+    messages.success(
+        request,
+        f"Đã đặt lại {organisation.name} về trạng thái ban đầu: CSDL đăng ký doanh nghiệp, "
+        "định danh VNeID, ủy quyền và tài khoản tổ chức cũ trên hai Cổng.",
+    )
     return redirect("sandbox:console")
 
 

@@ -21,13 +21,30 @@ from django.utils.crypto import get_random_string
 from accounts import services as accounts
 from certificate_authority import services as ca
 from citizen_registry import services as registry
+from idnumbers.tax_codes import with_check_digit
 from mobile_operator import services as operator
 from portal import services as portal
 from provincial_portal import services as province
 from vneid import services as vneid
 
-from .models import TrainingClass, Workspace, WorkspacePersona
-from .persona_data import PERSONAS, PERSONAS_BY_KEY, Persona, ProvincialAccount
+from .models import TrainingClass, Workspace, WorkspaceOrganisation, WorkspacePersona
+from .organisations import (
+    create_organisations,
+    delete_organisations,
+    organisation_state,
+    organisation_taxes_taken,
+    restore_organisation,
+)
+from .persona_data import (
+    ORGANISATIONS,
+    ORGANISATIONS_BY_KEY,
+    PERSONAS,
+    PERSONAS_BY_KEY,
+    Organisation,
+    Persona,
+    ProvincialAccount,
+    organisation_copy,
+)
 from .personas import create_personas, persona_state, restore_persona
 
 # Easy to read aloud and to type from a printed card: no 0/O, 1/I/L.
@@ -158,7 +175,12 @@ def _provincial_codes_taken(codes: set[str]) -> set[str]:
     """Return the codes among codes that another copy's provincial dossier holds."""
     if not codes:
         return set()
-    held = WorkspacePersona.objects.exclude(provincial_dossier_codes=[]).values_list(
+    held = list(
+        WorkspacePersona.objects.exclude(provincial_dossier_codes=[]).values_list(
+            "provincial_dossier_codes", flat=True
+        )
+    )
+    held += WorkspaceOrganisation.objects.exclude(provincial_dossier_codes=[]).values_list(
         "provincial_dossier_codes", flat=True
     )
     return codes & {code for row in held for code in row}
@@ -192,6 +214,142 @@ def allocate_numbers(seats: int) -> list[list[Candidate]]:
                     seen.update(numbers)
         if not clashes:
             return allocation
+
+
+class OrganisationCandidate(TypedDict):
+    """The numbers drawn for one copy of an organisation: a WorkspaceOrganisation's fields."""
+
+    key: str
+    tax_code: str
+    national_dossier_codes: list[str]
+    provincial_dossier_codes: list[str]
+
+
+def _tax_code(shipped: str) -> str:
+    """Draw a tax code with a valid check digit and the shipped one's first three digits.
+
+    The first digits carry the province (40 Quảng Nam, 04 Đà Nẵng, 8 for a person's own code):
+    a copy keeps them. About one draw in eleven has no check digit; it is drawn again.
+    """
+    while True:
+        code = with_check_digit(_random_tail(shipped[:3], 9))
+        if code is not None:
+            return code
+
+
+def _organisation_candidate(organisation: Organisation) -> OrganisationCandidate:
+    return {
+        "key": organisation.key,
+        "tax_code": _tax_code(organisation.tax_code),
+        "national_dossier_codes": [
+            _random_tail(dossier.code[:-6], len(dossier.code))
+            for dossier in organisation.national_dossiers or ()
+        ],
+        "provincial_dossier_codes": [
+            _random_tail(dossier.code[:-4], len(dossier.code))
+            for dossier in organisation.provincial_dossiers or ()
+        ],
+    }
+
+
+def _organisation_numbers(candidate: OrganisationCandidate) -> list[str]:
+    return [
+        candidate["tax_code"],
+        *candidate["national_dossier_codes"],
+        *candidate["provincial_dossier_codes"],
+    ]
+
+
+def _organisations_taken(candidates: list[OrganisationCandidate]) -> set[str]:
+    """Return the tax codes and dossier codes among candidates that someone already holds."""
+    codes = {c["tax_code"] for c in candidates}
+    taken = organisation_taxes_taken(codes)
+    taken.update(
+        WorkspaceOrganisation.objects.filter(tax_code__in=codes).values_list("tax_code", flat=True)
+    )
+    taken |= portal.dossier_codes_taken(
+        {code for c in candidates for code in c["national_dossier_codes"]}
+    )
+    taken |= _provincial_codes_taken(
+        {code for c in candidates for code in c["provincial_dossier_codes"]}
+    )
+    for organisation in ORGANISATIONS:
+        # The shipped codes stay theirs even before `seed_sandbox` has created them.
+        taken.add(organisation.tax_code)
+        taken.update(dossier.code for dossier in organisation.national_dossiers or ())
+        taken.update(dossier.code for dossier in organisation.provincial_dossiers or ())
+    for persona in PERSONAS:
+        taken.update(dossier.code for dossier in persona.dossiers)
+        if persona.provincial:
+            taken.update(dossier.code for dossier in persona.provincial.dossiers)
+    return taken
+
+
+def allocate_organisations(
+    seats: int, persona_allocation: list[list[Candidate]]
+) -> list[list[OrganisationCandidate]]:
+    """Return, per seat, a fresh tax code and dossier codes for a copy of every organisation.
+
+    Unique across the sandbox, and apart from the dossier codes just drawn for the personas.
+    """
+    drawn = {
+        code
+        for seat in persona_allocation
+        for candidate in seat
+        for code in (*candidate["dossier_codes"], *candidate["provincial_dossier_codes"])
+    }
+    allocation = [[_organisation_candidate(org) for org in ORGANISATIONS] for _ in range(seats)]
+    while True:
+        taken = _organisations_taken([c for seat in allocation for c in seat]) | drawn
+        seen: set[str] = set()
+        clashes = 0
+        for seat in allocation:
+            for index, candidate in enumerate(seat):
+                numbers = _organisation_numbers(candidate)
+                if any(n in taken or n in seen for n in numbers):
+                    seat[index] = _organisation_candidate(ORGANISATIONS_BY_KEY[candidate["key"]])
+                    clashes += 1
+                else:
+                    seen.update(numbers)
+        if not clashes:
+            return allocation
+
+
+def organisation_copy_of(
+    organisation: Organisation,
+    numbers: WorkspaceOrganisation,
+    *,
+    cccd_of: dict[str, str],
+    workspace_code: str,
+) -> Organisation:
+    """Return the workspace's copy of a shipped organisation (cccd_of: persona key → CCCD)."""
+    by_number = {
+        PERSONAS_BY_KEY[key].citizen["cccd_number"]: number for key, number in cccd_of.items()
+    }
+    return organisation_copy(
+        organisation,
+        tax_code=numbers.tax_code,
+        cccd_of=by_number,
+        national_codes=numbers.national_dossier_codes,
+        provincial_codes=numbers.provincial_dossier_codes,
+        workspace=workspace_code,
+    )
+
+
+def workspace_organisations(workspace: Workspace) -> list[tuple[Organisation, dict[str, str]]]:
+    """Return the workspace's copies of the organisations with their people's CCCDs by key."""
+    cccd_of = dict(workspace.personas.values_list("key", "cccd_number"))
+    rows = {row.key: row for row in workspace.organisations.all()}
+    return [
+        (
+            organisation_copy_of(
+                organisation, rows[organisation.key], cccd_of=cccd_of, workspace_code=workspace.code
+            ),
+            cccd_of,
+        )
+        for organisation in ORGANISATIONS
+        if organisation.key in rows
+    ]
 
 
 def copy_of(persona: Persona, numbers: WorkspacePersona, *, workspace_code: str) -> Persona:
@@ -279,6 +437,7 @@ def create_class(*, name: str, seats: int, days: int | None = None) -> TrainingC
     expires_at = now + timedelta(days=days or settings.SANDBOX_WORKSPACE_DAYS)
     training_class = TrainingClass.objects.create(name=name, created_at=now, expires_at=expires_at)
     allocation = allocate_numbers(seats)
+    organisation_allocation = allocate_organisations(seats, allocation)
     codes: set[str] = set()
     while len(codes) < seats:
         codes |= {_new_code() for _ in range(seats - len(codes))}
@@ -301,6 +460,15 @@ def create_class(*, name: str, seats: int, days: int | None = None) -> TrainingC
     create_personas(
         copy_of(PERSONAS_BY_KEY[row.key], row, workspace_code=row.workspace.code) for row in rows
     )
+    WorkspaceOrganisation.objects.bulk_create(
+        WorkspaceOrganisation(workspace=workspace, **candidate)
+        for workspace, numbers in zip(workspaces, organisation_allocation, strict=True)
+        for candidate in numbers
+    )
+    # After the personas: the e-IDs and authorisations point at their VNeID accounts.
+    create_organisations(
+        pair for workspace in workspaces for pair in workspace_organisations(workspace)
+    )
     # The seeded links and logins above are the starting state, not a trainee's progress.
     training_class.workspaces.update(progress_since=timezone.now())
     return training_class
@@ -317,6 +485,8 @@ def reset_workspace(workspace: Workspace) -> None:
     """Put every persona of a workspace back to its starting state."""
     for persona in workspace_personas(workspace):
         restore_persona(persona)
+    for organisation, cccd_of in workspace_organisations(workspace):
+        restore_organisation(organisation, cccd_of)
 
 
 def seat_state(workspace: Workspace) -> dict[str, Any]:
@@ -328,7 +498,15 @@ def seat_state(workspace: Workspace) -> dict[str, Any]:
         "url": seat_url(workspace),
         "expires_at": workspace.expires_at.isoformat(),
         "personas": [persona_state(persona) for persona in workspace_personas(workspace)],
+        "organisations": workspace_organisation_states(workspace),
     }
+
+
+def workspace_organisation_states(workspace: Workspace) -> list[dict[str, Any]]:
+    """Describe the seat's organisations, naming their people by persona key."""
+    copies = workspace_organisations(workspace)
+    persona_of = {number: key for key, number in copies[0][1].items()} if copies else {}
+    return [organisation_state(organisation, persona_of) for organisation, _ in copies]
 
 
 def class_state(training_class: TrainingClass) -> dict[str, Any]:
@@ -351,6 +529,14 @@ def class_state(training_class: TrainingClass) -> dict[str, Any]:
 def delete_workspaces(workspaces: Sequence[Workspace]) -> int:
     """Delete workspaces with everything in them: records, accounts, devices, dossiers."""
     rows = list(WorkspacePersona.objects.filter(workspace__in=workspaces))
+    # The organisations first: their e-IDs protect the people's VNeID accounts.
+    delete_organisations(
+        list(
+            WorkspaceOrganisation.objects.filter(workspace__in=workspaces).values_list(
+                "tax_code", flat=True
+            )
+        )
+    )
     cccds = [row.cccd_number for row in rows]
     usernames = [row.username for row in rows if row.username]
     users = accounts.accounts_named(usernames)

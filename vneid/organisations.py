@@ -15,13 +15,13 @@ what happened and what to do; views only catch and show it.
 """
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, NoReturn
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from idnumbers.names import display_name, names_match
@@ -245,17 +245,33 @@ def organisations_acted_for(account: VneidAccount) -> list[Acting]:
     return sorted(acting.values(), key=lambda item: item.organisation.name.casefold())
 
 
-def _organisation(organisation: OrganisationEid | int | str) -> OrganisationEid | None:
+def _organisation(
+    organisation: OrganisationEid | int | str, account: VneidAccount | None = None
+) -> OrganisationEid | None:
+    """Read the e-ID again; with account, annotated `represented_by_account` in the same query.
+
+    On every organisation login's authorize and token exchange (the hot path): a confirmed
+    representative is then known in one query, without looking at authorisations.
+    """
     if isinstance(organisation, OrganisationEid):
         # Read again: a caller's copy may predate a lock or an activation.
         organisation = organisation.pk
+    rows = OrganisationEid.objects.all()
+    if account is not None:
+        rows = rows.annotate(
+            represented_by_account=Exists(
+                OrganisationRepresentative.objects.filter(
+                    organisation=OuterRef("pk"), account=account, confirmed_at__isnull=False
+                )
+            )
+        )
     if isinstance(organisation, int):
         if not 0 < organisation <= MAX_ROW_ID:
             # A number no row can have (typed into a URL): the database would refuse it.
             return None
-        return OrganisationEid.objects.filter(pk=organisation).first()
+        return rows.filter(pk=organisation).first()
     # A `sub`: the login page's account chooser posts it.
-    return OrganisationEid.objects.filter(sub=organisation).first()
+    return rows.filter(sub=organisation).first()
 
 
 def acting_for(account: VneidAccount, organisation: OrganisationEid | int | str) -> Acting:
@@ -264,17 +280,20 @@ def acting_for(account: VneidAccount, organisation: OrganisationEid | int | str)
     organisation: the e-ID, its primary key or its `sub`. Codes: not_acting,
     authorisation_revoked, authorisation_expired, organisation_inactive, not_level_2.
     """
-    found = _organisation(organisation)
+    found = _organisation(organisation, account)
     if found is None:
         raise OrganisationRefused("not_acting", status=403)
     if account.assurance_level != VneidAccount.Level.LEVEL_2 or not account.is_active:
         raise OrganisationRefused("not_level_2", status=403)
-    representative = OrganisationRepresentative.objects.filter(
-        organisation=found, account=account, confirmed_at__isnull=False
-    ).exists()
-    authorisations = list(
-        OrganisationAuthorisation.objects.filter(organisation=found, grantee=account).order_by(
-            "-created_at"
+    representative = bool(getattr(found, "represented_by_account", False))
+    # A representative acts as the representative: their authorisations are not read.
+    authorisations = (
+        []
+        if representative
+        else list(
+            OrganisationAuthorisation.objects.filter(organisation=found, grantee=account).order_by(
+                "-created_at"
+            )
         )
     )
     if not representative and not authorisations:
@@ -818,3 +837,41 @@ def delete_organisations(enterprise_codes: Iterable[str]) -> int:
     codes = list(enterprise_codes)
     _deleted, by_model = OrganisationEid.objects.filter(enterprise_code__in=codes).delete()
     return by_model.get(OrganisationEid._meta.label, 0)
+
+
+# --- Read by the sandbox's console and the trainer's dashboard -----------------------------
+
+
+def organisation_of_code(enterprise_code: str) -> OrganisationEid | None:
+    """Return the e-ID of this enterprise (at most one: the code is unique), or None."""
+    found: OrganisationEid | None = OrganisationEid.objects.filter(
+        enterprise_code=enterprise_code
+    ).first()
+    return found
+
+
+def enterprise_codes_registered(codes: Collection[str]) -> set[str]:
+    """Return which of these enterprise codes an e-ID already holds."""
+    return set(
+        OrganisationEid.objects.filter(enterprise_code__in=list(codes)).values_list(
+            "enterprise_code", flat=True
+        )
+    )
+
+
+def refusals_of_numbers(
+    cccd_numbers: Collection[str], *, since: datetime
+) -> list[tuple[str, str, datetime]]:
+    """Return (CCCD, the sentence the app showed, when) of the refusals to these people since then.
+
+    The event's detail starts with the refusal's code (then a masked number, if any).
+    """
+    rows = AuditEvent.objects.filter(
+        account__citizen__cccd_number__in=list(cccd_numbers),
+        kind=AuditEvent.Kind.ORGANISATION_REFUSED,
+        created_at__gte=since,
+    ).values_list("account__citizen__cccd_number", "detail", "created_at")
+    return [
+        (number, MESSAGES.get(detail.split(" ", 1)[0], ""), created_at)
+        for number, detail, created_at in rows
+    ]

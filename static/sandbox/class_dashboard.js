@@ -19,6 +19,12 @@
     row.querySelector("[data-field='last_action_at']").textContent = clock(seat.last_action_at) || "—";
     row.querySelector("[data-field='last_error']").textContent = seat.last_error || "—";
     row.querySelector("[data-field='provincial_login_at']").textContent = seat.provincial_login_at ? "✓ " + clock(seat.provincial_login_at) : "";
+    row.querySelector("[data-field='organisation_step_label']").textContent = seat.organisation_step_label;
+    row.querySelectorAll("[data-organisation-step]").forEach(function (cell) {
+      var number = cell.getAttribute("data-organisation-step");
+      var when = seat.organisation_reached[number];
+      cell.textContent = when ? number + " ✓ " + clock(when) : number;
+    });
     row.querySelectorAll("[data-step]").forEach(function (cell) {
       var when = seat.reached[cell.getAttribute("data-step")];
       cell.textContent = when ? "✓ " + clock(when) : "";

@@ -59,3 +59,31 @@ def test_the_switch_is_gone_when_the_sandbox_is_off(client, db, settings):
 
     assert client.post(SWITCH_URL, {"policy-policy": "vneid_only"}).status_code == 404
     assert not LoginPolicyOverride.objects.exists()
+
+
+def test_the_organisation_cut_off_refuses_legacy_organisations_at_both_portals(client, db):
+    from provincial_portal import services as province
+
+    response = client.post(SWITCH_URL, {"policy-policy": "vneid_only_all"}, follow=True)
+
+    assert "VNeID là tài khoản duy nhất của công dân và tổ chức" in response.content.decode()
+    assert not login_policy.current().allows_legacy_organisation_logins
+    assert province.organisation_legacy_login_allowed() is False
+
+    client.post(SWITCH_URL, {"policy-policy": "vneid_only"})
+
+    assert login_policy.current().allows_legacy_organisation_logins
+    assert province.organisation_legacy_login_allowed() is True
+
+
+def test_returning_to_the_setting_returns_the_province_to_its_own_setting(client, db, settings):
+    from provincial_portal import services as province
+
+    configured = getattr(settings, "PROVINCIAL_PORTAL", None) or {}
+    settings.PROVINCIAL_PORTAL = {**configured, "ORGANISATION_LEGACY_LOGIN": False}
+    client.post(SWITCH_URL, {"policy-policy": "legacy"})
+    assert province.organisation_legacy_login_allowed() is True
+
+    client.post(SWITCH_URL, {"policy-policy": "setting"})
+
+    assert province.organisation_legacy_login_allowed() is False
