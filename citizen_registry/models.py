@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from admin_kit.audit import AuditRecord, actor_field, official_reason_check
 from api_kit.keys import ApiKey
+from api_kit.rate_limit import RateCounterRecord
 from fault_switch.models import FaultSwitch
 from idnumbers.numbers import mask_number
 
@@ -111,24 +112,15 @@ class LookupLog(models.Model):
         return f"{self.endpoint} {self.masked_number} {self.result}"
 
 
-class RateCounter(models.Model):
+class RateCounter(RateCounterRecord):
     """Calls of one key or one address in one minute, counted by an atomic upsert."""
 
-    bucket = models.CharField(max_length=64)
-    minute = models.BigIntegerField(db_index=True)
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "bộ đếm lời gọi"
-        verbose_name_plural = "bộ đếm lời gọi"
+    class Meta(RateCounterRecord.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["bucket", "minute"], name="citizen_registry_ratecounter_bucket_minute"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.bucket} @ {self.minute}: {self.count}"
 
 
 class FaultInjection(FaultSwitch):
