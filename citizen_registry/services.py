@@ -3,7 +3,6 @@
 Officials' changes carry a reason and write one RecordChange in the same transaction.
 """
 
-import secrets
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -13,7 +12,7 @@ from django.db.models import QuerySet
 
 from admin_kit.audit import ReasonRequired as ReasonRequired
 from admin_kit.audit import masked_value, required_reason, save_audited
-from api_kit.keys import hash_secret
+from api_kit.consumers import ConsumerKeys
 from idnumbers.numbers import mask_number
 
 from .models import RECORD_FIELDS, ApiClient, Citizen, LookupLog, RecordChange
@@ -25,75 +24,13 @@ Actor = Any
 Changes = dict[str, list[Any]]
 
 
-def generate_api_key() -> str:
-    """Return a new random bearer key for a consuming system."""
-    return KEY_PREFIX + secrets.token_urlsafe(32)
-
-
-def set_key(client: ApiClient, raw_key: str | None = None) -> str:
-    """Give an unsaved or saved client a key (new unless given) without saving; return it."""
-    raw_key = raw_key or generate_api_key()
-    client.key_prefix = raw_key[:12]
-    client.key_hash = hash_secret(raw_key)
-    return raw_key
-
-
-@transaction.atomic
-def create_api_client(
-    *,
-    name: str,
-    can_read_records: bool,
-    raw_key: str | None = None,
-    rate_limit_per_minute: int | None = None,
-) -> tuple[ApiClient, str]:
-    """Register a consuming system; return (client, raw_key), the key being shown only once."""
-    client = ApiClient(
-        name=name, can_read_records=can_read_records, rate_limit_per_minute=rate_limit_per_minute
-    )
-    raw_key = set_key(client, raw_key)
-    client.save()
-    return client, raw_key
-
-
-@transaction.atomic
-def issue_new_key(*, client: ApiClient) -> str:
-    """Give an existing client a fresh key, invalidating the old one; return the new key."""
-    raw_key = set_key(client)
-    client.save(update_fields=["key_prefix", "key_hash"])
-    return raw_key
-
-
-@transaction.atomic
-def ensure_api_client(
-    *, name: str, raw_key: str, can_read_records: bool, rate_limit_per_minute: int | None = None
-) -> ApiClient:
-    """Make the client called name hold exactly this key, permission and limit; return it."""
-    key_hash = hash_secret(raw_key)
-    holder = ApiClient.objects.filter(key_hash=key_hash).exclude(name=name).first()
-    if holder is not None:
-        raise ValueError(f"This key already belongs to the API client {holder.name!r}.")
-    client = ApiClient.objects.select_for_update().filter(name=name).first()
-    if client is None:
-        client, _ = create_api_client(
-            name=name,
-            can_read_records=can_read_records,
-            raw_key=raw_key,
-            rate_limit_per_minute=rate_limit_per_minute,
-        )
-        return client
-    wanted = {
-        "key_prefix": raw_key[:12],
-        "key_hash": key_hash,
-        "can_read_records": can_read_records,
-        "rate_limit_per_minute": rate_limit_per_minute,
-        "is_active": True,
-    }
-    changed = [field for field, value in wanted.items() if getattr(client, field) != value]
-    if changed:
-        for field in changed:
-            setattr(client, field, wanted[field])
-        client.save(update_fields=changed)
-    return client
+# Keys of the consuming systems: made, rotated and made to match as at every registry.
+consumer_keys = ConsumerKeys(ApiClient, prefix=KEY_PREFIX)
+generate_api_key = consumer_keys.generate_api_key
+set_key = consumer_keys.set_key
+create_api_client = consumer_keys.create_api_client
+issue_new_key = consumer_keys.issue_new_key
+ensure_api_client = consumer_keys.ensure_api_client
 
 
 # What an official may correct on a citizen record: all but its key (the CCCD) and its status,
