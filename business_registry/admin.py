@@ -1,20 +1,20 @@
 """The officials' view of the business registry; codes and numbers stay masked in every list."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.db.models import Model, QuerySet
+from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.utils.html import format_html
 
 from admin_kit.changes import format_changes
+from admin_kit.columns import column
 from admin_kit.officials import official
 from admin_kit.readonly import ReadOnlyAdminMixin
 from admin_kit.reasons import confirm_with_reason, reason_field, reason_form
 from admin_kit.search import NumberSearchMixin
+from api_kit.admin import ConsumerAdmin, consumer_form
 from idnumbers.numbers import cccd_problems, mask_number, normalize_number
 from idnumbers.tax_codes import normalize_tax_code, tax_code_problem
 
@@ -45,18 +45,6 @@ FIELD_LABELS = {
 }
 REASON_HELP = "Bắt buộc: lý do được ghi vào nhật ký sửa đổi cùng với thao tác."
 ReasonForm = reason_form(help_text=REASON_HELP)
-
-
-def _column(name: str, description: str) -> Callable[[Model], Any]:
-    """Return a list/detail column showing field name under a Vietnamese heading."""
-
-    @admin.display(description=description, ordering=name)
-    def show(obj: Model) -> Any:
-        label = getattr(obj, f"get_{name}_display", None)
-        return label() if label else getattr(obj, name)
-
-    show.__name__ = name
-    return show
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -311,106 +299,24 @@ class LegalRepresentativeAdmin(admin.ModelAdmin):
             )
 
 
-class ApiClientForm(forms.ModelForm):
-    reason = reason_field(help_text=REASON_HELP)
-
-    class Meta:
-        model = ApiClient
-        fields = ("name", "can_read_records", "is_active", "rate_limit_per_minute")
-
-
-_created_at = _column("created_at", "thời điểm tạo")
-
-
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
-    form = ApiClientForm
-    list_display = ("name", "key_prefix", "can_read_records", "is_active", _created_at)
-    list_filter = ("is_active", "can_read_records")
-    search_fields = ("name",)
-    # The admin takes column functions in fields and readonly_fields; the stubs allow names only.
-    readonly_fields = ("key_prefix", _created_at)  # type: ignore[assignment]
-    actions = ("issue_new_keys",)
-
-    def get_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> tuple[Any, ...]:
-        if obj is None:
-            return ("name", "can_read_records", "rate_limit_per_minute", "reason")
-        fields = (
-            "name",
-            "key_prefix",
-            "can_read_records",
-            "rate_limit_per_minute",
-            "is_active",
-            _created_at,
-        )
-        return (*fields, "reason") if self.has_change_permission(request, obj) else fields
-
-    def has_delete_permission(self, request: HttpRequest, obj: ApiClient | None = None) -> bool:
-        # Lookup logs reference their client; a client is deactivated, never deleted.
-        return False
-
-    def save_model(
-        self, request: HttpRequest, obj: ApiClient, form: forms.ModelForm, change: bool
-    ) -> None:
-        reason = form.cleaned_data["reason"]
-        if not change:
-            raw_key = services.register_api_client(
-                client=obj, actor=official(request), reason=reason
-            )
-            self._show_key_once(request, obj, raw_key)
-            return
-        values = {
-            field: form.cleaned_data[field] for field in form.changed_data if field != "reason"
-        }
-        services.change_api_client(
-            client=obj, values=values, actor=official(request), reason=reason
-        )
-
-    @admin.action(description="Cấp khoá mới (khoá cũ hết hiệu lực ngay)", permissions=["change"])
-    def issue_new_keys(
-        self, request: HttpRequest, queryset: QuerySet[ApiClient]
-    ) -> HttpResponseBase | None:
-        def perform(clients: QuerySet[ApiClient], reason: str) -> None:
-            for client in clients:
-                raw_key = services.issue_new_key_by_official(
-                    client=client, actor=official(request), reason=reason
-                )
-                self._show_key_once(request, client, raw_key)
-
-        return confirm_with_reason(
-            self,
-            request,
-            queryset,
-            title="Cấp khoá API mới",
-            question="Cấp khoá mới cho các hệ thống sau? Khoá cũ hết hiệu lực ngay.",
-            form_class=ReasonForm,
-            perform=perform,
-        )
-
-    def _show_key_once(self, request: HttpRequest, client: ApiClient, raw_key: str) -> None:
-        self.message_user(
-            request,
-            format_html(
-                "Khoá API của hệ thống “{}”: <code>{}</code> — hãy sao chép ngay, khoá chỉ "
-                "hiển thị một lần và không thể xem lại.",
-                client.name,
-                raw_key,
-            ),
-            messages.SUCCESS,
-        )
+class ApiClientAdmin(ConsumerAdmin):
+    form = consumer_form(ApiClient, reason_help=REASON_HELP)
+    services = services
+    reason_form = ReasonForm
 
 
 @admin.register(LookupLog)
 class LookupLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
-        _column("created_at", "thời điểm"),
-        _column("client", "hệ thống gọi"),
-        _column("endpoint", "chức năng"),
-        _column("masked_code", "mã số (đã che)"),
-        _column("purpose", "mục đích"),
-        _column("requested_by", "người yêu cầu"),
-        _column("result", "kết quả"),
-        _column("status_code", "mã HTTP"),
+        column("created_at", "thời điểm"),
+        column("client", "hệ thống gọi"),
+        column("endpoint", "chức năng"),
+        column("masked_code", "mã số (đã che)"),
+        column("purpose", "mục đích"),
+        column("requested_by", "người yêu cầu"),
+        column("result", "kết quả"),
+        column("status_code", "mã HTTP"),
     )
     list_filter = ("endpoint", "status_code", "client")
     list_select_related = ("client",)
@@ -420,8 +326,8 @@ class LookupLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # The enterprise appears by name only (its __str__): the log never shows a full code.
     fields = (  # type: ignore[assignment]
         *list_display,
-        _column("purpose_note", "ghi chú mục đích"),
-        _column("enterprise", "doanh nghiệp"),
+        column("purpose_note", "ghi chú mục đích"),
+        column("enterprise", "doanh nghiệp"),
     )
     readonly_fields = fields  # type: ignore[assignment]
 
@@ -438,9 +344,9 @@ class FaultInjectionForm(forms.ModelForm):
 class FaultInjectionAdmin(admin.ModelAdmin):
     form = FaultInjectionForm
     list_display = (
-        _column("mode", "tình trạng giả lập"),
-        _column("latency_ms", "độ trễ thêm (ms)"),
-        _column("updated_at", "cập nhật lúc"),
+        column("mode", "tình trạng giả lập"),
+        column("latency_ms", "độ trễ thêm (ms)"),
+        column("updated_at", "cập nhật lúc"),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
