@@ -305,3 +305,27 @@ def test_the_profile_and_the_account_mask_the_tax_code(hoian):
     assert str(profile).startswith("Công ty TNHH Hội An Xanh (")
     assert User.objects.by_tax_code(hoian.username).get() == hoian
     assert not User.objects.by_login_number(hoian.username).exists()
+
+
+def test_the_home_page_speaks_to_an_organisation_of_its_own_cut_off_not_of_a_cccd(client, hoian):
+    login_policy.set_policy(policy="transition")
+    client.post(ORGANISATION_LOGIN_URL, org_login(hoian.username))
+
+    page = client.get("/").content.decode()
+
+    assert 'data-testid="policy-organisation-banner"' in page
+    assert 'data-testid="home-organisation-steps"' in page
+    assert 'data-testid="policy-banner"' not in page
+    assert "cập nhật số CCCD" not in page
+
+
+def test_an_inherited_organisation_account_is_not_told_to_move_to_vneid(client, hoian):
+    login_policy.set_policy(policy="transition")
+    hoian.organisation.vneid_sub = "e-id-of-hoian"
+    hoian.organisation.save(update_fields=["vneid_sub"])
+    client.force_login(hoian)
+
+    page = client.get("/").content.decode()
+
+    assert 'data-testid="policy-organisation-banner"' not in page
+    assert 'data-testid="policy-banner"' not in page
