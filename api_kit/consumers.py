@@ -6,9 +6,12 @@ the same for both and lives here.
 """
 
 import secrets
+from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
 from django.db import transaction
+
+from admin_kit.audit import masked_value, required_reason, save_audited
 
 from .keys import hash_secret
 
@@ -19,14 +22,24 @@ Client = TypeVar("Client")
 SHOWN_PREFIX_LENGTH = 12
 
 
-class ConsumerKeys(Generic[Client]):
-    """Keys of one API's consuming systems: `model` is its ApiClient, `prefix` starts its keys."""
+# What an official may change on a consuming system; its key changes only by rotation.
+CHANGEABLE_FIELDS = ("name", "can_read_records", "is_active", "rate_limit_per_minute")
 
-    def __init__(self, model: type[Client], *, prefix: str) -> None:
+
+class ConsumerKeys(Generic[Client]):
+    """Keys of one API's consuming systems: `model` is its ApiClient, `prefix` starts its keys.
+
+    `record_change` is the registry's audit model (an admin_kit AuditRecord with the actions
+    API_CLIENT_CREATED, API_CLIENT_CHANGED and API_KEY_ISSUED and an `api_client` link): an
+    official's change writes one entry there in the same transaction.
+    """
+
+    def __init__(self, model: type[Client], *, prefix: str, record_change: Any) -> None:
         # Any inside: each registry's ApiClient declares name, key_prefix, can_read_records,
         # is_active and rate_limit_per_minute itself, in its own words; no common base does.
         self.model: Any = model
         self.prefix = prefix
+        self.record_change = record_change
 
     def generate_api_key(self) -> str:
         """Return a new random bearer key for a consuming system."""
@@ -105,3 +118,68 @@ class ConsumerKeys(Generic[Client]):
                 client.save(update_fields=changed)
         ensured: Client = client
         return ensured
+
+    # An official's changes, each with a reason and one audit entry in the same transaction.
+
+    def register_api_client(self, *, client: Client, actor: Any, reason: str) -> str:
+        """Save a new client an official registered, with a fresh key; return it (shown once)."""
+        reason = required_reason(reason)
+        row: Any = client
+        with transaction.atomic():
+            raw_key = self.set_key(client)
+            row.save()
+            self.record_change.record(
+                actor=actor,
+                action=self.record_change.Action.API_CLIENT_CREATED,
+                api_client=row,
+                changes={
+                    "name": [None, row.name],
+                    "can_read_records": [None, row.can_read_records],
+                    "rate_limit_per_minute": [None, row.rate_limit_per_minute],
+                    "key_prefix": [None, row.key_prefix],
+                },
+                reason=reason,
+            )
+        return raw_key
+
+    def change_api_client(
+        self, *, client: Client, values: Mapping[str, Any], actor: Any, reason: str
+    ) -> dict[str, list[Any]]:
+        """Save an official's change of a client's name, permission or state; return it."""
+
+        def write_entry(locked: Any, changes: dict[str, list[Any]], reason: str) -> None:
+            self.record_change.record(
+                actor=actor,
+                action=self.record_change.Action.API_CLIENT_CHANGED,
+                changes=changes,
+                reason=reason,
+                api_client=locked,
+            )
+
+        with transaction.atomic():
+            changes: dict[str, list[Any]] = save_audited(
+                client,
+                values,
+                allowed=CHANGEABLE_FIELDS,
+                reason=reason,
+                write_entry=write_entry,
+                shown=masked_value,
+            )
+        return changes
+
+    def issue_new_key_by_official(self, *, client: Client, actor: Any, reason: str) -> str:
+        """Rotate a client's key for an official, audited; return the new key (shown once)."""
+        reason = required_reason(reason)
+        row: Any = client
+        with transaction.atomic():
+            before = row.key_prefix
+            raw_key = self.issue_new_key(client=client)
+            self.record_change.record(
+                actor=actor,
+                action=self.record_change.Action.API_KEY_ISSUED,
+                api_client=row,
+                # The prefix identifies a key without revealing it; the key is never stored.
+                changes={"key_prefix": [before, row.key_prefix]},
+                reason=reason,
+            )
+        return raw_key

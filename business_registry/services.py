@@ -53,12 +53,15 @@ class EnterpriseSeed:
 
 
 # Keys of the consuming systems: made, rotated and made to match as at every registry.
-consumer_keys = ConsumerKeys(ApiClient, prefix=KEY_PREFIX)
+consumer_keys = ConsumerKeys(ApiClient, prefix=KEY_PREFIX, record_change=RecordChange)
 generate_api_key = consumer_keys.generate_api_key
 set_key = consumer_keys.set_key
 create_api_client = consumer_keys.create_api_client
 issue_new_key = consumer_keys.issue_new_key
 ensure_api_client = consumer_keys.ensure_api_client
+register_api_client = consumer_keys.register_api_client
+change_api_client = consumer_keys.change_api_client
+issue_new_key_by_official = consumer_keys.issue_new_key_by_official
 
 
 # What an official may correct on an enterprise: all but its code (the key) and its status,
@@ -203,59 +206,6 @@ def add_representative(
         reason=reason,
     )
     return representative
-
-
-@transaction.atomic
-def register_api_client(*, client: ApiClient, actor: Actor, reason: str) -> str:
-    """Save a new client an official registered, with a fresh key; return the key (shown once)."""
-    reason = required_reason(reason)
-    raw_key = set_key(client)
-    client.save()
-    RecordChange.record(
-        actor=actor,
-        action=RecordChange.Action.API_CLIENT_CREATED,
-        api_client=client,
-        changes={
-            "name": [None, client.name],
-            "can_read_records": [None, client.can_read_records],
-            "rate_limit_per_minute": [None, client.rate_limit_per_minute],
-            "key_prefix": [None, client.key_prefix],
-        },
-        reason=reason,
-    )
-    return raw_key
-
-
-@transaction.atomic
-def change_api_client(
-    *, client: ApiClient, values: Mapping[str, Any], actor: Actor, reason: str
-) -> Changes:
-    """Save an official's change of a client's name, permission or state; return the changes."""
-    return _save_audited(
-        instance=client,
-        values=values,
-        allowed=("name", "can_read_records", "is_active", "rate_limit_per_minute"),
-        actor=actor,
-        reason=reason,
-        action=RecordChange.Action.API_CLIENT_CHANGED,
-        subject="api_client",
-    )
-
-
-@transaction.atomic
-def issue_new_key_by_official(*, client: ApiClient, actor: Actor, reason: str) -> str:
-    """Rotate a client's key for an official, audited; return the new key (shown once)."""
-    reason = required_reason(reason)
-    before = client.key_prefix
-    raw_key = issue_new_key(client=client)
-    RecordChange.record(
-        actor=actor,
-        action=RecordChange.Action.API_KEY_ISSUED,
-        api_client=client,
-        changes={"key_prefix": [before, client.key_prefix]},
-        reason=reason,
-    )
-    return raw_key
 
 
 # Seeding and removing enterprises by their codes, for the sandbox's personas and workspaces.

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from admin_kit.audit import ReasonRequired as ReasonRequired
-from admin_kit.audit import masked_value, required_reason, save_audited
+from admin_kit.audit import masked_value, save_audited
 from api_kit.consumers import ConsumerKeys
 from idnumbers.numbers import mask_number
 
@@ -25,12 +25,15 @@ Changes = dict[str, list[Any]]
 
 
 # Keys of the consuming systems: made, rotated and made to match as at every registry.
-consumer_keys = ConsumerKeys(ApiClient, prefix=KEY_PREFIX)
+consumer_keys = ConsumerKeys(ApiClient, prefix=KEY_PREFIX, record_change=RecordChange)
 generate_api_key = consumer_keys.generate_api_key
 set_key = consumer_keys.set_key
 create_api_client = consumer_keys.create_api_client
 issue_new_key = consumer_keys.issue_new_key
 ensure_api_client = consumer_keys.ensure_api_client
+register_api_client = consumer_keys.register_api_client
+change_api_client = consumer_keys.change_api_client
+issue_new_key_by_official = consumer_keys.issue_new_key_by_official
 
 
 # What an official may correct on a citizen record: all but its key (the CCCD) and its status,
@@ -108,60 +111,6 @@ def set_citizen_status(*, citizen: Citizen, status: str, actor: Actor, reason: s
         action=RecordChange.Action.STATUS_CHANGED,
         subject="citizen",
     )
-
-
-@transaction.atomic
-def register_api_client(*, client: ApiClient, actor: Actor, reason: str) -> str:
-    """Save a new client an official registered, with a fresh key; return the key (shown once)."""
-    reason = required_reason(reason)
-    raw_key = set_key(client)
-    client.save()
-    RecordChange.record(
-        actor=actor,
-        action=RecordChange.Action.API_CLIENT_CREATED,
-        api_client=client,
-        changes={
-            "name": [None, client.name],
-            "can_read_records": [None, client.can_read_records],
-            "rate_limit_per_minute": [None, client.rate_limit_per_minute],
-            "key_prefix": [None, client.key_prefix],
-        },
-        reason=reason,
-    )
-    return raw_key
-
-
-@transaction.atomic
-def change_api_client(
-    *, client: ApiClient, values: Mapping[str, Any], actor: Actor, reason: str
-) -> Changes:
-    """Save an official's change of a client's name, permission or state; return the changes."""
-    return _save_audited(
-        instance=client,
-        values=values,
-        allowed=("name", "can_read_records", "is_active", "rate_limit_per_minute"),
-        actor=actor,
-        reason=reason,
-        action=RecordChange.Action.API_CLIENT_CHANGED,
-        subject="api_client",
-    )
-
-
-@transaction.atomic
-def issue_new_key_by_official(*, client: ApiClient, actor: Actor, reason: str) -> str:
-    """Rotate a client's key for an official, audited; return the new key (shown once)."""
-    reason = required_reason(reason)
-    before = client.key_prefix
-    raw_key = issue_new_key(client=client)
-    RecordChange.record(
-        actor=actor,
-        action=RecordChange.Action.API_KEY_ISSUED,
-        api_client=client,
-        # The prefix identifies a key without revealing it; the key itself is never stored.
-        changes={"key_prefix": [before, client.key_prefix]},
-        reason=reason,
-    )
-    return raw_key
 
 
 # Seeding and removing records by their numbers, for the sandbox's personas and workspaces.
