@@ -2,31 +2,23 @@
 
 import logging
 import re
-import time
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from typing import Any, TypeVar
 
-from django.db.models import Field, Model, QuerySet, Subquery
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from api_kit.keys import hash_secret
+from api_kit.registry_api import RegistryApi, clean_text, max_length, storable
 from api_kit.server import (
     ApiError,
     BodyRefusals,
     ErrorFormat,
-    View,
-    api_view,
-    bearer_key,
-    json_response,
-    read_json,
 )
 from idnumbers.names import names_match
 from idnumbers.numbers import cccd_problems, cmnd_problems, mask_number, normalize_number
 
-from . import faults, rate_limit
+from . import rate_limit
 from .models import RECORD_FIELDS, ApiClient, Citizen, FaultInjection, LookupLog
 from .openapi import openapi_document
 from .purposes import PURPOSE_NOTE_MAX_LENGTH, PURPOSES
@@ -36,21 +28,11 @@ logger = logging.getLogger("citizen_registry.api")
 M = TypeVar("M", bound=Model)
 # What an endpoint answers for a valid call: (body, result for the log, citizen concerned).
 Answer = tuple[dict[str, Any], str, Citizen | None]
-AnswerFunction = Callable[[dict[str, Any], ApiClient], Answer]
 
 
-def _max_length(model: type[Model], name: str) -> int:
-    """Return the max_length of model's text field name."""
-    field = model._meta.get_field(name)
-    # Read at import: a field without a length (or a relation) fails here, not on a call.
-    assert isinstance(field, Field) and field.max_length is not None
-    return field.max_length
-
-
-PURPOSE_MAX_LENGTH = _max_length(LookupLog, "purpose")
-PURPOSE_NOTE_MAX_LENGTH = min(PURPOSE_NOTE_MAX_LENGTH, _max_length(LookupLog, "purpose_note"))
-REQUESTED_BY_MAX_LENGTH = _max_length(LookupLog, "requested_by")
-FULL_NAME_MAX_LENGTH = _max_length(Citizen, "full_name")
+PURPOSE_NOTE_MAX_LENGTH = min(PURPOSE_NOTE_MAX_LENGTH, max_length(LookupLog, "purpose_note"))
+REQUESTED_BY_MAX_LENGTH = max_length(LookupLog, "requested_by")
+FULL_NAME_MAX_LENGTH = max_length(Citizen, "full_name")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The short names that a mismatch result in the log lists, so the precise reason is kept.
 _MISMATCH_LOG_NAMES = {"cmnd_number": "cmnd", "full_name": "name", "birth_date": "birth"}
@@ -73,61 +55,10 @@ def _invalid(
     return ApiError(400, "invalid_request", message, fields=fields)
 
 
-def _bearer_digest(request: HttpRequest) -> str | None:
-    key = bearer_key(request)
-    return hash_secret(key) if key else None
-
-
 def _one(queryset: QuerySet[M]) -> M | None:
     """Return the only row of a lookup by a unique key, or None (no ORDER BY, no count)."""
     rows = list(queryset[:1])
     return rows[0] if rows else None
-
-
-def _client_and_fault(digest: str | None) -> tuple[ApiClient | None, str, int]:
-    """Return (client or None, fault mode, latency in ms); one query for a known key."""
-    # The fault row rides along as two subqueries: a known caller, the common case, costs
-    # one query; an unknown key or none asks for the fault alone.
-    fault = FaultInjection.objects.order_by("pk")
-    client = None
-    if digest:
-        client = ApiClient.holding(
-            digest,
-            ApiClient.objects.annotate(
-                fault_mode=Subquery(fault.values("mode")[:1]),
-                fault_latency_ms=Subquery(fault.values("latency_ms")[:1]),
-            ),
-        )
-    if client is not None:
-        # The two annotations above ride on the instance; the model does not declare them.
-        annotated: Any = client
-        return client, annotated.fault_mode or faults.Mode.NONE, annotated.fault_latency_ms or 0
-    mode, latency_ms = fault.values_list("mode", "latency_ms").first() or (None, 0)
-    return None, mode or faults.Mode.NONE, latency_ms or 0
-
-
-def _read_body(request: HttpRequest) -> tuple[dict[str, Any] | None, ApiError | None]:
-    """Return (the JSON object sent, or None; the ApiError to answer if it is unusable)."""
-    try:
-        return read_json(request, BODY_REFUSALS), None
-    except ApiError as refusal:
-        return None, refusal
-
-
-def _storable(text: str) -> str:
-    """Return text without what a database column cannot hold (NUL, lone surrogates)."""
-    # PostgreSQL refuses NUL in text and psycopg cannot encode a lone surrogate: either
-    # would turn a logged refusal into a 500.
-    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
-
-
-def _clean_text(value: object) -> bool:
-    return isinstance(value, str) and "\x00" not in value and _storable(value) == value
-
-
-def _log_text(data: object, name: str, max_length: int) -> str:
-    value = data.get(name) if isinstance(data, dict) else None
-    return _storable(value)[:max_length] if isinstance(value, str) else ""
 
 
 def _log_masked_number(data: object) -> str:
@@ -135,7 +66,27 @@ def _log_masked_number(data: object) -> str:
     if not isinstance(value, str):
         return ""
     # Capped at the column's width; whatever was sent, only a masked form is ever stored.
-    return mask_number(_storable(normalize_number(value))[:12])
+    return mask_number(storable(normalize_number(value))[:12])
+
+
+REGISTRY_API = RegistryApi(
+    errors=REGISTRY_ERRORS,
+    body_refusals=BODY_REFUSALS,
+    client_model=ApiClient,
+    fault_model=FaultInjection,
+    log_model=LookupLog,
+    limiter=rate_limit.limiter,
+    registry_name="CSDL Quốc gia về Dân cư",
+    realm="registry",
+    forbidden_message="Hệ thống của bạn không được cấp quyền tra cứu hồ sơ công dân.",
+    masked_field="masked_number",
+    subject_field="citizen",
+    mask=_log_masked_number,
+    logger=logger,
+    purpose_note_length=PURPOSE_NOTE_MAX_LENGTH,
+)
+# The registry's fault and key check, as its tests call it.
+_client_and_fault = REGISTRY_API.client_and_fault
 
 
 def _present(data: dict[str, Any], name: str) -> bool:
@@ -167,14 +118,14 @@ def _context_fields(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
             f"{', '.join(PURPOSES)}. Ghi chú thêm, nếu cần, đặt trong trường purpose_note."
         ]
     note = data.get("purpose_note")
-    if note is not None and (not _clean_text(note) or len(note) > PURPOSE_NOTE_MAX_LENGTH):
+    if note is not None and (not clean_text(note) or len(note) > PURPOSE_NOTE_MAX_LENGTH):
         errors["purpose_note"] = [
             f"Ghi chú mục đích phải là chuỗi ký tự dài tối đa {PURPOSE_NOTE_MAX_LENGTH} ký tự, "
             "không chứa ký tự điều khiển NUL."
         ]
     requested_by = data.get("requested_by")
     if requested_by is not None and (
-        not _clean_text(requested_by) or len(requested_by) > REQUESTED_BY_MAX_LENGTH
+        not clean_text(requested_by) or len(requested_by) > REQUESTED_BY_MAX_LENGTH
     ):
         errors["requested_by"] = [
             f"Người yêu cầu phải là chuỗi ký tự dài tối đa {REQUESTED_BY_MAX_LENGTH} ký tự, "
@@ -227,147 +178,6 @@ def _find_citizen(number: str) -> Citizen | None:
     return _one(Citizen.objects.filter(cccd_number=number))
 
 
-def _refuse_for_fault(mode: str, latency_ms: int) -> None:
-    if mode == faults.Mode.LATENCY:
-        faults.wait_for_latency(latency_ms)
-    elif mode == faults.Mode.ERROR:
-        raise ApiError(
-            500,
-            "internal_error",
-            "CSDL Quốc gia về Dân cư gặp lỗi khi xử lý yêu cầu, vui lòng thử lại sau.",
-        )
-    elif mode == faults.Mode.OUTAGE:
-        raise ApiError(
-            503, "unavailable", "CSDL Quốc gia về Dân cư tạm ngừng hoạt động, vui lòng thử lại sau."
-        )
-
-
-def _unauthorized() -> ApiError:
-    return ApiError(
-        401,
-        "unauthorized",
-        "Thiếu khoá API, khoá không đúng hoặc đã bị vô hiệu hoá.",
-        headers={"WWW-Authenticate": 'Bearer realm="registry"'},
-    )
-
-
-def _rate_limited(seconds: int) -> ApiError:
-    return ApiError(
-        429,
-        "rate_limited",
-        f"Hệ thống của bạn đã gọi quá số lần cho phép trong một phút; vui lòng thử lại sau "
-        f"{seconds} giây.",
-        headers={"Retry-After": str(seconds)},
-    )
-
-
-def _log_anonymous(request: HttpRequest, endpoint: str, refusal: ApiError) -> JsonResponse:
-    # Without a valid key nobody is accountable for the call: a log line records it, a table
-    # row would let anyone fill the lookup log.
-    logger.warning(
-        "%s status=%s result=%s client=- address=%s",
-        endpoint,
-        refusal.status,
-        refusal.code,
-        request.META.get("REMOTE_ADDR", "-"),
-    )
-    return REGISTRY_ERRORS.response(refusal)
-
-
-def _answer(
-    client: ApiClient,
-    data: dict[str, Any] | None,
-    body_error: ApiError | None,
-    answer: AnswerFunction,
-    needs_read_records: bool,
-) -> tuple[dict[str, Any], str, int, dict[str, str], Citizen | None]:
-    """Return (body, result, status, headers, citizen) for a call by a valid key."""
-    try:
-        if needs_read_records and not client.can_read_records:
-            raise ApiError(
-                403,
-                "forbidden",
-                "Hệ thống của bạn không được cấp quyền tra cứu hồ sơ công dân.",
-            )
-        if body_error is not None:
-            raise body_error
-        # _read_body gives either a body or the refusal raised just above.
-        assert data is not None
-        body, result, citizen = answer(data, client)
-    except ApiError as refusal:
-        return REGISTRY_ERRORS.body(refusal), refusal.code, refusal.status, refusal.headers, None
-    return body, result, 200, {}, citizen
-
-
-def api_endpoint(
-    endpoint: str, *, needs_read_records: bool = False
-) -> Callable[[AnswerFunction], View]:
-    """Wrap an answer function with the API's method, fault, limit, auth, body checks and log."""
-
-    def decorator(answer: AnswerFunction) -> View:
-        @api_view(REGISTRY_ERRORS)
-        @wraps(answer)
-        def view(request: HttpRequest) -> JsonResponse:
-            started = time.monotonic()
-            client, fault_mode, latency_ms = _client_and_fault(_bearer_digest(request))
-            if client is not None and not client.is_active:
-                client = None
-            try:
-                if request.method != "POST":
-                    raise REGISTRY_ERRORS.method_not_allowed(["POST"])
-                _refuse_for_fault(fault_mode, latency_ms)
-                wait = rate_limit.seconds_refused(client, request.META.get("REMOTE_ADDR"))
-                if wait is not None:
-                    raise _rate_limited(wait)
-                if client is None:
-                    raise _unauthorized()
-            except ApiError as refusal:
-                if client is None:
-                    return _log_anonymous(request, endpoint, refusal)
-                data = _read_body(request)[0] if request.method == "POST" else None
-                body, result, status = REGISTRY_ERRORS.body(refusal), refusal.code, refusal.status
-                headers, citizen = refusal.headers, None
-            else:
-                # Read only for a known caller: an anonymous body is never parsed or stored.
-                data, body_error = _read_body(request)
-                body, result, status, headers, citizen = _answer(
-                    client, data, body_error, answer, needs_read_records
-                )
-
-            masked = _log_masked_number(data)
-            purpose = _log_text(data, "purpose", PURPOSE_MAX_LENGTH)
-            purpose_note = _log_text(data, "purpose_note", PURPOSE_NOTE_MAX_LENGTH)
-            requested_by = _log_text(data, "requested_by", REQUESTED_BY_MAX_LENGTH)
-            LookupLog.objects.create(
-                client=client,
-                citizen=citizen,
-                endpoint=endpoint,
-                masked_number=masked,
-                purpose=purpose,
-                purpose_note=purpose_note,
-                requested_by=requested_by,
-                result=result,
-                status_code=status,
-                duration_ms=round((time.monotonic() - started) * 1000),
-            )
-            logger.log(
-                logging.INFO if status in (200, 404) else logging.WARNING,
-                "%s status=%s result=%s client=%s number=%s purpose=%r requested_by=%r",
-                endpoint,
-                status,
-                result,
-                client.name,
-                masked or "-",
-                purpose,
-                requested_by,
-            )
-            return json_response(body, status=status, headers=headers)
-
-        return view
-
-    return decorator
-
-
 def _unknown_number(citizen: Citizen | None, cmnd_number: str | None) -> str | None:
     """Name the document number the registry does not know, if any."""
     if citizen is None:
@@ -378,7 +188,7 @@ def _unknown_number(citizen: Citizen | None, cmnd_number: str | None) -> str | N
     return None
 
 
-@api_endpoint("verify")
+@REGISTRY_API.endpoint("verify")
 def verify(data: dict[str, Any], client: ApiClient) -> Answer:
     """Compare the attributes sent with the citizen's record; return (body, result, citizen)."""
     errors: dict[str, list[str]] = {}
@@ -440,7 +250,7 @@ def citizen_record(citizen: Citizen) -> dict[str, Any]:
     return record
 
 
-@api_endpoint("lookup", needs_read_records=True)
+@REGISTRY_API.endpoint("lookup", needs_read_records=True)
 def lookup(data: dict[str, Any], client: ApiClient) -> Answer:
     """Return the citizen's full record as (body, result, citizen)."""
     errors: dict[str, list[str]] = {}
